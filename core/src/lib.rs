@@ -1,0 +1,21 @@
+//! Hatoba's domain, shared by the worker, the app and the `hatoba` CLI.
+//!
+//! Everything here is pure: no network, no file system, no clock. It builds natively and for
+//! `wasm32-unknown-unknown`, so the browser editor, the edge worker and the CLI make the same
+//! decisions with the same code. Faces depend on this crate; this crate depends on no face.
+//! Inside it, [`deploy`] uses the domain modules and none of them uses [`deploy`].
+#![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
+
+pub mod api;
+pub mod aws;
+pub mod deploy;
+pub mod github;
+pub mod iam;
+pub mod taskdef;
+pub mod workflow;
+
+/// Hatoba's version, as the worker reports it on `/healthz` and the CLI on `--version`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The product's name as shown to people.
+pub const PRODUCT: &str = "Hatoba";

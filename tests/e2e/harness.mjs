@@ -1,0 +1,102 @@
+// Starts the built worker in workerd (the Cloudflare Workers runtime) on a free loopback port,
+// with the configuration scripts/workerd-config.py derives from worker/wrangler.toml, and
+// launches headless Chromium. Shared by the end-to-end test files.
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const WORKERD = process.env.WORKERD_BIN ?? path.join(ROOT, 'node_modules/@cloudflare/workerd-linux-64/bin/workerd');
+const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+
+/** The version Cargo.toml gives the workspace, read independently of the worker. */
+export function workspaceVersion() {
+  const toml = fs.readFileSync(path.join(ROOT, 'Cargo.toml'), 'utf8');
+  const section = toml.split('[workspace.package]')[1];
+  return section.match(/^version\s*=\s*"([^"]+)"/m)[1];
+}
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url, child, log, deadlineMs = 20000) {
+  const t0 = Date.now();
+  while (Date.now() - t0 < deadlineMs) {
+    if (child.exitCode !== null) throw new Error(`workerd exited with ${child.exitCode}:\n${log()}`);
+    try {
+      const r = await fetch(url);
+      if (r.ok) return Date.now() - t0;
+    } catch { /* not listening yet */ }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`workerd did not answer ${url} within ${deadlineMs} ms:\n${log()}`);
+}
+
+/**
+ * Starts workerd serving the built worker and UI. Returns { url, stop, startupMs }.
+ * `vars` are plain-text worker variables added to those of wrangler.toml.
+ */
+export async function startWorker(vars = {}) {
+  for (const f of ['worker/build/index.js', 'worker/build/index_bg.wasm', 'dist/index.html']) {
+    if (!fs.existsSync(path.join(ROOT, f))) throw new Error(`${f} is missing: run scripts/build first`);
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hatoba-e2e-'));
+  const config = path.join(dir, 'workerd.json');
+  const varArgs = Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}=${v}`]);
+  execFileSync('python3', [path.join(ROOT, 'scripts/workerd-config.py'), path.join(ROOT, 'worker/wrangler.toml'), config, ...varArgs]);
+  const port = await freePort();
+  let output = '';
+  const child = spawn(WORKERD, ['serve', config, '--experimental', `--socket-addr=http=127.0.0.1:${port}`], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => { output += d; });
+  const url = `http://127.0.0.1:${port}`;
+  const startupMs = await waitFor(`${url}/healthz`, child, () => output);
+  return {
+    url,
+    startupMs,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Launches headless Chromium with a fresh profile. Returns { context, close }. */
+export async function launchBrowser() {
+  const { chromium } = await import('playwright-core');
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'hatoba-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    // Without the background-networking flags Chromium keeps dialing out on a closed network.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}

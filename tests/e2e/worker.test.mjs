@@ -1,0 +1,63 @@
+// The built worker in workerd: its own routes, the UI's files, and the JSON 404.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT, startWorker, workspaceVersion } from './harness.mjs';
+
+let worker;
+before(async () => { worker = await startWorker(); });
+after(async () => { await worker?.stop(); });
+
+test('GET /healthz answers 200 JSON with status ok and the workspace version', async () => {
+  const r = await fetch(`${worker.url}/healthz`);
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /^application\/json/);
+  assert.deepEqual(await r.json(), { status: 'ok', version: workspaceVersion() });
+});
+
+test('HEAD /healthz answers 200 with no body', async () => {
+  const r = await fetch(`${worker.url}/healthz`, { method: 'HEAD' });
+  assert.equal(r.status, 200);
+  assert.equal(await r.text(), '');
+});
+
+test('POST /healthz is 405 with an Allow header and a JSON error', async () => {
+  const r = await fetch(`${worker.url}/healthz`, { method: 'POST', body: '{}' });
+  assert.equal(r.status, 405);
+  assert.equal(r.headers.get('allow'), 'GET, HEAD');
+  assert.equal((await r.json()).error, 'method_not_allowed');
+});
+
+test('GET / serves the UI page, byte for byte the built index.html', async () => {
+  const r = await fetch(`${worker.url}/`);
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /^text\/html/);
+  assert.equal(await r.text(), fs.readFileSync(path.join(ROOT, 'dist/index.html'), 'utf8'));
+});
+
+test('the app module and its wasm are served with the types browsers require', async () => {
+  const js = await fetch(`${worker.url}/pkg/hatoba.js`);
+  assert.equal(js.status, 200);
+  assert.match(js.headers.get('content-type'), /^(text|application)\/javascript/);
+  const wasm = await fetch(`${worker.url}/pkg/hatoba_bg.wasm`);
+  assert.equal(wasm.status, 200);
+  assert.equal(wasm.headers.get('content-type'), 'application/wasm');
+  const bytes = new Uint8Array(await wasm.arrayBuffer());
+  assert.deepEqual([...bytes.slice(0, 4)], [0x00, 0x61, 0x73, 0x6d], 'wasm magic number');
+});
+
+for (const p of ['/nope', '/api/nope', '/webhooks/nope', '/pkg/missing.js']) {
+  test(`GET ${p} is a JSON 404 naming the path`, async () => {
+    const r = await fetch(`${worker.url}${p}`);
+    assert.equal(r.status, 404);
+    assert.match(r.headers.get('content-type'), /^application\/json/);
+    assert.deepEqual(await r.json(), { error: 'not_found', message: `no route for GET ${p}` });
+  });
+}
+
+test('POST to a UI path is 405, not a file', async () => {
+  const r = await fetch(`${worker.url}/`, { method: 'POST', body: 'x' });
+  assert.equal(r.status, 405);
+  assert.equal((await r.json()).error, 'method_not_allowed');
+});
