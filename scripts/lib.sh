@@ -40,8 +40,10 @@ venv_dir() { echo "$HATOBA_CACHE/venv-$(sha256sum "$ROOT/tests/requirements.txt"
 
 # Load what setup decided about the wasm toolchain (rustup's prebuilt std, or Debian's with
 # -Zbuild-std); sets WASM_BUILD_STD to the extra cargo arguments wasm builds need.
+# It lives in the checkout, so two checkouts can use different routes.
+WASM_ENV_FILE="$ROOT/target/hatoba/wasm-toolchain.env"
 load_wasm_env() {
-  local env_file="$HATOBA_CACHE/wasm-toolchain.env"
+  local env_file="$WASM_ENV_FILE"
   [[ -f "$env_file" ]] || die "wasm toolchain not set up: run scripts/setup"
   # shellcheck disable=SC1090
   . "$env_file"
