@@ -1,0 +1,7 @@
+//! Amazon Web Services requests: SigV4 signing, ECS/ECR/S3/STS request builders, response and
+//! error parsing, and the retry policy.
+//!
+//! Sans-IO: this module builds requests and reads responses; sending them is the caller's
+//! (the worker's `fetch`, the CLI's HTTP client, a scripted fake in tests).
+
+pub mod sigv4;

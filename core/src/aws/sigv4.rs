@@ -1,0 +1,679 @@
+//! AWS Signature Version 4 for requests signed in headers, step by step as AWS documents it:
+//! canonical request, string to sign, signing key, signature.
+//!
+//! Everything is returned, not only the `Authorization` header, so that "the request signature
+//! we calculated does not match" can be debugged by comparing our canonical request with the one
+//! AWS prints (`hatoba aws sign`). The signing time is an input: nothing here reads a clock.
+
+use std::fmt;
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::{Digest, Sha256};
+
+/// The algorithm name that starts the string to sign and the `Authorization` header.
+pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+
+/// The payload hash S3 accepts in place of a real one.
+pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+
+/// Headers never signed: proxies and clients may add or change them on the way (botocore and the
+/// AWS SDKs leave out the same ones).
+const UNSIGNED_HEADERS: [&str; 5] = [
+    "authorization",
+    "expect",
+    "transfer-encoding",
+    "user-agent",
+    "x-amzn-trace-id",
+];
+
+/// Headers the signer sets itself.
+const SIGNER_HEADERS: [&str; 4] = [
+    "x-amz-date",
+    "x-amz-content-sha256",
+    "x-amz-security-token",
+    "authorization",
+];
+
+/// AWS credentials. `Debug` never shows the secret or the session token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    /// The access key id (`AKIA...`/`ASIA...`).
+    pub access_key_id: String,
+    /// The secret access key.
+    pub secret_access_key: String,
+    /// The session token of temporary credentials.
+    pub session_token: Option<String>,
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"** redacted **")
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| "** redacted **"),
+            )
+            .finish()
+    }
+}
+
+/// A UTC instant with second precision, as SigV4 writes it (`20150830T123600Z`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct AmzDate {
+    unix_seconds: i64,
+}
+
+impl AmzDate {
+    /// The instant `unix_seconds` after 1970-01-01T00:00:00Z.
+    pub fn from_unix_seconds(unix_seconds: i64) -> Self {
+        Self { unix_seconds }
+    }
+
+    /// Seconds since 1970-01-01T00:00:00Z.
+    pub fn unix_seconds(self) -> i64 {
+        self.unix_seconds
+    }
+
+    /// Parses `20150830T123600Z` (the `X-Amz-Date` form).
+    pub fn parse(text: &str) -> Result<Self, SigningError> {
+        let bad = || SigningError::InvalidDate(text.to_owned());
+        let b = text.as_bytes();
+        if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
+            return Err(bad());
+        }
+        let num = |range: std::ops::Range<usize>| -> Result<i64, SigningError> {
+            let s = &text[range];
+            if !s.bytes().all(|c| c.is_ascii_digit()) {
+                return Err(bad());
+            }
+            s.parse().map_err(|_| bad())
+        };
+        let (year, month, day) = (num(0..4)?, num(4..6)?, num(6..8)?);
+        let (hour, minute, second) = (num(9..11)?, num(11..13)?, num(13..15)?);
+        if !(1..=12).contains(&month)
+            || day < 1
+            || day > days_in_month(year, month)
+            || hour > 23
+            || minute > 59
+            || second > 59
+        {
+            return Err(bad());
+        }
+        let days = days_from_civil(year, month, day);
+        Ok(Self::from_unix_seconds(
+            days * 86_400 + hour * 3_600 + minute * 60 + second,
+        ))
+    }
+
+    fn civil(self) -> (i64, i64, i64, i64, i64, i64) {
+        let days = self.unix_seconds.div_euclid(86_400);
+        let secs = self.unix_seconds.rem_euclid(86_400);
+        let (y, m, d) = civil_from_days(days);
+        (y, m, d, secs / 3_600, secs % 3_600 / 60, secs % 60)
+    }
+
+    /// The `X-Amz-Date` form: `20150830T123600Z`.
+    pub fn amz_date(self) -> String {
+        let (y, mo, d, h, mi, s) = self.civil();
+        format!("{y:04}{mo:02}{d:02}T{h:02}{mi:02}{s:02}Z")
+    }
+
+    /// The credential-scope date: `20150830`.
+    pub fn date_stamp(self) -> String {
+        let (y, mo, d, ..) = self.civil();
+        format!("{y:04}{mo:02}{d:02}")
+    }
+}
+
+fn is_leap(year: i64) -> bool {
+    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if is_leap(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+// Howard Hinnant's civil-calendar algorithms (proleptic Gregorian, days since 1970-01-01).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (
+        if m <= 2 {
+            yoe + era * 400 + 1
+        } else {
+            yoe + era * 400
+        },
+        m,
+        d,
+    )
+}
+
+/// How the payload enters the signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Payload<'a> {
+    /// Hash these bytes (what every JSON API and STS need).
+    Bytes(&'a [u8]),
+    /// `UNSIGNED-PAYLOAD` (S3 only).
+    Unsigned,
+}
+
+/// The choices that differ between services.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// Remove `.`/`..` segments and empty segments from the path before encoding it (every
+    /// service but S3).
+    pub normalize_path: bool,
+    /// Percent-encode the path as sent, so `%3D` on the wire signs as `%253D` (every service but
+    /// S3, whose canonical path is the path as sent).
+    pub double_encode_path: bool,
+    /// Add and sign `x-amz-content-sha256` (S3 requires it).
+    pub content_sha256_header: bool,
+    /// Sign `x-amz-security-token`; when false it is added after signing (a few services want
+    /// that; ECS, ECR, S3 and STS sign it).
+    pub sign_session_token: bool,
+}
+
+impl Settings {
+    /// ECS, ECR, STS and the other JSON/query services.
+    pub const DEFAULT: Settings = Settings {
+        normalize_path: true,
+        double_encode_path: true,
+        content_sha256_header: false,
+        sign_session_token: true,
+    };
+    /// S3: path as sent, payload hash in `x-amz-content-sha256`.
+    pub const S3: Settings = Settings {
+        normalize_path: false,
+        double_encode_path: false,
+        content_sha256_header: true,
+        sign_session_token: true,
+    };
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings::DEFAULT
+    }
+}
+
+/// A request to sign, as the client will send it.
+#[derive(Debug, Clone, Copy)]
+pub struct SignableRequest<'a> {
+    /// `GET`, `POST`, ...
+    pub method: &'a str,
+    /// The path as sent (percent-encoded where needed), e.g. `/` or `/bucket/my%20key`.
+    pub path: &'a str,
+    /// The query string as sent, without `?` (empty for none).
+    pub query: &'a str,
+    /// The headers as sent, `Host` included. Names in any case; repeated names are allowed.
+    pub headers: &'a [(String, String)],
+    /// The body, or `UNSIGNED-PAYLOAD`.
+    pub payload: Payload<'a>,
+}
+
+/// Who signs, for what, and when.
+#[derive(Debug, Clone, Copy)]
+pub struct SigningParams<'a> {
+    /// The credentials to sign with.
+    pub credentials: &'a Credentials,
+    /// The region, e.g. `eu-west-1`.
+    pub region: &'a str,
+    /// The signing name of the service: `ecs`, `ecr`, `s3`, `sts`.
+    pub service: &'a str,
+    /// The signing time; it becomes `X-Amz-Date`.
+    pub time: AmzDate,
+    /// What differs between services.
+    pub settings: Settings,
+}
+
+/// Everything signing produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SigningOutput {
+    /// Headers to add to the request, in this order: `X-Amz-Date`, then
+    /// `x-amz-content-sha256` and `X-Amz-Security-Token` when used, then `Authorization`.
+    pub headers: Vec<(String, String)>,
+    /// The `Authorization` header's value.
+    pub authorization: String,
+    /// `X-Amz-Date`: `20150830T123600Z`.
+    pub amz_date: String,
+    /// The signed header names, `;`-separated: `host;x-amz-date`.
+    pub signed_headers: String,
+    /// The hex signature.
+    pub signature: String,
+    /// The payload hash that was signed (hex, or `UNSIGNED-PAYLOAD`).
+    pub content_sha256: String,
+    /// The canonical request (step 1).
+    pub canonical_request: String,
+    /// The string to sign (step 2).
+    pub string_to_sign: String,
+}
+
+/// Why a request could not be signed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SigningError {
+    /// A date that is not `YYYYMMDDTHHMMSSZ`.
+    InvalidDate(String),
+    /// The request has no `Host` header.
+    MissingHost,
+    /// A header name or value that cannot be sent (control characters, empty name).
+    InvalidHeader(String),
+}
+
+impl fmt::Display for SigningError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SigningError::InvalidDate(d) => {
+                write!(
+                    f,
+                    "invalid date {d:?}: expected YYYYMMDDTHHMMSSZ, e.g. 20150830T123600Z"
+                )
+            }
+            SigningError::MissingHost => write!(f, "the request has no Host header"),
+            SigningError::InvalidHeader(h) => write!(f, "invalid header {h:?}"),
+        }
+    }
+}
+
+impl std::error::Error for SigningError {}
+
+/// Signs `request`: returns the headers to add and every intermediate step.
+pub fn sign(
+    request: &SignableRequest<'_>,
+    params: &SigningParams<'_>,
+) -> Result<SigningOutput, SigningError> {
+    let amz_date = params.time.amz_date();
+    let content_sha256 = match request.payload {
+        Payload::Bytes(body) => hex(&Sha256::digest(body)),
+        Payload::Unsigned => UNSIGNED_PAYLOAD.to_owned(),
+    };
+
+    let mut added: Vec<(String, String)> = vec![("X-Amz-Date".to_owned(), amz_date.clone())];
+    if params.settings.content_sha256_header {
+        added.push(("x-amz-content-sha256".to_owned(), content_sha256.clone()));
+    }
+    let token = params.credentials.session_token.as_ref();
+    if let (Some(token), true) = (token, params.settings.sign_session_token) {
+        added.push(("X-Amz-Security-Token".to_owned(), token.clone()));
+    }
+
+    // What the signer sets replaces what the request carried (a stale X-Amz-Date, say).
+    let carried = request
+        .headers
+        .iter()
+        .filter(|(name, _)| !SIGNER_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h)));
+    let headers = canonical_headers(carried.chain(added.iter()))?;
+    if !headers.iter().any(|(name, _)| name == "host") {
+        return Err(SigningError::MissingHost);
+    }
+    let signed_headers = headers
+        .iter()
+        .map(|(name, _)| name.as_str())
+        .collect::<Vec<_>>()
+        .join(";");
+    let mut canonical_request = String::new();
+    canonical_request.push_str(&request.method.to_ascii_uppercase());
+    canonical_request.push('\n');
+    canonical_request.push_str(&canonical_path(request.path, params.settings));
+    canonical_request.push('\n');
+    canonical_request.push_str(&canonical_query(request.query));
+    canonical_request.push('\n');
+    for (name, value) in &headers {
+        canonical_request.push_str(name);
+        canonical_request.push(':');
+        canonical_request.push_str(value);
+        canonical_request.push('\n');
+    }
+    canonical_request.push('\n');
+    canonical_request.push_str(&signed_headers);
+    canonical_request.push('\n');
+    canonical_request.push_str(&content_sha256);
+
+    let date_stamp = params.time.date_stamp();
+    let scope = format!(
+        "{date_stamp}/{}/{}/aws4_request",
+        params.region, params.service
+    );
+    let string_to_sign = format!(
+        "{ALGORITHM}\n{amz_date}\n{scope}\n{}",
+        hex(&Sha256::digest(canonical_request.as_bytes()))
+    );
+    let key = signing_key(
+        &params.credentials.secret_access_key,
+        &date_stamp,
+        params.region,
+        params.service,
+    );
+    let signature = hex(&hmac(&key, string_to_sign.as_bytes()));
+    let authorization = format!(
+        "{ALGORITHM} Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}",
+        params.credentials.access_key_id
+    );
+
+    if let (Some(token), false) = (token, params.settings.sign_session_token) {
+        added.push(("X-Amz-Security-Token".to_owned(), token.clone()));
+    }
+    added.push(("Authorization".to_owned(), authorization.clone()));
+    Ok(SigningOutput {
+        headers: added,
+        authorization,
+        amz_date,
+        signed_headers,
+        signature,
+        content_sha256,
+        canonical_request,
+        string_to_sign,
+    })
+}
+
+/// The key derived from the secret for one day, region and service (step 3).
+pub fn signing_key(secret: &str, date_stamp: &str, region: &str, service: &str) -> [u8; 32] {
+    let k_date = hmac(format!("AWS4{secret}").as_bytes(), date_stamp.as_bytes());
+    let k_region = hmac(&k_date, region.as_bytes());
+    let k_service = hmac(&k_region, service.as_bytes());
+    hmac(&k_service, b"aws4_request")
+}
+
+fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes keys of any length");
+    mac.update(data);
+    mac.finalize().into_bytes().into()
+}
+
+/// Lowercase hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 0xf)] as char);
+    }
+    out
+}
+
+/// Lowercased names, sorted, repeated names joined with `,`, values trimmed with inner runs of
+/// whitespace (line folds included) collapsed to one space.
+fn canonical_headers<'h>(
+    headers: impl Iterator<Item = &'h (String, String)>,
+) -> Result<Vec<(String, String)>, SigningError> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (name, value) in headers {
+        let name = name.trim().to_ascii_lowercase();
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_graphic() && b != b':') {
+            return Err(SigningError::InvalidHeader(name));
+        }
+        if UNSIGNED_HEADERS.contains(&name.as_str()) {
+            continue;
+        }
+        let value = value.split_ascii_whitespace().collect::<Vec<_>>().join(" ");
+        if value.bytes().any(|b| b.is_ascii_control()) {
+            return Err(SigningError::InvalidHeader(name));
+        }
+        match out.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, existing)) => {
+                existing.push(',');
+                existing.push_str(&value);
+            }
+            None => out.push((name, value)),
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+fn canonical_path(path: &str, settings: Settings) -> String {
+    let path = if path.is_empty() { "/" } else { path };
+    let normalized;
+    let path = if settings.normalize_path {
+        normalized = remove_dot_segments(path);
+        normalized.as_str()
+    } else {
+        path
+    };
+    if settings.double_encode_path {
+        uri_encode(path, false)
+    } else {
+        path.to_owned()
+    }
+}
+
+/// RFC 3986 dot-segment removal as the AWS SDKs do it: empty segments go too (`//a//` → `/a/`).
+fn remove_dot_segments(path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                out.pop();
+            }
+            s => out.push(s),
+        }
+    }
+    let mut result = String::with_capacity(path.len());
+    if path.starts_with('/') {
+        result.push('/');
+    }
+    result.push_str(&out.join("/"));
+    if path.ends_with('/') && !out.is_empty() {
+        result.push('/');
+    }
+    result
+}
+
+/// Pairs sorted by encoded name then value; each name and value decoded, then encoded the AWS
+/// way, so a query sent encoded or not signs the same.
+fn canonical_query(query: &str) -> String {
+    let mut pairs: Vec<(String, String)> = query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (
+                encode_bytes(&percent_decode(name), true),
+                encode_bytes(&percent_decode(value), true),
+            )
+        })
+        .collect();
+    pairs.sort();
+    pairs
+        .iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Percent-encodes every byte but the unreserved ones (`A-Z a-z 0-9 - _ . ~`) and, unless
+/// `encode_slash`, `/`.
+pub fn uri_encode(text: &str, encode_slash: bool) -> String {
+    encode_bytes(text.as_bytes(), encode_slash)
+}
+
+fn encode_bytes(bytes: &[u8], encode_slash: bool) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for &b in bytes {
+        let unreserved = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~');
+        if unreserved || (b == b'/' && !encode_slash) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Decodes `%XX` escapes; anything else (a lone `%`, `+`) stays as it is. Bytes, not text: an
+/// escape need not be UTF-8, and it must sign as sent.
+fn percent_decode(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hi = (bytes[i + 1] as char).to_digit(16);
+            let lo = (bytes[i + 2] as char).to_digit(16);
+            if let (Some(hi), Some(lo)) = (hi, lo) {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn creds(token: Option<&str>) -> Credentials {
+        Credentials {
+            access_key_id: "AKIDEXAMPLE".into(),
+            secret_access_key: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".into(),
+            session_token: token.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn amz_date_round_trips_and_matches_the_unix_epoch() {
+        // 2015-08-30T12:36:00Z, the suite's time: `date -u -d 2015-08-30T12:36:00Z +%s`.
+        let t = AmzDate::parse("20150830T123600Z").unwrap();
+        assert_eq!(t.unix_seconds(), 1_440_938_160);
+        assert_eq!(t.amz_date(), "20150830T123600Z");
+        assert_eq!(t.date_stamp(), "20150830");
+        assert_eq!(AmzDate::from_unix_seconds(0).amz_date(), "19700101T000000Z");
+        // Leap day, end of a leap century year.
+        let leap = AmzDate::parse("20000229T235959Z").unwrap();
+        assert_eq!(leap.unix_seconds(), 951_868_799);
+        assert_eq!(
+            AmzDate::from_unix_seconds(leap.unix_seconds() + 1).amz_date(),
+            "20000301T000000Z"
+        );
+    }
+
+    #[test]
+    fn amz_date_rejects_what_is_not_a_valid_instant() {
+        for bad in [
+            "",
+            "2015-08-30T12:36:00Z",
+            "20150830T123600",
+            "20150230T000000Z",
+            "20150830T246000Z",
+            "2015083OT123600Z",
+            "+0150830T123600Z",
+        ] {
+            let err = AmzDate::parse(bad).unwrap_err();
+            assert_eq!(err, SigningError::InvalidDate(bad.to_owned()));
+            assert!(err.to_string().contains("expected YYYYMMDDTHHMMSSZ"));
+        }
+    }
+
+    #[test]
+    fn debug_output_never_shows_secrets() {
+        let shown = format!("{:?}", creds(Some("FAKE-SESSION-TOKEN")));
+        assert!(shown.contains("AKIDEXAMPLE"));
+        assert!(!shown.contains("EXAMPLEKEY"), "{shown}");
+        assert!(!shown.contains("FAKE-SESSION-TOKEN"), "{shown}");
+    }
+
+    fn sign_simple(
+        headers: &[(String, String)],
+        settings: Settings,
+    ) -> Result<SigningOutput, SigningError> {
+        let credentials = creds(Some("FAKE-SESSION-TOKEN"));
+        sign(
+            &SignableRequest {
+                method: "GET",
+                path: "/my bucket/a+b=c",
+                query: "",
+                headers,
+                payload: Payload::Unsigned,
+            },
+            &SigningParams {
+                credentials: &credentials,
+                region: "eu-west-1",
+                service: "s3",
+                time: AmzDate::from_unix_seconds(1_440_938_160),
+                settings,
+            },
+        )
+    }
+
+    #[test]
+    fn a_request_without_host_is_refused() {
+        assert_eq!(
+            sign_simple(&[], Settings::S3),
+            Err(SigningError::MissingHost)
+        );
+    }
+
+    #[test]
+    fn s3_signs_the_payload_header_and_the_session_token() {
+        let host = [("Host".to_owned(), "b.s3.eu-west-1.amazonaws.com".to_owned())];
+        let out = sign_simple(&host, Settings::S3).unwrap();
+        assert_eq!(
+            out.signed_headers,
+            "host;x-amz-content-sha256;x-amz-date;x-amz-security-token"
+        );
+        assert_eq!(out.content_sha256, UNSIGNED_PAYLOAD);
+        // S3's canonical path is the path as given.
+        assert!(out.canonical_request.starts_with("GET\n/my bucket/a+b=c\n"));
+        let names: Vec<&str> = out.headers.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "X-Amz-Date",
+                "x-amz-content-sha256",
+                "X-Amz-Security-Token",
+                "Authorization"
+            ]
+        );
+    }
+
+    #[test]
+    fn user_agent_and_stale_signer_headers_are_not_signed() {
+        let headers = [
+            ("Host".to_owned(), "ecs.eu-west-1.amazonaws.com".to_owned()),
+            ("User-Agent".to_owned(), "hatoba".to_owned()),
+            ("X-Amz-Date".to_owned(), "19990101T000000Z".to_owned()),
+        ];
+        let out = sign_simple(&headers, Settings::DEFAULT).unwrap();
+        assert_eq!(out.signed_headers, "host;x-amz-date;x-amz-security-token");
+        assert!(
+            out.canonical_request
+                .contains("x-amz-date:20150830T123600Z\n")
+        );
+        assert!(!out.canonical_request.contains("1999"));
+    }
+
+    #[test]
+    fn uri_encoding_keeps_only_unreserved_characters() {
+        assert_eq!(uri_encode("a b/c+d=é~", false), "a%20b/c%2Bd%3D%C3%A9~");
+        assert_eq!(uri_encode("a/b", true), "a%2Fb");
+        // A query is decoded before it is encoded, so both spellings sign the same.
+        assert_eq!(canonical_query("b=2&a=%41&a=1"), "a=1&a=A&b=2");
+        assert_eq!(canonical_query("k&x=%FF"), "k=&x=%FF");
+    }
+}
