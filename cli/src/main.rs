@@ -1,7 +1,12 @@
 //! `hatoba`: the same checks as the browser editor and the worker, for terminals, CI and
 //! pre-commit hooks.
 
+use std::io;
+use std::process::ExitCode;
+
 use clap::Parser;
+
+mod aws;
 
 /// Push-to-deploy for Amazon ECS: Hatoba's checks and tools, for terminals and CI.
 #[derive(Debug, Parser)]
@@ -13,19 +18,50 @@ struct Cli {
 
 #[derive(Debug, clap::Subcommand)]
 enum Command {
+    /// Tools for talking to AWS by hand.
+    #[command(subcommand)]
+    Aws(AwsCommand),
     /// Print the version (same as --version).
     Version,
 }
 
-fn main() {
+#[derive(Debug, clap::Subcommand)]
+enum AwsCommand {
+    /// Sign requests with SigV4 and show every step, to debug "the request signature we
+    /// calculated does not match".
+    ///
+    /// Reads JSON lines on stdin: {"method", "url", "headers": [[name, value], ...], "body",
+    /// "region", "service", "access_key", "secret_key", "session_token"?, "amz_date"?
+    /// (20150830T123600Z; now when absent), "unsigned_payload"? (S3 only)}. Prints one JSON line
+    /// each: authorization, x_amz_date, signed_headers, signature, canonical_request,
+    /// string_to_sign, and for S3 x_amz_content_sha256; or {"error"} naming the line.
+    /// Exits 1 when any line failed.
+    Sign,
+}
+
+fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Some(Command::Version) => println!("hatoba {}", hatoba_core::VERSION),
+        Some(Command::Aws(AwsCommand::Sign)) => {
+            match aws::sign_lines(io::stdin().lock(), io::stdout().lock()) {
+                Ok(0) => ExitCode::SUCCESS,
+                Ok(_) => ExitCode::from(1),
+                Err(e) => {
+                    eprintln!("hatoba aws sign: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Some(Command::Version) => {
+            println!("hatoba {}", hatoba_core::VERSION);
+            ExitCode::SUCCESS
+        }
         None => {
             // No subcommand: show what there is rather than doing nothing silently.
             use clap::CommandFactory;
-            Cli::command().print_help().expect("stdout is writable");
+            let _ = Cli::command().print_help();
             println!();
+            ExitCode::SUCCESS
         }
     }
 }

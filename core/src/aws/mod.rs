@@ -5,3 +5,4 @@
 //! (the worker's `fetch`, the CLI's HTTP client, a scripted fake in tests).
 
 pub mod sigv4;
+pub mod url;
