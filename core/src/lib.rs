@@ -10,6 +10,7 @@ pub mod api;
 pub mod aws;
 pub mod deploy;
 pub mod github;
+pub mod http;
 pub mod iam;
 pub mod taskdef;
 pub mod workflow;

@@ -4,5 +4,13 @@
 //! Sans-IO: this module builds requests and reads responses; sending them is the caller's
 //! (the worker's `fetch`, the CLI's HTTP client, a scripted fake in tests).
 
+pub mod client;
+pub mod ecr;
+pub mod ecs;
+pub mod error;
+pub mod retry;
+pub mod s3;
 pub mod sigv4;
+pub mod sts;
 pub mod url;
+pub mod xml;

@@ -1,0 +1,221 @@
+//! Sends AWS operations: resolves the endpoint, signs with the injected clock's time, sends
+//! through the injected transport, reads errors and retries what is retryable.
+
+use serde::de::DeserializeOwned;
+
+use super::error::{AwsError, AwsErrorKind};
+use super::retry::RetryPolicy;
+use super::sigv4::{self, AmzDate, Credentials, Payload, Settings, SignableRequest};
+use super::url::SplitUrl;
+use crate::http::{Clock, HttpRequest, HttpResponse, Transport};
+
+/// One AWS API call, built but not yet signed or sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operation {
+    /// The service as its API names it: `ECS`, `ECR`, `S3`, `STS`.
+    pub service: &'static str,
+    /// The operation: `RegisterTaskDefinition`, ...
+    pub name: &'static str,
+    /// The SigV4 signing name: `ecs`, `ecr`, `s3`, `sts`.
+    pub signing_name: &'static str,
+    /// The endpoint's first label(s): `ecs`, `api.ecr`, `s3`, `sts`.
+    pub endpoint_prefix: &'static str,
+    /// The HTTP method.
+    pub method: &'static str,
+    /// The path, encoded, relative to the endpoint: `/` or `/bucket/key`.
+    pub path: String,
+    /// The query, encoded, without `?`.
+    pub query: String,
+    /// Headers beyond `Host` and the signature's.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+    /// Service-specific signing choices.
+    pub settings: Settings,
+    /// For S3: the bucket, addressed by virtual host on AWS and by path on a custom endpoint.
+    pub bucket: Option<String>,
+}
+
+/// Where requests go: AWS's public endpoint for the region, or one custom URL for every
+/// service (`AWS_ENDPOINT_URL`, e.g. a local emulator).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// The region, e.g. `eu-west-1`.
+    pub region: String,
+    /// `AWS_ENDPOINT_URL`: when set, every service is reached there.
+    pub endpoint_url: Option<String>,
+}
+
+impl Endpoint {
+    /// The URL `operation` is sent to.
+    pub fn url_for(&self, operation: &Operation) -> String {
+        let query = if operation.query.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", operation.query)
+        };
+        if let Some(base) = &self.endpoint_url {
+            let base = base.trim_end_matches('/');
+            let bucket = operation
+                .bucket
+                .as_deref()
+                .map(|b| format!("/{}", sigv4::uri_encode(b, true)))
+                .unwrap_or_default();
+            return format!("{base}{bucket}{}{query}", operation.path);
+        }
+        let suffix = if self.region.starts_with("cn-") {
+            "amazonaws.com.cn"
+        } else {
+            "amazonaws.com"
+        };
+        let host = match &operation.bucket {
+            Some(bucket) => format!(
+                "{bucket}.{}.{}.{suffix}",
+                operation.endpoint_prefix, self.region
+            ),
+            None => format!("{}.{}.{suffix}", operation.endpoint_prefix, self.region),
+        };
+        format!("https://{host}{}{query}", operation.path)
+    }
+}
+
+/// A client for one set of credentials in one region.
+#[derive(Debug)]
+pub struct AwsClient<'a, T, C> {
+    transport: &'a T,
+    clock: &'a C,
+    credentials: Credentials,
+    endpoint: Endpoint,
+    retry: RetryPolicy,
+}
+
+impl<'a, T: Transport, C: Clock> AwsClient<'a, T, C> {
+    /// A client sending through `transport`, timed by `clock`, with the standard retry policy.
+    pub fn new(
+        transport: &'a T,
+        clock: &'a C,
+        credentials: Credentials,
+        endpoint: Endpoint,
+    ) -> Self {
+        Self {
+            transport,
+            clock,
+            credentials,
+            endpoint,
+            retry: RetryPolicy::STANDARD,
+        }
+    }
+
+    /// Replaces the retry policy.
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The region requests go to.
+    pub fn region(&self) -> &str {
+        &self.endpoint.region
+    }
+
+    /// Signs and sends `operation`, retrying retryable failures; returns the success answer.
+    pub async fn send(&self, operation: &Operation) -> Result<HttpResponse, AwsError> {
+        let mut attempt = 1;
+        loop {
+            let result = self.send_once(operation).await;
+            match result {
+                Err(e) if e.is_retryable() && attempt < self.retry.max_attempts => {
+                    let delay = self.retry.delay(attempt, self.clock.jitter());
+                    self.clock.sleep(delay).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Sends `operation` and reads its JSON answer as `O`.
+    pub async fn send_json<O: DeserializeOwned>(
+        &self,
+        operation: &Operation,
+    ) -> Result<O, AwsError> {
+        let response = self.send(operation).await?;
+        read_json(operation, &response)
+    }
+
+    async fn send_once(&self, operation: &Operation) -> Result<HttpResponse, AwsError> {
+        let fail = |kind| AwsError {
+            service: operation.service,
+            operation: operation.name,
+            kind,
+        };
+        let request = self.sign(operation).map_err(fail)?;
+        let response = self
+            .transport
+            .send(request)
+            .await
+            .map_err(|e| fail(AwsErrorKind::Transport(e)))?;
+        if response.status >= 300 {
+            return Err(AwsError::from_response(
+                operation.service,
+                operation.name,
+                &response,
+            ));
+        }
+        Ok(response)
+    }
+
+    /// The signed HTTP request for `operation` at the clock's current time.
+    pub fn sign(&self, operation: &Operation) -> Result<HttpRequest, AwsErrorKind> {
+        let url = self.endpoint.url_for(operation);
+        let split = SplitUrl::parse(&url).map_err(|e| {
+            AwsErrorKind::Transport(crate::http::TransportError::InvalidRequest(e.to_string()))
+        })?;
+        let mut headers = vec![("host".to_owned(), split.host_header().to_owned())];
+        headers.extend(operation.headers.iter().cloned());
+        let time = AmzDate::from_unix_seconds((self.clock.now_millis() / 1000) as i64);
+        let signed = sigv4::sign(
+            &SignableRequest {
+                method: operation.method,
+                path: split.path,
+                query: split.query,
+                headers: &headers,
+                payload: Payload::Bytes(&operation.body),
+            },
+            &sigv4::SigningParams {
+                credentials: &self.credentials,
+                region: &self.endpoint.region,
+                service: operation.signing_name,
+                time,
+                settings: operation.settings,
+            },
+        )
+        .map_err(AwsErrorKind::Signing)?;
+        // Host is set by the HTTP client from the URL; sending it twice confuses some servers.
+        headers.retain(|(n, _)| !n.eq_ignore_ascii_case("host"));
+        headers.extend(signed.headers);
+        Ok(HttpRequest {
+            method: operation.method.to_owned(),
+            url,
+            headers,
+            body: operation.body.clone(),
+        })
+    }
+}
+
+/// Reads the JSON answer of a successful `operation`.
+pub fn read_json<O: DeserializeOwned>(
+    operation: &Operation,
+    response: &HttpResponse,
+) -> Result<O, AwsError> {
+    serde_json::from_slice(&response.body).map_err(|e| {
+        let snippet: String = String::from_utf8_lossy(&response.body)
+            .chars()
+            .take(200)
+            .collect();
+        AwsError {
+            service: operation.service,
+            operation: operation.name,
+            kind: AwsErrorKind::InvalidResponse(format!("{e} in {snippet}")),
+        }
+    })
+}
