@@ -5,8 +5,7 @@ use std::io;
 use std::process::ExitCode;
 
 use clap::Parser;
-
-mod aws;
+use hatoba_cli::aws;
 
 /// Push-to-deploy for Amazon ECS: Hatoba's checks and tools, for terminals and CI.
 #[derive(Debug, Parser)]
