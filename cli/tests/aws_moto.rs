@@ -3,8 +3,9 @@
 //! correctly signed calls are accepted, a wrong secret is rejected, and an action outside the
 //! policy is denied.
 //!
-//! The emulator comes from the test venv (`MOTO_SERVER_BIN`, set by scripts/test), else
-//! `moto_server` on PATH. Known limits of moto 5.2 it works around: ECS/ECR permissions are
+//! The emulator is the pinned moto of the test venv: `MOTO_SERVER_BIN`, which scripts/test sets.
+//! Not any `moto_server` on PATH: moto 5.2.1, for one, rejects the signature of the S3 key this
+//! test reads (it holds a space and a `+`), where botocore and moto 5.2.5 agree with Hatoba. Known limits of moto 5.2 it works around: ECS/ECR permissions are
 //! checked against resource "*" only, iam:PassRole and clock skew are never checked, denied
 //! ECS/ECR calls answer in XML with 403 where AWS answers JSON, and UpdateService starts no new
 //! deployment.
@@ -51,7 +52,9 @@ impl Drop for Moto {
 }
 
 fn start_moto() -> Moto {
-    let bin = std::env::var("MOTO_SERVER_BIN").unwrap_or_else(|_| "moto_server".to_owned());
+    let bin = std::env::var("MOTO_SERVER_BIN").expect(
+        "MOTO_SERVER_BIN must name the pinned moto_server: run scripts/test, which sets it",
+    );
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -63,7 +66,7 @@ fn start_moto() -> Moto {
         .stderr(Stdio::null())
         .spawn()
         .unwrap_or_else(|e| {
-            panic!("cannot start the AWS emulator {bin:?} ({e}): run scripts/test, or set MOTO_SERVER_BIN")
+            panic!("cannot start the AWS emulator {bin:?} ({e}): run scripts/setup python")
         });
     let moto = Moto {
         child,
