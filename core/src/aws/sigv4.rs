@@ -516,7 +516,10 @@ fn encode_bytes(bytes: &[u8], encode_slash: bool) -> String {
         if unreserved || (b == b'/' && !encode_slash) {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 0xf)] as char);
         }
     }
     out
