@@ -15,7 +15,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use hatoba_cli::transport::{NativeTransport, SystemClock, block_on};
-use hatoba_core::aws::client::{AwsClient, Endpoint, Operation};
+use hatoba_core::aws::client::{AwsClient, ECR, ECS, Endpoint, IAM, Operation};
 use hatoba_core::aws::ecr::{self, BatchGetImageOutput, DescribeImagesOutput, ImageIdentifier};
 use hatoba_core::aws::ecs::{
     self, DescribeServicesOutput, ListClustersOutput, ListServicesOutput, TaskDefinitionOutput,
@@ -23,7 +23,7 @@ use hatoba_core::aws::ecs::{
 };
 use hatoba_core::aws::error::AwsError;
 use hatoba_core::aws::retry::RetryPolicy;
-use hatoba_core::aws::sigv4::{Credentials, Settings, uri_encode};
+use hatoba_core::aws::sigv4::{Credentials, uri_encode};
 use hatoba_core::aws::xml::element_text;
 use hatoba_core::aws::{s3, sts};
 use hatoba_core::http::{HttpRequest, Transport};
@@ -118,56 +118,16 @@ fn fake_credentials(id: &str, secret: &str) -> Credentials {
     }
 }
 
-/// A query-protocol call (IAM), for setting the emulator up.
-fn query(
-    service: &'static str,
-    action: &'static str,
-    version: &str,
-    params: &[(&str, &str)],
-) -> Operation {
-    let mut form = format!("Action={action}&Version={version}");
-    for (k, v) in params {
-        form.push_str(&format!("&{k}={}", uri_encode(v, true)));
-    }
-    Operation {
-        service,
-        name: action,
-        signing_name: if service == "IAM" { "iam" } else { "sts" },
-        endpoint_prefix: if service == "IAM" { "iam" } else { "sts" },
-        method: "POST",
-        path: "/".into(),
-        query: String::new(),
-        headers: vec![(
-            "content-type".into(),
-            "application/x-www-form-urlencoded; charset=utf-8".into(),
-        )],
-        body: form.into_bytes(),
-        settings: Settings::DEFAULT,
-        bucket: None,
-    }
+fn iam(action: &'static str, params: &[(&str, &str)]) -> Operation {
+    Operation::aws_query(IAM, action, "2010-05-08", params)
 }
 
-fn json_call(service: &'static str, name: &'static str, body: serde_json::Value) -> Operation {
-    let (prefix, signing, target) = match service {
-        "ECS" => ("ecs", "ecs", "AmazonEC2ContainerServiceV20141113"),
-        _ => ("api.ecr", "ecr", "AmazonEC2ContainerRegistry_V20150921"),
-    };
-    Operation {
-        service,
-        name,
-        signing_name: signing,
-        endpoint_prefix: prefix,
-        method: "POST",
-        path: "/".into(),
-        query: String::new(),
-        headers: vec![
-            ("content-type".into(), "application/x-amz-json-1.1".into()),
-            ("x-amz-target".into(), format!("{target}.{name}")),
-        ],
-        body: body.to_string().into_bytes(),
-        settings: Settings::DEFAULT,
-        bucket: None,
-    }
+fn ecs_call(name: &'static str, input: serde_json::Value) -> Operation {
+    Operation::aws_json(ECS, "AmazonEC2ContainerServiceV20141113", name, &input)
+}
+
+fn ecr_call(name: &'static str, input: serde_json::Value) -> Operation {
+    Operation::aws_json(ECR, "AmazonEC2ContainerRegistry_V20150921", name, &input)
 }
 
 fn s3_put(bucket: &str, key: &str, body: &[u8]) -> Operation {
@@ -211,46 +171,29 @@ fn seed(moto: &Moto, transport: &NativeTransport) -> Deployer {
     let send = |op: Operation| {
         block_on(admin.send(&op)).unwrap_or_else(|e| panic!("seeding failed: {e}"));
     };
-    send(query(
-        "IAM",
-        "CreateUser",
-        "2010-05-08",
-        &[("UserName", "deployer")],
-    ));
-    send(query(
-        "IAM",
+    send(iam("CreateUser", &[("UserName", "deployer")]));
+    send(iam(
         "PutUserPolicy",
-        "2010-05-08",
         &[
             ("UserName", "deployer"),
             ("PolicyName", "hatoba-deploy"),
             ("PolicyDocument", DEPLOY_POLICY),
         ],
     ));
-    let key = block_on(admin.send(&query(
-        "IAM",
-        "CreateAccessKey",
-        "2010-05-08",
-        &[("UserName", "deployer")],
-    )))
-    .unwrap();
+    let key = block_on(admin.send(&iam("CreateAccessKey", &[("UserName", "deployer")]))).unwrap();
     let key = String::from_utf8_lossy(&key.body).into_owned();
     let trust = format!(
         r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{ACCOUNT}:user/deployer"}},"Action":"sts:AssumeRole"}}]}}"#
     );
-    send(query(
-        "IAM",
+    send(iam(
         "CreateRole",
-        "2010-05-08",
         &[
             ("RoleName", "hatoba-deploy"),
             ("AssumeRolePolicyDocument", &trust),
         ],
     ));
-    send(query(
-        "IAM",
+    send(iam(
         "PutRolePolicy",
-        "2010-05-08",
         &[
             ("RoleName", "hatoba-deploy"),
             ("PolicyName", "list"),
@@ -260,32 +203,25 @@ fn seed(moto: &Moto, transport: &NativeTransport) -> Deployer {
             ),
         ],
     ));
-    send(json_call(
-        "ECS",
-        "CreateCluster",
-        json!({"clusterName": "prod"}),
-    ));
+    send(ecs_call("CreateCluster", json!({"clusterName": "prod"})));
     send(ecs::register_task_definition(&task_definition(&format!(
         "{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/web:previous"
     ))));
-    send(json_call(
-        "ECS",
+    send(ecs_call(
         "CreateService",
         json!({
             "cluster": "prod", "serviceName": "web", "taskDefinition": "web:1", "desiredCount": 1,
             "deploymentConfiguration": {"deploymentCircuitBreaker": {"enable": true, "rollback": true}}
         }),
     ));
-    send(json_call(
-        "ECR",
+    send(ecr_call(
         "CreateRepository",
         json!({"repositoryName": "web"}),
     ));
     let manifest = json!({"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
         "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 7023,
         "digest": "sha256:b5b2b2c507a0944348e0303114d8d93aaaa081732b86451d9bce1f432a537bc7"}, "layers": []});
-    send(json_call(
-        "ECR",
+    send(ecr_call(
         "PutImage",
         json!({"repositoryName": "web", "imageManifest": manifest.to_string(), "imageTag": SHA}),
     ));
@@ -422,12 +358,8 @@ fn every_call_against_an_emulator_that_checks_signatures_and_iam() {
     );
 
     // An action outside the policy is denied, and the error says which.
-    let err = block_on(aws.send(&json_call(
-        "ECS",
-        "DeleteCluster",
-        json!({"cluster": "prod"}),
-    )))
-    .unwrap_err();
+    let err =
+        block_on(aws.send(&ecs_call("DeleteCluster", json!({"cluster": "prod"})))).unwrap_err();
     let (status, code, message) = service_error(&err);
     assert_eq!(status, 403, "{err}");
     assert!(code.contains("AccessDenied"), "{err}");

@@ -1,6 +1,7 @@
 //! Sends AWS operations: resolves the endpoint, signs with the injected clock's time, sends
 //! through the injected transport, reads errors and retries what is retryable.
 
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::error::{AwsError, AwsErrorKind};
@@ -8,6 +9,48 @@ use super::retry::RetryPolicy;
 use super::sigv4::{self, AmzDate, Credentials, Payload, Settings, SignableRequest};
 use super::url::SplitUrl;
 use crate::http::{Clock, HttpRequest, HttpResponse, Transport};
+
+/// Which service a call goes to: how its API, its signature and its endpoint name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Service {
+    /// The service as its API names it: `ECS`.
+    pub name: &'static str,
+    /// The SigV4 signing name: `ecs`.
+    pub signing_name: &'static str,
+    /// The endpoint's first label(s): `ecs`, `api.ecr`.
+    pub endpoint_prefix: &'static str,
+}
+
+/// Amazon ECS.
+pub const ECS: Service = Service {
+    name: "ECS",
+    signing_name: "ecs",
+    endpoint_prefix: "ecs",
+};
+/// Amazon ECR (the API, not the registry).
+pub const ECR: Service = Service {
+    name: "ECR",
+    signing_name: "ecr",
+    endpoint_prefix: "api.ecr",
+};
+/// Amazon S3.
+pub const S3: Service = Service {
+    name: "S3",
+    signing_name: "s3",
+    endpoint_prefix: "s3",
+};
+/// AWS STS (regional endpoint).
+pub const STS: Service = Service {
+    name: "STS",
+    signing_name: "sts",
+    endpoint_prefix: "sts",
+};
+/// AWS IAM (global: sign for us-east-1).
+pub const IAM: Service = Service {
+    name: "IAM",
+    signing_name: "iam",
+    endpoint_prefix: "iam",
+};
 
 /// One AWS API call, built but not yet signed or sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +77,68 @@ pub struct Operation {
     pub settings: Settings,
     /// For S3: the bucket, addressed by virtual host on AWS and by path on a custom endpoint.
     pub bucket: Option<String>,
+}
+
+impl Operation {
+    /// An `awsJson1_1` call (ECS, ECR): `POST /` with `X-Amz-Target: <target_prefix>.<name>`.
+    pub fn aws_json(
+        service: Service,
+        target_prefix: &str,
+        name: &'static str,
+        input: &impl Serialize,
+    ) -> Self {
+        Operation {
+            service: service.name,
+            name,
+            signing_name: service.signing_name,
+            endpoint_prefix: service.endpoint_prefix,
+            method: "POST",
+            path: "/".to_owned(),
+            query: String::new(),
+            headers: vec![
+                (
+                    "content-type".to_owned(),
+                    "application/x-amz-json-1.1".to_owned(),
+                ),
+                ("x-amz-target".to_owned(), format!("{target_prefix}.{name}")),
+            ],
+            body: serde_json::to_vec(input).expect("inputs serialize"),
+            settings: Settings::DEFAULT,
+            bucket: None,
+        }
+    }
+
+    /// A query-protocol call (STS, IAM): `POST /` with a form body `Action=...&Version=...`.
+    pub fn aws_query(
+        service: Service,
+        action: &'static str,
+        version: &str,
+        params: &[(&str, &str)],
+    ) -> Self {
+        let mut form = format!("Action={action}&Version={version}");
+        for (name, value) in params {
+            form.push('&');
+            form.push_str(name);
+            form.push('=');
+            form.push_str(&sigv4::uri_encode(value, true));
+        }
+        Operation {
+            service: service.name,
+            name: action,
+            signing_name: service.signing_name,
+            endpoint_prefix: service.endpoint_prefix,
+            method: "POST",
+            path: "/".to_owned(),
+            query: String::new(),
+            headers: vec![(
+                "content-type".to_owned(),
+                "application/x-www-form-urlencoded; charset=utf-8".to_owned(),
+            )],
+            body: form.into_bytes(),
+            settings: Settings::DEFAULT,
+            bucket: None,
+        }
+    }
 }
 
 /// Where requests go: AWS's public endpoint for the region, or one custom URL for every

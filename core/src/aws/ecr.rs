@@ -2,13 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::client::Operation;
-use super::ecs::json_operation;
+use super::client::{ECR, Operation};
 
 const TARGET_PREFIX: &str = "AmazonEC2ContainerRegistry_V20150921";
 
 fn ecr(name: &'static str, input: &impl Serialize) -> Operation {
-    json_operation("ECR", "ecr", "api.ecr", TARGET_PREFIX, name, input)
+    Operation::aws_json(ECR, TARGET_PREFIX, name, input)
 }
 
 /// An image by tag or by digest.

@@ -4,42 +4,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::client::Operation;
-use super::sigv4::Settings;
+use super::client::{ECS, Operation};
+
 const TARGET_PREFIX: &str = "AmazonEC2ContainerServiceV20141113";
 
-/// Builds an `awsJson1_1` call (`X-Amz-Target: <prefix>.<name>`), the protocol of ECS and ECR.
-pub(crate) fn json_operation(
-    service: &'static str,
-    signing_name: &'static str,
-    endpoint_prefix: &'static str,
-    target_prefix: &str,
-    name: &'static str,
-    input: &impl Serialize,
-) -> Operation {
-    Operation {
-        service,
-        name,
-        signing_name,
-        endpoint_prefix,
-        method: "POST",
-        path: "/".to_owned(),
-        query: String::new(),
-        headers: vec![
-            (
-                "content-type".to_owned(),
-                "application/x-amz-json-1.1".to_owned(),
-            ),
-            ("x-amz-target".to_owned(), format!("{target_prefix}.{name}")),
-        ],
-        body: serde_json::to_vec(input).expect("inputs serialize"),
-        settings: Settings::DEFAULT,
-        bucket: None,
-    }
-}
-
 fn ecs(name: &'static str, input: &impl Serialize) -> Operation {
-    json_operation("ECS", "ecs", "ecs", TARGET_PREFIX, name, input)
+    Operation::aws_json(ECS, TARGET_PREFIX, name, input)
 }
 
 /// `RegisterTaskDefinition` with a task definition in the API's JSON shape.

@@ -1,15 +1,15 @@
 //! Amazon S3: reading the base task definition from an object, as the old pipeline kept it.
 
-use super::client::Operation;
+use super::client::{Operation, S3};
 use super::sigv4::{Settings, uri_encode};
 
 /// `GetObject` of `key` in `bucket`.
 pub fn get_object(bucket: &str, key: &str) -> Operation {
     Operation {
-        service: "S3",
+        service: S3.name,
         name: "GetObject",
-        signing_name: "s3",
-        endpoint_prefix: "s3",
+        signing_name: S3.signing_name,
+        endpoint_prefix: S3.endpoint_prefix,
         method: "GET",
         path: format!("/{}", uri_encode(key.trim_start_matches('/'), false)),
         query: String::new(),

@@ -1,40 +1,23 @@
 //! AWS STS: short-lived credentials for a deploy role (query protocol, XML answer).
 
-use super::client::Operation;
+use super::client::{Operation, STS};
 use super::error::{AwsError, AwsErrorKind};
-use super::sigv4::{Credentials, Settings, uri_encode};
+use super::sigv4::Credentials;
 use super::xml::element_text;
 use crate::http::HttpResponse;
 
 /// `AssumeRole` of `role_arn` for `duration_seconds` (900 to the role's maximum).
 pub fn assume_role(role_arn: &str, session_name: &str, duration_seconds: u32) -> Operation {
-    let form = [
-        ("Action", "AssumeRole"),
-        ("Version", "2011-06-15"),
-        ("RoleArn", role_arn),
-        ("RoleSessionName", session_name),
-        ("DurationSeconds", &duration_seconds.to_string()),
-    ]
-    .iter()
-    .map(|(k, v)| format!("{k}={}", uri_encode(v, true)))
-    .collect::<Vec<_>>()
-    .join("&");
-    Operation {
-        service: "STS",
-        name: "AssumeRole",
-        signing_name: "sts",
-        endpoint_prefix: "sts",
-        method: "POST",
-        path: "/".to_owned(),
-        query: String::new(),
-        headers: vec![(
-            "content-type".to_owned(),
-            "application/x-www-form-urlencoded; charset=utf-8".to_owned(),
-        )],
-        body: form.into_bytes(),
-        settings: Settings::DEFAULT,
-        bucket: None,
-    }
+    Operation::aws_query(
+        STS,
+        "AssumeRole",
+        "2011-06-15",
+        &[
+            ("RoleArn", role_arn),
+            ("RoleSessionName", session_name),
+            ("DurationSeconds", &duration_seconds.to_string()),
+        ],
+    )
 }
 
 /// Credentials from `AssumeRole`, and when they expire.
