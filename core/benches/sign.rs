@@ -39,7 +39,12 @@ fn main() {
         time: AmzDate::parse("20261127T080000Z").unwrap(),
         settings: Settings::DEFAULT,
     };
-    let (rounds, per_round) = (101, 200);
+    // HATOBA_BENCH_ROUNDS shortens the run (for profilers).
+    let rounds = std::env::var("HATOBA_BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(101);
+    let per_round = 200;
     let mut samples = Vec::with_capacity(rounds);
     for _ in 0..rounds {
         let start = Instant::now();

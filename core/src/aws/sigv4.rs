@@ -426,7 +426,14 @@ fn canonical_headers<'h>(
         if UNSIGNED_HEADERS.contains(&name.as_str()) {
             continue;
         }
-        let value = value.split_ascii_whitespace().collect::<Vec<_>>().join(" ");
+        let mut collapsed = String::with_capacity(value.len());
+        for word in value.split_ascii_whitespace() {
+            if !collapsed.is_empty() {
+                collapsed.push(' ');
+            }
+            collapsed.push_str(word);
+        }
+        let value = collapsed;
         if value.bytes().any(|b| b.is_ascii_control()) {
             return Err(SigningError::InvalidHeader(name));
         }
