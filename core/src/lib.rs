@@ -9,9 +9,11 @@
 pub mod api;
 pub mod aws;
 pub mod deploy;
+pub mod finding;
 pub mod github;
 pub mod http;
 pub mod iam;
+pub mod source;
 pub mod taskdef;
 pub mod workflow;
 

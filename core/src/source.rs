@@ -1,0 +1,647 @@
+//! Documents with positions: a JSON parser that remembers the line and column of every value
+//! and key, so a finding can point at the exact place in the text the user edits, and the JSON
+//! paths (`containerDefinitions[1].portMappings[0].hostPort`) findings name.
+
+use std::fmt;
+
+/// A place in the source text: 1-based line and column (columns count characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, serde::Serialize)]
+pub struct Pos {
+    /// The line, from 1.
+    pub line: u32,
+    /// The column, from 1, in characters.
+    pub column: u32,
+}
+
+/// A value and where it starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// The value.
+    pub value: Value,
+    /// Where its first character is.
+    pub pos: Pos,
+}
+
+/// A JSON value whose parts know their positions.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number, as written.
+    Number(String),
+    /// A string, unescaped.
+    String(String),
+    /// An array.
+    Array(Vec<Node>),
+    /// An object's members in source order (duplicates kept).
+    Object(Vec<Member>),
+}
+
+/// One `"key": value` of an object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    /// The key.
+    pub key: String,
+    /// Where the key's opening quote is.
+    pub key_pos: Pos,
+    /// The value.
+    pub value: Node,
+}
+
+impl Node {
+    /// The member `key` of an object (the last one, as JSON parsers read duplicates).
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.members()?
+            .iter()
+            .rev()
+            .find(|m| m.key == key)
+            .map(|m| &m.value)
+    }
+
+    /// The members, when this is an object.
+    pub fn members(&self) -> Option<&[Member]> {
+        match &self.value {
+            Value::Object(members) => Some(members),
+            _ => None,
+        }
+    }
+
+    /// The items, when this is an array.
+    pub fn items(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The text, when this is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The value, when this is a boolean.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.value {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// The value, when this is a number that fits an `f64`.
+    pub fn as_f64(&self) -> Option<f64> {
+        match &self.value {
+            Value::Number(n) => n.parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// What kind of value this is, in the words of a message: `a string`, `an object`, ...
+    pub fn kind(&self) -> &'static str {
+        match &self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        }
+    }
+
+    /// The same value without positions.
+    pub fn to_json(&self) -> serde_json::Value {
+        match &self.value {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => (*b).into(),
+            Value::Number(n) => serde_json::from_str(n).unwrap_or(serde_json::Value::Null),
+            Value::String(s) => s.as_str().into(),
+            Value::Array(items) => items.iter().map(Node::to_json).collect(),
+            Value::Object(members) => members
+                .iter()
+                .map(|m| (m.key.clone(), m.value.to_json()))
+                .collect::<serde_json::Map<_, _>>()
+                .into(),
+        }
+    }
+}
+
+/// A JSON path: `containerDefinitions[1].portMappings[0].hostPort`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Path(Vec<Segment>);
+
+/// One step of a [`Path`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    /// An object member.
+    Key(String),
+    /// An array item.
+    Index(usize),
+}
+
+impl Path {
+    /// The empty path (the document itself).
+    pub fn root() -> Self {
+        Self(Vec::new())
+    }
+
+    /// This path, then member `key`.
+    pub fn key(&self, key: &str) -> Self {
+        let mut p = self.clone();
+        p.0.push(Segment::Key(key.to_owned()));
+        p
+    }
+
+    /// This path, then item `index`.
+    pub fn index(&self, index: usize) -> Self {
+        let mut p = self.clone();
+        p.0.push(Segment::Index(index));
+        p
+    }
+}
+
+impl fmt::Display for Path {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, segment) in self.0.iter().enumerate() {
+            match segment {
+                Segment::Key(k) if i == 0 => write!(f, "{k}")?,
+                Segment::Key(k) => write!(f, ".{k}")?,
+                Segment::Index(n) => write!(f, "[{n}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Text that is not JSON, and where it stops being JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    /// Where.
+    pub pos: Pos,
+    /// What was found and what was expected.
+    pub message: String,
+}
+
+impl fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.pos.line, self.pos.column, self.message)
+    }
+}
+
+impl std::error::Error for SyntaxError {}
+
+/// How deep arrays and objects may nest before the parser refuses (no stack overflow on input).
+const MAX_DEPTH: usize = 128;
+
+/// Parses JSON text (RFC 8259) into a tree with positions.
+pub fn parse_json(text: &str) -> Result<Node, SyntaxError> {
+    let mut p = Parser {
+        chars: text.chars().collect(),
+        i: 0,
+        line: 1,
+        column: 1,
+    };
+    // A byte-order mark is not part of the document.
+    if p.peek() == Some('\u{feff}') {
+        p.i += 1;
+    }
+    p.skip_ws();
+    let node = p.value(0)?;
+    p.skip_ws();
+    match p.peek() {
+        None => Ok(node),
+        Some(c) => Err(p.error(format!(
+            "unexpected {} after the document: expected the end of the text",
+            describe(c)
+        ))),
+    }
+}
+
+struct Parser {
+    chars: Vec<char>,
+    i: usize,
+    line: u32,
+    column: u32,
+}
+
+fn describe(c: char) -> String {
+    match c {
+        '\n' => "line break".to_owned(),
+        c if c.is_control() => format!("control character U+{:04X}", c as u32),
+        c => format!("'{c}'"),
+    }
+}
+
+impl Parser {
+    fn pos(&self) -> Pos {
+        Pos {
+            line: self.line,
+            column: self.column,
+        }
+    }
+
+    fn error(&self, message: String) -> SyntaxError {
+        SyntaxError {
+            pos: self.pos(),
+            message,
+        }
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.i).copied()
+    }
+
+    fn bump(&mut self) -> Option<char> {
+        let c = self.peek()?;
+        self.i += 1;
+        if c == '\n' {
+            self.line += 1;
+            self.column = 1;
+        } else {
+            self.column += 1;
+        }
+        Some(c)
+    }
+
+    fn skip_ws(&mut self) {
+        while matches!(self.peek(), Some(' ' | '\t' | '\n' | '\r')) {
+            self.bump();
+        }
+    }
+
+    fn expect_literal(&mut self, word: &str, value: Value) -> Result<Node, SyntaxError> {
+        let pos = self.pos();
+        for expected in word.chars() {
+            if self.peek() != Some(expected) {
+                return Err(SyntaxError {
+                    pos,
+                    message: format!("invalid literal: expected `{word}`"),
+                });
+            }
+            self.bump();
+        }
+        Ok(Node { value, pos })
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Node, SyntaxError> {
+        if depth > MAX_DEPTH {
+            return Err(self.error(format!("nested more than {MAX_DEPTH} levels deep")));
+        }
+        match self.peek() {
+            None => Err(self.error("unexpected end of text: expected a value".to_owned())),
+            Some('{') => self.object(depth),
+            Some('[') => self.array(depth),
+            Some('"') => {
+                let pos = self.pos();
+                Ok(Node {
+                    value: Value::String(self.string()?),
+                    pos,
+                })
+            }
+            Some('t') => self.expect_literal("true", Value::Bool(true)),
+            Some('f') => self.expect_literal("false", Value::Bool(false)),
+            Some('n') => self.expect_literal("null", Value::Null),
+            Some('-' | '0'..='9') => self.number(),
+            Some('\'') => {
+                Err(self.error("single quotes are not JSON: use double quotes".to_owned()))
+            }
+            Some(c) => Err(self.error(format!("unexpected {}: expected a value", describe(c)))),
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Node, SyntaxError> {
+        let pos = self.pos();
+        self.bump();
+        let mut members = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some('}') {
+            self.bump();
+            return Ok(Node {
+                value: Value::Object(members),
+                pos,
+            });
+        }
+        loop {
+            self.skip_ws();
+            let key_pos = self.pos();
+            match self.peek() {
+                Some('"') => {}
+                Some('}') => {
+                    return Err(self.error("trailing comma before '}': remove it".to_owned()));
+                }
+                Some(c) => {
+                    return Err(self.error(format!(
+                        "unexpected {}: expected a key in double quotes",
+                        describe(c)
+                    )));
+                }
+                None => return Err(self.error("unexpected end of text: expected a key".to_owned())),
+            }
+            let key = self.string()?;
+            self.skip_ws();
+            if self.peek() != Some(':') {
+                return Err(self.error(format!("expected ':' after the key \"{key}\"")));
+            }
+            self.bump();
+            self.skip_ws();
+            let value = self.value(depth + 1)?;
+            members.push(Member {
+                key,
+                key_pos,
+                value,
+            });
+            self.skip_ws();
+            match self.bump() {
+                Some(',') => continue,
+                Some('}') => {
+                    return Ok(Node {
+                        value: Value::Object(members),
+                        pos,
+                    });
+                }
+                Some(c) => {
+                    return Err(SyntaxError {
+                        pos: Pos {
+                            line: self.line,
+                            column: self.column - 1,
+                        },
+                        message: format!("unexpected {}: expected ',' or '}}'", describe(c)),
+                    });
+                }
+                None => {
+                    return Err(
+                        self.error("unexpected end of text: expected ',' or '}'".to_owned())
+                    );
+                }
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Node, SyntaxError> {
+        let pos = self.pos();
+        self.bump();
+        let mut items = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(']') {
+            self.bump();
+            return Ok(Node {
+                value: Value::Array(items),
+                pos,
+            });
+        }
+        loop {
+            self.skip_ws();
+            if self.peek() == Some(']') {
+                return Err(self.error("trailing comma before ']': remove it".to_owned()));
+            }
+            items.push(self.value(depth + 1)?);
+            self.skip_ws();
+            match self.bump() {
+                Some(',') => continue,
+                Some(']') => {
+                    return Ok(Node {
+                        value: Value::Array(items),
+                        pos,
+                    });
+                }
+                Some(c) => {
+                    return Err(SyntaxError {
+                        pos: Pos {
+                            line: self.line,
+                            column: self.column - 1,
+                        },
+                        message: format!("unexpected {}: expected ',' or ']'", describe(c)),
+                    });
+                }
+                None => {
+                    return Err(
+                        self.error("unexpected end of text: expected ',' or ']'".to_owned())
+                    );
+                }
+            }
+        }
+    }
+
+    fn string(&mut self) -> Result<String, SyntaxError> {
+        self.bump(); // the opening quote
+        let mut out = String::new();
+        loop {
+            let Some(c) = self.peek() else {
+                return Err(
+                    self.error("unexpected end of text inside a string: expected '\"'".to_owned())
+                );
+            };
+            match c {
+                '"' => {
+                    self.bump();
+                    return Ok(out);
+                }
+                '\\' => {
+                    self.bump();
+                    let escaped = match self.bump() {
+                        Some('"') => '"',
+                        Some('\\') => '\\',
+                        Some('/') => '/',
+                        Some('b') => '\u{8}',
+                        Some('f') => '\u{c}',
+                        Some('n') => '\n',
+                        Some('r') => '\r',
+                        Some('t') => '\t',
+                        Some('u') => self.unicode_escape()?,
+                        _ => return Err(self.error("invalid escape: expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX".to_owned())),
+                    };
+                    out.push(escaped);
+                }
+                c if (c as u32) < 0x20 => {
+                    return Err(self.error(format!(
+                        "{} inside a string: escape it (\\n, \\t, ...)",
+                        describe(c)
+                    )));
+                }
+                c => {
+                    self.bump();
+                    out.push(c);
+                }
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32, SyntaxError> {
+        let mut n = 0;
+        for _ in 0..4 {
+            let digit = self.peek().and_then(|c| c.to_digit(16));
+            let Some(d) = digit else {
+                return Err(self.error("invalid \\u escape: expected 4 hex digits".to_owned()));
+            };
+            self.bump();
+            n = n * 16 + d;
+        }
+        Ok(n)
+    }
+
+    fn unicode_escape(&mut self) -> Result<char, SyntaxError> {
+        let first = self.hex4()?;
+        let code = if (0xD800..0xDC00).contains(&first) {
+            // A surrogate pair: \uD83D\uDE00.
+            if self.peek() != Some('\\') {
+                return Err(
+                    self.error("lone surrogate in \\u escape: expected its pair".to_owned())
+                );
+            }
+            self.bump();
+            if self.bump() != Some('u') {
+                return Err(
+                    self.error("lone surrogate in \\u escape: expected its pair".to_owned())
+                );
+            }
+            let second = self.hex4()?;
+            if !(0xDC00..0xE000).contains(&second) {
+                return Err(self.error("invalid surrogate pair in \\u escape".to_owned()));
+            }
+            0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+        } else {
+            first
+        };
+        char::from_u32(code).ok_or_else(|| self.error("lone surrogate in \\u escape".to_owned()))
+    }
+
+    fn number(&mut self) -> Result<Node, SyntaxError> {
+        let pos = self.pos();
+        let start = self.i;
+        let digits = |p: &mut Parser| {
+            let from = p.i;
+            while matches!(p.peek(), Some('0'..='9')) {
+                p.bump();
+            }
+            p.i > from
+        };
+        if self.peek() == Some('-') {
+            self.bump();
+        }
+        if self.peek() == Some('0') {
+            self.bump();
+            if matches!(self.peek(), Some('0'..='9')) {
+                return Err(self.error("leading zeros are not allowed in numbers".to_owned()));
+            }
+        } else if !digits(self) {
+            return Err(self.error("invalid number: expected a digit".to_owned()));
+        }
+        if self.peek() == Some('.') {
+            self.bump();
+            if !digits(self) {
+                return Err(self.error("invalid number: expected a digit after '.'".to_owned()));
+            }
+        }
+        if matches!(self.peek(), Some('e' | 'E')) {
+            self.bump();
+            if matches!(self.peek(), Some('+' | '-')) {
+                self.bump();
+            }
+            if !digits(self) {
+                return Err(
+                    self.error("invalid number: expected a digit in the exponent".to_owned())
+                );
+            }
+        }
+        let text: String = self.chars[start..self.i].iter().collect();
+        Ok(Node {
+            value: Value::Number(text),
+            pos,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_and_keys_know_where_they_are() {
+        let doc =
+            parse_json("{\n  \"a\": [1, {\"b\": \"é\\u00e9\\ud83d\\ude00\"}],\n  \"c\": -0.5e3\n}")
+                .unwrap();
+        let a = doc.members().unwrap()[0].clone();
+        assert_eq!(
+            (a.key.as_str(), a.key_pos),
+            ("a", Pos { line: 2, column: 3 })
+        );
+        let b = &a.value.items().unwrap()[1].get("b").unwrap();
+        assert_eq!(b.as_str(), Some("éé😀"));
+        assert_eq!(
+            b.pos,
+            Pos {
+                line: 2,
+                column: 18
+            }
+        );
+        assert_eq!(doc.get("c").unwrap().as_f64(), Some(-500.0));
+        assert_eq!(
+            doc.to_json(),
+            serde_json::json!({"a": [1, {"b": "éé😀"}], "c": -500.0})
+        );
+    }
+
+    #[test]
+    fn errors_say_where_and_what_was_expected() {
+        let cases = [
+            ("{\"a\": 1,}", "1:9: trailing comma before '}': remove it"),
+            ("{\"a\" 1}", "1:6: expected ':' after the key \"a\""),
+            ("[1 2]", "1:4: unexpected '2': expected ',' or ']'"),
+            (
+                "{'a': 1}",
+                "1:2: unexpected ''': expected a key in double quotes",
+            ),
+            ("{\"a\":\n  tru}", "2:3: invalid literal: expected `true`"),
+            (
+                "\"abc",
+                "1:5: unexpected end of text inside a string: expected '\"'",
+            ),
+            (
+                "{} x",
+                "1:4: unexpected 'x' after the document: expected the end of the text",
+            ),
+            ("01", "1:2: leading zeros are not allowed in numbers"),
+            ("", "1:1: unexpected end of text: expected a value"),
+            (
+                "\"a\nb\"",
+                "1:3: line break inside a string: escape it (\\n, \\t, ...)",
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(
+                parse_json(text).unwrap_err().to_string(),
+                expected,
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_a_stack_overflow() {
+        let text = "[".repeat(100_000);
+        assert!(
+            parse_json(&text)
+                .unwrap_err()
+                .message
+                .contains("nested more than 128")
+        );
+    }
+
+    #[test]
+    fn paths_read_like_the_ecs_docs() {
+        let p = Path::root()
+            .key("containerDefinitions")
+            .index(1)
+            .key("portMappings")
+            .index(0)
+            .key("hostPort");
+        assert_eq!(
+            p.to_string(),
+            "containerDefinitions[1].portMappings[0].hostPort"
+        );
+        assert_eq!(Path::root().to_string(), "");
+    }
+}

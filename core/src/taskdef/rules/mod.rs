@@ -1,0 +1,66 @@
+//! The task-definition rules, one file each. A rule reads a [`TaskDefinition`] and pushes
+//! [`Finding`]s; adding one touches no other. `syntax` and `read-only-field` are reported by
+//! [`super::load`].
+
+use super::TaskDefinition;
+use crate::finding::Finding;
+
+mod awsvpc_host_port;
+mod duplicate_environment;
+mod enum_value;
+mod essential_container;
+mod execution_role;
+mod family_name;
+mod fargate_cpu_memory;
+mod fargate_network_mode;
+mod required_field;
+mod unique_container_name;
+mod unknown_key;
+mod wrong_type;
+
+/// The text is not JSON.
+pub const SYNTAX: &str = "syntax";
+/// A field ECS sets itself (describe-task-definition output), removed.
+pub const READ_ONLY_FIELD: &str = "read-only-field";
+
+type Check = fn(&TaskDefinition<'_>, &mut Vec<Finding>);
+
+/// Every rule run on a loaded document: (id, check).
+const RULES: &[(&str, Check)] = &[
+    (unknown_key::ID, unknown_key::check),
+    (wrong_type::ID, wrong_type::check),
+    (required_field::ID, required_field::check),
+    (enum_value::ID, enum_value::check),
+    (family_name::ID, family_name::check),
+    (fargate_network_mode::ID, fargate_network_mode::check),
+    (fargate_cpu_memory::ID, fargate_cpu_memory::check),
+    (awsvpc_host_port::ID, awsvpc_host_port::check),
+    (essential_container::ID, essential_container::check),
+    (unique_container_name::ID, unique_container_name::check),
+    (duplicate_environment::ID, duplicate_environment::check),
+    (execution_role::ID, execution_role::check),
+];
+
+/// The ids of every rule, `syntax` and `read-only-field` included.
+pub fn ids() -> Vec<&'static str> {
+    let mut ids = vec![SYNTAX, READ_ONLY_FIELD];
+    ids.extend(RULES.iter().map(|(id, _)| *id));
+    ids
+}
+
+pub(crate) fn run_all(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
+    for (_, check) in RULES {
+        check(td, out);
+    }
+}
+
+/// Test helper: the findings of one rule on a JSON text, as `LINE:COL path: message` lines.
+#[cfg(test)]
+pub(crate) fn findings(check: Check, json: &str) -> Vec<String> {
+    let document = crate::source::parse_json(json).expect("test input is JSON");
+    let mut out = Vec::new();
+    check(&TaskDefinition { root: &document }, &mut out);
+    out.iter()
+        .map(|f| format!("{}:{} {}: {}", f.pos.line, f.pos.column, f.path, f.message))
+        .collect()
+}
