@@ -1,5 +1,6 @@
-//! The `hatoba` command's pieces that tests drive directly: the native transport and the AWS
-//! tools. The binary (`main.rs`) only parses arguments and calls these.
+//! The `hatoba` command's pieces that tests drive directly: the native transport, the AWS
+//! tools and the task-definition checks. The binary (`main.rs`) only parses arguments and calls these.
 
 pub mod aws;
+pub mod taskdef;
 pub mod transport;

@@ -1,0 +1,67 @@
+//! Golden tests: every `tests/fixtures/taskdef/ok/*.json` must produce no finding at all, and
+//! every `err/NAME.json` exactly the findings in `err/NAME.out` (`LINE:COL: severity: message
+//! [rule]`). `HATOBA_BLESS=1 cargo test --test taskdef_golden` rewrites the `.out` files after a
+//! deliberate change; review the diff.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn fixtures(kind: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/taskdef")
+        .join(kind);
+    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn findings(file: &Path) -> String {
+    let text = fs::read_to_string(file).unwrap();
+    hatoba_core::taskdef::check(&text)
+        .iter()
+        .map(|f| format!("{f}\n"))
+        .collect()
+}
+
+#[test]
+fn ok_fixtures_are_silent() {
+    let files = fixtures("ok");
+    assert!(files.len() >= 2);
+    for file in files {
+        assert_eq!(
+            findings(&file),
+            "",
+            "{} should have no findings",
+            file.display()
+        );
+    }
+}
+
+#[test]
+fn err_fixtures_give_exactly_their_expected_findings() {
+    let bless = std::env::var_os("HATOBA_BLESS").is_some();
+    let files = fixtures("err");
+    assert!(files.len() >= 10);
+    let mut failures = Vec::new();
+    for file in files {
+        let actual = findings(&file);
+        let expected_file = file.with_extension("out");
+        if bless {
+            fs::write(&expected_file, &actual).unwrap();
+            continue;
+        }
+        let expected = fs::read_to_string(&expected_file).unwrap_or_default();
+        assert!(!actual.is_empty(), "{} found nothing", file.display());
+        if actual != expected {
+            failures.push(format!(
+                "{}\n--- expected\n{expected}--- actual\n{actual}",
+                file.display()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
