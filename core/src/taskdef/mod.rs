@@ -172,7 +172,7 @@ mod tests {
     "taskDefinitionArn": "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:7",
     "family": "web",
     "revision": 7,
-    "containerDefinitions": [{"name": "web", "image": "nginx"}],
+    "containerDefinitions": [{"name": "web", "image": "nginx", "memory": 256}],
     "status": "ACTIVE",
     "compatibilities": ["EC2", "FARGATE"],
     "registeredAt": 1700000000.0
@@ -183,7 +183,7 @@ mod tests {
         let doc = loaded.document.unwrap().to_json();
         assert_eq!(
             doc,
-            serde_json::json!({"family": "web", "containerDefinitions": [{"name": "web", "image": "nginx"}], "tags": [{"key": "team", "value": "web"}]})
+            serde_json::json!({"family": "web", "containerDefinitions": [{"name": "web", "image": "nginx", "memory": 256}], "tags": [{"key": "team", "value": "web"}]})
         );
         let warnings: Vec<String> = loaded
             .findings

@@ -5,15 +5,24 @@
 use super::TaskDefinition;
 use crate::finding::Finding;
 
+mod awslogs_options;
 mod awsvpc_host_port;
+mod awsvpc_links;
+mod container_resources;
+mod depends_on;
 mod duplicate_environment;
 mod enum_value;
 mod essential_container;
 mod execution_role;
 mod family_name;
 mod fargate_cpu_memory;
+mod fargate_limits;
 mod fargate_network_mode;
+mod health_check;
+mod image_reference;
 mod required_field;
+mod role_arn;
+mod secret_value_from;
 mod unique_container_name;
 mod unknown_key;
 mod wrong_type;
@@ -39,6 +48,15 @@ const RULES: &[(&str, Check)] = &[
     (unique_container_name::ID, unique_container_name::check),
     (duplicate_environment::ID, duplicate_environment::check),
     (execution_role::ID, execution_role::check),
+    (fargate_limits::ID, fargate_limits::check),
+    (awsvpc_links::ID, awsvpc_links::check),
+    (container_resources::ID, container_resources::check),
+    (secret_value_from::ID, secret_value_from::check),
+    (role_arn::ID, role_arn::check),
+    (depends_on::ID, depends_on::check),
+    (health_check::ID, health_check::check),
+    (image_reference::ID, image_reference::check),
+    (awslogs_options::ID, awslogs_options::check),
 ];
 
 /// The ids of every rule, `syntax` and `read-only-field` included.
