@@ -5,10 +5,7 @@ use std::io;
 use std::process::ExitCode;
 
 use clap::Parser;
-use std::path::PathBuf;
-
-use hatoba_cli::aws;
-use hatoba_cli::taskdef::{self, Outcome};
+use hatoba_cli::{aws, taskdef};
 
 /// Push-to-deploy for Amazon ECS: Hatoba's checks and tools, for terminals and CI.
 #[derive(Debug, Parser)]
@@ -19,30 +16,17 @@ struct Cli {
 }
 
 #[derive(Debug, clap::Subcommand)]
+// Parsed once per run: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 enum Command {
     /// Tools for talking to AWS by hand.
     #[command(subcommand)]
     Aws(AwsCommand),
     /// Check, render and compare ECS task definitions.
     #[command(subcommand)]
-    Taskdef(TaskdefCommand),
+    Taskdef(taskdef::TaskdefCommand),
     /// Print the version (same as --version).
     Version,
-}
-
-#[derive(Debug, clap::Subcommand)]
-enum TaskdefCommand {
-    /// Check task definitions (JSON, plain or describe-task-definition output) with the
-    /// editor's rules. Exit 0 when no error, 1 when any, 2 on a usage or I/O error.
-    Check {
-        /// The files to check.
-        #[arg(required = true)]
-        files: Vec<PathBuf>,
-        /// human: FILE:LINE:COL: severity: message [rule]; json: one array of
-        /// {file, rule, severity, path, line, column, message}.
-        #[arg(long, value_enum, default_value = "human")]
-        format: taskdef::Format,
-    },
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -72,13 +56,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Some(Command::Taskdef(TaskdefCommand::Check { files, format })) => {
-            match taskdef::check(&files, format, io::stdout().lock(), io::stderr().lock()) {
-                Ok(Outcome::Clean) => ExitCode::SUCCESS,
-                Ok(Outcome::Errors) => ExitCode::from(1),
-                Ok(Outcome::IoError) | Err(_) => ExitCode::from(2),
-            }
-        }
+        Some(Command::Taskdef(command)) => taskdef::run(command),
         Some(Command::Version) => {
             println!("hatoba {}", hatoba_core::VERSION);
             ExitCode::SUCCESS

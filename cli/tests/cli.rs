@@ -38,3 +38,137 @@ fn unknown_subcommand_is_a_usage_error_with_exit_code_2() {
         "{err}"
     );
 }
+
+fn fixture(path: &str) -> String {
+    format!(
+        "{}/../tests/fixtures/taskdef/{path}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn taskdef_check_prints_file_line_col_and_exits_1_on_errors() {
+    let out = hatoba(&[
+        "taskdef",
+        "check",
+        &fixture("err/family-name.json"),
+        &fixture("ok/fargate-web.json"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        text,
+        format!(
+            "{}:2:13: error: family \"my web/app\" contains ' ': expected 1 to 255 letters, digits, hyphens (-) and underscores (_) [family-name]\n",
+            fixture("err/family-name.json")
+        )
+    );
+    assert_eq!(
+        hatoba(&["taskdef", "check", &fixture("ok/fargate-web.json")])
+            .status
+            .code(),
+        Some(0)
+    );
+    // Warnings alone do not fail.
+    assert_eq!(
+        hatoba(&["taskdef", "check", &fixture("err/describe-output.json")])
+            .status
+            .code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn taskdef_check_json_format_and_io_errors() {
+    let out = hatoba(&[
+        "taskdef",
+        "check",
+        "--format",
+        "json",
+        &fixture("err/fargate-bad-pair.json"),
+        "/nonexistent.json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        rows[0],
+        serde_json::json!({"file": fixture("err/fargate-bad-pair.json"), "rule": "fargate-cpu-memory", "severity": "error", "path": "memory",
+            "line": 6, "column": 13, "message": "memory \"1 GB\" is not offered with cpu 1024 on Fargate: expected 2 GB to 8 GB in steps of 1 GB"})
+    );
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .starts_with("/nonexistent.json: No such file")
+    );
+}
+
+#[test]
+fn taskdef_render_then_diff_shows_exactly_the_rendered_change() {
+    let rendered = hatoba(&[
+        "taskdef",
+        "render",
+        &fixture("err/describe-output.json"),
+        "--container",
+        "web",
+        "--image",
+        "nginx:1.28",
+        "--env",
+        "OPTIONS=a=1&b=2",
+        "--command",
+        "nginx -g 'daemon off;'",
+    ]);
+    assert_eq!(
+        rendered.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&rendered.stderr)
+    );
+    // The read-only fields of the describe output are gone, with a warning each on stderr.
+    let td: serde_json::Value = serde_json::from_slice(&rendered.stdout).unwrap();
+    assert!(td.get("taskDefinitionArn").is_none() && td.get("revision").is_none());
+    assert_eq!(
+        String::from_utf8(rendered.stderr)
+            .unwrap()
+            .matches("[read-only-field]")
+            .count(),
+        7
+    );
+    assert_eq!(
+        td["containerDefinitions"][0]["command"],
+        serde_json::json!(["nginx", "-g", "daemon off;"])
+    );
+    let path = std::env::temp_dir().join(format!("hatoba-render-{}.json", std::process::id()));
+    std::fs::write(&path, &rendered.stdout).unwrap();
+    let diff = hatoba(&[
+        "taskdef",
+        "diff",
+        &fixture("err/describe-output.json"),
+        path.to_str().unwrap(),
+    ]);
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(diff.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(diff.stdout).unwrap(),
+        "~ containerDefinitions[web].image: \"nginx:1.27\" → \"nginx:1.28\"\n\
+         + containerDefinitions[web].environment: [{\"name\":\"OPTIONS\",\"value\":\"a=1&b=2\"}]\n\
+         + containerDefinitions[web].command: [\"nginx\",\"-g\",\"daemon off;\"]\n"
+    );
+}
+
+#[test]
+fn taskdef_render_refuses_an_unknown_container() {
+    let out = hatoba(&[
+        "taskdef",
+        "render",
+        &fixture("ok/fargate-web.json"),
+        "--container",
+        "api",
+        "--image",
+        "x:1",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "hatoba taskdef: no container named \"api\": the task definition has \"web\"\n"
+    );
+}

@@ -364,7 +364,7 @@ mod tests {
         assert_eq!(header, "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9");
         assert_eq!(
             claims,
-            app::base64url(br#"{"exp":1795766940,"iat":1795766340,"iss":"123456"}"#)
+            app::base64url(br#"{"iat":1795766340,"exp":1795766940,"iss":"123456"}"#)
         );
         assert_eq!(app::jwt(&input, &[1, 2, 3]), format!("{input}.AQID"));
     }

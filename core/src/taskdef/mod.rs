@@ -5,6 +5,8 @@
 use crate::finding::Finding;
 use crate::source::{Member, Node, Path, Value, parse_json};
 
+pub mod diff;
+pub mod render;
 pub mod rules;
 pub(crate) mod schema;
 pub(crate) mod shapes;
