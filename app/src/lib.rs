@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 
 mod deployments;
+pub mod editor;
 mod page;
 mod setup;
 mod taskdef;

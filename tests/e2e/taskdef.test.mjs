@@ -1,0 +1,98 @@
+// The "Task definition" page in headless Chromium, served by the worker in workerd: paste a
+// broken task definition and its findings appear with their paths and lines; fix it and they
+// go; render an image and the output shows it; the work survives a reload.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT, startWorker, launchBrowser } from './harness.mjs';
+
+let worker, browser, page;
+const problems = [];
+
+before(async () => {
+  worker = await startWorker();
+  browser = await launchBrowser();
+  page = browser.context.pages()[0] ?? await browser.context.newPage();
+  page.on('console', (m) => { if (['error', 'warning'].includes(m.type())) problems.push(`console.${m.type()}: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(`${worker.url}/#/taskdef`);
+  await page.getByRole('heading', { level: 1, name: 'Task definition' }).waitFor({ timeout: 20000 });
+});
+
+after(async () => {
+  if (page) {
+    const dir = path.join(ROOT, 'target/e2e');
+    fs.mkdirSync(dir, { recursive: true });
+    await page.screenshot({ path: path.join(dir, 'taskdef.png'), fullPage: true }).catch(() => {});
+  }
+  await browser?.close();
+  await worker?.stop();
+});
+
+const source = () => page.getByRole('textbox', { name: 'Task definition source' });
+const findings = () => page.getByRole('region', { name: 'Findings' });
+
+const BROKEN = `{
+  "family": "web",
+  "networkMode": "awsvpc",
+  "requiresCompatibilities": ["FARGATE"],
+  "cpu": "256",
+  "memory": "4096",
+  "containerDefinitions": [
+    {"name": "web", "image": "nginx", "portMappings": [{"containerPort": 80, "hostPort": 8080}]}
+  ]
+}`;
+
+test('the sample task definition loads clean', async () => {
+  await findings().getByText('No problems found.').waitFor();
+});
+
+test('a broken task definition shows each finding with its path, marked at its line', async () => {
+  await source().fill(BROKEN);
+  const items = findings().locator('li');
+  await page.waitForFunction(() => document.querySelectorAll('.findings li').length === 2);
+  const texts = await items.allInnerTexts();
+  assert.match(texts[0], /6:13[\s\S]*memory "4096" is not offered with cpu 256 on Fargate[\s\S]*memory[\s\S]*\[fargate-cpu-memory\]/);
+  assert.match(texts[1], /8:90[\s\S]*hostPort 8080 differs from containerPort 80[\s\S]*containerDefinitions\[0\]\.portMappings\[0\]\.hostPort/);
+  assert.equal(await page.locator('.gutter .line.error').count(), 2);
+  assert.deepEqual(await page.locator('.gutter .line.error').evaluateAll((els) => els.map((e) => e.dataset.line)), ['6', '8']);
+  // Clicking a finding puts the cursor on it.
+  await items.nth(0).getByRole('button').click();
+  const caret = await source().evaluate((el) => el.value.slice(0, el.selectionStart).split('\n').length);
+  assert.equal(caret, 6);
+});
+
+test('fixing it through the form removes the findings', async () => {
+  await page.locator('select[name=memory]').selectOption('1024');
+  await source().fill((await source().inputValue()).replace('"hostPort": 8080', '"hostPort": 80'));
+  await findings().getByText('No problems found.').waitFor();
+  assert.match(await source().inputValue(), /"memory": "1024"/);
+});
+
+test('the form offers only the memory sizes Fargate pairs with the CPU', async () => {
+  await page.locator('select[name=cpu]').selectOption('8192');
+  const offered = await page.locator('select[name=memory] option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+  assert.deepEqual(offered, ['16384', '20480', '24576', '28672', '32768', '36864', '40960', '45056', '49152', '53248', '57344', '61440']);
+  assert.match(await source().inputValue(), /"memory": "16384"/);
+});
+
+test('rendering an image shows it in the output and the change', async () => {
+  await page.locator('input[name=render-image]').fill('123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:5779607b');
+  await page.getByRole('button', { name: 'Render' }).click();
+  const output = page.locator('[data-output=rendered]');
+  await output.waitFor();
+  assert.match(await output.innerText(), /"image": "123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/web:5779607b"/);
+  assert.match(await page.locator('.diff').innerText(), /~ containerDefinitions\[web\]\.image: "nginx" → "123456789012/);
+});
+
+test('the work is kept across a reload', async () => {
+  await source().fill(BROKEN.replace('"web"', '"kept-across-reload"'));
+  await page.reload();
+  await page.getByRole('heading', { level: 1, name: 'Task definition' }).waitFor();
+  assert.match(await source().inputValue(), /kept-across-reload/);
+});
+
+test('the browser reported no console error or page error', () => {
+  assert.deepEqual(problems, []);
+});
