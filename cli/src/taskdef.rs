@@ -12,7 +12,7 @@ use serde::Serialize;
 // Parsed once per run: the size of the largest variant does not matter.
 #[allow(clippy::large_enum_variant)]
 pub enum TaskdefCommand {
-    /// Check task definitions (JSON, plain or describe-task-definition output) with the
+    /// Check task definitions (JSON or YAML, plain or describe-task-definition output) with the
     /// editor's rules. Exit 0 when no error, 1 when any, 2 on a usage or I/O error.
     Check {
         /// The files to check.

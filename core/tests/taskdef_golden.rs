@@ -1,5 +1,5 @@
-//! Golden tests: every `tests/fixtures/taskdef/ok/*.json` must produce no finding at all, and
-//! every `err/NAME.json` exactly the findings in `err/NAME.out` (`LINE:COL: severity: message
+//! Golden tests: every `tests/fixtures/taskdef/ok/*.{json,yaml}` must produce no finding at all,
+//! and every `err/NAME.{json,yaml}` exactly the findings in `err/NAME.out` (`LINE:COL: severity: message
 //! [rule]`). `HATOBA_BLESS=1 cargo test --test taskdef_golden` rewrites the `.out` files after a
 //! deliberate change; review the diff.
 
@@ -13,7 +13,7 @@ fn fixtures(kind: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .filter(|p| p.extension().is_some_and(|e| e == "json" || e == "yaml"))
         .collect();
     files.sort();
     files

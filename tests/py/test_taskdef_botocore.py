@@ -12,11 +12,12 @@ from pathlib import Path
 
 import botocore.session
 import pytest
+import yaml
 from botocore.validate import ParamValidator
 
 from conftest import ROOT
 
-FIXTURES = sorted((ROOT / "tests/fixtures/taskdef").glob("*/*.json"))
+FIXTURES = sorted(p for p in (ROOT / "tests/fixtures/taskdef").glob("*/*") if p.suffix in (".json", ".yaml"))
 READ_ONLY = {"compatibilities", "taskDefinitionArn", "revision", "status", "requiresAttributes",
              "registeredAt", "registeredBy", "deregisteredAt"}
 INPUT_SHAPE = botocore.session.get_session().get_service_model("ecs").operation_model("RegisterTaskDefinition").input_shape
@@ -35,9 +36,10 @@ def as_register_input(document: dict) -> dict:
 
 def botocore_errors(path: Path) -> str:
     try:
-        document = json.loads(path.read_text())
-    except json.JSONDecodeError as e:
-        return f"not JSON: {e}"
+        text = path.read_text()
+        document = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as e:
+        return f"not {path.suffix[1:].upper()}: {e}"
     report = ParamValidator().validate(as_register_input(document), INPUT_SHAPE)
     return report.generate_report() if report.has_errors() else ""
 

@@ -3,7 +3,7 @@
 //! API itself generated from botocore's ECS model.
 
 use crate::finding::Finding;
-use crate::source::{Member, Node, Path, Value, parse_json};
+use crate::source::{Member, Node, Path, Value, parse_document};
 
 pub mod diff;
 pub mod render;
@@ -33,20 +33,15 @@ pub struct Loaded {
     pub findings: Vec<Finding>,
 }
 
-/// Loads a task definition from JSON text: a plain one, or `aws ecs describe-task-definition`
+/// Loads a task definition from JSON or YAML text: a plain one, or `aws ecs describe-task-definition`
 /// output (`{"taskDefinition": {...}, "tags": [...]}`), whose tags join the task definition.
 /// Read-only fields are removed with a warning each.
 pub fn load(text: &str) -> Loaded {
     let mut findings = Vec::new();
-    let root = match parse_json(text) {
+    let root = match parse_document(text) {
         Ok(root) => root,
         Err(e) => {
-            findings.push(Finding::error(
-                rules::SYNTAX,
-                "",
-                e.pos,
-                format!("invalid JSON: {}", e.message),
-            ));
+            findings.push(Finding::error(rules::SYNTAX, "", e.pos, e.message));
             return Loaded {
                 document: None,
                 findings,

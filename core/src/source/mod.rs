@@ -1,8 +1,12 @@
-//! Documents with positions: a JSON parser that remembers the line and column of every value
-//! and key, so a finding can point at the exact place in the text the user edits, and the JSON
-//! paths (`containerDefinitions[1].portMappings[0].hostPort`) findings name.
+//! Documents with positions: JSON (a parser of our own) and YAML (saphyr-parser) read into one
+//! tree that remembers the line and column of every value and key, so a finding can point at
+//! the exact place in the text the user edits, and the JSON paths
+//! (`containerDefinitions[1].portMappings[0].hostPort`) findings name.
 
 use std::fmt;
+
+mod yaml;
+pub use yaml::parse_yaml;
 
 /// A place in the source text: 1-based line and column (columns count characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, serde::Serialize)]
@@ -192,6 +196,24 @@ impl fmt::Display for SyntaxError {
 }
 
 impl std::error::Error for SyntaxError {}
+
+/// Parses JSON or YAML: text whose first character is `{` or `[` is read as JSON (strict,
+/// with JSON's error messages), anything else as YAML. Messages say which was expected:
+/// `invalid JSON: ...` or `invalid YAML: ...`.
+pub fn parse_document(text: &str) -> Result<Node, SyntaxError> {
+    match text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .chars()
+        .next()
+    {
+        Some('{' | '[') => parse_json(text).map_err(|e| SyntaxError {
+            message: format!("invalid JSON: {}", e.message),
+            ..e
+        }),
+        _ => parse_yaml(text),
+    }
+}
 
 /// How deep arrays and objects may nest before the parser refuses (no stack overflow on input).
 const MAX_DEPTH: usize = 128;

@@ -1,0 +1,236 @@
+//! YAML documents with positions, read with `saphyr-parser` (the maintained successor of
+//! yaml-rust, pure Rust, an event parser that reports where every event starts), resolved with
+//! YAML 1.2's core schema into the same [`Node`] tree as JSON.
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+
+use super::{Member, Node, Pos, SyntaxError, Value};
+
+enum Frame {
+    Map {
+        pos: Pos,
+        anchor: usize,
+        members: Vec<Member>,
+        key: Option<(String, Pos)>,
+    },
+    Seq {
+        pos: Pos,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+}
+
+fn pos(span: &Span) -> Pos {
+    Pos {
+        line: span.start.line() as u32,
+        column: span.start.col() as u32 + 1,
+    }
+}
+
+/// A plain scalar resolved by YAML 1.2's core schema: null, booleans, integers and floats; any
+/// other text is a string. Infinities and NaN stay strings (JSON has no such numbers).
+fn resolve_plain(text: &str) -> Value {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        _ => {}
+    }
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if !unsigned.is_empty() && unsigned.bytes().all(|b| b.is_ascii_digit()) {
+        return Value::Number(text.trim_start_matches('+').to_owned());
+    }
+    let radix = |prefix: &str, radix: u32| {
+        text.strip_prefix(prefix)
+            .and_then(|d| i64::from_str_radix(d, radix).ok())
+    };
+    if let Some(n) = radix("0x", 16).or_else(|| radix("0o", 8)) {
+        return Value::Number(n.to_string());
+    }
+    let looks_float = unsigned.bytes().any(|b| b.is_ascii_digit())
+        && unsigned
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b"eE.+-".contains(&b))
+        && unsigned.starts_with(|c: char| c.is_ascii_digit() || c == '.');
+    match text.parse::<f64>() {
+        Ok(f) if looks_float && f.is_finite() => Value::Number(
+            serde_json::Number::from_f64(f).map_or_else(|| text.to_owned(), |n| n.to_string()),
+        ),
+        _ => Value::String(text.to_owned()),
+    }
+}
+
+/// Parses the first YAML document of `text`.
+pub fn parse_yaml(text: &str) -> Result<Node, SyntaxError> {
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut anchors: Vec<(usize, Node)> = Vec::new();
+    let mut root: Option<Node> = None;
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.map_err(|e| SyntaxError {
+            pos: Pos {
+                line: e.marker().line() as u32,
+                column: e.marker().col() as u32 + 1,
+            },
+            message: format!("invalid YAML: {}", e.info()),
+        })?;
+        let at = pos(&span);
+        let node = match event {
+            Event::DocumentStart(_) if root.is_some() => {
+                return Err(SyntaxError {
+                    pos: at,
+                    message: "a second YAML document: expected one".to_owned(),
+                });
+            }
+            Event::MappingStart(anchor, _) => {
+                stack.push(Frame::Map {
+                    pos: at,
+                    anchor,
+                    members: Vec::new(),
+                    key: None,
+                });
+                continue;
+            }
+            Event::SequenceStart(anchor, _) => {
+                stack.push(Frame::Seq {
+                    pos: at,
+                    anchor,
+                    items: Vec::new(),
+                });
+                continue;
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                let (node, anchor) = match stack.pop() {
+                    Some(Frame::Map {
+                        pos,
+                        anchor,
+                        members,
+                        ..
+                    }) => (
+                        Node {
+                            value: Value::Object(members),
+                            pos,
+                        },
+                        anchor,
+                    ),
+                    Some(Frame::Seq { pos, anchor, items }) => (
+                        Node {
+                            value: Value::Array(items),
+                            pos,
+                        },
+                        anchor,
+                    ),
+                    None => continue,
+                };
+                if anchor > 0 {
+                    anchors.push((anchor, node.clone()));
+                }
+                node
+            }
+            Event::Scalar(value, style, anchor, _) => {
+                let value = match style {
+                    ScalarStyle::Plain => resolve_plain(&value),
+                    _ => Value::String(value.into_owned()),
+                };
+                let node = Node { value, pos: at };
+                if anchor > 0 {
+                    anchors.push((anchor, node.clone()));
+                }
+                node
+            }
+            Event::Alias(id) => match anchors.iter().rev().find(|(a, _)| *a == id) {
+                Some((_, node)) => Node {
+                    value: node.value.clone(),
+                    pos: at,
+                },
+                None => {
+                    return Err(SyntaxError {
+                        pos: at,
+                        message: "alias to an unknown anchor".to_owned(),
+                    });
+                }
+            },
+            _ => continue,
+        };
+        match stack.last_mut() {
+            None => root = Some(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { members, key, .. }) => match key.take() {
+                Some((k, key_pos)) => members.push(Member {
+                    key: k,
+                    key_pos,
+                    value: node,
+                }),
+                None => {
+                    let k = match node.value {
+                        Value::String(s) => s,
+                        Value::Number(n) => n,
+                        Value::Bool(b) => b.to_string(),
+                        Value::Null => "null".to_owned(),
+                        _ => {
+                            return Err(SyntaxError {
+                                pos: node.pos,
+                                message:
+                                    "a mapping or sequence used as a key: expected a plain key"
+                                        .to_owned(),
+                            });
+                        }
+                    };
+                    *key = Some((k, node.pos));
+                }
+            },
+        }
+    }
+    Ok(root.unwrap_or(Node {
+        value: Value::Null,
+        pos: Pos { line: 1, column: 1 },
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_keys_and_positions() {
+        let text = "family: web\ncpu: \"256\"\ncount: 3\nratio: 0.5\nessential: true\nnothing: ~\ncontainerDefinitions:\n  - name: web\n    command: [sh, -c, 'echo hi']\n    image: &img nginx\n  - name: copy\n    image: *img\n";
+        let doc = parse_yaml(text).unwrap();
+        assert_eq!(
+            doc.to_json(),
+            serde_json::json!({"family": "web", "cpu": "256", "count": 3, "ratio": 0.5, "essential": true, "nothing": null,
+                "containerDefinitions": [{"name": "web", "command": ["sh", "-c", "echo hi"], "image": "nginx"}, {"name": "copy", "image": "nginx"}]})
+        );
+        let containers = doc.get("containerDefinitions").unwrap();
+        let second = &containers.items().unwrap()[1];
+        assert_eq!(
+            second.get("image").unwrap().pos,
+            Pos {
+                line: 12,
+                column: 12
+            }
+        );
+        assert_eq!(
+            doc.members().unwrap()[1].key_pos,
+            Pos { line: 2, column: 1 }
+        );
+        assert_eq!(doc.get("cpu").unwrap().pos, Pos { line: 2, column: 6 });
+    }
+
+    #[test]
+    fn core_schema_resolution() {
+        assert_eq!(resolve_plain("0x1F"), Value::Number("31".into()));
+        assert_eq!(resolve_plain("-12"), Value::Number("-12".into()));
+        assert_eq!(resolve_plain("1e3"), Value::Number("1000.0".into()));
+        assert_eq!(resolve_plain("yes"), Value::String("yes".into()));
+        assert_eq!(resolve_plain(".inf"), Value::String(".inf".into()));
+        assert_eq!(resolve_plain("1.2.3"), Value::String("1.2.3".into()));
+    }
+
+    #[test]
+    fn errors_have_a_place() {
+        let err = parse_yaml("a: [1, 2\nb: 3\n").unwrap_err();
+        assert!(err.message.starts_with("invalid YAML: "), "{err}");
+        assert!(err.pos.line >= 1);
+        let err = parse_yaml("a: 1\n---\nb: 2\n").unwrap_err();
+        assert_eq!(err.to_string(), "2:1: a second YAML document: expected one");
+    }
+}
