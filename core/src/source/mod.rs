@@ -159,6 +159,21 @@ impl Path {
         p
     }
 
+    /// Extends this path by member `key`.
+    pub fn push_key(&mut self, key: &str) {
+        self.0.push(Segment::Key(key.to_owned()));
+    }
+
+    /// Extends this path by item `index`.
+    pub fn push_index(&mut self, index: usize) {
+        self.0.push(Segment::Index(index));
+    }
+
+    /// Removes the last step.
+    pub fn pop(&mut self) {
+        self.0.pop();
+    }
+
     /// This path, then item `index`.
     pub fn index(&self, index: usize) -> Self {
         let mut p = self.clone();
@@ -221,19 +236,20 @@ const MAX_DEPTH: usize = 128;
 /// Parses JSON text (RFC 8259) into a tree with positions.
 pub fn parse_json(text: &str) -> Result<Node, SyntaxError> {
     let mut p = Parser {
-        chars: text.chars().collect(),
+        text,
+        bytes: text.as_bytes(),
         i: 0,
         line: 1,
         column: 1,
     };
     // A byte-order mark is not part of the document.
-    if p.peek() == Some('\u{feff}') {
-        p.i += 1;
+    if text.starts_with('\u{feff}') {
+        p.i = '\u{feff}'.len_utf8();
     }
     p.skip_ws();
     let node = p.value(0)?;
     p.skip_ws();
-    match p.peek() {
+    match p.peek_char() {
         None => Ok(node),
         Some(c) => Err(p.error(format!(
             "unexpected {} after the document: expected the end of the text",
@@ -242,8 +258,11 @@ pub fn parse_json(text: &str) -> Result<Node, SyntaxError> {
     }
 }
 
-struct Parser {
-    chars: Vec<char>,
+/// Reads bytes (structure and escapes are ASCII), counting columns in characters: a byte
+/// starts a character unless it is a UTF-8 continuation byte.
+struct Parser<'t> {
+    text: &'t str,
+    bytes: &'t [u8],
     i: usize,
     line: u32,
     column: u32,
@@ -257,7 +276,7 @@ fn describe(c: char) -> String {
     }
 }
 
-impl Parser {
+impl Parser<'_> {
     fn pos(&self) -> Pos {
         Pos {
             line: self.line,
@@ -272,13 +291,18 @@ impl Parser {
         }
     }
 
-    fn peek(&self) -> Option<char> {
-        self.chars.get(self.i).copied()
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.i).copied()
     }
 
+    fn peek_char(&self) -> Option<char> {
+        self.text.get(self.i..)?.chars().next()
+    }
+
+    /// Steps over one character.
     fn bump(&mut self) -> Option<char> {
-        let c = self.peek()?;
-        self.i += 1;
+        let c = self.peek_char()?;
+        self.i += c.len_utf8();
         if c == '\n' {
             self.line += 1;
             self.column = 1;
@@ -289,22 +313,29 @@ impl Parser {
     }
 
     fn skip_ws(&mut self) {
-        while matches!(self.peek(), Some(' ' | '\t' | '\n' | '\r')) {
-            self.bump();
+        while let Some(b) = self.peek() {
+            match b {
+                b'\n' => {
+                    self.line += 1;
+                    self.column = 1;
+                }
+                b' ' | b'\t' | b'\r' => self.column += 1,
+                _ => return,
+            }
+            self.i += 1;
         }
     }
 
     fn expect_literal(&mut self, word: &str, value: Value) -> Result<Node, SyntaxError> {
         let pos = self.pos();
-        for expected in word.chars() {
-            if self.peek() != Some(expected) {
-                return Err(SyntaxError {
-                    pos,
-                    message: format!("invalid literal: expected `{word}`"),
-                });
-            }
-            self.bump();
+        if !self.bytes[self.i..].starts_with(word.as_bytes()) {
+            return Err(SyntaxError {
+                pos,
+                message: format!("invalid literal: expected `{word}`"),
+            });
         }
+        self.i += word.len();
+        self.column += word.len() as u32;
         Ok(Node { value, pos })
     }
 
@@ -314,23 +345,54 @@ impl Parser {
         }
         match self.peek() {
             None => Err(self.error("unexpected end of text: expected a value".to_owned())),
-            Some('{') => self.object(depth),
-            Some('[') => self.array(depth),
-            Some('"') => {
+            Some(b'{') => self.object(depth),
+            Some(b'[') => self.array(depth),
+            Some(b'"') => {
                 let pos = self.pos();
                 Ok(Node {
                     value: Value::String(self.string()?),
                     pos,
                 })
             }
-            Some('t') => self.expect_literal("true", Value::Bool(true)),
-            Some('f') => self.expect_literal("false", Value::Bool(false)),
-            Some('n') => self.expect_literal("null", Value::Null),
-            Some('-' | '0'..='9') => self.number(),
-            Some('\'') => {
+            Some(b't') => self.expect_literal("true", Value::Bool(true)),
+            Some(b'f') => self.expect_literal("false", Value::Bool(false)),
+            Some(b'n') => self.expect_literal("null", Value::Null),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(b'\'') => {
                 Err(self.error("single quotes are not JSON: use double quotes".to_owned()))
             }
-            Some(c) => Err(self.error(format!("unexpected {}: expected a value", describe(c)))),
+            Some(_) => {
+                let c = self.peek_char().unwrap_or_default();
+                Err(self.error(format!("unexpected {}: expected a value", describe(c))))
+            }
+        }
+    }
+
+    /// After an item: `,` (more follow) or the closing bracket (done), else an error naming
+    /// both.
+    fn separator(&mut self, close: u8) -> Result<bool, SyntaxError> {
+        self.skip_ws();
+        match self.peek() {
+            Some(b',') => {
+                self.bump();
+                Ok(false)
+            }
+            Some(b) if b == close => {
+                self.bump();
+                Ok(true)
+            }
+            Some(_) => {
+                let c = self.peek_char().unwrap_or_default();
+                Err(self.error(format!(
+                    "unexpected {}: expected ',' or '{}'",
+                    describe(c),
+                    close as char
+                )))
+            }
+            None => Err(self.error(format!(
+                "unexpected end of text: expected ',' or '{}'",
+                close as char
+            ))),
         }
     }
 
@@ -339,7 +401,7 @@ impl Parser {
         self.bump();
         let mut members = Vec::new();
         self.skip_ws();
-        if self.peek() == Some('}') {
+        if self.peek() == Some(b'}') {
             self.bump();
             return Ok(Node {
                 value: Value::Object(members),
@@ -350,11 +412,12 @@ impl Parser {
             self.skip_ws();
             let key_pos = self.pos();
             match self.peek() {
-                Some('"') => {}
-                Some('}') => {
+                Some(b'"') => {}
+                Some(b'}') => {
                     return Err(self.error("trailing comma before '}': remove it".to_owned()));
                 }
-                Some(c) => {
+                Some(_) => {
+                    let c = self.peek_char().unwrap_or_default();
                     return Err(self.error(format!(
                         "unexpected {}: expected a key in double quotes",
                         describe(c)
@@ -364,7 +427,7 @@ impl Parser {
             }
             let key = self.string()?;
             self.skip_ws();
-            if self.peek() != Some(':') {
+            if self.peek() != Some(b':') {
                 return Err(self.error(format!("expected ':' after the key \"{key}\"")));
             }
             self.bump();
@@ -375,29 +438,11 @@ impl Parser {
                 key_pos,
                 value,
             });
-            self.skip_ws();
-            match self.bump() {
-                Some(',') => continue,
-                Some('}') => {
-                    return Ok(Node {
-                        value: Value::Object(members),
-                        pos,
-                    });
-                }
-                Some(c) => {
-                    return Err(SyntaxError {
-                        pos: Pos {
-                            line: self.line,
-                            column: self.column - 1,
-                        },
-                        message: format!("unexpected {}: expected ',' or '}}'", describe(c)),
-                    });
-                }
-                None => {
-                    return Err(
-                        self.error("unexpected end of text: expected ',' or '}'".to_owned())
-                    );
-                }
+            if self.separator(b'}')? {
+                return Ok(Node {
+                    value: Value::Object(members),
+                    pos,
+                });
             }
         }
     }
@@ -407,7 +452,7 @@ impl Parser {
         self.bump();
         let mut items = Vec::new();
         self.skip_ws();
-        if self.peek() == Some(']') {
+        if self.peek() == Some(b']') {
             self.bump();
             return Ok(Node {
                 value: Value::Array(items),
@@ -416,33 +461,15 @@ impl Parser {
         }
         loop {
             self.skip_ws();
-            if self.peek() == Some(']') {
+            if self.peek() == Some(b']') {
                 return Err(self.error("trailing comma before ']': remove it".to_owned()));
             }
             items.push(self.value(depth + 1)?);
-            self.skip_ws();
-            match self.bump() {
-                Some(',') => continue,
-                Some(']') => {
-                    return Ok(Node {
-                        value: Value::Array(items),
-                        pos,
-                    });
-                }
-                Some(c) => {
-                    return Err(SyntaxError {
-                        pos: Pos {
-                            line: self.line,
-                            column: self.column - 1,
-                        },
-                        message: format!("unexpected {}: expected ',' or ']'", describe(c)),
-                    });
-                }
-                None => {
-                    return Err(
-                        self.error("unexpected end of text: expected ',' or ']'".to_owned())
-                    );
-                }
+            if self.separator(b']')? {
+                return Ok(Node {
+                    value: Value::Array(items),
+                    pos,
+                });
             }
         }
     }
@@ -451,17 +478,35 @@ impl Parser {
         self.bump(); // the opening quote
         let mut out = String::new();
         loop {
-            let Some(c) = self.peek() else {
-                return Err(
-                    self.error("unexpected end of text inside a string: expected '\"'".to_owned())
-                );
-            };
-            match c {
-                '"' => {
+            // Copy the run of plain characters up to the next quote, backslash or control.
+            let start = self.i;
+            while let Some(b) = self.peek() {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                if b & 0xC0 != 0x80 {
+                    self.column += 1;
+                }
+                self.i += 1;
+            }
+            if out.is_empty() && self.peek() == Some(b'"') {
+                // The common case, no escapes: one allocation of the exact size.
+                let text = self.text[start..self.i].to_owned();
+                self.bump();
+                return Ok(text);
+            }
+            out.push_str(&self.text[start..self.i]);
+            match self.peek() {
+                None => {
+                    return Err(self.error(
+                        "unexpected end of text inside a string: expected '\"'".to_owned(),
+                    ));
+                }
+                Some(b'"') => {
                     self.bump();
                     return Ok(out);
                 }
-                '\\' => {
+                Some(b'\\') => {
                     self.bump();
                     let escaped = match self.bump() {
                         Some('"') => '"',
@@ -473,19 +518,21 @@ impl Parser {
                         Some('r') => '\r',
                         Some('t') => '\t',
                         Some('u') => self.unicode_escape()?,
-                        _ => return Err(self.error("invalid escape: expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX".to_owned())),
+                        _ => {
+                            return Err(self.error(
+                                "invalid escape: expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX"
+                                    .to_owned(),
+                            ));
+                        }
                     };
                     out.push(escaped);
                 }
-                c if (c as u32) < 0x20 => {
+                Some(_) => {
+                    let c = self.peek_char().unwrap_or_default();
                     return Err(self.error(format!(
                         "{} inside a string: escape it (\\n, \\t, ...)",
                         describe(c)
                     )));
-                }
-                c => {
-                    self.bump();
-                    out.push(c);
                 }
             }
         }
@@ -494,7 +541,7 @@ impl Parser {
     fn hex4(&mut self) -> Result<u32, SyntaxError> {
         let mut n = 0;
         for _ in 0..4 {
-            let digit = self.peek().and_then(|c| c.to_digit(16));
+            let digit = self.peek().and_then(|b| (b as char).to_digit(16));
             let Some(d) = digit else {
                 return Err(self.error("invalid \\u escape: expected 4 hex digits".to_owned()));
             };
@@ -508,7 +555,7 @@ impl Parser {
         let first = self.hex4()?;
         let code = if (0xD800..0xDC00).contains(&first) {
             // A surrogate pair: \uD83D\uDE00.
-            if self.peek() != Some('\\') {
+            if self.peek() != Some(b'\\') {
                 return Err(
                     self.error("lone surrogate in \\u escape: expected its pair".to_owned())
                 );
@@ -530,47 +577,48 @@ impl Parser {
         char::from_u32(code).ok_or_else(|| self.error("lone surrogate in \\u escape".to_owned()))
     }
 
+    fn digits(&mut self) -> bool {
+        let from = self.i;
+        while matches!(self.peek(), Some(b'0'..=b'9')) {
+            self.i += 1;
+            self.column += 1;
+        }
+        self.i > from
+    }
+
     fn number(&mut self) -> Result<Node, SyntaxError> {
         let pos = self.pos();
         let start = self.i;
-        let digits = |p: &mut Parser| {
-            let from = p.i;
-            while matches!(p.peek(), Some('0'..='9')) {
-                p.bump();
-            }
-            p.i > from
-        };
-        if self.peek() == Some('-') {
+        if self.peek() == Some(b'-') {
             self.bump();
         }
-        if self.peek() == Some('0') {
+        if self.peek() == Some(b'0') {
             self.bump();
-            if matches!(self.peek(), Some('0'..='9')) {
+            if matches!(self.peek(), Some(b'0'..=b'9')) {
                 return Err(self.error("leading zeros are not allowed in numbers".to_owned()));
             }
-        } else if !digits(self) {
+        } else if !self.digits() {
             return Err(self.error("invalid number: expected a digit".to_owned()));
         }
-        if self.peek() == Some('.') {
+        if self.peek() == Some(b'.') {
             self.bump();
-            if !digits(self) {
+            if !self.digits() {
                 return Err(self.error("invalid number: expected a digit after '.'".to_owned()));
             }
         }
-        if matches!(self.peek(), Some('e' | 'E')) {
+        if matches!(self.peek(), Some(b'e' | b'E')) {
             self.bump();
-            if matches!(self.peek(), Some('+' | '-')) {
+            if matches!(self.peek(), Some(b'+' | b'-')) {
                 self.bump();
             }
-            if !digits(self) {
+            if !self.digits() {
                 return Err(
                     self.error("invalid number: expected a digit in the exponent".to_owned())
                 );
             }
         }
-        let text: String = self.chars[start..self.i].iter().collect();
         Ok(Node {
-            value: Value::Number(text),
+            value: Value::Number(self.text[start..self.i].to_owned()),
             pos,
         })
     }

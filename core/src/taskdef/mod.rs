@@ -108,20 +108,35 @@ pub fn check(text: &str) -> Vec<Finding> {
     let loaded = load(text);
     let mut findings = loaded.findings;
     if let Some(document) = &loaded.document {
-        rules::run_all(&TaskDefinition { root: document }, &mut findings);
+        rules::run_all(&TaskDefinition::new(document), &mut findings);
     }
     findings.sort_by(|a, b| (a.pos, a.rule).cmp(&(b.pos, b.rule)));
     findings
 }
 
 /// A read-only view of a task definition with the lookups rules share.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug)]
 pub struct TaskDefinition<'a> {
     /// The document.
     pub root: &'a Node,
+    /// How it differs from the API's shape, worked out once for the rules that report it.
+    mismatches: std::cell::OnceCell<Vec<schema::Mismatch<'a>>>,
 }
 
 impl<'a> TaskDefinition<'a> {
+    /// A view of `root`.
+    pub fn new(root: &'a Node) -> Self {
+        Self {
+            root,
+            mismatches: std::cell::OnceCell::new(),
+        }
+    }
+
+    pub(crate) fn mismatches(&self) -> &[schema::Mismatch<'a>] {
+        self.mismatches
+            .get_or_init(|| schema::mismatches(self.root))
+    }
+
     /// A top-level string field.
     pub fn str(&self, key: &str) -> Option<&'a str> {
         self.root.get(key)?.as_str()

@@ -63,7 +63,7 @@ pub(crate) enum Mismatch<'a> {
 /// Every mismatch of `root` against RegisterTaskDefinition's input.
 pub(crate) fn mismatches(root: &Node) -> Vec<Mismatch<'_>> {
     let mut out = Vec::new();
-    walk(root, ROOT, Path::root(), &mut out);
+    walk(root, ROOT, &mut Path::root(), &mut out);
     out
 }
 
@@ -78,7 +78,9 @@ fn expected(shape: &Shape) -> &'static str {
     }
 }
 
-fn walk<'a>(node: &'a Node, shape: usize, path: Path, out: &mut Vec<Mismatch<'a>>) {
+/// `path` is where `node` is; it is extended and restored on the way down, and copied only
+/// into a mismatch.
+fn walk<'a>(node: &'a Node, shape: usize, path: &mut Path, out: &mut Vec<Mismatch<'a>>) {
     let shape = &SHAPES[shape];
     let fits = match (shape, &node.value) {
         (Shape::Structure { .. } | Shape::Map { .. }, Value::Object(_)) => true,
@@ -93,7 +95,7 @@ fn walk<'a>(node: &'a Node, shape: usize, path: Path, out: &mut Vec<Mismatch<'a>
     };
     if !fits {
         out.push(Mismatch::WrongType {
-            path,
+            path: path.clone(),
             pos: node.pos,
             expected: expected(shape),
             found: node.kind(),
@@ -112,7 +114,9 @@ fn walk<'a>(node: &'a Node, shape: usize, path: Path, out: &mut Vec<Mismatch<'a>
             for member in given {
                 match members.iter().find(|(k, _)| *k == member.key) {
                     Some((_, member_shape)) => {
-                        walk(&member.value, *member_shape, path.key(&member.key), out)
+                        path.push_key(&member.key);
+                        walk(&member.value, *member_shape, path, out);
+                        path.pop();
                     }
                     None => out.push(Mismatch::UnknownKey {
                         path: path.key(&member.key),
@@ -139,19 +143,23 @@ fn walk<'a>(node: &'a Node, shape: usize, path: Path, out: &mut Vec<Mismatch<'a>
         }
         (Shape::Map { value, .. }, Value::Object(given)) => {
             for member in given {
-                walk(&member.value, *value, path.key(&member.key), out);
+                path.push_key(&member.key);
+                walk(&member.value, *value, path, out);
+                path.pop();
             }
         }
         (Shape::List { member }, Value::Array(items)) => {
             for (i, item) in items.iter().enumerate() {
-                walk(item, *member, path.index(i), out);
+                path.push_index(i);
+                walk(item, *member, path, out);
+                path.pop();
             }
         }
         (Shape::String { values, .. }, Value::String(s))
             if !values.is_empty() && !values.contains(&s.as_str()) =>
         {
             out.push(Mismatch::BadEnum {
-                path,
+                path: path.clone(),
                 pos: node.pos,
                 value: s,
                 allowed: values,

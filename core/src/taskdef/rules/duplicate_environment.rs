@@ -8,7 +8,8 @@ pub(crate) const ID: &str = "duplicate-environment";
 
 pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
     for (path, container) in td.containers() {
-        let mut seen: Vec<(&str, String)> = Vec::new();
+        // (name, list, index) of each variable seen; paths are only spelled out for a finding.
+        let mut seen: Vec<(&str, &str, usize)> = Vec::new();
         for list in ["environment", "secrets"] {
             let items = container
                 .get(list)
@@ -19,15 +20,17 @@ pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
                     continue;
                 };
                 let Some(name) = node.as_str() else { continue };
-                let here = path.key(list).index(i);
-                match seen.iter().find(|(n, _)| *n == name) {
-                    Some((_, first)) => out.push(Finding::error(
+                match seen.iter().find(|(n, _, _)| *n == name) {
+                    Some((_, first_list, first)) => out.push(Finding::error(
                         ID,
-                        here.key("name"),
+                        path.key(list).index(i).key("name"),
                         node.pos,
-                        format!("variable {name} is set again (first at {first}): keep one"),
+                        format!(
+                            "variable {name} is set again (first at {}): keep one",
+                            path.key(first_list).index(*first)
+                        ),
                     )),
-                    None => seen.push((name, here.to_string())),
+                    None => seen.push((name, list, i)),
                 }
             }
         }

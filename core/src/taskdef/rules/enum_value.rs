@@ -3,12 +3,12 @@
 
 use crate::finding::{Finding, did_you_mean};
 use crate::taskdef::TaskDefinition;
-use crate::taskdef::schema::{Mismatch, mismatches};
+use crate::taskdef::schema::Mismatch;
 
 pub(crate) const ID: &str = "enum-value";
 
 pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
-    for m in mismatches(td.root) {
+    for m in td.mismatches() {
         if let Mismatch::BadEnum {
             path,
             pos,
@@ -23,7 +23,7 @@ pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
             out.push(Finding::error(
                 ID,
                 &path,
-                pos,
+                *pos,
                 format!(
                     "`{path}` is \"{value}\": expected one of {}{hint}",
                     allowed.join(", ")

@@ -77,7 +77,7 @@ pub(crate) fn run_all(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
 pub(crate) fn findings(check: Check, json: &str) -> Vec<String> {
     let document = crate::source::parse_json(json).expect("test input is JSON");
     let mut out = Vec::new();
-    check(&TaskDefinition { root: &document }, &mut out);
+    check(&TaskDefinition::new(&document), &mut out);
     out.iter()
         .map(|f| format!("{}:{} {}: {}", f.pos.line, f.pos.column, f.path, f.message))
         .collect()

@@ -3,12 +3,12 @@
 
 use crate::finding::Finding;
 use crate::taskdef::TaskDefinition;
-use crate::taskdef::schema::{Mismatch, mismatches};
+use crate::taskdef::schema::Mismatch;
 
 pub(crate) const ID: &str = "required-field";
 
 pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
-    for m in mismatches(td.root) {
+    for m in td.mismatches() {
         if let Mismatch::MissingRequired {
             path,
             pos,
@@ -24,7 +24,7 @@ pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
             out.push(Finding::error(
                 ID,
                 path.key(field),
-                pos,
+                *pos,
                 format!("{structure} needs `{field}`{at}"),
             ));
         }

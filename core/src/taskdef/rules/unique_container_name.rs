@@ -6,22 +6,24 @@ use crate::taskdef::TaskDefinition;
 pub(crate) const ID: &str = "unique-container-name";
 
 pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
-    let mut seen: Vec<(&str, String)> = Vec::new();
-    for (path, container) in td.containers() {
+    let containers: Vec<_> = td.containers().collect();
+    for (i, (path, container)) in containers.iter().enumerate() {
         let Some(node) = container.get("name") else {
             continue;
         };
         let Some(name) = node.as_str() else { continue };
-        match seen.iter().find(|(n, _)| *n == name) {
-            Some((_, first)) => out.push(Finding::error(
+        let first = containers[..i]
+            .iter()
+            .find(|(_, c)| c.get("name").and_then(|n| n.as_str()) == Some(name));
+        if let Some((first, _)) = first {
+            out.push(Finding::error(
                 ID,
                 path.key("name"),
                 node.pos,
                 format!(
                     "container name \"{name}\" is already used by {first}: names must be unique"
                 ),
-            )),
-            None => seen.push((name, path.to_string())),
+            ));
         }
     }
 }

@@ -3,12 +3,12 @@
 
 use crate::finding::{Finding, did_you_mean};
 use crate::taskdef::TaskDefinition;
-use crate::taskdef::schema::{Mismatch, mismatches};
+use crate::taskdef::schema::Mismatch;
 
 pub(crate) const ID: &str = "unknown-key";
 
 pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
-    for m in mismatches(td.root) {
+    for m in td.mismatches() {
         if let Mismatch::UnknownKey {
             path,
             pos,
@@ -24,7 +24,7 @@ pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
             out.push(Finding::error(
                 ID,
                 path,
-                pos,
+                *pos,
                 format!("unknown key `{key}` in {structure}{hint}"),
             ));
         }

@@ -3,12 +3,12 @@
 
 use crate::finding::Finding;
 use crate::taskdef::TaskDefinition;
-use crate::taskdef::schema::{Mismatch, mismatches};
+use crate::taskdef::schema::Mismatch;
 
 pub(crate) const ID: &str = "wrong-type";
 
 pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
-    for m in mismatches(td.root) {
+    for m in td.mismatches() {
         if let Mismatch::WrongType {
             path,
             pos,
@@ -19,7 +19,7 @@ pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
             out.push(Finding::error(
                 ID,
                 &path,
-                pos,
+                *pos,
                 format!("`{path}` is {found}: expected {expected}"),
             ));
         }
