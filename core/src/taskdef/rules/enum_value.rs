@@ -22,7 +22,7 @@ pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
             };
             out.push(Finding::error(
                 ID,
-                &path,
+                path,
                 *pos,
                 format!(
                     "`{path}` is \"{value}\": expected one of {}{hint}",
