@@ -65,3 +65,40 @@ fn err_fixtures_give_exactly_their_expected_findings() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Load → save → load gives the same document, for every fixture that loads: nothing is lost,
+/// unknown fields included (they are reported, never dropped), and key order is kept.
+#[test]
+fn every_fixture_round_trips_without_loss() {
+    let mut checked = 0;
+    for file in fixtures("ok").into_iter().chain(fixtures("err")) {
+        let text = fs::read_to_string(&file).unwrap();
+        let Some(first) = hatoba_core::taskdef::load(&text).document else {
+            continue;
+        };
+        let first = first.to_json();
+        let saved = serde_json::to_string_pretty(&first).unwrap();
+        let second = hatoba_core::taskdef::load(&saved)
+            .document
+            .expect("saved JSON loads")
+            .to_json();
+        assert_eq!(first, second, "{}", file.display());
+        let keys =
+            |v: &serde_json::Value| v.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>());
+        assert_eq!(keys(&first), keys(&second), "{}: key order", file.display());
+        checked += 1;
+    }
+    assert!(checked >= 14, "{checked}");
+    // The misspelled keys of unknown-keys.json are reported and still there.
+    let text = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../tests/fixtures/taskdef/err/unknown-keys.json"),
+    )
+    .unwrap();
+    let doc = hatoba_core::taskdef::load(&text)
+        .document
+        .unwrap()
+        .to_json();
+    assert!(doc.get("containerDefinition").is_some());
+    assert!(doc["containerDefinitions"][0].get("enviroment").is_some());
+}

@@ -86,6 +86,16 @@ test('rendering an image shows it in the output and the change', async () => {
   assert.match(await page.locator('.diff').innerText(), /~ containerDefinitions\[web\]\.image: "nginx" → "123456789012/);
 });
 
+test('imagedefinitions.json downloads with the rendered image', async () => {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download imagedefinitions.json' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'imagedefinitions.json');
+  const body = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+  assert.deepEqual(body, [{ name: 'web', imageUri: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:5779607b' }]);
+});
+
 test('the work is kept across a reload', async () => {
   await source().fill(BROKEN.replace('"web"', '"kept-across-reload"'));
   await page.reload();
