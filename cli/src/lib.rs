@@ -1,6 +1,8 @@
 //! The `hatoba` command's pieces that tests drive directly: the native transport, the AWS
-//! tools and the task-definition checks. The binary (`main.rs`) only parses arguments and calls these.
+//! tools and the task-definition and workflow checks. The binary (`main.rs`) only parses arguments and calls these.
 
 pub mod aws;
+pub mod report;
 pub mod taskdef;
 pub mod transport;
+pub mod workflow;

@@ -5,7 +5,7 @@ use std::io;
 use std::process::ExitCode;
 
 use clap::Parser;
-use hatoba_cli::{aws, taskdef};
+use hatoba_cli::{aws, taskdef, workflow};
 
 /// Push-to-deploy for Amazon ECS: Hatoba's checks and tools, for terminals and CI.
 #[derive(Debug, Parser)]
@@ -25,6 +25,9 @@ enum Command {
     /// Check, render and compare ECS task definitions.
     #[command(subcommand)]
     Taskdef(taskdef::TaskdefCommand),
+    /// Check GitHub Actions workflows.
+    #[command(subcommand)]
+    Workflow(workflow::WorkflowCommand),
     /// Print the version (same as --version).
     Version,
 }
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
             }
         }
         Some(Command::Taskdef(command)) => taskdef::run(command),
+        Some(Command::Workflow(command)) => workflow::run(command),
         Some(Command::Version) => {
             println!("hatoba {}", hatoba_core::VERSION);
             ExitCode::SUCCESS

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use hatoba_core::finding::{Finding, Severity};
-use serde::Serialize;
+
+use crate::report::{Format, Outcome, check_files};
 
 /// `hatoba taskdef ...`.
 #[derive(Debug, clap::Subcommand)]
@@ -86,95 +87,6 @@ pub enum TaskdefCommand {
     },
 }
 
-/// How findings are printed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// `FILE:LINE:COL: severity: message [rule]`, one per line.
-    Human,
-    /// One JSON array of `{file, rule, severity, path, line, column, message}`.
-    Json,
-}
-
-#[derive(Serialize)]
-struct FileFinding<'a> {
-    file: String,
-    #[serde(flatten)]
-    finding: &'a Finding,
-}
-
-/// What `check` concluded: the exit code the command should end with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// No error-severity finding (warnings allowed): exit 0.
-    Clean,
-    /// At least one error: exit 1.
-    Errors,
-    /// A file could not be read: exit 2.
-    IoError,
-}
-
-/// Checks each file and prints the findings to `out` (problems reading files go to `err`).
-pub fn check(
-    files: &[PathBuf],
-    format: Format,
-    mut out: impl Write,
-    mut err: impl Write,
-) -> std::io::Result<Outcome> {
-    let mut all: Vec<(String, Finding)> = Vec::new();
-    let mut io_error = false;
-    for file in files {
-        let name = file.display().to_string();
-        let text = match std::fs::read(file) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => text,
-                Err(_) => {
-                    writeln!(err, "{name}: not UTF-8 text")?;
-                    io_error = true;
-                    continue;
-                }
-            },
-            Err(e) => {
-                writeln!(err, "{name}: {e}")?;
-                io_error = true;
-                continue;
-            }
-        };
-        all.extend(
-            hatoba_core::taskdef::check(&text)
-                .into_iter()
-                .map(|f| (name.clone(), f)),
-        );
-    }
-    match format {
-        Format::Human => {
-            for (file, finding) in &all {
-                writeln!(out, "{file}:{finding}")?;
-            }
-        }
-        Format::Json => {
-            let rows: Vec<FileFinding<'_>> = all
-                .iter()
-                .map(|(file, finding)| FileFinding {
-                    file: file.clone(),
-                    finding,
-                })
-                .collect();
-            writeln!(
-                out,
-                "{}",
-                serde_json::to_string(&rows).expect("findings serialize")
-            )?;
-        }
-    }
-    Ok(if io_error {
-        Outcome::IoError
-    } else if all.iter().any(|(_, f)| f.severity == Severity::Error) {
-        Outcome::Errors
-    } else {
-        Outcome::Clean
-    })
-}
-
 /// Reads and loads a task definition file; read-only fields are stripped (their warnings go to
 /// `err`). `None` (after saying why on `err`) when it cannot be read or is not JSON.
 pub fn load_file(
@@ -237,11 +149,13 @@ pub fn run(command: TaskdefCommand) -> ExitCode {
         };
     }
     match command {
-        TaskdefCommand::Check { files, format } => match check(&files, format, out, err) {
-            Ok(Outcome::Clean) => ExitCode::SUCCESS,
-            Ok(Outcome::Errors) => ExitCode::from(1),
-            Ok(Outcome::IoError) | Err(_) => ExitCode::from(2),
-        },
+        TaskdefCommand::Check { files, format } => {
+            match check_files(&files, hatoba_core::taskdef::check, format, out, err) {
+                Ok(Outcome::Clean) => ExitCode::SUCCESS,
+                Ok(Outcome::Errors) => ExitCode::from(1),
+                Ok(Outcome::IoError) | Err(_) => ExitCode::from(2),
+            }
+        }
         TaskdefCommand::Render {
             file,
             container,

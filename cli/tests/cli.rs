@@ -172,3 +172,36 @@ fn taskdef_render_refuses_an_unknown_container() {
         "hatoba taskdef: no container named \"api\": the task definition has \"web\"\n"
     );
 }
+
+#[test]
+fn workflow_check_reports_the_seed_workflows_defects() {
+    let file = format!(
+        "{}/../tests/fixtures/workflow/err/seed-deploy.yml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let out = hatoba(&["workflow", "check", "--format", "json", &file]);
+    assert_eq!(out.status.code(), Some(1));
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            "outdated-action",
+            "outdated-action",
+            "outdated-action",
+            "deprecated-command",
+            "outdated-action"
+        ]
+    );
+    assert_eq!(rows[3]["line"], 23);
+    let ok = format!(
+        "{}/../tests/fixtures/workflow/ok/deploy-oidc.yml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    assert_eq!(hatoba(&["workflow", "check", &ok]).status.code(), Some(0));
+}

@@ -1,39 +1,46 @@
-//! Golden tests: every `tests/fixtures/taskdef/ok/*.{json,yaml}` must produce no finding at all,
-//! and every `err/NAME.{json,yaml}` exactly the findings in `err/NAME.out` (`LINE:COL: severity: message
-//! [rule]`). `HATOBA_BLESS=1 cargo test --test taskdef_golden` rewrites the `.out` files after a
+//! Golden tests, for task definitions (`tests/fixtures/taskdef`) and workflows
+//! (`tests/fixtures/workflow`): every `ok/*` file must produce no finding at all, and every
+//! `err/NAME.*` exactly the findings in `err/NAME.out` (`LINE:COL: severity: message
+//! [rule]`). `HATOBA_BLESS=1 cargo test --test golden` rewrites the `.out` files after a
 //! deliberate change; review the diff.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
+type Checker = fn(&str) -> Vec<hatoba_core::finding::Finding>;
+
 fn fixtures(kind: &str) -> Vec<PathBuf> {
+    fixtures_of("taskdef", kind)
+}
+
+fn fixtures_of(domain: &str, kind: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures/taskdef")
+        .join("../tests/fixtures")
+        .join(domain)
         .join(kind);
     let mut files: Vec<PathBuf> = fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json" || e == "yaml"))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| e == "json" || e == "yaml" || e == "yml")
+        })
         .collect();
     files.sort();
     files
 }
 
-fn findings(file: &Path) -> String {
+fn findings(file: &Path, checker: Checker) -> String {
     let text = fs::read_to_string(file).unwrap();
-    hatoba_core::taskdef::check(&text)
-        .iter()
-        .map(|f| format!("{f}\n"))
-        .collect()
+    checker(&text).iter().map(|f| format!("{f}\n")).collect()
 }
 
-#[test]
-fn ok_fixtures_are_silent() {
-    let files = fixtures("ok");
-    assert!(files.len() >= 2);
+fn ok_fixtures_are_silent(domain: &str, checker: Checker) {
+    let files = fixtures_of(domain, "ok");
+    assert!(!files.is_empty());
     for file in files {
         assert_eq!(
-            findings(&file),
+            findings(&file, checker),
             "",
             "{} should have no findings",
             file.display()
@@ -41,14 +48,13 @@ fn ok_fixtures_are_silent() {
     }
 }
 
-#[test]
-fn err_fixtures_give_exactly_their_expected_findings() {
+fn err_fixtures_give_exactly_their_expected_findings(domain: &str, checker: Checker) {
     let bless = std::env::var_os("HATOBA_BLESS").is_some();
-    let files = fixtures("err");
-    assert!(files.len() >= 10);
+    let files = fixtures_of(domain, "err");
+    assert!(files.len() >= 3);
     let mut failures = Vec::new();
     for file in files {
-        let actual = findings(&file);
+        let actual = findings(&file, checker);
         let expected_file = file.with_extension("out");
         if bless {
             fs::write(&expected_file, &actual).unwrap();
@@ -64,6 +70,26 @@ fn err_fixtures_give_exactly_their_expected_findings() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn taskdef_ok_fixtures_are_silent() {
+    ok_fixtures_are_silent("taskdef", hatoba_core::taskdef::check);
+}
+
+#[test]
+fn taskdef_err_fixtures_give_exactly_their_expected_findings() {
+    err_fixtures_give_exactly_their_expected_findings("taskdef", hatoba_core::taskdef::check);
+}
+
+#[test]
+fn workflow_ok_fixtures_are_silent() {
+    ok_fixtures_are_silent("workflow", hatoba_core::workflow::check);
+}
+
+#[test]
+fn workflow_err_fixtures_give_exactly_their_expected_findings() {
+    err_fixtures_give_exactly_their_expected_findings("workflow", hatoba_core::workflow::check);
 }
 
 /// Load → save → load gives the same document, for every fixture that loads: nothing is lost,

@@ -1,0 +1,95 @@
+//! Reporting findings of file checks (task definitions, workflows) the way linters do, with
+//! the exit codes CI expects.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use hatoba_core::finding::{Finding, Severity};
+use serde::Serialize;
+
+/// How findings are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// `FILE:LINE:COL: severity: message [rule]`, one per line.
+    Human,
+    /// One JSON array of `{file, rule, severity, path, line, column, message}`.
+    Json,
+}
+
+#[derive(Serialize)]
+struct FileFinding<'a> {
+    file: String,
+    #[serde(flatten)]
+    finding: &'a Finding,
+}
+
+/// What `check` concluded: the exit code the command should end with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// No error-severity finding (warnings allowed): exit 0.
+    Clean,
+    /// At least one error: exit 1.
+    Errors,
+    /// A file could not be read: exit 2.
+    IoError,
+}
+
+/// Checks each file with `checker` and prints the findings to `out` (problems reading files go
+/// to `err`).
+pub fn check_files(
+    files: &[PathBuf],
+    checker: fn(&str) -> Vec<Finding>,
+    format: Format,
+    mut out: impl Write,
+    mut err: impl Write,
+) -> std::io::Result<Outcome> {
+    let mut all: Vec<(String, Finding)> = Vec::new();
+    let mut io_error = false;
+    for file in files {
+        let name = file.display().to_string();
+        let text = match std::fs::read(file) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(_) => {
+                    writeln!(err, "{name}: not UTF-8 text")?;
+                    io_error = true;
+                    continue;
+                }
+            },
+            Err(e) => {
+                writeln!(err, "{name}: {e}")?;
+                io_error = true;
+                continue;
+            }
+        };
+        all.extend(checker(&text).into_iter().map(|f| (name.clone(), f)));
+    }
+    match format {
+        Format::Human => {
+            for (file, finding) in &all {
+                writeln!(out, "{file}:{finding}")?;
+            }
+        }
+        Format::Json => {
+            let rows: Vec<FileFinding<'_>> = all
+                .iter()
+                .map(|(file, finding)| FileFinding {
+                    file: file.clone(),
+                    finding,
+                })
+                .collect();
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string(&rows).expect("findings serialize")
+            )?;
+        }
+    }
+    Ok(if io_error {
+        Outcome::IoError
+    } else if all.iter().any(|(_, f)| f.severity == Severity::Error) {
+        Outcome::Errors
+    } else {
+        Outcome::Clean
+    })
+}

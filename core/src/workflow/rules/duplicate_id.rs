@@ -1,0 +1,45 @@
+//! `duplicate-id`: two steps of a job with one `id` (`steps.<id>` can name only one).
+
+use crate::finding::Finding;
+use crate::workflow::Workflow;
+
+pub(crate) const ID: &str = "duplicate-id";
+
+pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
+    for job in wf.jobs() {
+        let mut seen: Vec<&str> = Vec::new();
+        for (path, step) in Workflow::steps(&job) {
+            let Some(node) = step.get("id") else { continue };
+            let Some(id) = node.as_str() else { continue };
+            if seen.contains(&id) {
+                out.push(Finding::error(
+                    ID,
+                    path.key("id"),
+                    node.pos,
+                    format!(
+                        "step id `{id}` is already used in job `{}`: ids must be unique",
+                        job.id
+                    ),
+                ));
+            } else {
+                seen.push(id);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::workflow::rules::findings;
+
+    #[test]
+    fn a_second_step_with_an_id() {
+        let yaml = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - {id: build, run: make}\n      - {id: build, run: make test}\n";
+        assert_eq!(
+            findings(super::check, yaml),
+            [
+                "7:14 jobs.a.steps[1].id: step id `build` is already used in job `a`: ids must be unique"
+            ]
+        );
+    }
+}

@@ -1,0 +1,118 @@
+//! `job-needs`: `needs` names jobs of this workflow, and the needs form no cycle.
+
+use crate::finding::Finding;
+use crate::source::Node;
+use crate::workflow::Workflow;
+
+pub(crate) const ID: &str = "job-needs";
+
+/// The (name, node) of each job `needs`, whether written as a string or a list.
+fn needs(job: &Node) -> Vec<(&str, &Node)> {
+    match job.get("needs") {
+        Some(n) if n.as_str().is_some() => vec![(n.as_str().unwrap_or_default(), n)],
+        Some(n) => n
+            .items()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|i| Some((i.as_str()?, i)))
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
+pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
+    let jobs = wf.jobs();
+    let ids: Vec<&str> = jobs.iter().map(|j| j.id).collect();
+    for job in &jobs {
+        for (name, node) in needs(job.node) {
+            if !ids.contains(&name) {
+                out.push(Finding::error(
+                    ID,
+                    job.path.key("needs"),
+                    node.pos,
+                    format!("job `{}` needs `{name}`, which is not a job of this workflow: expected one of {}", job.id, ids.join(", ")),
+                ));
+            }
+        }
+    }
+    // A cycle: follow needs from each job; report each cycle once, at its first job.
+    let edges: Vec<Vec<usize>> = jobs
+        .iter()
+        .map(|j| {
+            needs(j.node)
+                .iter()
+                .filter_map(|(n, _)| ids.iter().position(|i| i == n))
+                .collect()
+        })
+        .collect();
+    let mut in_reported_cycle = vec![false; jobs.len()];
+    for start in 0..jobs.len() {
+        if in_reported_cycle[start] {
+            continue;
+        }
+        let mut path = vec![start];
+        if cycle_from(
+            start,
+            start,
+            &edges,
+            &mut path,
+            &mut vec![false; jobs.len()],
+        ) {
+            for &j in &path {
+                in_reported_cycle[j] = true;
+            }
+            let mut names: Vec<&str> = path.iter().map(|&j| ids[j]).collect();
+            names.push(ids[start]);
+            let job = &jobs[start];
+            out.push(Finding::error(
+                ID,
+                job.path.key("needs"),
+                job.id_pos,
+                format!(
+                    "needs form a cycle: {}; none of these jobs can start",
+                    names.join(" → ")
+                ),
+            ));
+        }
+    }
+}
+
+fn cycle_from(
+    node: usize,
+    start: usize,
+    edges: &[Vec<usize>],
+    path: &mut Vec<usize>,
+    seen: &mut [bool],
+) -> bool {
+    for &next in &edges[node] {
+        if next == start {
+            return true;
+        }
+        if !seen[next] {
+            seen[next] = true;
+            path.push(next);
+            if cycle_from(next, start, edges, path, seen) {
+                return true;
+            }
+            path.pop();
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::workflow::rules::findings;
+
+    #[test]
+    fn unknown_jobs_and_cycles() {
+        let yaml = "on: push\njobs:\n  a:\n    needs: [b, lint]\n  b:\n    needs: a\n  c:\n    needs: [a]\n";
+        assert_eq!(
+            findings(super::check, yaml),
+            [
+                "4:16 jobs.a.needs: job `a` needs `lint`, which is not a job of this workflow: expected one of a, b, c",
+                "3:3 jobs.a.needs: needs form a cycle: a → b → a; none of these jobs can start",
+            ]
+        );
+    }
+}

@@ -1,0 +1,63 @@
+//! The workflow rules, one file each. A rule reads a [`Workflow`] and pushes [`Finding`]s;
+//! adding one touches no other. `syntax` is reported by [`super::check`].
+
+use super::Workflow;
+use crate::finding::Finding;
+
+mod deprecated_command;
+mod duplicate_id;
+mod hardcoded_aws_key;
+mod id_token_permission;
+mod job_needs;
+mod outdated_action;
+mod script_injection;
+mod unknown_key;
+mod uses_format;
+
+/// The text is not YAML.
+pub const SYNTAX: &str = "syntax";
+
+type Check = fn(&Workflow<'_>, &mut Vec<Finding>);
+
+/// Every rule run on a parsed workflow: (id, check).
+const RULES: &[(&str, Check)] = &[
+    (unknown_key::ID, unknown_key::check),
+    (job_needs::ID, job_needs::check),
+    (duplicate_id::ID, duplicate_id::check),
+    (uses_format::ID, uses_format::check),
+    (outdated_action::ID, outdated_action::check),
+    (deprecated_command::ID, deprecated_command::check),
+    (id_token_permission::ID, id_token_permission::check),
+    (script_injection::ID, script_injection::check),
+    (hardcoded_aws_key::ID, hardcoded_aws_key::check),
+];
+
+/// The ids of every rule, `syntax` included.
+pub fn ids() -> Vec<&'static str> {
+    let mut ids = vec![SYNTAX];
+    ids.extend(RULES.iter().map(|(id, _)| *id));
+    ids
+}
+
+pub(crate) fn run_all(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
+    for (_, check) in RULES {
+        check(wf, out);
+    }
+}
+
+/// Test helper: the findings of one rule on a YAML text, as `LINE:COL path: message` lines.
+#[cfg(test)]
+pub(crate) fn findings(check: Check, yaml: &str) -> Vec<String> {
+    let document = crate::source::parse_yaml(yaml).expect("test input is YAML");
+    let mut out = Vec::new();
+    check(
+        &Workflow {
+            root: &document,
+            text: yaml,
+        },
+        &mut out,
+    );
+    out.iter()
+        .map(|f| format!("{}:{} {}: {}", f.pos.line, f.pos.column, f.path, f.message))
+        .collect()
+}

@@ -1,0 +1,79 @@
+//! `outdated-action`: well-known actions pinned to a major version that runs on a Node.js
+//! runtime GitHub Actions has retired (12 or 16), with the first major that does not.
+
+use crate::finding::Finding;
+use crate::workflow::Workflow;
+
+pub(crate) const ID: &str = "outdated-action";
+
+/// (action, first major version on a supported runtime).
+const MINIMUM_MAJOR: [(&str, u32); 15] = [
+    ("actions/checkout", 4),
+    ("actions/setup-node", 4),
+    ("actions/setup-python", 5),
+    ("actions/setup-go", 5),
+    ("actions/setup-java", 4),
+    ("actions/cache", 4),
+    ("actions/upload-artifact", 4),
+    ("actions/download-artifact", 4),
+    ("actions/github-script", 7),
+    ("aws-actions/configure-aws-credentials", 4),
+    ("aws-actions/amazon-ecr-login", 2),
+    ("aws-actions/amazon-ecs-deploy-task-definition", 2),
+    ("docker/login-action", 3),
+    ("docker/build-push-action", 5),
+    ("docker/setup-buildx-action", 3),
+];
+
+pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
+    for job in wf.jobs() {
+        for (path, step) in Workflow::steps(&job) {
+            let Some(node) = step.get("uses") else {
+                continue;
+            };
+            let Some((action, git_ref)) = node.as_str().and_then(|u| u.split_once('@')) else {
+                continue;
+            };
+            let Some((_, minimum)) = MINIMUM_MAJOR
+                .iter()
+                .find(|(a, _)| a.eq_ignore_ascii_case(action))
+            else {
+                continue;
+            };
+            // Only major-version tags (v3, v3.1.0) are judged; a commit sha is the user's call.
+            let major = git_ref.strip_prefix('v').map(|v| {
+                v.chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect::<String>()
+            });
+            let Some(major) = major.and_then(|m| m.parse::<u32>().ok()) else {
+                continue;
+            };
+            if major < *minimum {
+                out.push(Finding::error(
+                    ID,
+                    path.key("uses"),
+                    node.pos,
+                    format!("{action}@{git_ref} runs on a Node.js version GitHub Actions retired: use {action}@v{minimum} or later"),
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::workflow::rules::findings;
+
+    #[test]
+    fn retired_runtimes_are_flagged_with_the_version_to_use() {
+        let yaml = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v1\n      - uses: aws-actions/configure-aws-credentials@v1-node16\n      - uses: actions/checkout@v4\n      - uses: actions/cache@0123456789abcdef0123456789abcdef01234567\n";
+        assert_eq!(
+            findings(super::check, yaml),
+            [
+                "6:15 jobs.a.steps[0].uses: actions/checkout@v1 runs on a Node.js version GitHub Actions retired: use actions/checkout@v4 or later",
+                "7:15 jobs.a.steps[1].uses: aws-actions/configure-aws-credentials@v1-node16 runs on a Node.js version GitHub Actions retired: use aws-actions/configure-aws-credentials@v4 or later",
+            ]
+        );
+    }
+}
