@@ -19,12 +19,88 @@ pub enum WorkflowCommand {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
+    /// Print a workflow: `deploy` builds, pushes and deploys from Actions with OIDC; `build`
+    /// builds and pushes the image tagged with the commit sha, and Hatoba deploys it.
+    Generate {
+        /// Which workflow.
+        #[arg(long, value_enum)]
+        kind: GenerateKind,
+        /// The ECR repository name.
+        #[arg(long, default_value = "web")]
+        ecr_repository: String,
+        /// The AWS region.
+        #[arg(long, default_value = "us-east-1")]
+        region: String,
+        /// The ECS cluster.
+        #[arg(long, default_value = "default")]
+        cluster: String,
+        /// The ECS service.
+        #[arg(long, default_value = "web")]
+        service: String,
+        /// The container whose image is replaced.
+        #[arg(long, default_value = "web")]
+        container: String,
+        /// The task definition file in the repository.
+        #[arg(long, default_value = ".aws/task-definition.json")]
+        task_definition: String,
+        /// The branch that deploys.
+        #[arg(long, default_value = "main")]
+        branch: String,
+        /// The IAM role GitHub's OIDC token assumes.
+        #[arg(long, default_value = "arn:aws:iam::123456789012:role/github-deploy")]
+        role_arn: String,
+        /// The GitHub environment (also the concurrency group).
+        #[arg(long, default_value = "production")]
+        environment: String,
+    },
+}
+
+/// The workflows `generate` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GenerateKind {
+    /// Build, push and deploy from GitHub Actions.
+    Deploy,
+    /// Build and push; Hatoba deploys.
+    Build,
 }
 
 /// Runs a `hatoba workflow` command; returns its exit code.
 pub fn run(command: WorkflowCommand) -> ExitCode {
-    let (out, err) = (std::io::stdout().lock(), std::io::stderr().lock());
+    let (mut out, err) = (std::io::stdout().lock(), std::io::stderr().lock());
     match command {
+        WorkflowCommand::Generate {
+            kind,
+            ecr_repository,
+            region,
+            cluster,
+            service,
+            container,
+            task_definition,
+            branch,
+            role_arn,
+            environment,
+        } => {
+            use hatoba_core::workflow::generate::{DeployTarget, Kind, generate};
+            let target = DeployTarget {
+                ecr_repository,
+                region,
+                cluster,
+                service,
+                container,
+                task_definition,
+                branch,
+                role_arn,
+                environment,
+            };
+            let kind = match kind {
+                GenerateKind::Deploy => Kind::Deploy,
+                GenerateKind::Build => Kind::Build,
+            };
+            match std::io::Write::write_all(&mut out, generate(kind, &target).as_bytes()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(_) => ExitCode::from(2),
+            }
+        }
         WorkflowCommand::Check { files, format } => {
             match check_files(&files, hatoba_core::workflow::check, format, out, err) {
                 Ok(Outcome::Clean) => ExitCode::SUCCESS,

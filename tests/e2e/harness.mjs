@@ -12,6 +12,11 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 const WORKERD = process.env.WORKERD_BIN ?? path.join(ROOT, 'node_modules/@cloudflare/workerd-linux-64/bin/workerd');
 const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 
+/** The `hatoba` binary `cargo test` built (or $HATOBA_BIN). */
+export function hatobaBin() {
+  return process.env.HATOBA_BIN ?? path.join(ROOT, 'target/debug/hatoba');
+}
+
 /** The version Cargo.toml gives the workspace, read independently of the worker. */
 export function workspaceVersion() {
   const toml = fs.readFileSync(path.join(ROOT, 'Cargo.toml'), 'utf8');

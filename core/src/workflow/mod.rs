@@ -5,6 +5,7 @@
 use crate::finding::Finding;
 use crate::source::{Node, Path, Pos, parse_yaml};
 
+pub mod generate;
 pub mod rules;
 
 /// Checks a workflow file's text: every finding, sorted by position.
