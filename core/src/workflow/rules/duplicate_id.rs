@@ -1,4 +1,5 @@
-//! `duplicate-id`: two steps of a job with one `id` (`steps.<id>` can name only one).
+//! `duplicate-id`: two jobs with one id (YAML keeps only the last), or two steps of a job with
+//! one `id` (`steps.<id>` can name only one).
 
 use crate::finding::Finding;
 use crate::workflow::Workflow;
@@ -6,7 +7,21 @@ use crate::workflow::Workflow;
 pub(crate) const ID: &str = "duplicate-id";
 
 pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
-    for job in wf.jobs() {
+    let jobs = wf.jobs();
+    for (i, job) in jobs.iter().enumerate() {
+        if jobs[..i].iter().any(|j| j.id == job.id) {
+            out.push(Finding::error(
+                ID,
+                &job.path,
+                job.id_pos,
+                format!(
+                    "job id `{}` is used twice: only the last one would run",
+                    job.id
+                ),
+            ));
+        }
+    }
+    for job in jobs {
         let mut seen: Vec<&str> = Vec::new();
         for (path, step) in Workflow::steps(&job) {
             let Some(node) = step.get("id") else { continue };

@@ -6,6 +6,7 @@ use crate::finding::Finding;
 
 mod deprecated_command;
 mod duplicate_id;
+mod events;
 mod hardcoded_aws_key;
 mod id_token_permission;
 mod job_needs;
@@ -22,6 +23,7 @@ type Check = fn(&Workflow<'_>, &mut Vec<Finding>);
 /// Every rule run on a parsed workflow: (id, check).
 const RULES: &[(&str, Check)] = &[
     (unknown_key::ID, unknown_key::check),
+    (events::ID, events::check),
     (job_needs::ID, job_needs::check),
     (duplicate_id::ID, duplicate_id::check),
     (uses_format::ID, uses_format::check),

@@ -1,0 +1,126 @@
+//! `events`: `on:` names events GitHub Actions has, and filters that cannot be combined are not
+//! (`branches` with `branches-ignore`, `tags` with `tags-ignore`, `paths` with `paths-ignore`).
+
+use crate::finding::{Finding, did_you_mean};
+use crate::source::{Node, Path, Value};
+use crate::workflow::Workflow;
+
+pub(crate) const ID: &str = "events";
+
+/// The events that can trigger a workflow (GitHub's "Events that trigger workflows").
+const EVENTS: [&str; 36] = [
+    "branch_protection_rule",
+    "check_run",
+    "check_suite",
+    "create",
+    "delete",
+    "deployment",
+    "deployment_status",
+    "discussion",
+    "discussion_comment",
+    "fork",
+    "gollum",
+    "issue_comment",
+    "issues",
+    "label",
+    "merge_group",
+    "milestone",
+    "page_build",
+    "project",
+    "project_card",
+    "project_column",
+    "public",
+    "pull_request",
+    "pull_request_review",
+    "pull_request_review_comment",
+    "pull_request_target",
+    "push",
+    "registry_package",
+    "release",
+    "repository_dispatch",
+    "schedule",
+    "status",
+    "watch",
+    "workflow_call",
+    "workflow_dispatch",
+    "workflow_run",
+    "image_version",
+];
+
+const EXCLUSIVE: [(&str, &str); 3] = [
+    ("branches", "branches-ignore"),
+    ("tags", "tags-ignore"),
+    ("paths", "paths-ignore"),
+];
+
+fn check_event(name: &str, at: crate::source::Pos, path: &Path, out: &mut Vec<Finding>) {
+    if !EVENTS.contains(&name) {
+        let hint = did_you_mean(name, EVENTS)
+            .map(|e| format!("; did you mean `{e}`?"))
+            .unwrap_or_default();
+        out.push(Finding::error(
+            ID,
+            path,
+            at,
+            format!("`{name}` is not an event that triggers workflows{hint}"),
+        ));
+    }
+}
+
+pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
+    let Some(on) = wf.root.get("on") else { return };
+    let on_path = Path::root().key("on");
+    match &on.value {
+        Value::String(name) => check_event(name, on.pos, &on_path, out),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                if let Some(name) = item.as_str() {
+                    check_event(name, item.pos, &on_path.index(i), out);
+                }
+            }
+        }
+        Value::Object(members) => {
+            for m in members {
+                let here = on_path.key(&m.key);
+                check_event(&m.key, m.key_pos, &here, out);
+                for (include, exclude) in EXCLUSIVE {
+                    if let (Some(_), Some(ignore)) = (m.value.get(include), m.value.get(exclude)) {
+                        out.push(Finding::error(
+                            ID,
+                            here.key(exclude),
+                            key_pos(&m.value, exclude).unwrap_or(ignore.pos),
+                            format!("`{include}` and `{exclude}` cannot both filter `{}`: use `{include}` with `!pattern` entries", m.key),
+                        ));
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn key_pos(node: &Node, key: &str) -> Option<crate::source::Pos> {
+    node.members()?
+        .iter()
+        .find(|m| m.key == key)
+        .map(|m| m.key_pos)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::workflow::rules::findings;
+
+    #[test]
+    fn unknown_events_and_exclusive_filters() {
+        let yaml = "on:\n  push:\n    branches: [main]\n    branches-ignore: [wip]\n  pull-request: {}\njobs: {}\n";
+        assert_eq!(
+            findings(super::check, yaml),
+            [
+                "4:5 on.push.branches-ignore: `branches` and `branches-ignore` cannot both filter `push`: use `branches` with `!pattern` entries",
+                "5:3 on.pull-request: `pull-request` is not an event that triggers workflows; did you mean `pull_request`?",
+            ]
+        );
+        assert!(findings(super::check, "on: [push, workflow_dispatch]\njobs: {}\n").is_empty());
+        assert_eq!(findings(super::check, "on: pushh\njobs: {}\n").len(), 1);
+    }
+}
