@@ -1,0 +1,67 @@
+// The "Workflow" page in headless Chromium, served by the worker in workerd: a workflow with
+// `::set-output` gets its finding at the right line; the generator's preview follows the form
+// and passes the checks when used in the editor.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWorker, launchBrowser } from './harness.mjs';
+
+let worker, browser, page;
+const problems = [];
+
+before(async () => {
+  worker = await startWorker();
+  browser = await launchBrowser();
+  page = browser.context.pages()[0] ?? await browser.context.newPage();
+  page.on('console', (m) => { if (['error', 'warning'].includes(m.type())) problems.push(`console.${m.type()}: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(`${worker.url}/#/workflow`);
+  await page.getByRole('heading', { level: 1, name: 'Workflow' }).waitFor({ timeout: 20000 });
+});
+
+after(async () => {
+  await browser?.close();
+  await worker?.stop();
+});
+
+const source = () => page.getByRole('textbox', { name: 'Workflow source' });
+const findings = () => page.getByRole('region', { name: 'Findings' });
+
+test('the generated deploy workflow it starts with is clean', async () => {
+  await findings().getByText('No problems found.').waitFor();
+  assert.match(await source().inputValue(), /aws-actions\/amazon-ecs-deploy-task-definition@v2/);
+});
+
+test('::set-output is found at its line', async () => {
+  await source().fill([
+    'on: push',
+    'jobs:',
+    '  build:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - id: tag',
+    '        run: |',
+    '          echo "building"',
+    '          echo "::set-output name=tag::v1"',
+  ].join('\n'));
+  await page.waitForFunction(() => document.querySelectorAll('.findings li').length === 1);
+  const text = await findings().locator('li').first().innerText();
+  assert.match(text, /^9:17[\s\S]*`::set-output` is disabled on GitHub Actions: use echo "NAME=value" >> "\$GITHUB_OUTPUT"[\s\S]*\[deprecated-command\]/);
+  assert.deepEqual(await page.locator('.gutter .line.error').evaluateAll((els) => els.map((e) => e.dataset.line)), ['9']);
+});
+
+test('the preview follows the form, and used in the editor it is clean', async () => {
+  await page.locator('input[name=branch]').fill('release');
+  await page.locator('input[name=environment]').fill('staging');
+  const preview = page.locator('[data-output=generated]');
+  await page.waitForFunction(() => document.querySelector('[data-output=generated]').textContent.includes('group: deploy-staging'));
+  assert.match(await preview.innerText(), /branches: \[release\]/);
+  await page.getByRole('button', { name: 'Use in editor' }).click();
+  assert.equal(await source().inputValue(), await preview.innerText());
+  await findings().getByText('No problems found.').waitFor();
+  await page.getByRole('radio', { name: 'Build only; Hatoba deploys' }).check();
+  assert.match(await preview.innerText(), /^# Builds the image and pushes it to ECR/);
+});
+
+test('the browser reported no console error or page error', () => {
+  assert.deepEqual(problems, []);
+});
