@@ -4,6 +4,7 @@
 use super::Workflow;
 use crate::finding::Finding;
 
+mod deploy_practices;
 mod deprecated_command;
 mod duplicate_id;
 mod events;
@@ -32,6 +33,7 @@ const RULES: &[(&str, Check)] = &[
     (id_token_permission::ID, id_token_permission::check),
     (script_injection::ID, script_injection::check),
     (hardcoded_aws_key::ID, hardcoded_aws_key::check),
+    (deploy_practices::ID, deploy_practices::check),
 ];
 
 /// The ids of every rule, `syntax` included.
