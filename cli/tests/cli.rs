@@ -188,17 +188,21 @@ fn workflow_check_reports_the_seed_workflows_defects() {
         .iter()
         .map(|r| r["rule"].as_str().unwrap())
         .collect();
+    // All five defects of the seed workflow: actions on retired runtimes, ::set-output,
+    // long-lived keys and no concurrency guard (the last two as warnings).
     assert_eq!(
         rules,
         [
             "outdated-action",
             "outdated-action",
+            "deploy-practices",
             "outdated-action",
             "deprecated-command",
+            "deploy-practices",
             "outdated-action"
         ]
     );
-    assert_eq!(rows[3]["line"], 23);
+    assert_eq!(rows[4]["line"], 23);
     let ok = format!(
         "{}/../tests/fixtures/workflow/ok/deploy-oidc.yml",
         env!("CARGO_MANIFEST_DIR")
