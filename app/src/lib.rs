@@ -85,17 +85,21 @@ fn PageIntro(
     }
 }
 
-/// Benchmark hook for scripts/bench: checks the task definition `text` `rounds` times in this
-/// browser's wasm and returns the median time of one check, in milliseconds.
+/// Benchmark hook for scripts/bench: checks `text` (`kind` "taskdef" or "workflow") `rounds`
+/// times in this browser's wasm and returns the median time of one check, in milliseconds.
 #[wasm_bindgen::prelude::wasm_bindgen]
-pub fn bench_check_taskdef(text: &str, rounds: u32) -> f64 {
+pub fn bench_check(kind: &str, text: &str, rounds: u32) -> f64 {
+    let check = match kind {
+        "workflow" => hatoba_core::workflow::check,
+        _ => hatoba_core::taskdef::check,
+    };
     let Some(performance) = web_sys::window().and_then(|w| w.performance()) else {
         return f64::NAN;
     };
     let mut samples: Vec<f64> = (0..rounds.max(1))
         .map(|_| {
             let start = performance.now();
-            std::hint::black_box(hatoba_core::taskdef::check(std::hint::black_box(text)));
+            std::hint::black_box(check(std::hint::black_box(text)));
             performance.now() - start
         })
         .collect();

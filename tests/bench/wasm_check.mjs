@@ -1,0 +1,28 @@
+// Loads the app from the worker in workerd into headless Chromium and times a check in the
+// browser's wasm (the app's bench_check hook) on the same input as the native benchmark.
+//   node tests/bench/wasm_check.mjs taskdef|workflow
+// Prints one line of JSON ({"median_us": ..., "iterations": ...}).
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT, startWorker, launchBrowser } from '../e2e/harness.mjs';
+
+const rounds = 101;
+const kind = process.argv[2] ?? 'taskdef';
+const input = { taskdef: 'taskdef-50-containers.json', workflow: 'workflow-500-lines.yml' }[kind];
+if (!input) throw new Error(`unknown kind ${kind}: expected taskdef or workflow`);
+const text = fs.readFileSync(path.join(ROOT, 'tests/fixtures/bench', input), 'utf8');
+const worker = await startWorker();
+const browser = await launchBrowser();
+try {
+  const page = browser.context.pages()[0] ?? await browser.context.newPage();
+  await page.goto(`${worker.url}/#/deployments`);
+  await page.getByRole('heading', { level: 1 }).waitFor({ timeout: 20000 });
+  const ms = await page.evaluate(async ({ kind, text, rounds }) => {
+    const app = await import('/pkg/hatoba.js');
+    return app.bench_check(kind, text, rounds);
+  }, { kind, text, rounds });
+  console.log(JSON.stringify({ median_us: Math.round(ms * 1000 * 10) / 10, iterations: rounds }));
+} finally {
+  await browser.close();
+  await worker.stop();
+}
