@@ -11,6 +11,7 @@ pub mod aws;
 pub mod deploy;
 pub mod finding;
 pub mod github;
+mod graph;
 pub mod http;
 pub mod iam;
 pub mod source;

@@ -47,63 +47,25 @@ pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
-    // Report each cycle once, at its first container in document order.
-    let mut reported = vec![false; containers.len()];
-    for start in 0..containers.len() {
-        if reported[start] {
-            continue;
-        }
-        if let Some(cycle) = find_cycle(start, &edges) {
-            for &c in &cycle {
-                reported[c] = true;
-            }
-            let (path, container) = &containers[start];
-            let node = container
-                .get("dependsOn")
-                .expect("a container in a cycle has dependsOn");
-            let mut chain: Vec<&str> = cycle.iter().map(|&c| names[c].unwrap_or("?")).collect();
-            chain.push(names[start].unwrap_or("?"));
-            out.push(Finding::error(
-                ID,
-                path.key("dependsOn"),
-                node.pos,
-                format!(
-                    "dependsOn forms a cycle: {}; ECS could start none of them",
-                    chain.join(" → ")
-                ),
-            ));
-        }
+    // Each cycle once, at its first container in document order.
+    for cycle in crate::graph::cycles(&edges) {
+        let start = cycle[0];
+        let (path, container) = &containers[start];
+        let node = container
+            .get("dependsOn")
+            .expect("a container in a cycle has dependsOn");
+        let mut chain: Vec<&str> = cycle.iter().map(|&c| names[c].unwrap_or("?")).collect();
+        chain.push(names[start].unwrap_or("?"));
+        out.push(Finding::error(
+            ID,
+            path.key("dependsOn"),
+            node.pos,
+            format!(
+                "dependsOn forms a cycle: {}; ECS could start none of them",
+                chain.join(" → ")
+            ),
+        ));
     }
-}
-
-/// The containers of a cycle through `start`, beginning with it, if there is one.
-fn find_cycle(start: usize, edges: &[Vec<usize>]) -> Option<Vec<usize>> {
-    fn visit(
-        node: usize,
-        start: usize,
-        edges: &[Vec<usize>],
-        path: &mut Vec<usize>,
-        seen: &mut [bool],
-    ) -> bool {
-        for &next in &edges[node] {
-            if next == start {
-                return true;
-            }
-            if !seen[next] {
-                seen[next] = true;
-                path.push(next);
-                if visit(next, start, edges, path, seen) {
-                    return true;
-                }
-                path.pop();
-            }
-        }
-        false
-    }
-    let mut path = vec![start];
-    let mut seen = vec![false; edges.len()];
-    seen[start] = true;
-    visit(start, start, edges, &mut path, &mut seen).then_some(path)
 }
 
 #[cfg(test)]

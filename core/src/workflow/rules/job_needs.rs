@@ -35,7 +35,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
-    // A cycle: follow needs from each job; report each cycle once, at its first job.
+    // Each cycle once, at its first job.
     let edges: Vec<Vec<usize>> = jobs
         .iter()
         .map(|j| {
@@ -45,59 +45,20 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                 .collect()
         })
         .collect();
-    let mut in_reported_cycle = vec![false; jobs.len()];
-    for start in 0..jobs.len() {
-        if in_reported_cycle[start] {
-            continue;
-        }
-        let mut path = vec![start];
-        if cycle_from(
-            start,
-            start,
-            &edges,
-            &mut path,
-            &mut vec![false; jobs.len()],
-        ) {
-            for &j in &path {
-                in_reported_cycle[j] = true;
-            }
-            let mut names: Vec<&str> = path.iter().map(|&j| ids[j]).collect();
-            names.push(ids[start]);
-            let job = &jobs[start];
-            out.push(Finding::error(
-                ID,
-                job.path.key("needs"),
-                job.id_pos,
-                format!(
-                    "needs form a cycle: {}; none of these jobs can start",
-                    names.join(" → ")
-                ),
-            ));
-        }
+    for cycle in crate::graph::cycles(&edges) {
+        let mut names: Vec<&str> = cycle.iter().map(|&j| ids[j]).collect();
+        names.push(ids[cycle[0]]);
+        let job = &jobs[cycle[0]];
+        out.push(Finding::error(
+            ID,
+            job.path.key("needs"),
+            job.id_pos,
+            format!(
+                "needs form a cycle: {}; none of these jobs can start",
+                names.join(" → ")
+            ),
+        ));
     }
-}
-
-fn cycle_from(
-    node: usize,
-    start: usize,
-    edges: &[Vec<usize>],
-    path: &mut Vec<usize>,
-    seen: &mut [bool],
-) -> bool {
-    for &next in &edges[node] {
-        if next == start {
-            return true;
-        }
-        if !seen[next] {
-            seen[next] = true;
-            path.push(next);
-            if cycle_from(next, start, edges, path, seen) {
-                return true;
-            }
-            path.pop();
-        }
-    }
-    false
 }
 
 #[cfg(test)]
