@@ -105,3 +105,20 @@ export async function launchBrowser() {
     },
   };
 }
+
+/**
+ * Opens the app at `hash` (e.g. '#/taskdef') in a page of `browser`, waits for the heading,
+ * and collects what a person would not want to see: console errors and warnings, page errors,
+ * failed requests and HTTP errors. Returns { page, problems }.
+ */
+export async function openApp(worker, browser, hash, heading) {
+  const page = browser.context.pages()[0] ?? await browser.context.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (['error', 'warning'].includes(m.type())) problems.push(`console.${m.type()}: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  await page.goto(`${worker.url}/${hash}`);
+  await page.getByRole('heading', { level: 1, name: heading }).waitFor({ timeout: 20000 });
+  return { page, problems };
+}

@@ -5,19 +5,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, startWorker, launchBrowser } from './harness.mjs';
+import { ROOT, startWorker, launchBrowser, openApp } from './harness.mjs';
 
-let worker, browser, page;
-const problems = [];
+let worker, browser, page, problems;
 
 before(async () => {
   worker = await startWorker();
   browser = await launchBrowser();
-  page = browser.context.pages()[0] ?? await browser.context.newPage();
-  page.on('console', (m) => { if (['error', 'warning'].includes(m.type())) problems.push(`console.${m.type()}: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  await page.goto(`${worker.url}/#/taskdef`);
-  await page.getByRole('heading', { level: 1, name: 'Task definition' }).waitFor({ timeout: 20000 });
+  ({ page, problems } = await openApp(worker, browser, '#/taskdef', 'Task definition'));
 });
 
 after(async () => {
@@ -103,6 +98,6 @@ test('the work is kept across a reload', async () => {
   assert.match(await source().inputValue(), /kept-across-reload/);
 });
 
-test('the browser reported no console error or page error', () => {
+test('the browser reported no console error, page error or failed request', () => {
   assert.deepEqual(problems, []);
 });

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, startWorker, launchBrowser, workspaceVersion } from './harness.mjs';
+import { ROOT, startWorker, launchBrowser, openApp, workspaceVersion } from './harness.mjs';
 
 const NAV = [
   { title: 'Task definition', hash: '#/taskdef' },
@@ -13,19 +13,13 @@ const NAV = [
   { title: 'Set up', hash: '#/setup' },
 ];
 
-let worker, browser, page;
-const problems = []; // console errors/warnings, page errors, failed or >= 400 requests
+let worker, browser, page, problems;
 
 before(async () => {
   worker = await startWorker();
   browser = await launchBrowser();
-  page = browser.context.pages()[0] ?? await browser.context.newPage();
-  page.on('console', (m) => { if (['error', 'warning'].includes(m.type())) problems.push(`console.${m.type()}: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
-  await page.goto(`${worker.url}/`);
-  await page.getByRole('navigation', { name: 'Main' }).waitFor({ timeout: 20000 });
+  ({ page, problems } = await openApp(worker, browser, '', 'Task definition'));
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
 });
 
 after(async () => {

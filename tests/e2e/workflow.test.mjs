@@ -3,19 +3,14 @@
 // and passes the checks when used in the editor.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWorker, launchBrowser } from './harness.mjs';
+import { startWorker, launchBrowser, openApp } from './harness.mjs';
 
-let worker, browser, page;
-const problems = [];
+let worker, browser, page, problems;
 
 before(async () => {
   worker = await startWorker();
   browser = await launchBrowser();
-  page = browser.context.pages()[0] ?? await browser.context.newPage();
-  page.on('console', (m) => { if (['error', 'warning'].includes(m.type())) problems.push(`console.${m.type()}: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  await page.goto(`${worker.url}/#/workflow`);
-  await page.getByRole('heading', { level: 1, name: 'Workflow' }).waitFor({ timeout: 20000 });
+  ({ page, problems } = await openApp(worker, browser, '#/workflow', 'Workflow'));
 });
 
 after(async () => {
@@ -62,6 +57,6 @@ test('the preview follows the form, and used in the editor it is clean', async (
   assert.match(await preview.innerText(), /^# Builds the image and pushes it to ECR/);
 });
 
-test('the browser reported no console error or page error', () => {
+test('the browser reported no console error, page error or failed request', () => {
   assert.deepEqual(problems, []);
 });
