@@ -88,6 +88,22 @@ impl<'a> Workflow<'a> {
         from
     }
 
+    /// Every step's string value of `key` (`run`, `uses`) across all jobs, with the value's
+    /// path (`jobs.build.steps[2].run`) and node.
+    pub fn step_values(&self, key: &str) -> Vec<(Path, &'a Node, &'a str)> {
+        let mut values = Vec::new();
+        for job in self.jobs() {
+            for (path, step) in Workflow::steps(&job) {
+                if let Some(node) = step.get(key)
+                    && let Some(text) = node.as_str()
+                {
+                    values.push((path.key(key), node, text));
+                }
+            }
+        }
+        values
+    }
+
     /// The steps of `job` that are mappings, with their paths.
     pub fn steps(job: &Job<'a>) -> Vec<(Path, &'a Node)> {
         job.node

@@ -14,23 +14,15 @@ const COMMANDS: [(&str, &str); 4] = [
 ];
 
 pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
-    for job in wf.jobs() {
-        for (path, step) in Workflow::steps(&job) {
-            let Some(node) = step.get("run") else {
-                continue;
-            };
-            let Some(script) = node.as_str() else {
-                continue;
-            };
-            for (command, instead) in COMMANDS {
-                if script.contains(command) {
-                    out.push(Finding::error(
-                        ID,
-                        path.key("run"),
-                        wf.locate(node.pos, command),
-                        format!("`{command}` is disabled on GitHub Actions: use {instead}"),
-                    ));
-                }
+    for (path, node, script) in wf.step_values("run") {
+        for (command, instead) in COMMANDS {
+            if script.contains(command) {
+                out.push(Finding::error(
+                    ID,
+                    path.clone(),
+                    wf.locate(node.pos, command),
+                    format!("`{command}` is disabled on GitHub Actions: use {instead}"),
+                ));
             }
         }
     }

@@ -26,37 +26,32 @@ const MINIMUM_MAJOR: [(&str, u32); 15] = [
 ];
 
 pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
-    for job in wf.jobs() {
-        for (path, step) in Workflow::steps(&job) {
-            let Some(node) = step.get("uses") else {
-                continue;
-            };
-            let Some((action, git_ref)) = node.as_str().and_then(|u| u.split_once('@')) else {
-                continue;
-            };
-            let Some((_, minimum)) = MINIMUM_MAJOR
-                .iter()
-                .find(|(a, _)| a.eq_ignore_ascii_case(action))
-            else {
-                continue;
-            };
-            // Only major-version tags (v3, v3.1.0) are judged; a commit sha is the user's call.
-            let major = git_ref.strip_prefix('v').map(|v| {
-                v.chars()
-                    .take_while(char::is_ascii_digit)
-                    .collect::<String>()
-            });
-            let Some(major) = major.and_then(|m| m.parse::<u32>().ok()) else {
-                continue;
-            };
-            if major < *minimum {
-                out.push(Finding::error(
-                    ID,
-                    path.key("uses"),
-                    node.pos,
-                    format!("{action}@{git_ref} runs on a Node.js version GitHub Actions retired: use {action}@v{minimum} or later"),
-                ));
-            }
+    for (path, node, uses) in wf.step_values("uses") {
+        let Some((action, git_ref)) = uses.split_once('@') else {
+            continue;
+        };
+        let Some((_, minimum)) = MINIMUM_MAJOR
+            .iter()
+            .find(|(a, _)| a.eq_ignore_ascii_case(action))
+        else {
+            continue;
+        };
+        // Only major-version tags (v3, v3.1.0) are judged; a commit sha is the user's call.
+        let major = git_ref.strip_prefix('v').map(|v| {
+            v.chars()
+                .take_while(char::is_ascii_digit)
+                .collect::<String>()
+        });
+        let Some(major) = major.and_then(|m| m.parse::<u32>().ok()) else {
+            continue;
+        };
+        if major < *minimum {
+            out.push(Finding::error(
+                ID,
+                path,
+                node.pos,
+                format!("{action}@{git_ref} runs on a Node.js version GitHub Actions retired: use {action}@v{minimum} or later"),
+            ));
         }
     }
 }

@@ -55,34 +55,26 @@ fn untrusted(expression: &str) -> bool {
 }
 
 pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
-    for job in wf.jobs() {
-        for (path, step) in Workflow::steps(&job) {
-            let Some(node) = step.get("run") else {
-                continue;
+    for (path, node, script) in wf.step_values("run") {
+        let mut rest = script;
+        while let Some(start) = rest.find("${{") {
+            let Some(len) = rest[start..].find("}}") else {
+                break;
             };
-            let Some(script) = node.as_str() else {
-                continue;
-            };
-            let mut rest = script;
-            while let Some(start) = rest.find("${{") {
-                let Some(len) = rest[start..].find("}}") else {
-                    break;
-                };
-                let expression = &rest[start + 3..start + len];
-                if untrusted(expression) {
-                    let written = &rest[start..start + len + 2];
-                    out.push(Finding::error(
-                        ID,
-                        path.key("run"),
-                        wf.locate(node.pos, written),
-                        format!(
-                            "{} is text an outsider controls, pasted into a shell script: pass it through `env:` and use \"$VAR\" instead",
-                            written
-                        ),
-                    ));
-                }
-                rest = &rest[start + len + 2..];
+            let expression = &rest[start + 3..start + len];
+            if untrusted(expression) {
+                let written = &rest[start..start + len + 2];
+                out.push(Finding::error(
+                    ID,
+                    path.clone(),
+                    wf.locate(node.pos, written),
+                    format!(
+                        "{} is text an outsider controls, pasted into a shell script: pass it through `env:` and use \"$VAR\" instead",
+                        written
+                    ),
+                ));
             }
+            rest = &rest[start + len + 2..];
         }
     }
 }

@@ -18,7 +18,7 @@ const WORKFLOW_KEYS: [&str; 8] = [
     "concurrency",
     "jobs",
 ];
-const JOB_KEYS: [&str; 19] = [
+const JOB_KEYS: [&str; 16] = [
     "name",
     "permissions",
     "needs",
@@ -35,9 +35,6 @@ const JOB_KEYS: [&str; 19] = [
     "continue-on-error",
     "container",
     "services",
-    "uses",
-    "with",
-    "secrets",
 ];
 /// Keys a job that calls a reusable workflow (`uses:`) may have.
 const REUSABLE_JOB_KEYS: [&str; 8] = [
@@ -113,7 +110,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         let (known, level): (&[&str], _) = if reusable {
             (&REUSABLE_JOB_KEYS, "a job calling a reusable workflow")
         } else {
-            (&JOB_KEYS[..16], "a job")
+            (&JOB_KEYS, "a job")
         };
         unknown(job.node, known, level, &job.path, out);
         if !reusable {

@@ -31,20 +31,14 @@ pub(crate) fn problem(uses: &str) -> Option<&'static str> {
 }
 
 pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
-    for job in wf.jobs() {
-        for (path, step) in Workflow::steps(&job) {
-            let Some(node) = step.get("uses") else {
-                continue;
-            };
-            let Some(uses) = node.as_str() else { continue };
-            if let Some(problem) = problem(uses) {
-                out.push(Finding::error(
-                    ID,
-                    path.key("uses"),
-                    node.pos,
-                    format!("uses \"{uses}\" {problem}"),
-                ));
-            }
+    for (path, node, uses) in wf.step_values("uses") {
+        if let Some(problem) = problem(uses) {
+            out.push(Finding::error(
+                ID,
+                path,
+                node.pos,
+                format!("uses \"{uses}\" {problem}"),
+            ));
         }
     }
 }
