@@ -5,14 +5,18 @@
 use crate::finding::Finding;
 use crate::source::{Node, Path, Pos, parse_yaml};
 
+pub mod expr;
 pub mod generate;
+pub mod places;
 pub mod rules;
+
+pub use places::{Expression, Place};
 
 /// Checks a workflow file's text: every finding, sorted by position.
 pub fn check(text: &str) -> Vec<Finding> {
     let mut findings = Vec::new();
     match parse_yaml(text) {
-        Ok(root) => rules::run_all(&Workflow { root: &root, text }, &mut findings),
+        Ok(root) => rules::run_all(&Workflow::new(&root, text), &mut findings),
         Err(e) => findings.push(Finding::error(rules::SYNTAX, "", e.pos, e.message)),
     }
     findings.sort_by(|a, b| (a.pos, a.rule).cmp(&(b.pos, b.rule)));
@@ -32,16 +36,35 @@ pub struct Job<'a> {
     pub path: Path,
 }
 
-/// A read-only view of a workflow with the lookups rules share.
-#[derive(Debug, Clone, Copy)]
+/// A read-only view of a workflow with the lookups rules share, and every `${{ }}`
+/// expression in it, parsed once.
+#[derive(Debug, Clone)]
 pub struct Workflow<'a> {
     /// The document.
     pub root: &'a Node,
     /// The text it was read from (for places inside multi-line strings).
     pub text: &'a str,
+    /// The byte offset where each line starts.
+    line_starts: Vec<usize>,
+    /// Every expression, in document order.
+    pub expressions: Vec<Expression<'a>>,
 }
 
 impl<'a> Workflow<'a> {
+    /// The view of `root`, read from `text`.
+    pub fn new(root: &'a Node, text: &'a str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let mut wf = Self {
+            root,
+            text,
+            line_starts,
+            expressions: Vec::new(),
+        };
+        wf.expressions = places::collect(&wf);
+        wf
+    }
+
     /// The jobs, in file order.
     pub fn jobs(&self) -> Vec<Job<'a>> {
         let members = self
@@ -63,29 +86,31 @@ impl<'a> Workflow<'a> {
     /// Where `needle` first occurs in the text at or after `from` (a scalar's start): the place
     /// of a word inside a multi-line `run:` script. `from` itself when not found.
     pub fn locate(&self, from: Pos, needle: &str) -> Pos {
-        for (i, line) in self
-            .text
-            .lines()
-            .enumerate()
-            .skip(from.line.saturating_sub(1) as usize)
-        {
-            let skip = if i + 1 == from.line as usize {
-                from.column.saturating_sub(1) as usize
-            } else {
-                0
-            };
-            let Some(rest_start) = line.char_indices().nth(skip).map(|(b, _)| b) else {
-                continue;
-            };
-            if let Some(byte) = line[rest_start..].find(needle) {
-                let column = line[..rest_start + byte].chars().count() as u32 + 1;
-                return Pos {
-                    line: i as u32 + 1,
-                    column,
-                };
-            }
+        self.find(from, needle).unwrap_or(from)
+    }
+
+    /// Where `needle` first occurs in the text at or after `from`, if it does.
+    pub fn find(&self, from: Pos, needle: &str) -> Option<Pos> {
+        let start = *self.line_starts.get(from.line.checked_sub(1)? as usize)?;
+        let line_end = self.text[start..]
+            .find('\n')
+            .map_or(self.text.len(), |n| start + n);
+        let skip = self.text[start..line_end]
+            .char_indices()
+            .nth(from.column.saturating_sub(1) as usize)
+            .map_or(line_end, |(b, _)| start + b);
+        let at = skip + self.text[skip..].find(needle)?;
+        Some(self.pos_of(at))
+    }
+
+    /// The line and column of a byte offset in the text.
+    pub fn pos_of(&self, byte: usize) -> Pos {
+        let line = self.line_starts.partition_point(|&s| s <= byte) - 1;
+        let start = self.line_starts[line];
+        Pos {
+            line: line as u32 + 1,
+            column: self.text[start..byte.max(start)].chars().count() as u32 + 1,
         }
-        from
     }
 
     /// Every step's string value of `key` (`run`, `uses`) across all jobs, with the value's

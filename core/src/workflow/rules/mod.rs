@@ -4,15 +4,21 @@
 use super::Workflow;
 use crate::finding::Finding;
 
+mod context;
 mod deploy_practices;
 mod deprecated_command;
 mod duplicate_id;
 mod events;
+mod expression;
 mod hardcoded_aws_key;
 mod id_token_permission;
+mod input_ref;
 mod job_needs;
+mod matrix_ref;
+mod needs_ref;
 mod outdated_action;
 mod script_injection;
+mod step_ref;
 mod unknown_key;
 mod uses_format;
 
@@ -27,6 +33,12 @@ const RULES: &[(&str, Check)] = &[
     (events::ID, events::check),
     (job_needs::ID, job_needs::check),
     (duplicate_id::ID, duplicate_id::check),
+    (expression::ID, expression::check),
+    (context::ID, context::check),
+    (step_ref::ID, step_ref::check),
+    (needs_ref::ID, needs_ref::check),
+    (matrix_ref::ID, matrix_ref::check),
+    (input_ref::ID, input_ref::check),
     (uses_format::ID, uses_format::check),
     (outdated_action::ID, outdated_action::check),
     (deprecated_command::ID, deprecated_command::check),
@@ -54,13 +66,7 @@ pub(crate) fn run_all(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
 pub(crate) fn findings(check: Check, yaml: &str) -> Vec<String> {
     let document = crate::source::parse_yaml(yaml).expect("test input is YAML");
     let mut out = Vec::new();
-    check(
-        &Workflow {
-            root: &document,
-            text: yaml,
-        },
-        &mut out,
-    );
+    check(&Workflow::new(&document, yaml), &mut out);
     out.iter()
         .map(|f| format!("{}:{} {}: {}", f.pos.line, f.pos.column, f.path, f.message))
         .collect()

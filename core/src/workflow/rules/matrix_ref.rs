@@ -1,0 +1,93 @@
+//! `matrix-ref`: `matrix.K` names a key of the job's `strategy.matrix` (or of one of its
+//! `include` entries). A matrix built by an expression (`fromJSON(...)`) is not checked.
+
+use crate::finding::{Finding, did_you_mean};
+use crate::source::Node;
+use crate::workflow::Workflow;
+
+pub(crate) const ID: &str = "matrix-ref";
+
+/// The keys of a job's matrix, or `None` when an expression builds it (anything goes).
+fn keys(job: &Node) -> Option<Vec<&str>> {
+    let Some(matrix) = job.get("strategy").and_then(|s| s.get("matrix")) else {
+        return Some(Vec::new());
+    };
+    let members = matrix.members()?;
+    let mut keys = Vec::new();
+    for m in members {
+        match m.key.as_str() {
+            "exclude" => {}
+            "include" => {
+                for item in m.value.items()? {
+                    keys.extend(item.members()?.iter().map(|m| m.key.as_str()));
+                }
+            }
+            key if key.contains("${{") => return None,
+            key => keys.push(key),
+        }
+    }
+    Some(keys)
+}
+
+pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
+    let jobs = wf.jobs();
+    for e in &wf.expressions {
+        let (Ok(parsed), Some(job)) = (&e.parsed, e.job.and_then(|j| jobs.get(j))) else {
+            continue;
+        };
+        if !e.place.allows("matrix") {
+            continue;
+        }
+        let Some(keys) = keys(job.node) else { continue };
+        for path in parsed.references() {
+            if !path[0].0.eq_ignore_ascii_case("matrix") {
+                continue;
+            }
+            let Some(&(key, offset)) = path.get(1) else {
+                continue;
+            };
+            if keys.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+                continue;
+            }
+            let message = if keys.is_empty() {
+                format!(
+                    "job `{}` has no `strategy.matrix`, so `matrix.{key}` is empty",
+                    job.id
+                )
+            } else {
+                let hint = did_you_mean(key, keys.iter().copied())
+                    .map(|k| format!("did you mean `{k}`? "))
+                    .unwrap_or_default();
+                format!(
+                    "the matrix of job `{}` has no key `{key}`: {hint}its keys are {}",
+                    job.id,
+                    keys.join(", ")
+                )
+            };
+            out.push(Finding::error(
+                ID,
+                e.path.clone(),
+                e.pos_at(offset),
+                message,
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::workflow::rules::findings;
+
+    #[test]
+    fn matrix_keys_and_includes() {
+        let yaml = "on: push\njobs:\n  a:\n    strategy:\n      matrix:\n        os: [ubuntu-latest]\n        include:\n          - os: ubuntu-latest\n            rust: beta\n    runs-on: ${{ matrix.os }}\n    steps:\n      - run: echo ${{ matrix.rust }} ${{ matrix.node }} ${{ matrix.Os }} ${{ matrix.oss }}\n  b:\n    runs-on: ${{ matrix.os }}\n    steps: [{run: x}]\n  c:\n    strategy:\n      matrix: ${{ fromJSON(needs.x.outputs.m) }}\n    runs-on: ${{ matrix.anything }}\n    steps: [{run: x}]\n";
+        assert_eq!(
+            findings(super::check, yaml),
+            [
+                "12:49 jobs.a.steps[0].run: the matrix of job `a` has no key `node`: its keys are os, os, rust",
+                "12:85 jobs.a.steps[0].run: the matrix of job `a` has no key `oss`: did you mean `os`? its keys are os, os, rust",
+                "14:25 jobs.b.runs-on: job `b` has no `strategy.matrix`, so `matrix.os` is empty",
+            ]
+        );
+    }
+}

@@ -1,0 +1,110 @@
+//! `step-ref`: `steps.X` names a step of the same job with `id: X` that runs before the
+//! expression is evaluated, and reads `outputs`, `outcome` or `conclusion`. Anything else is
+//! an empty value at run time, and a deploy that silently uses an empty image tag.
+
+use crate::finding::{Finding, did_you_mean};
+use crate::workflow::Workflow;
+
+pub(crate) const ID: &str = "step-ref";
+
+const PROPERTIES: [&str; 3] = ["outputs", "outcome", "conclusion"];
+
+pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
+    let jobs = wf.jobs();
+    for e in &wf.expressions {
+        let (Ok(parsed), Some(job)) = (&e.parsed, e.job.and_then(|j| jobs.get(j))) else {
+            continue;
+        };
+        if !e.place.allows("steps") {
+            continue; // the `context` rule says so
+        }
+        let ids: Vec<(usize, &str)> = Workflow::steps(job)
+            .into_iter()
+            .filter_map(|(path, step)| {
+                Some((path_index(&path.to_string())?, step.get("id")?.as_str()?))
+            })
+            .collect();
+        // In a step, only the steps before it; at job level (outputs, environment url), all.
+        let before = e.step.unwrap_or(usize::MAX);
+        for path in parsed.references() {
+            if !path[0].0.eq_ignore_ascii_case("steps") {
+                continue;
+            }
+            let Some(&(id, offset)) = path.get(1) else {
+                continue;
+            };
+            let found = ids.iter().find(|(_, i)| i.eq_ignore_ascii_case(id));
+            let message = match found {
+                Some((index, _)) if *index >= before => format!(
+                    "step `{id}` runs {} this one: `steps.{id}` reads only steps that ran before",
+                    if *index == before { "as" } else { "after" }
+                ),
+                Some(_) => match path.get(2) {
+                    Some(&(property, at))
+                        if !PROPERTIES.iter().any(|p| p.eq_ignore_ascii_case(property)) =>
+                    {
+                        let hint = did_you_mean(property, PROPERTIES)
+                            .map(|p| format!("did you mean `{p}`? ",))
+                            .unwrap_or_default();
+                        out.push(Finding::error(
+                            ID,
+                            e.path.clone(),
+                            e.pos_at(at),
+                            format!(
+                                "a step has no `{property}`: {hint}expected outputs, outcome or conclusion"
+                            ),
+                        ));
+                        continue;
+                    }
+                    _ => continue,
+                },
+                None => {
+                    let earlier: Vec<&str> = ids
+                        .iter()
+                        .filter(|(i, _)| *i < before)
+                        .map(|(_, id)| *id)
+                        .collect();
+                    let hint = match did_you_mean(id, earlier.iter().copied()) {
+                        Some(s) => format!("; did you mean `{s}`?"),
+                        None if earlier.is_empty() => {
+                            format!("; give the step that sets it `id: {id}`")
+                        }
+                        None => format!(": expected one of {}", earlier.join(", ")),
+                    };
+                    format!("no step of job `{}` has `id: {id}`{hint}", job.id)
+                }
+            };
+            out.push(Finding::error(
+                ID,
+                e.path.clone(),
+                e.pos_at(offset),
+                message,
+            ));
+        }
+    }
+}
+
+/// The step index of a path `jobs.a.steps[3]`.
+fn path_index(path: &str) -> Option<usize> {
+    path.rsplit_once('[')?.1.strip_suffix(']')?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::workflow::rules::findings;
+
+    #[test]
+    fn steps_before_this_one_with_that_id() {
+        let yaml = "on: push\njobs:\n  a:\n    runs-on: x\n    outputs:\n      tag: ${{ steps.meta.outputs.tag }}\n      bad: ${{ steps.mta.outputs.tag }}\n    steps:\n      - run: echo ${{ steps.meta.outputs.tag }}\n      - id: meta\n        run: echo ${{ steps.meta.outputs.tag }}\n      - run: echo ${{ steps.meta.output.tag }} ${{ steps.meta.outcome }} ${{ steps.build.outputs.x }}\n";
+        assert_eq!(
+            findings(super::check, yaml),
+            [
+                "7:22 jobs.a.outputs.bad: no step of job `a` has `id: mta`; did you mean `meta`?",
+                "9:29 jobs.a.steps[0].run: step `meta` runs after this one: `steps.meta` reads only steps that ran before",
+                "11:29 jobs.a.steps[1].run: step `meta` runs as this one: `steps.meta` reads only steps that ran before",
+                "12:34 jobs.a.steps[2].run: a step has no `output`: did you mean `outputs`? expected outputs, outcome or conclusion",
+                "12:84 jobs.a.steps[2].run: no step of job `a` has `id: build`: expected one of meta",
+            ]
+        );
+    }
+}
