@@ -1,5 +1,6 @@
 //! `hatoba workflow ...`: the workflow checks of the editor, for terminals and CI.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -53,6 +54,9 @@ pub enum WorkflowCommand {
         #[arg(long, default_value = "production")]
         environment: String,
     },
+    /// Print, as JSON, the well-known actions whose inputs and outputs the checks know:
+    /// name, oldest major version described, inputs, required inputs, outputs.
+    Actions,
 }
 
 /// The workflows `generate` writes.
@@ -97,6 +101,14 @@ pub fn run(command: WorkflowCommand) -> ExitCode {
                 GenerateKind::Build => Kind::Build,
             };
             match std::io::Write::write_all(&mut out, generate(kind, &target).as_bytes()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(_) => ExitCode::from(2),
+            }
+        }
+        WorkflowCommand::Actions => {
+            let table = &hatoba_core::workflow::actions::KNOWN_ACTIONS;
+            let text = serde_json::to_string_pretty(table).unwrap_or_default();
+            match writeln!(out, "{text}") {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(_) => ExitCode::from(2),
             }

@@ -5,6 +5,7 @@
 use crate::finding::Finding;
 use crate::source::{Node, Path, Pos, parse_yaml};
 
+pub mod actions;
 pub mod expr;
 pub mod generate;
 pub mod places;

@@ -4,6 +4,7 @@
 use super::Workflow;
 use crate::finding::Finding;
 
+mod action_inputs;
 mod context;
 mod deploy_practices;
 mod deprecated_command;
@@ -41,6 +42,7 @@ const RULES: &[(&str, Check)] = &[
     (input_ref::ID, input_ref::check),
     (uses_format::ID, uses_format::check),
     (outdated_action::ID, outdated_action::check),
+    (action_inputs::ID, action_inputs::check),
     (deprecated_command::ID, deprecated_command::check),
     (id_token_permission::ID, id_token_permission::check),
     (script_injection::ID, script_injection::check),

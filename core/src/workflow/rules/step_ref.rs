@@ -3,7 +3,8 @@
 //! an empty value at run time, and a deploy that silently uses an empty image tag.
 
 use crate::finding::{Finding, did_you_mean};
-use crate::workflow::Workflow;
+use crate::source::Node;
+use crate::workflow::{Workflow, actions};
 
 pub(crate) const ID: &str = "step-ref";
 
@@ -18,10 +19,14 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         if !e.place.allows("steps") {
             continue; // the `context` rule says so
         }
-        let ids: Vec<(usize, &str)> = Workflow::steps(job)
+        let ids: Vec<(usize, &str, &Node)> = Workflow::steps(job)
             .into_iter()
             .filter_map(|(path, step)| {
-                Some((path_index(&path.to_string())?, step.get("id")?.as_str()?))
+                Some((
+                    path_index(&path.to_string())?,
+                    step.get("id")?.as_str()?,
+                    step,
+                ))
             })
             .collect();
         // In a step, only the steps before it; at job level (outputs, environment url), all.
@@ -33,9 +38,9 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             let Some(&(id, offset)) = path.get(1) else {
                 continue;
             };
-            let found = ids.iter().find(|(_, i)| i.eq_ignore_ascii_case(id));
+            let found = ids.iter().find(|(_, i, _)| i.eq_ignore_ascii_case(id));
             let message = match found {
-                Some((index, _)) if *index >= before => format!(
+                Some((index, _, _)) if *index >= before => format!(
                     "step `{id}` runs {} this one: `steps.{id}` reads only steps that ran before",
                     if *index == before { "as" } else { "after" }
                 ),
@@ -56,13 +61,42 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                         ));
                         continue;
                     }
+                    Some(&(property, _)) if property.eq_ignore_ascii_case("outputs") => {
+                        let (Some(&(output, at)), Some((_, _, step))) = (path.get(3), found) else {
+                            continue;
+                        };
+                        let Some(action) = step
+                            .get("uses")
+                            .and_then(Node::as_str)
+                            .and_then(actions::known)
+                        else {
+                            continue;
+                        };
+                        if action.has_output(output) {
+                            continue;
+                        }
+                        let hint = did_you_mean(output, action.outputs.iter().copied())
+                            .map(|o| format!("did you mean `{o}`? "))
+                            .unwrap_or_default();
+                        out.push(Finding::error(
+                            ID,
+                            e.path.clone(),
+                            e.pos_at(at),
+                            format!(
+                                "step `{id}` ({}) has no output `{output}`: {hint}its outputs are {}",
+                                action.name,
+                                action.outputs.join(", ")
+                            ),
+                        ));
+                        continue;
+                    }
                     _ => continue,
                 },
                 None => {
                     let earlier: Vec<&str> = ids
                         .iter()
-                        .filter(|(i, _)| *i < before)
-                        .map(|(_, id)| *id)
+                        .filter(|(i, _, _)| *i < before)
+                        .map(|(_, id, _)| *id)
                         .collect();
                     let hint = match did_you_mean(id, earlier.iter().copied()) {
                         Some(s) => format!("; did you mean `{s}`?"),
@@ -95,7 +129,7 @@ mod tests {
 
     #[test]
     fn steps_before_this_one_with_that_id() {
-        let yaml = "on: push\njobs:\n  a:\n    runs-on: x\n    outputs:\n      tag: ${{ steps.meta.outputs.tag }}\n      bad: ${{ steps.mta.outputs.tag }}\n    steps:\n      - run: echo ${{ steps.meta.outputs.tag }}\n      - id: meta\n        run: echo ${{ steps.meta.outputs.tag }}\n      - run: echo ${{ steps.meta.output.tag }} ${{ steps.meta.outcome }} ${{ steps.build.outputs.x }}\n";
+        let yaml = "on: push\njobs:\n  a:\n    runs-on: x\n    outputs:\n      tag: ${{ steps.meta.outputs.tag }}\n      bad: ${{ steps.mta.outputs.tag }}\n    steps:\n      - run: echo ${{ steps.meta.outputs.tag }}\n      - id: meta\n        run: echo ${{ steps.meta.outputs.tag }}\n      - run: echo ${{ steps.meta.output.tag }} ${{ steps.meta.outcome }} ${{ steps.build.outputs.x }}\n      - id: ecr\n        uses: aws-actions/amazon-ecr-login@v2\n      - run: echo ${{ steps.ecr.outputs.registry }} ${{ steps.ecr.outputs.registy }}\n";
         assert_eq!(
             findings(super::check, yaml),
             [
@@ -104,6 +138,7 @@ mod tests {
                 "11:29 jobs.a.steps[1].run: step `meta` runs as this one: `steps.meta` reads only steps that ran before",
                 "12:34 jobs.a.steps[2].run: a step has no `output`: did you mean `outputs`? expected outputs, outcome or conclusion",
                 "12:84 jobs.a.steps[2].run: no step of job `a` has `id: build`: expected one of meta",
+                "15:75 jobs.a.steps[4].run: step `ecr` (aws-actions/amazon-ecr-login) has no output `registy`: did you mean `registry`? its outputs are registry, docker_username_*, docker_password_*",
             ]
         );
     }

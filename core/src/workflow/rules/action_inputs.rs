@@ -1,0 +1,111 @@
+//! `action-inputs`: a step calling a well-known action (the aws-actions for credentials, ECR
+//! and ECS, checkout, setup-*, cache, artifacts) gives every input the action requires, and
+//! no input it does not have. A misspelled input is an error (the value is dropped and the
+//! default used: `wait-for-service-stabilty: true` deploys without waiting); any other unknown
+//! input is a warning, as GitHub itself gives.
+
+use crate::finding::{Finding, did_you_mean};
+use crate::workflow::Workflow;
+use crate::workflow::actions::known;
+
+pub(crate) const ID: &str = "action-inputs";
+
+pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
+    for job in wf.jobs() {
+        for (path, step) in Workflow::steps(&job) {
+            let Some(uses) = step.get("uses") else {
+                continue;
+            };
+            let Some(action) = uses.as_str().and_then(known) else {
+                continue;
+            };
+            let with = step.get("with");
+            let given: Vec<&str> = with
+                .and_then(|w| w.members())
+                .unwrap_or_default()
+                .iter()
+                .map(|m| m.key.as_str())
+                .collect();
+            let has = |input: &str| given.iter().any(|g| g.eq_ignore_ascii_case(input));
+            for m in with.and_then(|w| w.members()).unwrap_or_default() {
+                if action.inputs.iter().any(|i| i.eq_ignore_ascii_case(&m.key)) {
+                    continue;
+                }
+                let at = path.key("with").key(&m.key);
+                match did_you_mean(&m.key, action.inputs.iter().copied()) {
+                    Some(input) => out.push(Finding::error(
+                        ID,
+                        at,
+                        m.key_pos,
+                        format!(
+                            "`{}` is not an input of {}; did you mean `{input}`? As written, the action ignores it",
+                            m.key, action.name
+                        ),
+                    )),
+                    None => out.push(Finding::warning(
+                        ID,
+                        at,
+                        m.key_pos,
+                        format!(
+                            "`{}` is not an input of {}, which ignores it: its inputs are {}",
+                            m.key,
+                            action.name,
+                            action.inputs.join(", ")
+                        ),
+                    )),
+                }
+            }
+            let missing: Vec<&str> = action
+                .required
+                .iter()
+                .copied()
+                .filter(|r| !has(r))
+                .collect();
+            for input in missing {
+                out.push(Finding::error(
+                    ID,
+                    path.key("uses"),
+                    uses.pos,
+                    format!(
+                        "{} needs the input `{input}`: add it under `with:`",
+                        action.name
+                    ),
+                ));
+            }
+            for group in action.one_of {
+                if !group.iter().any(|i| has(i)) {
+                    out.push(Finding::error(
+                        ID,
+                        path.key("uses"),
+                        uses.pos,
+                        format!(
+                            "{} needs one of the inputs {}: add one under `with:`",
+                            action.name,
+                            group.join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::workflow::rules::findings;
+
+    #[test]
+    fn required_misspelled_and_unknown_inputs() {
+        let yaml = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: aws-actions/configure-aws-credentials@v4\n        with:\n          role-to-asume: arn:aws:iam::123456789012:role/x\n      - uses: aws-actions/amazon-ecs-render-task-definition@v1\n        with:\n          container-name: web\n          image: x\n          colour: blue\n      - uses: aws-actions/amazon-ecs-deploy-task-definition@v2\n        with:\n          task-definition: t.json\n          wait-for-service-stabilty: true\n      - uses: actions/checkout@v3\n        with: {anything: 1}\n";
+        assert_eq!(
+            findings(super::check, yaml),
+            [
+                "8:11 jobs.a.steps[0].with.role-to-asume: `role-to-asume` is not an input of aws-actions/configure-aws-credentials; did you mean `role-to-assume`? As written, the action ignores it",
+                "6:15 jobs.a.steps[0].uses: aws-actions/configure-aws-credentials needs the input `aws-region`: add it under `with:`",
+                "13:11 jobs.a.steps[1].with.colour: `colour` is not an input of aws-actions/amazon-ecs-render-task-definition, which ignores it: its inputs are task-definition, task-definition-arn, task-definition-family, task-definition-revision, container-name, image, environment-variables, log-configuration-log-driver, log-configuration-options, docker-labels, command, task-role-arn, execution-role-arn, env-files, secrets",
+                "9:15 jobs.a.steps[1].uses: aws-actions/amazon-ecs-render-task-definition needs one of the inputs task-definition, task-definition-arn, task-definition-family: add one under `with:`",
+                "17:11 jobs.a.steps[2].with.wait-for-service-stabilty: `wait-for-service-stabilty` is not an input of aws-actions/amazon-ecs-deploy-task-definition; did you mean `wait-for-service-stability`? As written, the action ignores it",
+            ]
+        );
+    }
+}
