@@ -42,9 +42,15 @@ test('Hatoba and actionlint agree on every workflow, or the fixture says why not
   const ours = hatobaErrors(files);
   const disagreements = [];
   let agree = 0;
+  // Finding-level: lines where both report an error, or only one does.
+  const lines = { both: 0, hatobaOnly: 0, actionlintOnly: 0 };
   for (const file of files) {
     const text = fs.readFileSync(file, 'utf8');
     const theirs = await runLint(text, file);
+    const ourLines = new Set(ours.get(file).map((f) => f.split(':')[0]));
+    const theirLines = new Set(theirs.map((t) => String(t.line)));
+    for (const l of ourLines) lines[theirLines.has(l) ? 'both' : 'hatobaOnly'] += 1;
+    for (const l of theirLines) if (!ourLines.has(l)) lines.actionlintOnly += 1;
     const weSay = ours.get(file).length > 0, theySay = theirs.length > 0;
     if (weSay === theySay) {
       agree += 1;
@@ -55,6 +61,7 @@ test('Hatoba and actionlint agree on every workflow, or the fixture says why not
     }
   }
   console.log(`agreement: ${agree} of ${files.length} workflow files (both error or both clean)`);
+  console.log(`error lines: both ${lines.both}, Hatoba only ${lines.hatobaOnly}, actionlint only ${lines.actionlintOnly}`);
   assert.deepEqual(disagreements, []);
 });
 

@@ -53,6 +53,142 @@ const EXCLUSIVE: [(&str, &str); 3] = [
     ("paths", "paths-ignore"),
 ];
 
+/// The filter keys each event takes; events not listed take only `types`.
+const FILTERS: [(&str, &[&str]); 8] = [
+    (
+        "push",
+        &[
+            "branches",
+            "branches-ignore",
+            "tags",
+            "tags-ignore",
+            "paths",
+            "paths-ignore",
+        ],
+    ),
+    (
+        "pull_request",
+        &[
+            "types",
+            "branches",
+            "branches-ignore",
+            "paths",
+            "paths-ignore",
+        ],
+    ),
+    (
+        "pull_request_target",
+        &[
+            "types",
+            "branches",
+            "branches-ignore",
+            "paths",
+            "paths-ignore",
+        ],
+    ),
+    (
+        "workflow_run",
+        &["workflows", "types", "branches", "branches-ignore"],
+    ),
+    ("workflow_dispatch", &["inputs"]),
+    ("workflow_call", &["inputs", "outputs", "secrets"]),
+    ("schedule", &[]),
+    ("merge_group", &["types"]),
+];
+
+/// Activity types of the events deploy workflows use most.
+const TYPES: [(&str, &[&str]); 5] = [
+    ("pull_request", &PULL_REQUEST_TYPES),
+    ("pull_request_target", &PULL_REQUEST_TYPES),
+    ("workflow_run", &["completed", "requested", "in_progress"]),
+    (
+        "release",
+        &[
+            "published",
+            "unpublished",
+            "created",
+            "edited",
+            "deleted",
+            "prereleased",
+            "released",
+        ],
+    ),
+    ("registry_package", &["published", "updated"]),
+];
+const PULL_REQUEST_TYPES: [&str; 21] = [
+    "assigned",
+    "unassigned",
+    "labeled",
+    "unlabeled",
+    "opened",
+    "edited",
+    "closed",
+    "reopened",
+    "synchronize",
+    "converted_to_draft",
+    "ready_for_review",
+    "locked",
+    "unlocked",
+    "review_requested",
+    "review_request_removed",
+    "auto_merge_enabled",
+    "auto_merge_disabled",
+    "milestoned",
+    "demilestoned",
+    "enqueued",
+    "dequeued",
+];
+
+/// Filters the event does not take, and activity types it does not have.
+fn check_filters(event: &str, filters: &Node, path: &Path, out: &mut Vec<Finding>) {
+    let allowed = FILTERS
+        .iter()
+        .find(|(e, _)| *e == event)
+        .map_or(&["types"][..], |(_, f)| *f);
+    for m in filters.members().unwrap_or_default() {
+        if !allowed.contains(&m.key.as_str()) {
+            let hint = match allowed {
+                [] => "it takes none".to_owned(),
+                _ => format!("expected {}", allowed.join(", ")),
+            };
+            out.push(Finding::error(
+                ID,
+                path.key(&m.key),
+                m.key_pos,
+                format!("`{event}` has no filter `{}`: {hint}", m.key),
+            ));
+        }
+    }
+    let (Some(types), Some((_, known))) = (
+        filters.get("types"),
+        TYPES.iter().find(|(e, _)| *e == event),
+    ) else {
+        return;
+    };
+    let items: Vec<&Node> = match &types.value {
+        Value::String(_) => vec![types],
+        Value::Array(items) => items.iter().collect(),
+        _ => Vec::new(),
+    };
+    for item in items {
+        let Some(t) = item.as_str() else { continue };
+        if !known.contains(&t) {
+            let hint = did_you_mean(t, known.iter().copied())
+                .map(|k| format!("did you mean `{k}`? The types are "))
+                .unwrap_or_else(|| "expected one of ".into());
+            out.push(Finding::error(
+                ID,
+                path.key("types"),
+                item.pos,
+                format!(
+                    "`{event}` has no activity type `{t}`: {hint}{}",
+                    known.join(", ")
+                ),
+            ));
+        }
+    }
+}
+
 fn check_event(name: &str, at: crate::source::Pos, path: &Path, out: &mut Vec<Finding>) {
     if !EVENTS.contains(&name) {
         let hint = did_you_mean(name, EVENTS)
@@ -83,6 +219,9 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             for m in members {
                 let here = on_path.key(&m.key);
                 check_event(&m.key, m.key_pos, &here, out);
+                if EVENTS.contains(&m.key.as_str()) && m.value.members().is_some() {
+                    check_filters(&m.key, &m.value, &here, out);
+                }
                 for (include, exclude) in EXCLUSIVE {
                     if let (Some(_), Some(ignore)) = (m.value.get(include), m.value.get(exclude)) {
                         out.push(Finding::error(
@@ -121,6 +260,14 @@ mod tests {
             ]
         );
         assert!(findings(super::check, "on: [push, workflow_dispatch]\njobs: {}\n").is_empty());
+        let yaml = "on:\n  push:\n    branch: [main]\n  workflow_run:\n    workflows: [build]\n    types: [complete]\n  pull_request:\n    types: [opened, synchronize]\njobs: {}\n";
+        assert_eq!(
+            findings(super::check, yaml),
+            [
+                "3:5 on.push.branch: `push` has no filter `branch`: expected branches, branches-ignore, tags, tags-ignore, paths, paths-ignore",
+                "6:13 on.workflow_run.types: `workflow_run` has no activity type `complete`: did you mean `completed`? The types are completed, requested, in_progress",
+            ]
+        );
         assert_eq!(findings(super::check, "on: pushh\njobs: {}\n").len(), 1);
     }
 }

@@ -18,10 +18,13 @@ mod job_needs;
 mod matrix_ref;
 mod needs_ref;
 mod outdated_action;
+mod runner_label;
+mod schedule;
 mod script_injection;
 mod step_ref;
 mod unknown_key;
 mod uses_format;
+mod wrong_type;
 
 /// The text is not YAML.
 pub const SYNTAX: &str = "syntax";
@@ -31,7 +34,10 @@ type Check = fn(&Workflow<'_>, &mut Vec<Finding>);
 /// Every rule run on a parsed workflow: (id, check).
 const RULES: &[(&str, Check)] = &[
     (unknown_key::ID, unknown_key::check),
+    (wrong_type::ID, wrong_type::check),
     (events::ID, events::check),
+    (schedule::ID, schedule::check),
+    (runner_label::ID, runner_label::check),
     (job_needs::ID, job_needs::check),
     (duplicate_id::ID, duplicate_id::check),
     (expression::ID, expression::check),

@@ -25,11 +25,39 @@ const MINIMUM_MAJOR: [(&str, u32); 15] = [
     ("docker/setup-buildx-action", 3),
 ];
 
+/// Archived actions whose every version runs on a retired Node.js, and what replaces them.
+const ARCHIVED: [(&str, &str); 6] = [
+    ("actions-rs/toolchain", "dtolnay/rust-toolchain"),
+    ("actions-rs/cargo", "a `run: cargo ...` step"),
+    ("actions-rs/clippy-check", "a `run: cargo clippy ...` step"),
+    ("actions-rs/audit-check", "rustsec/audit-check@v2"),
+    (
+        "actions/create-release",
+        "a `run: gh release create ...` step",
+    ),
+    (
+        "actions/upload-release-asset",
+        "a `run: gh release upload ...` step",
+    ),
+];
+
 pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     for (path, node, uses) in wf.step_values("uses") {
         let Some((action, git_ref)) = uses.split_once('@') else {
             continue;
         };
+        if let Some((_, instead)) = ARCHIVED
+            .iter()
+            .find(|(a, _)| a.eq_ignore_ascii_case(action))
+        {
+            out.push(Finding::error(
+                ID,
+                path,
+                node.pos,
+                format!("{action} is archived and every version of it runs on a Node.js version GitHub Actions retired: use {instead}"),
+            ));
+            continue;
+        }
         let Some((_, minimum)) = MINIMUM_MAJOR
             .iter()
             .find(|(a, _)| a.eq_ignore_ascii_case(action))
@@ -62,12 +90,13 @@ mod tests {
 
     #[test]
     fn retired_runtimes_are_flagged_with_the_version_to_use() {
-        let yaml = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v1\n      - uses: aws-actions/configure-aws-credentials@v1-node16\n      - uses: actions/checkout@v4\n      - uses: actions/cache@0123456789abcdef0123456789abcdef01234567\n";
+        let yaml = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v1\n      - uses: aws-actions/configure-aws-credentials@v1-node16\n      - uses: actions/checkout@v4\n      - uses: actions/cache@0123456789abcdef0123456789abcdef01234567\n      - uses: actions-rs/toolchain@v1\n";
         assert_eq!(
             findings(super::check, yaml),
             [
                 "6:15 jobs.a.steps[0].uses: actions/checkout@v1 runs on a Node.js version GitHub Actions retired: use actions/checkout@v4 or later",
                 "7:15 jobs.a.steps[1].uses: aws-actions/configure-aws-credentials@v1-node16 runs on a Node.js version GitHub Actions retired: use aws-actions/configure-aws-credentials@v4 or later",
+                "10:15 jobs.a.steps[4].uses: actions-rs/toolchain is archived and every version of it runs on a Node.js version GitHub Actions retired: use dtolnay/rust-toolchain",
             ]
         );
     }
