@@ -1,5 +1,5 @@
 //! Load and check a 50-container task definition: median time per check.
-//! Prints one line of JSON (`{"median_us": ..., "iterations": ...}`) for scripts/bench.
+//! Prints one line of JSON (`{"median_us": ..., "min_us": ..., "iterations": ...}`) for scripts/bench.
 
 mod common;
 

@@ -1,5 +1,5 @@
 //! Parse and check a 500-line workflow: median time per check.
-//! Prints one line of JSON (`{"median_us": ..., "iterations": ...}`) for scripts/bench.
+//! Prints one line of JSON (`{"median_us": ..., "min_us": ..., "iterations": ...}`) for scripts/bench.
 
 mod common;
 

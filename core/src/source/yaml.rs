@@ -29,7 +29,18 @@ fn pos(span: &Span) -> Pos {
 
 /// A plain scalar resolved by YAML 1.2's core schema: null, booleans, integers and floats; any
 /// other text is a string. Infinities and NaN stay strings (JSON has no such numbers).
-fn resolve_plain(text: &str) -> Value {
+fn resolve_plain(scalar: std::borrow::Cow<'_, str>) -> Value {
+    let text: &str = &scalar;
+    // Most plain scalars in workflows and task definitions are words: no digit or sign or
+    // dot up front means no number, and only the few null/bool spellings remain.
+    if !text.starts_with(|c: char| c.is_ascii_digit() || "-+.~".contains(c))
+        && !matches!(
+            text.as_bytes().first(),
+            Some(b'n' | b'N' | b't' | b'T' | b'f' | b'F') | None
+        )
+    {
+        return Value::String(scalar.into_owned());
+    }
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
@@ -52,11 +63,11 @@ fn resolve_plain(text: &str) -> Value {
             .bytes()
             .all(|b| b.is_ascii_digit() || b"eE.+-".contains(&b))
         && unsigned.starts_with(|c: char| c.is_ascii_digit() || c == '.');
-    match text.parse::<f64>() {
-        Ok(f) if looks_float && f.is_finite() => Value::Number(
+    match looks_float.then(|| text.parse::<f64>()) {
+        Some(Ok(f)) if f.is_finite() => Value::Number(
             serde_json::Number::from_f64(f).map_or_else(|| text.to_owned(), |n| n.to_string()),
         ),
-        _ => Value::String(text.to_owned()),
+        _ => Value::String(scalar.into_owned()),
     }
 }
 
@@ -128,7 +139,7 @@ pub fn parse_yaml(text: &str) -> Result<Node, SyntaxError> {
             }
             Event::Scalar(value, style, anchor, _) => {
                 let value = match style {
-                    ScalarStyle::Plain => resolve_plain(&value),
+                    ScalarStyle::Plain => resolve_plain(value),
                     _ => Value::String(value.into_owned()),
                 };
                 let node = Node { value, pos: at };
@@ -217,12 +228,12 @@ mod tests {
 
     #[test]
     fn core_schema_resolution() {
-        assert_eq!(resolve_plain("0x1F"), Value::Number("31".into()));
-        assert_eq!(resolve_plain("-12"), Value::Number("-12".into()));
-        assert_eq!(resolve_plain("1e3"), Value::Number("1000.0".into()));
-        assert_eq!(resolve_plain("yes"), Value::String("yes".into()));
-        assert_eq!(resolve_plain(".inf"), Value::String(".inf".into()));
-        assert_eq!(resolve_plain("1.2.3"), Value::String("1.2.3".into()));
+        assert_eq!(resolve_plain("0x1F".into()), Value::Number("31".into()));
+        assert_eq!(resolve_plain("-12".into()), Value::Number("-12".into()));
+        assert_eq!(resolve_plain("1e3".into()), Value::Number("1000.0".into()));
+        assert_eq!(resolve_plain("yes".into()), Value::String("yes".into()));
+        assert_eq!(resolve_plain(".inf".into()), Value::String(".inf".into()));
+        assert_eq!(resolve_plain("1.2.3".into()), Value::String("1.2.3".into()));
     }
 
     #[test]

@@ -35,6 +35,8 @@ pub struct Job<'a> {
     pub node: &'a Node,
     /// `jobs.<id>`.
     pub path: Path,
+    /// The steps that are mappings, with their paths (`jobs.<id>.steps[2]`).
+    pub steps: Vec<(Path, &'a Node)>,
 }
 
 /// A read-only view of a workflow with the lookups rules share, and every `${{ }}`
@@ -47,6 +49,8 @@ pub struct Workflow<'a> {
     pub text: &'a str,
     /// The byte offset where each line starts.
     line_starts: Vec<usize>,
+    /// The jobs, in file order.
+    jobs: Vec<Job<'a>>,
     /// Every expression, in document order.
     pub expressions: Vec<Expression<'a>>,
 }
@@ -56,10 +60,35 @@ impl<'a> Workflow<'a> {
     pub fn new(root: &'a Node, text: &'a str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let members = root.get("jobs").and_then(Node::members).unwrap_or_default();
+        let jobs = members
+            .iter()
+            .map(|m| {
+                let path = Path::root().key("jobs").key(&m.key);
+                let steps = m
+                    .value
+                    .get("steps")
+                    .and_then(Node::items)
+                    .unwrap_or_default()
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| s.members().is_some())
+                    .map(|(i, s)| (path.key("steps").index(i), s))
+                    .collect();
+                Job {
+                    id: &m.key,
+                    id_pos: m.key_pos,
+                    node: &m.value,
+                    path,
+                    steps,
+                }
+            })
+            .collect();
         let mut wf = Self {
             root,
             text,
             line_starts,
+            jobs,
             expressions: Vec::new(),
         };
         wf.expressions = places::collect(&wf);
@@ -67,21 +96,8 @@ impl<'a> Workflow<'a> {
     }
 
     /// The jobs, in file order.
-    pub fn jobs(&self) -> Vec<Job<'a>> {
-        let members = self
-            .root
-            .get("jobs")
-            .and_then(Node::members)
-            .unwrap_or_default();
-        members
-            .iter()
-            .map(|m| Job {
-                id: &m.key,
-                id_pos: m.key_pos,
-                node: &m.value,
-                path: Path::root().key("jobs").key(&m.key),
-            })
-            .collect()
+    pub fn jobs(&self) -> &[Job<'a>] {
+        &self.jobs
     }
 
     /// Where `needle` first occurs in the text at or after `from` (a scalar's start): the place
@@ -114,32 +130,19 @@ impl<'a> Workflow<'a> {
         }
     }
 
-    /// Every step's string value of `key` (`run`, `uses`) across all jobs, with the value's
-    /// path (`jobs.build.steps[2].run`) and node.
-    pub fn step_values(&self, key: &str) -> Vec<(Path, &'a Node, &'a str)> {
+    /// Every step's string value of `key` (`run`, `uses`) across all jobs, with the step's
+    /// path (`jobs.build.steps[2]`; add the key when reporting) and the value's node.
+    pub fn step_values<'w>(&'w self, key: &str) -> Vec<(&'w Path, &'a Node, &'a str)> {
         let mut values = Vec::new();
-        for job in self.jobs() {
-            for (path, step) in Workflow::steps(&job) {
+        for job in &self.jobs {
+            for (path, step) in &job.steps {
                 if let Some(node) = step.get(key)
                     && let Some(text) = node.as_str()
                 {
-                    values.push((path.key(key), node, text));
+                    values.push((path, node, text));
                 }
             }
         }
         values
-    }
-
-    /// The steps of `job` that are mappings, with their paths.
-    pub fn steps(job: &Job<'a>) -> Vec<(Path, &'a Node)> {
-        job.node
-            .get("steps")
-            .and_then(Node::items)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.members().is_some())
-            .map(|(i, s)| (job.path.key("steps").index(i), s))
-            .collect()
     }
 }

@@ -243,6 +243,9 @@ struct Collector<'w, 'a> {
     wf: &'w Workflow<'a>,
     job: Option<usize>,
     step: Option<usize>,
+    /// The path of the value being visited, pushed and popped on the way (cloned only into
+    /// an expression found).
+    path: Path,
     out: Vec<Expression<'a>>,
 }
 
@@ -252,94 +255,103 @@ pub(crate) fn collect<'a>(wf: &Workflow<'a>) -> Vec<Expression<'a>> {
         wf,
         job: None,
         step: None,
+        path: Path::root(),
         out: Vec::new(),
     };
-    let root = wf.root;
-    let path = Path::root();
-    for m in root.members().unwrap_or_default() {
-        let p = path.key(&m.key);
+    for m in wf.root.members().unwrap_or_default() {
+        c.path.push_key(&m.key);
         match m.key.as_str() {
-            "run-name" => c.tree(&m.value, &at::RUN_NAME, p),
-            "concurrency" => c.tree(&m.value, &at::CONCURRENCY, p),
-            "env" => c.tree(&m.value, &at::ENV, p),
+            "run-name" => c.tree(&m.value, &at::RUN_NAME),
+            "concurrency" => c.tree(&m.value, &at::CONCURRENCY),
+            "env" => c.tree(&m.value, &at::ENV),
             "on" => {
-                let Some(call) = m.value.get("workflow_call") else {
-                    continue;
-                };
-                let p = p.key("workflow_call");
-                for (key, field, place) in [
-                    ("inputs", "default", &at::CALL_INPUT_DEFAULT),
-                    ("outputs", "value", &at::CALL_OUTPUT_VALUE),
-                ] {
-                    for item in call.get(key).and_then(Node::members).unwrap_or_default() {
-                        if let Some(v) = item.value.get(field) {
-                            c.tree(v, place, p.key(key).key(&item.key).key(field));
+                if let Some(call) = m.value.get("workflow_call") {
+                    c.path.push_key("workflow_call");
+                    for (key, field, place) in [
+                        ("inputs", "default", &at::CALL_INPUT_DEFAULT),
+                        ("outputs", "value", &at::CALL_OUTPUT_VALUE),
+                    ] {
+                        for item in call.get(key).and_then(Node::members).unwrap_or_default() {
+                            if let Some(v) = item.value.get(field) {
+                                c.path.push_key(key);
+                                c.path.push_key(&item.key);
+                                c.path.push_key(field);
+                                c.tree(v, place);
+                                c.path.pop();
+                                c.path.pop();
+                                c.path.pop();
+                            }
                         }
                     }
+                    c.path.pop();
                 }
             }
             "jobs" => {
                 for (j, job) in m.value.members().unwrap_or_default().iter().enumerate() {
                     c.job = Some(j);
-                    c.job(&job.value, p.key(&job.key));
+                    c.path.push_key(&job.key);
+                    c.job(&job.value);
+                    c.path.pop();
                 }
                 c.job = None;
             }
             _ => {}
         }
+        c.path.pop();
     }
     c.out
 }
 
 impl<'a> Collector<'_, 'a> {
-    fn job(&mut self, job: &'a Node, path: Path) {
+    fn job(&mut self, job: &'a Node) {
         for m in job.members().unwrap_or_default() {
-            let p = path.key(&m.key);
             let v = &m.value;
+            self.path.push_key(&m.key);
             match m.key.as_str() {
-                "if" => self.condition(v, &at::JOB_IF, p),
+                "if" => self.condition(v, &at::JOB_IF),
                 "name" | "concurrency" | "runs-on" | "timeout-minutes" | "continue-on-error"
-                | "with" => self.tree(v, &at::JOB, p),
-                "environment" => self.split(v, p, &[("url", &at::JOB_ENVIRONMENT_URL)], &at::JOB),
-                "container" => self.container(v, p),
+                | "with" => self.tree(v, &at::JOB),
+                "environment" => self.split(v, &[("url", &at::JOB_ENVIRONMENT_URL)], &at::JOB),
+                "container" => self.container(v),
                 "services" => {
                     for s in v.members().unwrap_or_default() {
-                        self.container(&s.value, p.key(&s.key));
+                        self.path.push_key(&s.key);
+                        self.container(&s.value);
+                        self.path.pop();
                     }
                 }
-                "defaults" => self.tree(v, &at::JOB_DEFAULTS_RUN, p),
-                "env" => self.tree(v, &at::JOB_ENV, p),
-                "outputs" => self.tree(v, &at::JOB_OUTPUTS, p),
-                "secrets" => self.tree(v, &at::JOB_SECRETS, p),
-                "strategy" => self.tree(v, &at::JOB_STRATEGY, p),
-                "uses" => self.tree(v, &at::NOWHERE, p),
+                "defaults" => self.tree(v, &at::JOB_DEFAULTS_RUN),
+                "env" => self.tree(v, &at::JOB_ENV),
+                "outputs" => self.tree(v, &at::JOB_OUTPUTS),
+                "secrets" => self.tree(v, &at::JOB_SECRETS),
+                "strategy" => self.tree(v, &at::JOB_STRATEGY),
+                "uses" => self.tree(v, &at::NOWHERE),
                 "steps" => {
                     for (i, step) in v.items().unwrap_or_default().iter().enumerate() {
                         self.step = Some(i);
-                        let sp = p.index(i);
+                        self.path.push_index(i);
                         for s in step.members().unwrap_or_default() {
-                            let place = match s.key.as_str() {
-                                "if" => {
-                                    self.condition(&s.value, &at::STEP_IF, sp.key(&s.key));
-                                    continue;
-                                }
-                                "uses" | "id" => &at::NOWHERE,
-                                _ => &at::STEP,
-                            };
-                            self.tree(&s.value, place, sp.key(&s.key));
+                            self.path.push_key(&s.key);
+                            match s.key.as_str() {
+                                "if" => self.condition(&s.value, &at::STEP_IF),
+                                "uses" | "id" => self.tree(&s.value, &at::NOWHERE),
+                                _ => self.tree(&s.value, &at::STEP),
+                            }
+                            self.path.pop();
                         }
+                        self.path.pop();
                     }
                     self.step = None;
                 }
                 _ => {}
             }
+            self.path.pop();
         }
     }
 
-    fn container(&mut self, v: &'a Node, path: Path) {
+    fn container(&mut self, v: &'a Node) {
         self.split(
             v,
-            path,
             &[
                 ("credentials", &at::JOB_CREDENTIALS),
                 ("env", &at::JOB_CONTAINER_ENV),
@@ -349,13 +361,7 @@ impl<'a> Collector<'_, 'a> {
     }
 
     /// A mapping whose members `special` have places of their own; the rest is `other`.
-    fn split(
-        &mut self,
-        v: &'a Node,
-        path: Path,
-        special: &[(&str, &'static Place)],
-        other: &'static Place,
-    ) {
+    fn split(&mut self, v: &'a Node, special: &[(&str, &'static Place)], other: &'static Place) {
         match v.members() {
             Some(members) => {
                 for m in members {
@@ -363,15 +369,17 @@ impl<'a> Collector<'_, 'a> {
                         .iter()
                         .find(|(k, _)| *k == m.key)
                         .map_or(other, |(_, p)| *p);
-                    self.tree(&m.value, place, path.key(&m.key));
+                    self.path.push_key(&m.key);
+                    self.tree(&m.value, place);
+                    self.path.pop();
                 }
             }
-            None => self.tree(v, other, path),
+            None => self.tree(v, other),
         }
     }
 
     /// An `if:` value: `${{ }}` templates when it has any, else the whole text is one.
-    fn condition(&mut self, v: &'a Node, place: &'static Place, path: Path) {
+    fn condition(&mut self, v: &'a Node, place: &'static Place) {
         match v.as_str() {
             Some(text) if !text.contains("${{") && !text.trim().is_empty() => {
                 let pos = self.wf.find(v.pos, text).unwrap_or(v.pos);
@@ -379,35 +387,39 @@ impl<'a> Collector<'_, 'a> {
                     place,
                     job: self.job,
                     step: self.step,
-                    path,
+                    path: self.path.clone(),
                     text,
                     pos,
                     parsed: expr::parse(text),
                 });
             }
-            _ => self.tree(v, place, path),
+            _ => self.tree(v, place),
         }
     }
 
     /// Every template in every string under `v`.
-    fn tree(&mut self, v: &'a Node, place: &'static Place, path: Path) {
+    fn tree(&mut self, v: &'a Node, place: &'static Place) {
         match &v.value {
-            Value::String(s) => self.strings(v, s, place, path),
+            Value::String(s) => self.strings(v, s, place),
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    self.tree(item, place, path.index(i));
+                    self.path.push_index(i);
+                    self.tree(item, place);
+                    self.path.pop();
                 }
             }
             Value::Object(members) => {
                 for m in members {
-                    self.tree(&m.value, place, path.key(&m.key));
+                    self.path.push_key(&m.key);
+                    self.tree(&m.value, place);
+                    self.path.pop();
                 }
             }
             _ => {}
         }
     }
 
-    fn strings(&mut self, v: &'a Node, s: &'a str, place: &'static Place, path: Path) {
+    fn strings(&mut self, v: &'a Node, s: &'a str, place: &'static Place) {
         if !s.contains("${{") {
             return;
         }
@@ -432,7 +444,7 @@ impl<'a> Collector<'_, 'a> {
                 place,
                 job: self.job,
                 step: self.step,
-                path: path.clone(),
+                path: self.path.clone(),
                 text,
                 pos,
                 parsed: expr::parse(text),
@@ -445,7 +457,7 @@ impl<'a> Collector<'_, 'a> {
                 place,
                 job: self.job,
                 step: self.step,
-                path,
+                path: self.path.clone(),
                 text: rest,
                 pos: pos.unwrap_or(v.pos),
                 parsed: Err(ExprError {

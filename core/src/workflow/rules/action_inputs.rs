@@ -12,7 +12,7 @@ pub(crate) const ID: &str = "action-inputs";
 
 pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     for job in wf.jobs() {
-        for (path, step) in Workflow::steps(&job) {
+        for (path, step) in job.steps.iter().map(|(p, s)| (p, *s)) {
             let Some(uses) = step.get("uses") else {
                 continue;
             };

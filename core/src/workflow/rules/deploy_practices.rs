@@ -16,8 +16,8 @@ fn uses(step: &Node, action: &str) -> bool {
 
 pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     for job in wf.jobs() {
-        let steps = Workflow::steps(&job);
-        for (path, step) in &steps {
+        let steps = &job.steps;
+        for (path, step) in steps {
             if !uses(step, "aws-actions/configure-aws-credentials") {
                 continue;
             }

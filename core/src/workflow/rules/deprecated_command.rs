@@ -19,7 +19,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             if script.contains(command) {
                 out.push(Finding::error(
                     ID,
-                    path.clone(),
+                    path.key("run"),
                     wf.locate(node.pos, command),
                     format!("`{command}` is disabled on GitHub Actions: use {instead}"),
                 ));

@@ -23,7 +23,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     }
     for job in jobs {
         let mut seen: Vec<&str> = Vec::new();
-        for (path, step) in Workflow::steps(&job) {
+        for (path, step) in job.steps.iter().map(|(p, s)| (p, *s)) {
             let Some(node) = step.get("id") else { continue };
             let Some(id) = node.as_str() else { continue };
             if seen.contains(&id) {

@@ -25,7 +25,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         if permissions.is_some_and(grants_id_token) {
             continue;
         }
-        for (path, step) in Workflow::steps(&job) {
+        for (path, step) in job.steps.iter().map(|(p, s)| (p, *s)) {
             let uses = step.get("uses").and_then(Node::as_str).unwrap_or_default();
             if !uses
                 .to_ascii_lowercase()

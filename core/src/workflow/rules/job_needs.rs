@@ -23,7 +23,7 @@ pub(super) fn needs(job: &Node) -> Vec<(&str, &Node)> {
 pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     let jobs = wf.jobs();
     let ids: Vec<&str> = jobs.iter().map(|j| j.id).collect();
-    for job in &jobs {
+    for job in jobs {
         for (name, node) in needs(job.node) {
             if !ids.contains(&name) {
                 out.push(Finding::error(

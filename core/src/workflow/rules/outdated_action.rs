@@ -52,7 +52,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         {
             out.push(Finding::error(
                 ID,
-                path,
+                path.key("uses"),
                 node.pos,
                 format!("{action} is archived and every version of it runs on a Node.js version GitHub Actions retired: use {instead}"),
             ));
@@ -76,7 +76,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         if major < *minimum {
             out.push(Finding::error(
                 ID,
-                path,
+                path.key("uses"),
                 node.pos,
                 format!("{action}@{git_ref} runs on a Node.js version GitHub Actions retired: use {action}@v{minimum} or later"),
             ));

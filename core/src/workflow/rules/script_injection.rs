@@ -66,7 +66,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                 let written = &rest[start..start + len + 2];
                 out.push(Finding::error(
                     ID,
-                    path.clone(),
+                    path.key("run"),
                     wf.locate(node.pos, written),
                     format!(
                         "{} is text an outsider controls, pasted into a shell script: pass it through `env:` and use \"$VAR\" instead",

@@ -19,8 +19,10 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         if !e.place.allows("steps") {
             continue; // the `context` rule says so
         }
-        let ids: Vec<(usize, &str, &Node)> = Workflow::steps(job)
-            .into_iter()
+        let ids: Vec<(usize, &str, &Node)> = job
+            .steps
+            .iter()
+            .map(|(p, s)| (p, *s))
             .filter_map(|(path, step)| {
                 Some((
                     path_index(&path.to_string())?,

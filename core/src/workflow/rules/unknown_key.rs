@@ -128,7 +128,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                 }
             }
         }
-        for (path, step) in Workflow::steps(&job) {
+        for (path, step) in job.steps.iter().map(|(p, s)| (p, *s)) {
             unknown(step, &STEP_KEYS, "a step", &path, out);
             match (step.get("uses").is_some(), step.get("run").is_some()) {
                 (false, false) => out.push(Finding::error(

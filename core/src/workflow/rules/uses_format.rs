@@ -35,7 +35,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         if let Some(problem) = problem(uses) {
             out.push(Finding::error(
                 ID,
-                path,
+                path.key("uses"),
                 node.pos,
                 format!("uses \"{uses}\" {problem}"),
             ));

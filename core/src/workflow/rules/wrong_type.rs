@@ -292,7 +292,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         if let Some(c) = job.node.get("concurrency") {
             kinds(c, &CONCURRENCY, &job.path.key("concurrency"), out);
         }
-        for (path, step) in Workflow::steps(&job) {
+        for (path, step) in job.steps.iter().map(|(p, s)| (p, *s)) {
             kinds(step, &STEP, &path, out);
         }
     }
