@@ -129,17 +129,17 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             }
         }
         for (path, step) in job.steps.iter().map(|(p, s)| (p, *s)) {
-            unknown(step, &STEP_KEYS, "a step", &path, out);
+            unknown(step, &STEP_KEYS, "a step", path, out);
             match (step.get("uses").is_some(), step.get("run").is_some()) {
                 (false, false) => out.push(Finding::error(
                     ID,
-                    &path,
+                    path,
                     step.pos,
                     "a step needs `run` or `uses`",
                 )),
                 (true, true) => out.push(Finding::error(
                     ID,
-                    &path,
+                    path,
                     step.pos,
                     "a step has either `run` or `uses`, not both",
                 )),

@@ -293,7 +293,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             kinds(c, &CONCURRENCY, &job.path.key("concurrency"), out);
         }
         for (path, step) in job.steps.iter().map(|(p, s)| (p, *s)) {
-            kinds(step, &STEP, &path, out);
+            kinds(step, &STEP, path, out);
         }
     }
 }
