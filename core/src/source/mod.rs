@@ -3,6 +3,7 @@
 //! the exact place in the text the user edits, and the JSON paths
 //! (`containerDefinitions[1].portMappings[0].hostPort`) findings name.
 
+use std::borrow::Cow;
 use std::fmt;
 
 mod yaml;
@@ -17,46 +18,47 @@ pub struct Pos {
     pub column: u32,
 }
 
-/// A value and where it starts.
+/// A value and where it starts. Strings and keys borrow from the text they were read from
+/// when they can (no escapes), so reading allocates little more than the tree's vectors.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
+pub struct Node<'t> {
     /// The value.
-    pub value: Value,
+    pub value: Value<'t>,
     /// Where its first character is.
     pub pos: Pos,
 }
 
 /// A JSON value whose parts know their positions.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub enum Value<'t> {
     /// `null`.
     Null,
     /// `true` or `false`.
     Bool(bool),
     /// A number, as written.
-    Number(String),
+    Number(Cow<'t, str>),
     /// A string, unescaped.
-    String(String),
+    String(Cow<'t, str>),
     /// An array.
-    Array(Vec<Node>),
+    Array(Vec<Node<'t>>),
     /// An object's members in source order (duplicates kept).
-    Object(Vec<Member>),
+    Object(Vec<Member<'t>>),
 }
 
 /// One `"key": value` of an object.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Member {
+pub struct Member<'t> {
     /// The key.
-    pub key: String,
+    pub key: Cow<'t, str>,
     /// Where the key's opening quote is.
     pub key_pos: Pos,
     /// The value.
-    pub value: Node,
+    pub value: Node<'t>,
 }
 
-impl Node {
+impl<'t> Node<'t> {
     /// The member `key` of an object (the last one, as JSON parsers read duplicates).
-    pub fn get(&self, key: &str) -> Option<&Node> {
+    pub fn get(&self, key: &str) -> Option<&Node<'t>> {
         self.members()?
             .iter()
             .rev()
@@ -65,7 +67,7 @@ impl Node {
     }
 
     /// The members, when this is an object.
-    pub fn members(&self) -> Option<&[Member]> {
+    pub fn members(&self) -> Option<&[Member<'t>]> {
         match &self.value {
             Value::Object(members) => Some(members),
             _ => None,
@@ -73,7 +75,7 @@ impl Node {
     }
 
     /// The items, when this is an array.
-    pub fn items(&self) -> Option<&[Node]> {
+    pub fn items(&self) -> Option<&[Node<'t>]> {
         match &self.value {
             Value::Array(items) => Some(items),
             _ => None,
@@ -122,11 +124,11 @@ impl Node {
             Value::Null => serde_json::Value::Null,
             Value::Bool(b) => (*b).into(),
             Value::Number(n) => serde_json::from_str(n).unwrap_or(serde_json::Value::Null),
-            Value::String(s) => s.as_str().into(),
+            Value::String(s) => s.as_ref().into(),
             Value::Array(items) => items.iter().map(Node::to_json).collect(),
             Value::Object(members) => members
                 .iter()
-                .map(|m| (m.key.clone(), m.value.to_json()))
+                .map(|m| (m.key.to_string(), m.value.to_json()))
                 .collect::<serde_json::Map<_, _>>()
                 .into(),
         }
@@ -215,7 +217,7 @@ impl std::error::Error for SyntaxError {}
 /// Parses JSON or YAML: text whose first character is `{` or `[` is read as JSON (strict,
 /// with JSON's error messages), anything else as YAML. Messages say which was expected:
 /// `invalid JSON: ...` or `invalid YAML: ...`.
-pub fn parse_document(text: &str) -> Result<Node, SyntaxError> {
+pub fn parse_document(text: &str) -> Result<Node<'_>, SyntaxError> {
     match text
         .trim_start_matches('\u{feff}')
         .trim_start()
@@ -234,7 +236,7 @@ pub fn parse_document(text: &str) -> Result<Node, SyntaxError> {
 const MAX_DEPTH: usize = 128;
 
 /// Parses JSON text (RFC 8259) into a tree with positions.
-pub fn parse_json(text: &str) -> Result<Node, SyntaxError> {
+pub fn parse_json(text: &str) -> Result<Node<'_>, SyntaxError> {
     let mut p = Parser {
         text,
         bytes: text.as_bytes(),
@@ -276,7 +278,7 @@ fn describe(c: char) -> String {
     }
 }
 
-impl Parser<'_> {
+impl<'t> Parser<'t> {
     fn pos(&self) -> Pos {
         Pos {
             line: self.line,
@@ -326,7 +328,7 @@ impl Parser<'_> {
         }
     }
 
-    fn expect_literal(&mut self, word: &str, value: Value) -> Result<Node, SyntaxError> {
+    fn expect_literal(&mut self, word: &str, value: Value<'t>) -> Result<Node<'t>, SyntaxError> {
         let pos = self.pos();
         if !self.bytes[self.i..].starts_with(word.as_bytes()) {
             return Err(SyntaxError {
@@ -339,7 +341,7 @@ impl Parser<'_> {
         Ok(Node { value, pos })
     }
 
-    fn value(&mut self, depth: usize) -> Result<Node, SyntaxError> {
+    fn value(&mut self, depth: usize) -> Result<Node<'t>, SyntaxError> {
         if depth > MAX_DEPTH {
             return Err(self.error(format!("nested more than {MAX_DEPTH} levels deep")));
         }
@@ -396,7 +398,7 @@ impl Parser<'_> {
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<Node, SyntaxError> {
+    fn object(&mut self, depth: usize) -> Result<Node<'t>, SyntaxError> {
         let pos = self.pos();
         self.bump();
         let mut members = Vec::new();
@@ -447,7 +449,7 @@ impl Parser<'_> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Node, SyntaxError> {
+    fn array(&mut self, depth: usize) -> Result<Node<'t>, SyntaxError> {
         let pos = self.pos();
         self.bump();
         let mut items = Vec::new();
@@ -474,7 +476,7 @@ impl Parser<'_> {
         }
     }
 
-    fn string(&mut self) -> Result<String, SyntaxError> {
+    fn string(&mut self) -> Result<Cow<'t, str>, SyntaxError> {
         self.bump(); // the opening quote
         let mut out = String::new();
         loop {
@@ -490,10 +492,10 @@ impl Parser<'_> {
                 self.i += 1;
             }
             if out.is_empty() && self.peek() == Some(b'"') {
-                // The common case, no escapes: one allocation of the exact size.
-                let text = self.text[start..self.i].to_owned();
+                // The common case, no escapes: the text itself, no allocation.
+                let text = &self.text[start..self.i];
                 self.bump();
-                return Ok(text);
+                return Ok(Cow::Borrowed(text));
             }
             out.push_str(&self.text[start..self.i]);
             match self.peek() {
@@ -504,7 +506,7 @@ impl Parser<'_> {
                 }
                 Some(b'"') => {
                     self.bump();
-                    return Ok(out);
+                    return Ok(Cow::Owned(out));
                 }
                 Some(b'\\') => {
                     self.bump();
@@ -586,7 +588,7 @@ impl Parser<'_> {
         self.i > from
     }
 
-    fn number(&mut self) -> Result<Node, SyntaxError> {
+    fn number(&mut self) -> Result<Node<'t>, SyntaxError> {
         let pos = self.pos();
         let start = self.i;
         if self.peek() == Some(b'-') {
@@ -618,7 +620,7 @@ impl Parser<'_> {
             }
         }
         Ok(Node {
-            value: Value::Number(self.text[start..self.i].to_owned()),
+            value: Value::Number(Cow::Borrowed(&self.text[start..self.i])),
             pos,
         })
     }
@@ -634,10 +636,7 @@ mod tests {
             parse_json("{\n  \"a\": [1, {\"b\": \"é\\u00e9\\ud83d\\ude00\"}],\n  \"c\": -0.5e3\n}")
                 .unwrap();
         let a = doc.members().unwrap()[0].clone();
-        assert_eq!(
-            (a.key.as_str(), a.key_pos),
-            ("a", Pos { line: 2, column: 3 })
-        );
+        assert_eq!((&*a.key, a.key_pos), ("a", Pos { line: 2, column: 3 }));
         let b = &a.value.items().unwrap()[1].get("b").unwrap();
         assert_eq!(b.as_str(), Some("éé😀"));
         assert_eq!(

@@ -2,21 +2,23 @@
 //! yaml-rust, pure Rust, an event parser that reports where every event starts), resolved with
 //! YAML 1.2's core schema into the same [`Node`] tree as JSON.
 
+use std::borrow::Cow;
+
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
 use super::{Member, Node, Pos, SyntaxError, Value};
 
-enum Frame {
+enum Frame<'t> {
     Map {
         pos: Pos,
         anchor: usize,
-        members: Vec<Member>,
-        key: Option<(String, Pos)>,
+        members: Vec<Member<'t>>,
+        key: Option<(Cow<'t, str>, Pos)>,
     },
     Seq {
         pos: Pos,
         anchor: usize,
-        items: Vec<Node>,
+        items: Vec<Node<'t>>,
     },
 }
 
@@ -29,7 +31,7 @@ fn pos(span: &Span) -> Pos {
 
 /// A plain scalar resolved by YAML 1.2's core schema: null, booleans, integers and floats; any
 /// other text is a string. Infinities and NaN stay strings (JSON has no such numbers).
-fn resolve_plain(scalar: std::borrow::Cow<'_, str>) -> Value {
+fn resolve_plain(scalar: Cow<'_, str>) -> Value<'_> {
     let text: &str = &scalar;
     // Most plain scalars in workflows and task definitions are words: no digit or sign or
     // dot up front means no number, and only the few null/bool spellings remain.
@@ -39,7 +41,7 @@ fn resolve_plain(scalar: std::borrow::Cow<'_, str>) -> Value {
             Some(b'n' | b'N' | b't' | b'T' | b'f' | b'F') | None
         )
     {
-        return Value::String(scalar.into_owned());
+        return Value::String(scalar);
     }
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
@@ -49,14 +51,17 @@ fn resolve_plain(scalar: std::borrow::Cow<'_, str>) -> Value {
     }
     let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
     if !unsigned.is_empty() && unsigned.bytes().all(|b| b.is_ascii_digit()) {
-        return Value::Number(text.trim_start_matches('+').to_owned());
+        return Value::Number(match scalar {
+            Cow::Borrowed(b) => Cow::Borrowed(b.trim_start_matches('+')),
+            Cow::Owned(o) => Cow::Owned(o.trim_start_matches('+').to_owned()),
+        });
     }
     let radix = |prefix: &str, radix: u32| {
         text.strip_prefix(prefix)
             .and_then(|d| i64::from_str_radix(d, radix).ok())
     };
     if let Some(n) = radix("0x", 16).or_else(|| radix("0o", 8)) {
-        return Value::Number(n.to_string());
+        return Value::Number(Cow::Owned(n.to_string()));
     }
     let looks_float = unsigned.bytes().any(|b| b.is_ascii_digit())
         && unsigned
@@ -64,15 +69,15 @@ fn resolve_plain(scalar: std::borrow::Cow<'_, str>) -> Value {
             .all(|b| b.is_ascii_digit() || b"eE.+-".contains(&b))
         && unsigned.starts_with(|c: char| c.is_ascii_digit() || c == '.');
     match looks_float.then(|| text.parse::<f64>()) {
-        Some(Ok(f)) if f.is_finite() => Value::Number(
+        Some(Ok(f)) if f.is_finite() => Value::Number(Cow::Owned(
             serde_json::Number::from_f64(f).map_or_else(|| text.to_owned(), |n| n.to_string()),
-        ),
-        _ => Value::String(scalar.into_owned()),
+        )),
+        _ => Value::String(scalar),
     }
 }
 
 /// Parses the first YAML document of `text`.
-pub fn parse_yaml(text: &str) -> Result<Node, SyntaxError> {
+pub fn parse_yaml(text: &str) -> Result<Node<'_>, SyntaxError> {
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: Vec<(usize, Node)> = Vec::new();
     let mut root: Option<Node> = None;
@@ -140,7 +145,7 @@ pub fn parse_yaml(text: &str) -> Result<Node, SyntaxError> {
             Event::Scalar(value, style, anchor, _) => {
                 let value = match style {
                     ScalarStyle::Plain => resolve_plain(value),
-                    _ => Value::String(value.into_owned()),
+                    _ => Value::String(value),
                 };
                 let node = Node { value, pos: at };
                 if anchor > 0 {
@@ -175,8 +180,8 @@ pub fn parse_yaml(text: &str) -> Result<Node, SyntaxError> {
                     let k = match node.value {
                         Value::String(s) => s,
                         Value::Number(n) => n,
-                        Value::Bool(b) => b.to_string(),
-                        Value::Null => "null".to_owned(),
+                        Value::Bool(b) => Cow::Borrowed(if b { "true" } else { "false" }),
+                        Value::Null => Cow::Borrowed("null"),
                         _ => {
                             return Err(SyntaxError {
                                 pos: node.pos,

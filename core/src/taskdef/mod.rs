@@ -26,9 +26,9 @@ pub const READ_ONLY_FIELDS: [&str; 8] = [
 
 /// A loaded task definition and what loading found.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Loaded {
+pub struct Loaded<'t> {
     /// The task definition, ready for RegisterTaskDefinition (none when the text is not JSON).
-    pub document: Option<Node>,
+    pub document: Option<Node<'t>>,
     /// Syntax errors and stripped read-only fields.
     pub findings: Vec<Finding>,
 }
@@ -36,7 +36,7 @@ pub struct Loaded {
 /// Loads a task definition from JSON or YAML text: a plain one, or `aws ecs describe-task-definition`
 /// output (`{"taskDefinition": {...}, "tags": [...]}`), whose tags join the task definition.
 /// Read-only fields are removed with a warning each.
-pub fn load(text: &str) -> Loaded {
+pub fn load(text: &str) -> Loaded<'_> {
     let mut findings = Vec::new();
     let root = match parse_document(text) {
         Ok(root) => root,
@@ -51,7 +51,7 @@ pub fn load(text: &str) -> Loaded {
     let mut document = unwrap_describe_output(root);
     if let Value::Object(members) = &mut document.value {
         members.retain(|m| {
-            let read_only = READ_ONLY_FIELDS.contains(&m.key.as_str());
+            let read_only = READ_ONLY_FIELDS.contains(&&*m.key);
             if read_only {
                 findings.push(Finding::warning(
                     rules::READ_ONLY_FIELD,
@@ -118,14 +118,14 @@ pub fn check(text: &str) -> Vec<Finding> {
 #[derive(Debug)]
 pub struct TaskDefinition<'a> {
     /// The document.
-    pub root: &'a Node,
+    pub root: &'a Node<'a>,
     /// How it differs from the API's shape, worked out once for the rules that report it.
     mismatches: std::cell::OnceCell<Vec<schema::Mismatch<'a>>>,
 }
 
 impl<'a> TaskDefinition<'a> {
     /// A view of `root`.
-    pub fn new(root: &'a Node) -> Self {
+    pub fn new(root: &'a Node<'a>) -> Self {
         Self {
             root,
             mismatches: std::cell::OnceCell::new(),
@@ -143,7 +143,7 @@ impl<'a> TaskDefinition<'a> {
     }
 
     /// The container definitions that are objects, with their paths.
-    pub fn containers(&self) -> impl Iterator<Item = (Path, &'a Node)> {
+    pub fn containers(&self) -> impl Iterator<Item = (Path, &'a Node<'a>)> {
         self.root
             .get("containerDefinitions")
             .and_then(Node::items)

@@ -61,7 +61,7 @@ pub(crate) enum Mismatch<'a> {
 }
 
 /// Every mismatch of `root` against RegisterTaskDefinition's input.
-pub(crate) fn mismatches(root: &Node) -> Vec<Mismatch<'_>> {
+pub(crate) fn mismatches<'a>(root: &'a Node<'a>) -> Vec<Mismatch<'a>> {
     let mut out = Vec::new();
     walk(root, ROOT, &mut Path::root(), &mut out);
     out
@@ -80,7 +80,7 @@ fn expected(shape: &Shape) -> &'static str {
 
 /// `path` is where `node` is; it is extended and restored on the way down, and copied only
 /// into a mismatch.
-fn walk<'a>(node: &'a Node, shape: usize, path: &mut Path, out: &mut Vec<Mismatch<'a>>) {
+fn walk<'a>(node: &'a Node<'a>, shape: usize, path: &mut Path, out: &mut Vec<Mismatch<'a>>) {
     let shape = &SHAPES[shape];
     let fits = match (shape, &node.value) {
         (Shape::Structure { .. } | Shape::Map { .. }, Value::Object(_)) => true,
@@ -156,7 +156,7 @@ fn walk<'a>(node: &'a Node, shape: usize, path: &mut Path, out: &mut Vec<Mismatc
             }
         }
         (Shape::String { values, .. }, Value::String(s))
-            if !values.is_empty() && !values.contains(&s.as_str()) =>
+            if !values.is_empty() && !values.contains(&&**s) =>
         {
             out.push(Mismatch::BadEnum {
                 path: path.clone(),

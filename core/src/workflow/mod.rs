@@ -32,11 +32,11 @@ pub struct Job<'a> {
     /// Where the id is written.
     pub id_pos: Pos,
     /// The job's mapping.
-    pub node: &'a Node,
+    pub node: &'a Node<'a>,
     /// `jobs.<id>`.
     pub path: Path,
     /// The steps that are mappings, with their paths (`jobs.<id>.steps[2]`).
-    pub steps: Vec<(Path, &'a Node)>,
+    pub steps: Vec<(Path, &'a Node<'a>)>,
 }
 
 /// A read-only view of a workflow with the lookups rules share, and every `${{ }}`
@@ -44,7 +44,7 @@ pub struct Job<'a> {
 #[derive(Debug, Clone)]
 pub struct Workflow<'a> {
     /// The document.
-    pub root: &'a Node,
+    pub root: &'a Node<'a>,
     /// The text it was read from (for places inside multi-line strings).
     pub text: &'a str,
     /// The byte offset where each line starts.
@@ -57,7 +57,7 @@ pub struct Workflow<'a> {
 
 impl<'a> Workflow<'a> {
     /// The view of `root`, read from `text`.
-    pub fn new(root: &'a Node, text: &'a str) -> Self {
+    pub fn new(root: &'a Node<'a>, text: &'a str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         let members = root.get("jobs").and_then(Node::members).unwrap_or_default();
@@ -132,7 +132,7 @@ impl<'a> Workflow<'a> {
 
     /// Every step's string value of `key` (`run`, `uses`) across all jobs, with the step's
     /// path (`jobs.build.steps[2]`; add the key when reporting) and the value's node.
-    pub fn step_values<'w>(&'w self, key: &str) -> Vec<(&'w Path, &'a Node, &'a str)> {
+    pub fn step_values<'w>(&'w self, key: &str) -> Vec<(&'w Path, &'a Node<'a>, &'a str)> {
         let mut values = Vec::new();
         for job in &self.jobs {
             for (path, step) in &job.steps {

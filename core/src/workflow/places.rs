@@ -260,7 +260,7 @@ pub(crate) fn collect<'a>(wf: &Workflow<'a>) -> Vec<Expression<'a>> {
     };
     for m in wf.root.members().unwrap_or_default() {
         c.path.push_key(&m.key);
-        match m.key.as_str() {
+        match &*m.key {
             "run-name" => c.tree(&m.value, &at::RUN_NAME),
             "concurrency" => c.tree(&m.value, &at::CONCURRENCY),
             "env" => c.tree(&m.value, &at::ENV),
@@ -303,11 +303,11 @@ pub(crate) fn collect<'a>(wf: &Workflow<'a>) -> Vec<Expression<'a>> {
 }
 
 impl<'a> Collector<'_, 'a> {
-    fn job(&mut self, job: &'a Node) {
+    fn job(&mut self, job: &'a Node<'a>) {
         for m in job.members().unwrap_or_default() {
             let v = &m.value;
             self.path.push_key(&m.key);
-            match m.key.as_str() {
+            match &*m.key {
                 "if" => self.condition(v, &at::JOB_IF),
                 "name" | "concurrency" | "runs-on" | "timeout-minutes" | "continue-on-error"
                 | "with" => self.tree(v, &at::JOB),
@@ -332,7 +332,7 @@ impl<'a> Collector<'_, 'a> {
                         self.path.push_index(i);
                         for s in step.members().unwrap_or_default() {
                             self.path.push_key(&s.key);
-                            match s.key.as_str() {
+                            match &*s.key {
                                 "if" => self.condition(&s.value, &at::STEP_IF),
                                 "uses" | "id" => self.tree(&s.value, &at::NOWHERE),
                                 _ => self.tree(&s.value, &at::STEP),
@@ -349,7 +349,7 @@ impl<'a> Collector<'_, 'a> {
         }
     }
 
-    fn container(&mut self, v: &'a Node) {
+    fn container(&mut self, v: &'a Node<'a>) {
         self.split(
             v,
             &[
@@ -361,7 +361,12 @@ impl<'a> Collector<'_, 'a> {
     }
 
     /// A mapping whose members `special` have places of their own; the rest is `other`.
-    fn split(&mut self, v: &'a Node, special: &[(&str, &'static Place)], other: &'static Place) {
+    fn split(
+        &mut self,
+        v: &'a Node<'a>,
+        special: &[(&str, &'static Place)],
+        other: &'static Place,
+    ) {
         match v.members() {
             Some(members) => {
                 for m in members {
@@ -379,7 +384,7 @@ impl<'a> Collector<'_, 'a> {
     }
 
     /// An `if:` value: `${{ }}` templates when it has any, else the whole text is one.
-    fn condition(&mut self, v: &'a Node, place: &'static Place) {
+    fn condition(&mut self, v: &'a Node<'a>, place: &'static Place) {
         match v.as_str() {
             Some(text) if !text.contains("${{") && !text.trim().is_empty() => {
                 let pos = self.wf.find(v.pos, text).unwrap_or(v.pos);
@@ -398,7 +403,7 @@ impl<'a> Collector<'_, 'a> {
     }
 
     /// Every template in every string under `v`.
-    fn tree(&mut self, v: &'a Node, place: &'static Place) {
+    fn tree(&mut self, v: &'a Node<'a>, place: &'static Place) {
         match &v.value {
             Value::String(s) => self.strings(v, s, place),
             Value::Array(items) => {
@@ -419,7 +424,7 @@ impl<'a> Collector<'_, 'a> {
         }
     }
 
-    fn strings(&mut self, v: &'a Node, s: &'a str, place: &'static Place) {
+    fn strings(&mut self, v: &'a Node<'a>, s: &'a str, place: &'static Place) {
         if !s.contains("${{") {
             return;
         }

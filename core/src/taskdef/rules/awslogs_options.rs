@@ -43,7 +43,7 @@ pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
             }
         }
         for member in options.and_then(|o| o.members()).unwrap_or_default() {
-            if !KNOWN.contains(&member.key.as_str()) {
+            if !KNOWN.contains(&&*member.key) {
                 let hint = did_you_mean(&member.key, KNOWN)
                     .map(|k| format!("; did you mean \"{k}\"?"))
                     .unwrap_or_default();

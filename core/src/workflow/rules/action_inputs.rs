@@ -24,7 +24,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                 .and_then(|w| w.members())
                 .unwrap_or_default()
                 .iter()
-                .map(|m| m.key.as_str())
+                .map(|m| &*m.key)
                 .collect();
             let has = |input: &str| given.iter().any(|g| g.eq_ignore_ascii_case(input));
             for m in with.and_then(|w| w.members()).unwrap_or_default() {

@@ -146,7 +146,7 @@ fn check_filters(event: &str, filters: &Node, path: &Path, out: &mut Vec<Finding
         .find(|(e, _)| *e == event)
         .map_or(&["types"][..], |(_, f)| *f);
     for m in filters.members().unwrap_or_default() {
-        if !allowed.contains(&m.key.as_str()) {
+        if !allowed.contains(&&*m.key) {
             let hint = match allowed {
                 [] => "it takes none".to_owned(),
                 _ => format!("expected {}", allowed.join(", ")),
@@ -219,7 +219,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             for m in members {
                 let here = on_path.key(&m.key);
                 check_event(&m.key, m.key_pos, &here, out);
-                if EVENTS.contains(&m.key.as_str()) && m.value.members().is_some() {
+                if EVENTS.contains(&&*m.key) && m.value.members().is_some() {
                     check_filters(&m.key, &m.value, &here, out);
                 }
                 for (include, exclude) in EXCLUSIVE {

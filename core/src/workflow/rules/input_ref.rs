@@ -8,13 +8,13 @@ use crate::workflow::Workflow;
 pub(crate) const ID: &str = "input-ref";
 
 /// The declared inputs of both triggers.
-fn declared(on: Option<&Node>) -> Vec<&str> {
+fn declared<'a>(on: Option<&'a Node<'a>>) -> Vec<&'a str> {
     let Some(on) = on else { return Vec::new() };
     ["workflow_dispatch", "workflow_call"]
         .iter()
         .filter_map(|t| on.get(t)?.get("inputs")?.members())
         .flatten()
-        .map(|m| m.key.as_str())
+        .map(|m| &*m.key)
         .collect()
 }
 

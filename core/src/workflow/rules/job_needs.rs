@@ -7,7 +7,7 @@ use crate::workflow::Workflow;
 pub(crate) const ID: &str = "job-needs";
 
 /// The (name, node) of each job `needs`, whether written as a string or a list.
-pub(super) fn needs(job: &Node) -> Vec<(&str, &Node)> {
+pub(super) fn needs<'a>(job: &'a Node<'a>) -> Vec<(&'a str, &'a Node<'a>)> {
     match job.get("needs") {
         Some(n) if n.as_str().is_some() => vec![(n.as_str().unwrap_or_default(), n)],
         Some(n) => n

@@ -8,18 +8,18 @@ use crate::workflow::Workflow;
 pub(crate) const ID: &str = "matrix-ref";
 
 /// The keys of a job's matrix, or `None` when an expression builds it (anything goes).
-fn keys(job: &Node) -> Option<Vec<&str>> {
+fn keys<'a>(job: &'a Node<'a>) -> Option<Vec<&'a str>> {
     let Some(matrix) = job.get("strategy").and_then(|s| s.get("matrix")) else {
         return Some(Vec::new());
     };
     let members = matrix.members()?;
     let mut keys = Vec::new();
     for m in members {
-        match m.key.as_str() {
+        match &*m.key {
             "exclude" => {}
             "include" => {
                 for item in m.value.items()? {
-                    keys.extend(item.members()?.iter().map(|m| m.key.as_str()));
+                    keys.extend(item.members()?.iter().map(|m| &*m.key));
                 }
             }
             key if key.contains("${{") => return None,

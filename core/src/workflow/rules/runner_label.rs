@@ -60,7 +60,7 @@ const SELF_HOSTED: [&str; 7] = [
     "arm64",
 ];
 
-fn labels(runs_on: &Node) -> Vec<&Node> {
+fn labels<'a>(runs_on: &'a Node<'a>) -> Vec<&'a Node<'a>> {
     match &runs_on.value {
         Value::String(_) => vec![runs_on],
         Value::Array(items) => items.iter().collect(),

@@ -69,7 +69,7 @@ fn unknown(
     out: &mut Vec<Finding>,
 ) {
     for m in node.members().unwrap_or_default() {
-        if !known.contains(&m.key.as_str()) {
+        if !known.contains(&&*m.key) {
             let hint = did_you_mean(&m.key, known.iter().copied())
                 .map(|k| format!("; did you mean `{k}`?"))
                 .unwrap_or_default();

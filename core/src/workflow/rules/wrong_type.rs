@@ -226,7 +226,7 @@ fn permissions(node: &Node, path: &Path, out: &mut Vec<Finding>) {
         return;
     }
     for m in p.members().unwrap_or_default() {
-        if !SCOPES.contains(&m.key.as_str()) {
+        if !SCOPES.contains(&&*m.key) {
             let hint = did_you_mean(&m.key, SCOPES)
                 .map(|s| format!("did you mean `{s}`? The scopes are "))
                 .unwrap_or_else(|| "expected one of ".into());
@@ -242,7 +242,7 @@ fn permissions(node: &Node, path: &Path, out: &mut Vec<Finding>) {
             ));
             continue;
         }
-        let allowed: &[&str] = match m.key.as_str() {
+        let allowed: &[&str] = match &*m.key {
             "id-token" => &["write", "none"],
             "models" => &["read", "none"],
             _ => &["read", "write", "none"],
