@@ -91,6 +91,39 @@ test('imagedefinitions.json downloads with the rendered image', async () => {
   assert.deepEqual(body, [{ name: 'web', imageUri: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:5779607b' }]);
 });
 
+const DROPPED_YAML = `family: dropped
+networkMode: awsvpc
+requiresCompatibilities: [FARGATE]
+cpu: "256"
+memory: "4096"
+containerDefinitions:
+  - name: web
+    image: nginx
+`;
+
+test('a YAML file dropped on the editor replaces the source and is checked', async () => {
+  const transfer = await page.evaluateHandle((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'task-definition.yaml', { type: 'application/yaml' }));
+    return dt;
+  }, DROPPED_YAML);
+  await page.dispatchEvent('.editor-body', 'drop', { dataTransfer: transfer });
+  await page.waitForFunction(() => document.querySelector('textarea').value.startsWith('family: dropped'));
+  const item = findings().locator('li').first();
+  await item.waitFor();
+  assert.match(await item.innerText(), /5:9[\s\S]*memory "4096" is not offered with cpu 256 on Fargate[\s\S]*\[fargate-cpu-memory\]/);
+});
+
+test('a file opened with the picker replaces the source', async () => {
+  await page.locator('input[type=file]').setInputFiles({
+    name: 'task-definition.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(BROKEN.replace('"4096"', '"512"').replace('"hostPort": 8080', '"hostPort": 80')),
+  });
+  await findings().getByText('No problems found.').waitFor();
+  assert.match(await source().inputValue(), /"memory": "512"/);
+});
+
 test('the work is kept across a reload', async () => {
   await source().fill(BROKEN.replace('"web"', '"kept-across-reload"'));
   await page.reload();

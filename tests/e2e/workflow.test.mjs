@@ -1,5 +1,6 @@
 // The "Workflow" page in headless Chromium, served by the worker in workerd: a workflow with
-// `::set-output` gets its finding at the right line; the generator's preview follows the form
+// `::set-output` gets its finding at the right line, a wrong `steps.X` its place inside the
+// expression; the generator's preview follows the form
 // and passes the checks when used in the editor.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -42,6 +43,22 @@ test('::set-output is found at its line', async () => {
   const text = await findings().locator('li').first().innerText();
   assert.match(text, /^9:17[\s\S]*`::set-output` is disabled on GitHub Actions: use echo "NAME=value" >> "\$GITHUB_OUTPUT"[\s\S]*\[deprecated-command\]/);
   assert.deepEqual(await page.locator('.gutter .line.error').evaluateAll((els) => els.map((e) => e.dataset.line)), ['9']);
+});
+
+test('an output read from a step that has no such id is found inside the expression', async () => {
+  await source().fill([
+    'on: push',
+    'jobs:',
+    '  deploy:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - id: login-ecr',
+    '        uses: aws-actions/amazon-ecr-login@v2',
+    '      - run: docker push ${{ steps.login.outputs.registry }}/web:${{ github.sha }}',
+  ].join('\n'));
+  await page.waitForFunction(() => document.querySelectorAll('.findings li').length === 1);
+  const text = await findings().locator('li').first().innerText();
+  assert.match(text, /^8:36[\s\S]*no step of job `deploy` has `id: login`[\s\S]*\[step-ref\]/);
 });
 
 test('the preview follows the form, and used in the editor it is clean', async () => {
