@@ -14,6 +14,7 @@ mod expression;
 mod hardcoded_aws_key;
 mod id_token_permission;
 mod input_ref;
+mod inputs;
 mod job_needs;
 mod matrix_ref;
 mod needs_ref;
@@ -37,6 +38,7 @@ const RULES: &[(&str, Check)] = &[
     (wrong_type::ID, wrong_type::check),
     (events::ID, events::check),
     (schedule::ID, schedule::check),
+    (inputs::ID, inputs::check),
     (runner_label::ID, runner_label::check),
     (job_needs::ID, job_needs::check),
     (duplicate_id::ID, duplicate_id::check),

@@ -3,7 +3,7 @@
 //! level needs (`on` and `jobs`; `runs-on` and `steps`, or `uses`; `run` or `uses`).
 
 use crate::finding::{Finding, did_you_mean};
-use crate::source::Node;
+use crate::source::{Node, Path};
 use crate::workflow::Workflow;
 
 pub(crate) const ID: &str = "unknown-key";
@@ -83,7 +83,180 @@ fn unknown(
     }
 }
 
+/// The keys of mappings inside the workflow, job and step levels: (name in messages, keys).
+const CONCURRENCY_KEYS: [&str; 2] = ["group", "cancel-in-progress"];
+const DEFAULTS_KEYS: [&str; 1] = ["run"];
+const DEFAULTS_RUN_KEYS: [&str; 2] = ["shell", "working-directory"];
+const STRATEGY_KEYS: [&str; 3] = ["matrix", "fail-fast", "max-parallel"];
+const ENVIRONMENT_KEYS: [&str; 2] = ["name", "url"];
+const CONTAINER_KEYS: [&str; 6] = ["image", "credentials", "env", "ports", "volumes", "options"];
+const CREDENTIALS_KEYS: [&str; 2] = ["username", "password"];
+const RUNS_ON_KEYS: [&str; 2] = ["group", "labels"];
+const DISPATCH_INPUT_KEYS: [&str; 5] = ["description", "required", "default", "type", "options"];
+const CALL_INPUT_KEYS: [&str; 4] = ["description", "required", "default", "type"];
+const CALL_SECRET_KEYS: [&str; 2] = ["description", "required"];
+const CALL_OUTPUT_KEYS: [&str; 2] = ["description", "value"];
+
+/// Checks the keys of `parent.key` when it is a mapping.
+fn nested(
+    parent: &Node,
+    key: &str,
+    known: &[&str],
+    level: &str,
+    path: &Path,
+    out: &mut Vec<Finding>,
+) {
+    if let Some(node) = parent.get(key) {
+        unknown(node, known, level, &path.key(key), out);
+    }
+}
+
+/// Checks every member's mapping of `parent.key` (inputs, secrets, services...).
+fn each(
+    parent: Option<&Node>,
+    key: &str,
+    known: &[&str],
+    level: &str,
+    path: &Path,
+    out: &mut Vec<Finding>,
+) {
+    let Some(map) = parent.and_then(|p| p.get(key)) else {
+        return;
+    };
+    for m in map.members().unwrap_or_default() {
+        unknown(&m.value, known, level, &path.key(key).key(&m.key), out);
+    }
+}
+
+fn container(node: &Node, level: &str, path: &Path, out: &mut Vec<Finding>) {
+    unknown(node, &CONTAINER_KEYS, level, path, out);
+    nested(
+        node,
+        "credentials",
+        &CREDENTIALS_KEYS,
+        "container credentials",
+        path,
+        out,
+    );
+}
+
+/// Keys of the mappings nested in the workflow and its jobs.
+fn check_nested(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
+    let root = Path::root();
+    nested(
+        wf.root,
+        "concurrency",
+        &CONCURRENCY_KEYS,
+        "`concurrency`",
+        &root,
+        out,
+    );
+    nested(
+        wf.root,
+        "defaults",
+        &DEFAULTS_KEYS,
+        "`defaults`",
+        &root,
+        out,
+    );
+    if let Some(d) = wf.root.get("defaults") {
+        nested(
+            d,
+            "run",
+            &DEFAULTS_RUN_KEYS,
+            "`defaults.run`",
+            &root.key("defaults"),
+            out,
+        );
+    }
+    let on = wf.root.get("on");
+    let on_path = root.key("on");
+    let dispatch = on.and_then(|o| o.get("workflow_dispatch"));
+    each(
+        dispatch,
+        "inputs",
+        &DISPATCH_INPUT_KEYS,
+        "a workflow_dispatch input",
+        &on_path.key("workflow_dispatch"),
+        out,
+    );
+    let call = on.and_then(|o| o.get("workflow_call"));
+    let call_path = on_path.key("workflow_call");
+    each(
+        call,
+        "inputs",
+        &CALL_INPUT_KEYS,
+        "a workflow_call input",
+        &call_path,
+        out,
+    );
+    each(
+        call,
+        "secrets",
+        &CALL_SECRET_KEYS,
+        "a workflow_call secret",
+        &call_path,
+        out,
+    );
+    each(
+        call,
+        "outputs",
+        &CALL_OUTPUT_KEYS,
+        "a workflow_call output",
+        &call_path,
+        out,
+    );
+    for job in wf.jobs() {
+        let (node, path) = (job.node, &job.path);
+        nested(
+            node,
+            "concurrency",
+            &CONCURRENCY_KEYS,
+            "`concurrency`",
+            path,
+            out,
+        );
+        nested(node, "defaults", &DEFAULTS_KEYS, "`defaults`", path, out);
+        if let Some(d) = node.get("defaults") {
+            nested(
+                d,
+                "run",
+                &DEFAULTS_RUN_KEYS,
+                "`defaults.run`",
+                &path.key("defaults"),
+                out,
+            );
+        }
+        nested(node, "strategy", &STRATEGY_KEYS, "`strategy`", path, out);
+        nested(
+            node,
+            "environment",
+            &ENVIRONMENT_KEYS,
+            "`environment`",
+            path,
+            out,
+        );
+        nested(node, "runs-on", &RUNS_ON_KEYS, "`runs-on`", path, out);
+        if let Some(c) = node.get("container") {
+            container(c, "`container`", &path.key("container"), out);
+        }
+        for s in node
+            .get("services")
+            .and_then(Node::members)
+            .unwrap_or_default()
+        {
+            container(
+                &s.value,
+                "a service",
+                &path.key("services").key(&s.key),
+                out,
+            );
+        }
+    }
+}
+
 pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
+    check_nested(wf, out);
     let root_path = crate::source::Path::root();
     if wf.root.members().is_none() {
         out.push(Finding::error(
@@ -168,6 +341,23 @@ mod tests {
         assert_eq!(
             findings(super::check, "jobs: {}\n"),
             ["1:1 on: a workflow needs `on`"]
+        );
+    }
+
+    #[test]
+    fn keys_of_nested_mappings() {
+        let yaml = "on:\n  workflow_dispatch:\n    inputs:\n      env: {type: choice, option: [a]}\n  workflow_call:\n    outputs:\n      image: {vaule: x}\nconcurrency: {group: g, cancel_in_progress: true}\njobs:\n  a:\n    runs-on: x\n    strategy: {matrix: {os: [x]}, failfast: false}\n    environment: {name: prod, URL: x}\n    container: {image: node, credential: {}}\n    services:\n      db: {image: pg, credentials: {user: x}}\n    steps: [{run: x}]\n";
+        assert_eq!(
+            findings(super::check, yaml),
+            [
+                "8:25 concurrency.cancel_in_progress: unknown key `cancel_in_progress` in `concurrency`; did you mean `cancel-in-progress`?",
+                "4:27 on.workflow_dispatch.inputs.env.option: unknown key `option` in a workflow_dispatch input; did you mean `options`?",
+                "7:15 on.workflow_call.outputs.image.vaule: unknown key `vaule` in a workflow_call output; did you mean `value`?",
+                "12:35 jobs.a.strategy.failfast: unknown key `failfast` in `strategy`; did you mean `fail-fast`?",
+                "13:31 jobs.a.environment.URL: unknown key `URL` in `environment`; did you mean `url`?",
+                "14:30 jobs.a.container.credential: unknown key `credential` in `container`; did you mean `credentials`?",
+                "16:37 jobs.a.services.db.credentials.user: unknown key `user` in container credentials",
+            ]
         );
     }
 
