@@ -6,12 +6,14 @@ use crate::workflow::Workflow;
 pub(crate) const ID: &str = "uses-format";
 
 /// Why `uses` is malformed, if it is.
-pub(crate) fn problem(uses: &str) -> Option<&'static str> {
+pub(crate) fn problem(uses: &str) -> Option<String> {
     if uses.starts_with("./") || uses.starts_with("docker://") && uses.len() > 9 {
         return None;
     }
     let Some((action, git_ref)) = uses.split_once('@') else {
-        return Some("has no @ref: pin a tag, branch or commit, e.g. actions/checkout@v4");
+        return Some(format!(
+            "has no @ref: pin a tag, branch or commit sha, e.g. {uses}@v1 (its current major tag)"
+        ));
     };
     let mut parts = action.split('/');
     let (owner, repo) = (
@@ -25,7 +27,7 @@ pub(crate) fn problem(uses: &str) -> Option<&'static str> {
     };
     if !valid(owner) || !valid(repo) || git_ref.is_empty() || git_ref.contains(char::is_whitespace)
     {
-        return Some("is not owner/repo[/path]@ref, ./path or docker://image");
+        return Some("is not owner/repo[/path]@ref, ./path or docker://image".to_owned());
     }
     None
 }
