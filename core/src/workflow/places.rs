@@ -4,6 +4,7 @@
 
 use super::Workflow;
 use super::expr::{self, Expr, ExprError};
+use crate::finding::Finding;
 use crate::source::{Node, Path, Pos, Value};
 
 /// The contexts of GitHub Actions expressions, in the order GitHub's docs list them.
@@ -215,6 +216,11 @@ pub struct Expression<'a> {
 }
 
 impl Expression<'_> {
+    /// An error of `rule` at byte `offset` of [`Self::text`].
+    pub fn error(&self, rule: &'static str, offset: usize, message: impl Into<String>) -> Finding {
+        Finding::error(rule, self.path.clone(), self.pos_at(offset), message)
+    }
+
     /// The source position of byte `offset` of [`Self::text`].
     pub fn pos_at(&self, offset: usize) -> Pos {
         let before = &self.text[..floor_char_boundary(self.text, offset)];
@@ -383,20 +389,30 @@ impl<'a> Collector<'_, 'a> {
         }
     }
 
+    fn push(
+        &mut self,
+        place: &'static Place,
+        text: &'a str,
+        pos: Pos,
+        parsed: Result<Expr, ExprError>,
+    ) {
+        self.out.push(Expression {
+            place,
+            job: self.job,
+            step: self.step,
+            path: self.path.clone(),
+            text,
+            pos,
+            parsed,
+        });
+    }
+
     /// An `if:` value: `${{ }}` templates when it has any, else the whole text is one.
     fn condition(&mut self, v: &'a Node<'a>, place: &'static Place) {
         match v.as_str() {
             Some(text) if !text.contains("${{") && !text.trim().is_empty() => {
                 let pos = self.wf.find(v.pos, text).unwrap_or(v.pos);
-                self.out.push(Expression {
-                    place,
-                    job: self.job,
-                    step: self.step,
-                    path: self.path.clone(),
-                    text,
-                    pos,
-                    parsed: expr::parse(text),
-                });
+                self.push(place, text, pos, expr::parse(text));
             }
             _ => self.tree(v, place),
         }
@@ -445,31 +461,16 @@ impl<'a> Collector<'_, 'a> {
                 }
                 None => (v.pos, t.inner),
             };
-            self.out.push(Expression {
-                place,
-                job: self.job,
-                step: self.step,
-                path: self.path.clone(),
-                text,
-                pos,
-                parsed: expr::parse(text),
-            });
+            self.push(place, text, pos, expr::parse(text));
         }
         if let Some(e) = unclosed {
             let rest = &s[e.offset..];
             let pos = self.wf.find(from, rest.lines().next().unwrap_or(rest));
-            self.out.push(Expression {
-                place,
-                job: self.job,
-                step: self.step,
-                path: self.path.clone(),
-                text: rest,
-                pos: pos.unwrap_or(v.pos),
-                parsed: Err(ExprError {
-                    offset: 0,
-                    message: e.message,
-                }),
+            let parsed = Err(ExprError {
+                offset: 0,
+                message: e.message,
             });
+            self.push(place, rest, pos.unwrap_or(v.pos), parsed);
         }
     }
 }

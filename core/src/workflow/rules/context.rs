@@ -76,12 +76,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let mut report = |offset: usize, message: String| {
-            out.push(Finding::error(
-                ID,
-                e.path.clone(),
-                e.pos_at(offset),
-                message,
-            ));
+            out.push(e.error(ID, offset, message));
         };
         parsed.walk(&mut |x| {
             if let ExprKind::Call(name, _) = &x.kind {

@@ -9,10 +9,9 @@ pub(crate) const ID: &str = "expression";
 pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     for e in &wf.expressions {
         if let Err(error) = &e.parsed {
-            out.push(Finding::error(
+            out.push(e.error(
                 ID,
-                e.path.clone(),
-                e.pos_at(error.offset),
+                error.offset,
                 format!("invalid expression: {}", error.message),
             ));
         }

@@ -47,12 +47,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                     names.join(", ")
                 )
             };
-            out.push(Finding::error(
-                ID,
-                e.path.clone(),
-                e.pos_at(offset),
-                message,
-            ));
+            out.push(e.error(ID, offset, message));
         }
     }
 }

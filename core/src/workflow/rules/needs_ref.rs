@@ -49,22 +49,16 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                 _ => continue,
             };
             if !known.iter().any(|k| k.eq_ignore_ascii_case(name)) {
-                out.push(Finding::error(
-                    ID,
-                    e.path.clone(),
-                    e.pos_at(offset),
-                    message,
-                ));
+                out.push(e.error(ID, offset, message));
             } else if let Some(&(property, at)) = path.get(2)
                 && !PROPERTIES.iter().any(|p| p.eq_ignore_ascii_case(property))
             {
                 let hint = did_you_mean(property, PROPERTIES)
                     .map(|p| format!("did you mean `{p}`? "))
                     .unwrap_or_default();
-                out.push(Finding::error(
+                out.push(e.error(
                     ID,
-                    e.path.clone(),
-                    e.pos_at(at),
+                    at,
                     format!("a job has no `{property}`: {hint}expected outputs or result"),
                 ));
             }

@@ -53,11 +53,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                         let hint = did_you_mean(property, PROPERTIES)
                             .map(|p| format!("did you mean `{p}`? ",))
                             .unwrap_or_default();
-                        out.push(Finding::error(
-                            ID,
-                            e.path.clone(),
-                            e.pos_at(at),
-                            format!(
+                        out.push(e.error(ID, at, format!(
                                 "a step has no `{property}`: {hint}expected outputs, outcome or conclusion"
                             ),
                         ));
@@ -80,11 +76,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                         let hint = did_you_mean(output, action.outputs.iter().copied())
                             .map(|o| format!("did you mean `{o}`? "))
                             .unwrap_or_default();
-                        out.push(Finding::error(
-                            ID,
-                            e.path.clone(),
-                            e.pos_at(at),
-                            format!(
+                        out.push(e.error(ID, at, format!(
                                 "step `{id}` ({}) has no output `{output}`: {hint}its outputs are {}",
                                 action.name,
                                 action.outputs.join(", ")
@@ -110,12 +102,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                     format!("no step of job `{}` has `id: {id}`{hint}", job.id)
                 }
             };
-            out.push(Finding::error(
-                ID,
-                e.path.clone(),
-                e.pos_at(offset),
-                message,
-            ));
+            out.push(e.error(ID, offset, message));
         }
     }
 }
