@@ -12,7 +12,8 @@ pub enum WorkflowCommand {
     /// Check GitHub Actions workflow files with the editor's rules. Exit 0 when no error, 1
     /// when any, 2 on a usage or I/O error.
     Check {
-        /// The files to check.
+        /// The files to check; a directory stands for its *.yml and *.yaml files
+        /// (`hatoba workflow check .github/workflows`).
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// human: FILE:LINE:COL: severity: message [rule]; json: one array of
@@ -114,6 +115,14 @@ pub fn run(command: WorkflowCommand) -> ExitCode {
             }
         }
         WorkflowCommand::Check { files, format } => {
+            let files = match expand_directories(&files) {
+                Ok(files) => files,
+                Err(message) => {
+                    let mut err = err;
+                    let _ = writeln!(err, "{message}");
+                    return ExitCode::from(2);
+                }
+            };
             match check_files(&files, hatoba_core::workflow::check, format, out, err) {
                 Ok(Outcome::Clean) => ExitCode::SUCCESS,
                 Ok(Outcome::Errors) => ExitCode::from(1),
@@ -121,4 +130,31 @@ pub fn run(command: WorkflowCommand) -> ExitCode {
             }
         }
     }
+}
+
+/// `files` with each directory replaced by its `*.yml` and `*.yaml` files, sorted; a directory
+/// without any is an error, as a typo in CI would otherwise check nothing and pass.
+fn expand_directories(files: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut expanded = Vec::new();
+    for path in files {
+        if !path.is_dir() {
+            expanded.push(path.clone());
+            continue;
+        }
+        let entries = std::fs::read_dir(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yml" || x == "yaml"))
+            .collect();
+        if found.is_empty() {
+            return Err(format!(
+                "{}: no workflow files (*.yml, *.yaml) in this directory",
+                path.display()
+            ));
+        }
+        found.sort();
+        expanded.extend(found);
+    }
+    Ok(expanded)
 }

@@ -209,3 +209,53 @@ fn workflow_check_reports_the_seed_workflows_defects() {
     );
     assert_eq!(hatoba(&["workflow", "check", &ok]).status.code(), Some(0));
 }
+
+#[test]
+fn workflow_check_reads_every_workflow_of_a_directory() {
+    let dir = format!(
+        "{}/../tests/fixtures/workflow/ok",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let out = hatoba(&["workflow", "check", "--format", "json", &dir]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "[]");
+    let err_dir = format!(
+        "{}/../tests/fixtures/workflow/err",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let out = hatoba(&["workflow", "check", "--format", "json", &err_dir]);
+    assert_eq!(out.status.code(), Some(1));
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut files: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["file"].as_str().unwrap())
+        .collect();
+    files.dedup();
+    let yml = std::fs::read_dir(&err_dir)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "yml")
+        })
+        .count();
+    assert_eq!(
+        files.len(),
+        yml,
+        "every .yml of the directory has findings, in file order"
+    );
+    // A directory with no workflow in it is an error, not a silent pass.
+    let empty = format!("{}/../tests/fixtures/taskdef", env!("CARGO_MANIFEST_DIR"));
+    let out = hatoba(&["workflow", "check", &empty]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no workflow files"));
+}
