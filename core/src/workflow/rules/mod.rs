@@ -13,6 +13,7 @@ mod events;
 mod expression;
 mod hardcoded_aws_key;
 mod id_token_permission;
+mod if_condition;
 mod input_ref;
 mod inputs;
 mod job_needs;
@@ -43,6 +44,7 @@ const RULES: &[(&str, Check)] = &[
     (job_needs::ID, job_needs::check),
     (duplicate_id::ID, duplicate_id::check),
     (expression::ID, expression::check),
+    (if_condition::ID, if_condition::check),
     (context::ID, context::check),
     (step_ref::ID, step_ref::check),
     (needs_ref::ID, needs_ref::check),
