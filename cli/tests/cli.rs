@@ -189,7 +189,8 @@ fn workflow_check_reports_the_seed_workflows_defects() {
         .map(|r| r["rule"].as_str().unwrap())
         .collect();
     // All five defects of the seed workflow: actions on retired runtimes, ::set-output,
-    // long-lived keys and no concurrency guard (the last two as warnings).
+    // long-lived keys and no concurrency guard (the last two as warnings); and a sixth: its
+    // deploy does not wait for the service to be stable (a warning).
     assert_eq!(
         rules,
         [
@@ -198,6 +199,7 @@ fn workflow_check_reports_the_seed_workflows_defects() {
             "deploy-practices",
             "outdated-action",
             "deprecated-command",
+            "deploy-practices",
             "deploy-practices",
             "outdated-action"
         ]
