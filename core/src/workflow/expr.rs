@@ -786,6 +786,50 @@ mod tests {
     }
 
     #[test]
+    fn token_soup_never_panics() {
+        const PIECES: [&str; 24] = [
+            "a",
+            ".",
+            "*",
+            "[",
+            "]",
+            "(",
+            ")",
+            ",",
+            "'x'",
+            "'",
+            "\"",
+            "!",
+            "==",
+            "&&",
+            "||",
+            "<",
+            "1",
+            "-",
+            "0x",
+            "1e",
+            "contains(",
+            "null",
+            " ",
+            "é",
+        ];
+        let mut seed: u64 = 0x6578_7072;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+            for _ in 0..(seed >> 60) + 1 {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+                text.push_str(PIECES[(seed >> 33) as usize % PIECES.len()]);
+            }
+            // Either a tree or an error whose offset lies inside the text.
+            if let Err(e) = parse(&text) {
+                assert!(e.offset <= text.len(), "{text:?}: {e:?}");
+            }
+            let _ = templates(&format!("${{{{ {text} }}}}"));
+        }
+    }
+
+    #[test]
     fn templates_in_strings() {
         let t = templates("a ${{ x }} b ${{ '}}' }}").unwrap();
         assert_eq!(t.len(), 2);
