@@ -31,7 +31,7 @@ pub enum TaskdefCommand {
         /// The task definition (plain or describe-task-definition output).
         file: PathBuf,
         /// The container the container options apply to.
-        #[arg(long, required_unless_present_any = ["task_role_arn", "execution_role_arn", "cpu", "memory"])]
+        #[arg(long, required_unless_present_any = ["task_role_arn", "execution_role_arn", "cpu", "memory", "image_for"])]
         container: Option<String>,
         /// Its new image.
         #[arg(long, requires = "container")]
@@ -51,6 +51,10 @@ pub enum TaskdefCommand {
         /// The new command, split like a shell does: --command "sh -c 'echo hi'".
         #[arg(long, requires = "container")]
         command: Option<String>,
+        /// The image of another container, for task definitions with several:
+        /// NAME=URI (repeat it for each).
+        #[arg(long = "image-for", value_name = "NAME=URI")]
+        image_for: Vec<String>,
         /// New taskRoleArn.
         #[arg(long)]
         task_role_arn: Option<String>,
@@ -165,6 +169,7 @@ pub fn run(command: TaskdefCommand) -> ExitCode {
             labels,
             log_options,
             command,
+            image_for,
             task_role_arn,
             execution_role_arn,
             cpu,
@@ -194,8 +199,24 @@ pub fn run(command: TaskdefCommand) -> ExitCode {
                 Ok(change) => change,
                 Err(e) => return fail(&e),
             };
+            let others = match pairs(&image_for) {
+                Ok(others) => others,
+                Err(e) => return fail(&e),
+            };
+            let containers = change
+                .into_iter()
+                .chain(
+                    others
+                        .into_iter()
+                        .map(|(name, image)| render::ContainerChange {
+                            name,
+                            image: Some(image),
+                            ..Default::default()
+                        }),
+                )
+                .collect();
             let spec = render::Render {
-                containers: change.into_iter().collect(),
+                containers,
                 task_role_arn,
                 execution_role_arn,
                 cpu,

@@ -261,3 +261,57 @@ fn workflow_check_reads_every_workflow_of_a_directory() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no workflow files"));
 }
+
+#[test]
+fn taskdef_render_sets_the_images_of_several_containers() {
+    let out = hatoba(&[
+        "taskdef",
+        "render",
+        &fixture("ok/ec2-bridge-sidecar.json"),
+        "--container",
+        "worker",
+        "--image",
+        "123456789012.dkr.ecr.eu-west-1.amazonaws.com/worker:5779607b",
+        "--image-for",
+        "statsd=public.ecr.aws/docker/library/statsd:0.10.2",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let td: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let images: Vec<(&str, &str)> = td["containerDefinitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["name"].as_str().unwrap(), c["image"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        images[0],
+        (
+            "worker",
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/worker:5779607b"
+        )
+    );
+    assert_eq!(
+        images[1],
+        ("statsd", "public.ecr.aws/docker/library/statsd:0.10.2")
+    );
+    // A container that is not there is an error naming it, and nothing is printed.
+    let out = hatoba(&[
+        "taskdef",
+        "render",
+        &fixture("ok/ec2-bridge-sidecar.json"),
+        "--image-for",
+        "statsdd=statsd:1",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("statsdd"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
