@@ -22,9 +22,10 @@ pub fn WorkflowPage() -> impl IntoView {
     view! {
         <section class="page" data-page="workflow">
             <PageIntro page=Page::Workflow>
-                "Edit a GitHub Actions workflow with checks for disabled workflow commands, actions on retired runtimes, "
-                "OIDC permissions, script injection and hard-coded keys, or generate the workflow that builds your image "
-                "and deploys it with OIDC instead of stored AWS keys."
+                "Edit a GitHub Actions workflow checked as you type: ${{ }} expressions and the step outputs, needs, "
+                "matrix keys and inputs they read, the inputs of the aws-actions, retired runners and actions, OIDC "
+                "permissions, script injection, and deploys that report success too early. Or generate the workflow "
+                "that builds your image and deploys it with OIDC instead of stored AWS keys."
             </PageIntro>
             <div class="workspace">
                 <SourceEditor source=source findings=findings label="Workflow source" accept=".yml,.yaml,text/yaml" />
