@@ -14,6 +14,34 @@ pub enum Format {
     Human,
     /// One JSON array of `{file, rule, severity, path, line, column, message}`.
     Json,
+    /// GitHub Actions workflow commands (`::error file=F,line=L,col=C,title=RULE::MESSAGE`):
+    /// run in a workflow, each finding shows on the pull request's diff at its line.
+    Github,
+}
+
+/// Escapes a workflow command's message (`%`, CR and LF), or with `property` also `:` and `,`.
+fn escape(text: &str, property: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            ':' if property => out.push_str("%3A"),
+            ',' if property => out.push_str("%2C"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn workflow_command_escapes() {
+        assert_eq!(super::escape("a: b, 100%\nc", false), "a: b, 100%25%0Ac");
+        assert_eq!(super::escape("dir/a,b:c.yml", true), "dir/a%2Cb%3Ac.yml");
+    }
 }
 
 #[derive(Serialize)]
@@ -68,6 +96,20 @@ pub fn check_files(
         Format::Human => {
             for (file, finding) in &all {
                 writeln!(out, "{file}:{finding}")?;
+            }
+        }
+        Format::Github => {
+            for (file, f) in &all {
+                writeln!(
+                    out,
+                    "::{} file={},line={},col={},title={}::{}",
+                    f.severity,
+                    escape(file, true),
+                    f.pos.line,
+                    f.pos.column,
+                    escape(f.rule, true),
+                    escape(&f.message, false)
+                )?;
             }
         }
         Format::Json => {

@@ -17,7 +17,8 @@ pub enum WorkflowCommand {
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// human: FILE:LINE:COL: severity: message [rule]; json: one array of
-        /// {file, rule, severity, path, line, column, message}.
+        /// {file, rule, severity, path, line, column, message}; github: annotations for a
+        /// GitHub Actions run (::error file=..,line=..,col=..,title=RULE::MESSAGE).
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },

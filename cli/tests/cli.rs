@@ -315,3 +315,34 @@ fn taskdef_render_sets_the_images_of_several_containers() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn github_format_prints_workflow_commands_that_annotate_the_line() {
+    let file = format!(
+        "{}/../tests/fixtures/workflow/err/seed-deploy.yml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let out = hatoba(&["workflow", "check", "--format", "github", &file]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains("title=deprecated-command"))
+        .unwrap();
+    assert_eq!(
+        line,
+        format!(
+            "::error file={},line=23,col=17,title=deprecated-command::`::set-output` is disabled on GitHub Actions: use echo \"NAME=value\" >> \"$GITHUB_OUTPUT\"",
+            file.replace(':', "%3A").replace(',', "%2C")
+        )
+    );
+    assert!(text.lines().any(|l| l.starts_with("::warning file=")));
+    assert!(
+        text.lines()
+            .all(|l| l.starts_with("::error ") || l.starts_with("::warning "))
+    );
+    let td = fixture("err/fargate-bad-pair.json");
+    let out = hatoba(&["taskdef", "check", "--format", "github", &td]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("title=fargate-cpu-memory::"));
+}
