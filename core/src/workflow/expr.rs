@@ -200,7 +200,8 @@ impl Expr {
 
     /// For a chain of property accesses from a context (`steps.build.outputs.tag`, also
     /// `matrix['os']`), the names in order with their offsets: `[("steps", 0), ("build", 6),
-    /// ...]`. `None` for anything else; a chain stops at the first filter or computed index.
+    /// ...]`; a `.*` filter is the name `*` (`needs.*.result`: `needs`, `*`, `result`).
+    /// `None` for anything else; a chain stops at a computed index.
     pub fn property_path(&self) -> Option<Vec<(&str, usize)>> {
         match &self.kind {
             ExprKind::Context(name) => Some(vec![(name.as_str(), self.offset)]),
@@ -218,7 +219,11 @@ impl Expr {
                     Some(path)
                 }
             }
-            ExprKind::Filter(object) => object.property_path(),
+            ExprKind::Filter(object) => {
+                let mut path = object.property_path()?;
+                path.push(("*", self.offset));
+                Some(path)
+            }
             _ => None,
         }
     }
@@ -709,7 +714,10 @@ mod tests {
         assert_eq!(args.len(), 2);
         let path = args[0].property_path().unwrap();
         let names: Vec<&str> = path.iter().map(|(n, _)| *n).collect();
-        assert_eq!(names, ["github", "event", "pull_request", "labels", "name"]);
+        assert_eq!(
+            names,
+            ["github", "event", "pull_request", "labels", "*", "name"]
+        );
         // Case-insensitive names, canonical spelling kept.
         let ExprKind::Call(name, _) = parse("TOJSON(x)").unwrap().kind else {
             panic!()

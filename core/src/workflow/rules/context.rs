@@ -133,6 +133,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                 _ => continue,
             };
             if let Some(&(property, offset)) = path.get(1)
+                && property != "*"
                 && !known.iter().any(|k| k.eq_ignore_ascii_case(property))
             {
                 let hint = did_you_mean(property, known.iter().copied())

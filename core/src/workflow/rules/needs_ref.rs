@@ -17,7 +17,10 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         let Ok(parsed) = &e.parsed else { continue };
         for path in parsed.references() {
             let context = path[0].0.to_ascii_lowercase();
-            let (Some(&(name, offset)), true) = (path.get(1), e.place.allows(&context)) else {
+            let (Some(&(name, offset)), true) = (
+                path.get(1).filter(|(name, _)| *name != "*"),
+                e.place.allows(&context),
+            ) else {
                 continue;
             };
             let (known, message): (Vec<&str>, _) = match (context.as_str(), e.job) {
@@ -51,6 +54,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             if !known.iter().any(|k| k.eq_ignore_ascii_case(name)) {
                 out.push(e.error(ID, offset, message));
             } else if let Some(&(property, at)) = path.get(2)
+                && property != "*"
                 && !PROPERTIES.iter().any(|p| p.eq_ignore_ascii_case(property))
             {
                 let hint = did_you_mean(property, PROPERTIES)
@@ -69,6 +73,20 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use crate::workflow::rules::findings;
+
+    #[test]
+    fn filters_read_every_job() {
+        let yaml = "on: push\njobs:\n  a:\n    runs-on: x\n    steps: [{run: x}]\n  b:\n    needs: a\n    if: always() && contains(needs.*.result, 'failure')\n    runs-on: x\n    steps:\n      - run: echo ${{ toJSON(needs.a.*) }} ${{ toJSON(steps.*.outputs) }} ${{ join(matrix.*, ',') }}\n";
+        assert_eq!(findings(super::check, yaml), Vec::<String>::new());
+        assert_eq!(
+            findings(crate::workflow::rules::step_ref::check, yaml),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            findings(crate::workflow::rules::matrix_ref::check, yaml),
+            Vec::<String>::new()
+        );
+    }
 
     #[test]
     fn needs_lists_the_job() {

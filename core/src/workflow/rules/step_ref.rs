@@ -37,7 +37,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             if !path[0].0.eq_ignore_ascii_case("steps") {
                 continue;
             }
-            let Some(&(id, offset)) = path.get(1) else {
+            let Some(&(id, offset)) = path.get(1).filter(|(id, _)| *id != "*") else {
                 continue;
             };
             let found = ids.iter().find(|(_, i, _)| i.eq_ignore_ascii_case(id));
@@ -48,7 +48,8 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                 ),
                 Some(_) => match path.get(2) {
                     Some(&(property, at))
-                        if !PROPERTIES.iter().any(|p| p.eq_ignore_ascii_case(property)) =>
+                        if property != "*"
+                            && !PROPERTIES.iter().any(|p| p.eq_ignore_ascii_case(property)) =>
                     {
                         let hint = did_you_mean(property, PROPERTIES)
                             .map(|p| format!("did you mean `{p}`? ",))
@@ -60,7 +61,9 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                         continue;
                     }
                     Some(&(property, _)) if property.eq_ignore_ascii_case("outputs") => {
-                        let (Some(&(output, at)), Some((_, _, step))) = (path.get(3), found) else {
+                        let (Some(&(output, at)), Some((_, _, step))) =
+                            (path.get(3).filter(|(o, _)| *o != "*"), found)
+                        else {
                             continue;
                         };
                         let Some(action) = step
