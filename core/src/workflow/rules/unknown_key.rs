@@ -37,7 +37,7 @@ const JOB_KEYS: [&str; 16] = [
     "services",
 ];
 /// Keys a job that calls a reusable workflow (`uses:`) may have.
-const REUSABLE_JOB_KEYS: [&str; 8] = [
+const REUSABLE_JOB_KEYS: [&str; 9] = [
     "name",
     "uses",
     "with",
@@ -46,6 +46,7 @@ const REUSABLE_JOB_KEYS: [&str; 8] = [
     "if",
     "permissions",
     "strategy",
+    "concurrency",
 ];
 const STEP_KEYS: [&str; 11] = [
     "id",
