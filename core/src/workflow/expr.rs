@@ -67,7 +67,8 @@ pub enum BinOp {
 }
 
 /// The built-in functions: name, fewest and most arguments (`usize::MAX`: any number).
-pub const FUNCTIONS: [(&str, usize, usize); 12] = [
+/// `case(pred, value, ..., default)` also needs an odd count.
+pub const FUNCTIONS: [(&str, usize, usize); 13] = [
     ("contains", 2, 2),
     ("startsWith", 2, 2),
     ("endsWith", 2, 2),
@@ -80,6 +81,7 @@ pub const FUNCTIONS: [(&str, usize, usize); 12] = [
     ("always", 0, 0),
     ("cancelled", 0, 0),
     ("failure", 0, 0),
+    ("case", 3, usize::MAX),
 ];
 
 /// The functions that read the job's status, allowed only in `if`.
@@ -665,6 +667,15 @@ impl Parser {
                 ),
             });
         }
+        if *canonical == "case" && args.len() % 2 == 0 {
+            return Err(ExprError {
+                offset,
+                message: format!(
+                    "`case` takes pairs of condition and value, then a default: an odd number of arguments, not {}",
+                    args.len()
+                ),
+            });
+        }
         Ok(Expr {
             kind: ExprKind::Call((*canonical).to_owned(), args),
             offset,
@@ -725,6 +736,8 @@ mod tests {
         assert_eq!(name, "toJSON");
         assert!(parse("success()").is_ok());
         assert!(parse("format('{0}-{1}', a, b)").is_ok());
+        assert!(parse("case(github.ref == 'refs/heads/main', 'prod', 'staging')").is_ok());
+        assert!(parse("case(a, 'x', b, 'y', 'z')").is_ok());
     }
 
     #[test]
@@ -770,10 +783,14 @@ mod tests {
         );
         assert_eq!(
             err("contain(a, b)"),
-            "0: unknown function `contain`: did you mean `contains`? The functions are contains, startsWith, endsWith, format, join, toJSON, fromJSON, hashFiles, success, always, cancelled, failure"
+            "0: unknown function `contain`: did you mean `contains`? The functions are contains, startsWith, endsWith, format, join, toJSON, fromJSON, hashFiles, success, always, cancelled, failure, case"
         );
         assert_eq!(err("contains(a)"), "0: `contains` takes 2 arguments, not 1");
         assert_eq!(err("always(1)"), "0: `always` takes 0 arguments, not 1");
+        assert_eq!(
+            err("case(a, 'x', b, 'y')"),
+            "0: `case` takes pairs of condition and value, then a default: an odd number of arguments, not 4"
+        );
         assert_eq!(
             err("a b"),
             "2: unexpected `b` after a complete expression: expected an operator such as `==` or `&&`"
