@@ -93,8 +93,8 @@ pub fn generate(kind: Kind, t: &DeployTarget) -> String {
   contents: read
 ";
     let build_steps = format!(
-        r#"      - uses: actions/checkout@v4
-      - uses: aws-actions/configure-aws-credentials@v4
+        r#"      - uses: actions/checkout@v5
+      - uses: aws-actions/configure-aws-credentials@v5
         with:
           role-to-assume: {role}
           aws-region: {region}
