@@ -132,8 +132,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                 "strategy" => &STRATEGY,
                 _ => continue,
             };
-            if let Some(&(property, offset)) = path.get(1)
-                && property != "*"
+            if let Some((property, offset)) = super::named(&path, 1)
                 && !known.iter().any(|k| k.eq_ignore_ascii_case(property))
             {
                 let hint = did_you_mean(property, known.iter().copied())

@@ -28,7 +28,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             if !path[0].0.eq_ignore_ascii_case("inputs") || !e.place.allows("inputs") {
                 continue;
             }
-            let Some(&(name, offset)) = path.get(1).filter(|(name, _)| *name != "*") else {
+            let Some((name, offset)) = super::named(&path, 1) else {
                 continue;
             };
             if names.iter().any(|n| n.eq_ignore_ascii_case(name)) {

@@ -43,7 +43,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             if !path[0].0.eq_ignore_ascii_case("matrix") {
                 continue;
             }
-            let Some(&(key, offset)) = path.get(1).filter(|(key, _)| *key != "*") else {
+            let Some((key, offset)) = super::named(&path, 1) else {
                 continue;
             };
             if keys.iter().any(|k| k.eq_ignore_ascii_case(key)) {

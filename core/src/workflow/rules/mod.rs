@@ -73,6 +73,12 @@ pub(crate) fn run_all(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// Segment `i` of an expression's reference path (see `Expr::references`), unless it is a
+/// `.*` filter: that stands for every member, so no rule may say it names nothing.
+pub(crate) fn named<'e>(path: &[(&'e str, usize)], i: usize) -> Option<(&'e str, usize)> {
+    path.get(i).copied().filter(|(name, _)| *name != "*")
+}
+
 /// Test helper: the findings of one rule on a YAML text, as `LINE:COL path: message` lines.
 #[cfg(test)]
 pub(crate) fn findings(check: Check, yaml: &str) -> Vec<String> {

@@ -3,6 +3,7 @@
 //! reusable workflow's `on.workflow_call.outputs`, `jobs.J` names a job of the workflow.
 
 use super::job_needs::needs;
+use super::named;
 use crate::finding::{Finding, did_you_mean};
 use crate::workflow::Workflow;
 
@@ -17,10 +18,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         let Ok(parsed) = &e.parsed else { continue };
         for path in parsed.references() {
             let context = path[0].0.to_ascii_lowercase();
-            let (Some(&(name, offset)), true) = (
-                path.get(1).filter(|(name, _)| *name != "*"),
-                e.place.allows(&context),
-            ) else {
+            let (Some((name, offset)), true) = (named(&path, 1), e.place.allows(&context)) else {
                 continue;
             };
             let (known, message): (Vec<&str>, _) = match (context.as_str(), e.job) {
@@ -53,8 +51,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             };
             if !known.iter().any(|k| k.eq_ignore_ascii_case(name)) {
                 out.push(e.error(ID, offset, message));
-            } else if let Some(&(property, at)) = path.get(2)
-                && property != "*"
+            } else if let Some((property, at)) = named(&path, 2)
                 && !PROPERTIES.iter().any(|p| p.eq_ignore_ascii_case(property))
             {
                 let hint = did_you_mean(property, PROPERTIES)

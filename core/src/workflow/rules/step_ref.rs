@@ -2,6 +2,7 @@
 //! expression is evaluated, and reads `outputs`, `outcome` or `conclusion`. Anything else is
 //! an empty value at run time, and a deploy that silently uses an empty image tag.
 
+use super::named;
 use crate::finding::{Finding, did_you_mean};
 use crate::source::Node;
 use crate::workflow::{Workflow, actions};
@@ -12,32 +13,35 @@ const PROPERTIES: [&str; 3] = ["outputs", "outcome", "conclusion"];
 
 pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     let jobs = wf.jobs();
+    // Per job, its steps with an id: (index in `steps`, id, step).
+    let ids: Vec<Vec<(usize, &str, &Node)>> = jobs
+        .iter()
+        .map(|job| {
+            job.node
+                .get("steps")
+                .and_then(Node::items)
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+                .filter_map(|(i, step)| Some((i, step.get("id")?.as_str()?, step)))
+                .collect()
+        })
+        .collect();
     for e in &wf.expressions {
-        let (Ok(parsed), Some(job)) = (&e.parsed, e.job.and_then(|j| jobs.get(j))) else {
+        let (Ok(parsed), Some(j)) = (&e.parsed, e.job.filter(|&j| j < jobs.len())) else {
             continue;
         };
+        let (job, ids) = (&jobs[j], &ids[j]);
         if !e.place.allows("steps") {
             continue; // the `context` rule says so
         }
-        let ids: Vec<(usize, &str, &Node)> = job
-            .steps
-            .iter()
-            .map(|(p, s)| (p, *s))
-            .filter_map(|(path, step)| {
-                Some((
-                    path_index(&path.to_string())?,
-                    step.get("id")?.as_str()?,
-                    step,
-                ))
-            })
-            .collect();
         // In a step, only the steps before it; at job level (outputs, environment url), all.
         let before = e.step.unwrap_or(usize::MAX);
         for path in parsed.references() {
             if !path[0].0.eq_ignore_ascii_case("steps") {
                 continue;
             }
-            let Some(&(id, offset)) = path.get(1).filter(|(id, _)| *id != "*") else {
+            let Some((id, offset)) = named(&path, 1) else {
                 continue;
             };
             let found = ids.iter().find(|(_, i, _)| i.eq_ignore_ascii_case(id));
@@ -46,10 +50,9 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                     "step `{id}` runs {} this one: `steps.{id}` reads only steps that ran before",
                     if *index == before { "as" } else { "after" }
                 ),
-                Some(_) => match path.get(2) {
-                    Some(&(property, at))
-                        if property != "*"
-                            && !PROPERTIES.iter().any(|p| p.eq_ignore_ascii_case(property)) =>
+                Some(_) => match named(&path, 2) {
+                    Some((property, at))
+                        if !PROPERTIES.iter().any(|p| p.eq_ignore_ascii_case(property)) =>
                     {
                         let hint = did_you_mean(property, PROPERTIES)
                             .map(|p| format!("did you mean `{p}`? ",))
@@ -60,9 +63,8 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                         ));
                         continue;
                     }
-                    Some(&(property, _)) if property.eq_ignore_ascii_case("outputs") => {
-                        let (Some(&(output, at)), Some((_, _, step))) =
-                            (path.get(3).filter(|(o, _)| *o != "*"), found)
+                    Some((property, _)) if property.eq_ignore_ascii_case("outputs") => {
+                        let (Some((output, at)), Some((_, _, step))) = (named(&path, 3), found)
                         else {
                             continue;
                         };
@@ -108,11 +110,6 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             out.push(e.error(ID, offset, message));
         }
     }
-}
-
-/// The step index of a path `jobs.a.steps[3]`.
-fn path_index(path: &str) -> Option<usize> {
-    path.rsplit_once('[')?.1.strip_suffix(']')?.parse().ok()
 }
 
 #[cfg(test)]
