@@ -62,6 +62,17 @@ pub enum Outcome {
     IoError,
 }
 
+impl Outcome {
+    /// The exit code of a check that ended so; a failure to print is exit 2 too.
+    pub fn exit_code(outcome: std::io::Result<Self>) -> std::process::ExitCode {
+        match outcome {
+            Ok(Outcome::Clean) => std::process::ExitCode::SUCCESS,
+            Ok(Outcome::Errors) => std::process::ExitCode::from(1),
+            Ok(Outcome::IoError) | Err(_) => std::process::ExitCode::from(2),
+        }
+    }
+}
+
 /// Checks each file with `checker` and prints the findings to `out` (problems reading files go
 /// to `err`).
 pub fn check_files(

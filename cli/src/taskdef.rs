@@ -154,13 +154,13 @@ pub fn run(command: TaskdefCommand) -> ExitCode {
         };
     }
     match command {
-        TaskdefCommand::Check { files, format } => {
-            match check_files(&files, hatoba_core::taskdef::check, format, out, err) {
-                Ok(Outcome::Clean) => ExitCode::SUCCESS,
-                Ok(Outcome::Errors) => ExitCode::from(1),
-                Ok(Outcome::IoError) | Err(_) => ExitCode::from(2),
-            }
-        }
+        TaskdefCommand::Check { files, format } => Outcome::exit_code(check_files(
+            &files,
+            hatoba_core::taskdef::check,
+            format,
+            out,
+            err,
+        )),
         TaskdefCommand::Render {
             file,
             container,

@@ -124,11 +124,13 @@ pub fn run(command: WorkflowCommand) -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            match check_files(&files, hatoba_core::workflow::check, format, out, err) {
-                Ok(Outcome::Clean) => ExitCode::SUCCESS,
-                Ok(Outcome::Errors) => ExitCode::from(1),
-                Ok(Outcome::IoError) | Err(_) => ExitCode::from(2),
-            }
+            Outcome::exit_code(check_files(
+                &files,
+                hatoba_core::workflow::check,
+                format,
+                out,
+                err,
+            ))
         }
     }
 }
