@@ -1,0 +1,27 @@
+//! The deploy pipeline, written once against the [`Transport`](crate::http::Transport) and
+//! [`Clock`](crate::http::Clock) seams, and the deployment records the worker's API returns.
+//!
+//! A deployment is a stored [`Deployment`] record plus [`advance`], which does the record's next
+//! step and says when to call again ([`Wake`]). The worker stores the record and sets an alarm;
+//! `hatoba deploy` loops and sleeps; tests drive it with a scripted transport and a fake clock.
+//! A crash between steps loses nothing because the record is the truth, and the steps with an
+//! effect in AWS look before they act, so a step redone after a crash registers no second
+//! revision and updates the service once.
+
+mod pipeline;
+mod record;
+mod rollout;
+pub mod status;
+pub mod target;
+
+pub use pipeline::{Context, MAX_TASK_DEFINITION_BYTES, Wake, advance, supersede};
+pub use record::{
+    Deployment, Next, Outcome, Progress, State, StatusSent, Step, StepName, Trigger, time,
+};
+pub use rollout::{Rollout, evaluate_rollout};
+pub use target::{BaseSource, ConfigFinding, Target, parse_targets, parse_targets_json};
+
+/// Tags a registered revision carries, so a resumed deploy finds it and people see its origin.
+pub const COMMIT_TAG: &str = "hatoba:commit";
+/// See [`COMMIT_TAG`].
+pub const DEPLOYMENT_TAG: &str = "hatoba:deployment";

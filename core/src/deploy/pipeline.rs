@@ -1,0 +1,867 @@
+//! The steps of a deploy, each a function named for what it does, and [`advance`], which runs
+//! the record's next one.
+
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use super::record::{Deployment, Next, Outcome, Progress, State, StatusSent, Step, StepName};
+use super::rollout::{Rollout, evaluate_rollout};
+use super::status::{
+    commit_state, deployment_state, duration_text, ecs_reason, pending_description, revision_name,
+    target_url,
+};
+use super::target::{BaseSource, Target, short_sha};
+use super::{COMMIT_TAG, DEPLOYMENT_TAG};
+use crate::aws::client::{AwsClient, Endpoint, Operation, read_json};
+use crate::aws::ecr::{self, DescribeImagesOutput, ImageIdentifier};
+use crate::aws::ecs::{self, DescribeServicesOutput, TaskDefinitionOutput, UpdateServiceOutput};
+use crate::aws::error::{AwsError, AwsErrorKind};
+use crate::aws::retry::RetryPolicy;
+use crate::aws::s3;
+use crate::aws::sigv4::Credentials;
+use crate::finding::Severity;
+use crate::github::api::{
+    CommitStatus, DESCRIPTION_LIMIT, DeploymentStatus, GitHubClient, truncate_description,
+};
+use crate::http::{Clock, HttpRequest, HttpResponse, Transport};
+use crate::taskdef;
+use crate::taskdef::render::{ContainerChange, Render, render};
+
+/// The largest base task definition read (ECS itself caps a registered one at 64 KiB).
+pub const MAX_TASK_DEFINITION_BYTES: usize = 1024 * 1024;
+
+/// What a deploy runs with: the target, the seams, and the credentials for AWS and GitHub.
+#[derive(Debug)]
+pub struct Context<'a, T, C> {
+    /// Sends HTTP requests.
+    pub transport: &'a T,
+    /// Tells time and waits (between retries only: waits between steps are the caller's).
+    pub clock: &'a C,
+    /// The target deployed to.
+    pub target: &'a Target,
+    /// AWS credentials.
+    pub credentials: Credentials,
+    /// `AWS_ENDPOINT_URL`: every AWS request goes there instead of AWS.
+    pub endpoint_url: Option<String>,
+    /// GitHub, when a token is configured; without it no status is sent and repository bases
+    /// cannot be read.
+    pub github: Option<GitHubClient>,
+    /// `HATOBA_PUBLIC_URL`: statuses link to the deployment's page there.
+    pub public_url: Option<String>,
+    /// How AWS and GitHub calls are retried.
+    pub retry: RetryPolicy,
+}
+
+/// When to call [`advance`] again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wake {
+    /// Right away: the next step is ready.
+    Now,
+    /// After this long: the deploy is waiting on ECR or ECS.
+    After(Duration),
+    /// Never: the deployment is over and its final status sent.
+    Done,
+}
+
+/// Does the deployment's next step and says when to call again. Store the record after each
+/// call: it holds everything the next call needs.
+pub async fn advance<T: Transport, C: Clock>(d: &mut Deployment, ctx: &Context<'_, T, C>) -> Wake {
+    match d.next {
+        Next::Start => send_pending_status(d, ctx).await,
+        Next::FindImage => find_image(d, ctx).await,
+        Next::Prepare => prepare_task_definition(d, ctx).await,
+        Next::Register => register_task_definition(d, ctx).await,
+        Next::UpdateService => update_service(d, ctx).await,
+        Next::WaitRollout => wait_rollout(d, ctx).await,
+        Next::FinalStatus => send_final_status(d, ctx).await,
+        Next::Done => Wake::Done,
+    }
+}
+
+/// Marks a queued deployment superseded by a newer commit: it will not start, and its final
+/// status (`error`, "Superseded by 9f8e7d6") is the next step. False when it already started.
+pub fn supersede(d: &mut Deployment, by_sha: &str, now_millis: u64) -> bool {
+    if d.state != State::Queued {
+        return false;
+    }
+    d.state = State::Superseded;
+    d.description = format!("Superseded by {}", short_sha(by_sha));
+    d.finished_at = Some(now_millis);
+    d.next = Next::FinalStatus;
+    true
+}
+
+// ---- the steps --------------------------------------------------------------------------
+
+async fn send_pending_status<T: Transport, C: Clock>(
+    d: &mut Deployment,
+    ctx: &Context<'_, T, C>,
+) -> Wake {
+    d.state = State::InProgress;
+    let i = begin(d, StepName::PendingStatus, ctx);
+    d.description = pending_description(ctx.target, &d.sha);
+    let (outcome, detail) = send_statuses(d, ctx).await;
+    end(d, i, outcome, detail, ctx);
+    d.next = if d.task_definition_arn.is_some() {
+        Next::UpdateService
+    } else {
+        Next::FindImage
+    };
+    Wake::Now
+}
+
+async fn find_image<T: Transport, C: Clock>(d: &mut Deployment, ctx: &Context<'_, T, C>) -> Wake {
+    let t = ctx.target;
+    let i = begin(d, StepName::FindImage, ctx);
+    let tag = t.tag_for(&d.sha);
+    let op = ecr::describe_images(&t.ecr_repository, &[ImageIdentifier::tag(&tag)]);
+    let found = match call::<DescribeImagesOutput, _, _>(ctx, &op, &mut d.steps[i]).await {
+        Ok(out) => out.image_details.into_iter().next(),
+        Err(e) if e.code() == Some("ImageNotFoundException") => None,
+        Err(e) => return fail_aws(d, i, e, ctx),
+    };
+    let Some(image) = found else {
+        let waited = ctx.clock.now_millis().saturating_sub(d.steps[i].started_at);
+        let limit = t.image_wait_seconds * 1000;
+        if waited >= limit {
+            let description = format!(
+                "Image {}:{tag} not found in ECR after {}",
+                t.ecr_repository,
+                duration_text(t.image_wait_seconds)
+            );
+            end(d, i, Outcome::Failed, description.clone(), ctx);
+            return finish(d, State::Error, description, ctx);
+        }
+        d.steps[i].detail = format!(
+            "waiting for {}:{tag} to be pushed ({} s so far)",
+            t.ecr_repository,
+            waited / 1000
+        );
+        return Wake::After(Duration::from_millis(
+            (t.poll_seconds * 1000).min(limit - waited),
+        ));
+    };
+    let host = registry_host(&image.registry_id, &t.region);
+    let uri = if t.pin_digest {
+        format!("{host}/{}@{}", t.ecr_repository, image.image_digest)
+    } else {
+        format!("{host}/{}:{tag}", t.ecr_repository)
+    };
+    end(
+        d,
+        i,
+        Outcome::Ok,
+        format!("{uri} ({})", image.image_digest),
+        ctx,
+    );
+    d.image = Some(uri);
+    d.next = Next::Prepare;
+    Wake::Now
+}
+
+/// Loads the base, renders the image into it and checks the result: one call, since none of
+/// the three has an effect outside the record.
+async fn prepare_task_definition<T: Transport, C: Clock>(
+    d: &mut Deployment,
+    ctx: &Context<'_, T, C>,
+) -> Wake {
+    let t = ctx.target;
+    let i = begin(d, StepName::LoadTaskDefinition, ctx);
+    let text = match load_base(d, i, ctx).await {
+        Ok(text) => text,
+        Err((state, message)) => {
+            end(d, i, Outcome::Failed, message.clone(), ctx);
+            return finish(d, state, message, ctx);
+        }
+    };
+    let loaded = taskdef::load(&text);
+    let Some(document) = loaded.document else {
+        let e = &loaded.findings[0];
+        let message = format!(
+            "{} is not a task definition: {}:{}: {}",
+            t.task_definition, e.pos.line, e.pos.column, e.message
+        );
+        end(d, i, Outcome::Failed, message.clone(), ctx);
+        return finish(d, State::Failure, message, ctx);
+    };
+    let base = document.to_json();
+    end(
+        d,
+        i,
+        Outcome::Ok,
+        format!("{} ({} bytes)", t.task_definition, text.len()),
+        ctx,
+    );
+
+    let i = begin(d, StepName::Render, ctx);
+    let image = d.image.clone().unwrap_or_default();
+    let change = Render {
+        containers: vec![ContainerChange {
+            name: t.container.clone(),
+            image: Some(image.clone()),
+            ..ContainerChange::default()
+        }],
+        ..Render::default()
+    };
+    let rendered = match render(&base, &change) {
+        Ok(rendered) => rendered,
+        Err(e) => {
+            let message = format!("Cannot render the image: {e}");
+            end(d, i, Outcome::Failed, message.clone(), ctx);
+            return finish(d, State::Failure, message, ctx);
+        }
+    };
+    end(d, i, Outcome::Ok, format!("{} ← {image}", t.container), ctx);
+
+    let i = begin(d, StepName::Check, ctx);
+    let pretty = serde_json::to_string_pretty(&rendered).expect("JSON values serialize");
+    let findings = taskdef::check(&pretty);
+    let errors: Vec<_> = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
+    if let Some(first) = errors.first() {
+        let detail = errors
+            .iter()
+            .map(|f| format!("{}: {} [{}]", f.path, f.message, f.rule))
+            .collect::<Vec<_>>()
+            .join("\n");
+        end(d, i, Outcome::Failed, detail, ctx);
+        let at = if first.path.is_empty() {
+            String::new()
+        } else {
+            format!("{}: ", first.path)
+        };
+        let description = format!(
+            "Task definition breaks {}: {at}{}",
+            first.rule, first.message
+        );
+        return finish(d, State::Failure, description, ctx);
+    }
+    let warnings = findings.len();
+    end(
+        d,
+        i,
+        Outcome::Ok,
+        match warnings {
+            0 => "no findings".to_owned(),
+            1 => "1 warning".to_owned(),
+            n => format!("{n} warnings"),
+        },
+        ctx,
+    );
+    d.rendered = Some(rendered);
+    d.next = Next::Register;
+    Wake::Now
+}
+
+/// Registers the rendered revision, tagged with the commit and the deployment. Looks first: a
+/// step redone after a crash finds the revision it registered and registers no second one.
+async fn register_task_definition<T: Transport, C: Clock>(
+    d: &mut Deployment,
+    ctx: &Context<'_, T, C>,
+) -> Wake {
+    let i = begin(d, StepName::RegisterTaskDefinition, ctx);
+    let Some(mut rendered) = d.rendered.clone() else {
+        // Only a record edited by hand gets here: start the preparation again.
+        end(
+            d,
+            i,
+            Outcome::Warning,
+            "no rendered task definition: preparing it again".into(),
+            ctx,
+        );
+        d.next = Next::Prepare;
+        return Wake::Now;
+    };
+    let family = rendered["family"].as_str().unwrap_or_default().to_owned();
+    let look = ecs::describe_task_definition(&family);
+    match call::<TaskDefinitionOutput, _, _>(ctx, &look, &mut d.steps[i]).await {
+        Ok(out)
+            if out
+                .tags
+                .iter()
+                .any(|t| t.key == DEPLOYMENT_TAG && t.value == d.id) =>
+        {
+            if let Some(arn) = out.arn() {
+                let arn = arn.to_owned();
+                return registered(d, i, arn, "registered before a restart", ctx);
+            }
+        }
+        Ok(_) => {}
+        // A family never registered: ECS answers ClientException.
+        Err(e) if e.code() == Some("ClientException") => {}
+        Err(e) => return fail_aws(d, i, e, ctx),
+    }
+    let mut tags: Vec<Value> = rendered["tags"]
+        .as_array()
+        .map(|tags| {
+            tags.iter()
+                .filter(|t| !t["key"].as_str().is_some_and(|k| k.starts_with("hatoba:")))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    tags.push(json!({"key": COMMIT_TAG, "value": d.sha}));
+    tags.push(json!({"key": DEPLOYMENT_TAG, "value": d.id}));
+    rendered["tags"] = Value::Array(tags);
+    let op = ecs::register_task_definition(&rendered);
+    match call::<TaskDefinitionOutput, _, _>(ctx, &op, &mut d.steps[i]).await {
+        Ok(out) => match out.arn() {
+            Some(arn) => {
+                let arn = arn.to_owned();
+                registered(d, i, arn, "", ctx)
+            }
+            None => {
+                let e = AwsError {
+                    service: "ECS",
+                    operation: "RegisterTaskDefinition",
+                    kind: AwsErrorKind::InvalidResponse(
+                        "no taskDefinitionArn in the answer".into(),
+                    ),
+                };
+                fail_aws(d, i, e, ctx)
+            }
+        },
+        Err(e) => fail_aws(d, i, e, ctx),
+    }
+}
+
+fn registered<T, C: Clock>(
+    d: &mut Deployment,
+    i: usize,
+    arn: String,
+    note: &str,
+    ctx: &Context<'_, T, C>,
+) -> Wake {
+    let detail = if note.is_empty() {
+        revision_name(&arn).to_owned()
+    } else {
+        format!("{} ({note})", revision_name(&arn))
+    };
+    end(d, i, Outcome::Ok, detail, ctx);
+    d.task_definition_arn = Some(arn);
+    d.rendered = None;
+    d.next = Next::UpdateService;
+    Wake::Now
+}
+
+/// Points the service at the revision. Looks first: a service already on it (a step redone
+/// after a crash, or a redeploy of the running revision) is followed, not updated again.
+async fn update_service<T: Transport, C: Clock>(
+    d: &mut Deployment,
+    ctx: &Context<'_, T, C>,
+) -> Wake {
+    let t = ctx.target;
+    let i = begin(d, StepName::UpdateService, ctx);
+    let arn = d.task_definition_arn.clone().unwrap_or_default();
+    let service = match describe_service(d, i, ctx).await {
+        Ok(service) => service,
+        Err(wake) => return wake,
+    };
+    let on_it = |s: &ecs::Service| {
+        s.deployments
+            .iter()
+            .find(|dep| dep.status == "PRIMARY" && same_revision(&dep.task_definition, &arn))
+            .map(|dep| (dep.id.clone(), dep.task_definition.clone()))
+    };
+    let (ecs_id, full_arn, note) = match on_it(&service) {
+        Some((id, full)) => (id, full, " (the service was already on it)"),
+        None => {
+            d.previous_task_definition_arn = Some(service.task_definition.clone());
+            let op = ecs::update_service(&t.cluster, &t.service, &arn);
+            match call::<UpdateServiceOutput, _, _>(ctx, &op, &mut d.steps[i]).await {
+                Ok(out) => match on_it(&out.service) {
+                    Some((id, full)) => (id, full, ""),
+                    None => {
+                        let e = AwsError {
+                            service: "ECS",
+                            operation: "UpdateService",
+                            kind: AwsErrorKind::InvalidResponse(format!(
+                                "no PRIMARY deployment of {} in the answer",
+                                revision_name(&arn)
+                            )),
+                        };
+                        return fail_aws(d, i, e, ctx);
+                    }
+                },
+                Err(e) => return fail_aws(d, i, e, ctx),
+            }
+        }
+    };
+    end(
+        d,
+        i,
+        Outcome::Ok,
+        format!("{ecs_id}: {}{note}", revision_name(&full_arn)),
+        ctx,
+    );
+    d.task_definition_arn = Some(full_arn);
+    d.ecs_deployment_id = Some(ecs_id);
+    d.next = Next::WaitRollout;
+    Wake::After(Duration::from_secs(t.poll_seconds))
+}
+
+/// Follows the service deployment until ECS says it completed or failed, or the wait is over.
+async fn wait_rollout<T: Transport, C: Clock>(d: &mut Deployment, ctx: &Context<'_, T, C>) -> Wake {
+    let t = ctx.target;
+    let i = begin(d, StepName::WaitRollout, ctx);
+    let service = match describe_service(d, i, ctx).await {
+        Ok(service) => service,
+        Err(wake) => return wake,
+    };
+    let arn = d.task_definition_arn.clone().unwrap_or_default();
+    let ecs_id = d.ecs_deployment_id.clone().unwrap_or_default();
+    let sha = short_sha(&d.sha).to_owned();
+    let target = format!("{}/{}", t.cluster, t.service);
+    match evaluate_rollout(&service, &ecs_id, &arn) {
+        Rollout::InProgress {
+            running,
+            desired,
+            failed,
+        } => {
+            d.progress = Some(Progress {
+                running,
+                desired,
+                failed,
+            });
+            let tasks = tasks_text(running, desired, failed);
+            let waited = ctx.clock.now_millis().saturating_sub(d.steps[i].started_at);
+            let limit = t.rollout_wait_seconds * 1000;
+            if waited >= limit {
+                let description = format!(
+                    "Still rolling out after {}: {tasks}",
+                    duration_text(t.rollout_wait_seconds)
+                );
+                end(d, i, Outcome::Failed, description.clone(), ctx);
+                return finish(d, State::Error, description, ctx);
+            }
+            d.steps[i].detail = tasks;
+            Wake::After(Duration::from_millis(
+                (t.poll_seconds * 1000).min(limit - waited),
+            ))
+        }
+        Rollout::Completed { running, desired } => {
+            d.progress = Some(Progress {
+                running,
+                desired,
+                failed: 0,
+            });
+            let detail = format!("completed: {}", tasks_text(running, desired, 0));
+            end(d, i, Outcome::Ok, detail, ctx);
+            let description = format!("Deployed {sha} to {target} as {}", revision_name(&arn));
+            finish(d, State::Success, description, ctx)
+        }
+        Rollout::Failed { reason } => {
+            end(d, i, Outcome::Failed, reason.clone(), ctx);
+            finish(
+                d,
+                State::Failure,
+                format!("Rollout failed: {}", ecs_reason(&reason)),
+                ctx,
+            )
+        }
+        Rollout::RolledBack { reason, to } => {
+            end(
+                d,
+                i,
+                Outcome::Failed,
+                format!("{reason} Back on {}.", revision_name(&to)),
+                ctx,
+            );
+            let description = format!(
+                "Rolled back by the circuit breaker: {} (back on {})",
+                ecs_reason(&reason),
+                revision_name(&to)
+            );
+            finish(d, State::Failure, description, ctx)
+        }
+        Rollout::Replaced { by } => {
+            let description = format!(
+                "Replaced by another deployment before it finished: {target} runs {}",
+                revision_name(&by)
+            );
+            end(d, i, Outcome::Failed, description.clone(), ctx);
+            finish(d, State::Failure, description, ctx)
+        }
+    }
+}
+
+async fn send_final_status<T: Transport, C: Clock>(
+    d: &mut Deployment,
+    ctx: &Context<'_, T, C>,
+) -> Wake {
+    let i = begin(d, StepName::FinalStatus, ctx);
+    let (outcome, detail) = send_statuses(d, ctx).await;
+    end(d, i, outcome, detail, ctx);
+    d.next = Next::Done;
+    Wake::Done
+}
+
+// ---- parts the steps share ----------------------------------------------------------------
+
+/// Starts step `name`, or picks up the one left open (a wait being polled): its index.
+fn begin<T, C: Clock>(d: &mut Deployment, name: StepName, ctx: &Context<'_, T, C>) -> usize {
+    if let Some(last) = d.steps.last()
+        && last.name == name
+        && last.ended_at.is_none()
+    {
+        return d.steps.len() - 1;
+    }
+    d.steps.push(Step {
+        name,
+        started_at: ctx.clock.now_millis(),
+        ended_at: None,
+        outcome: None,
+        detail: String::new(),
+        request_ids: Vec::new(),
+    });
+    d.steps.len() - 1
+}
+
+fn end<T, C: Clock>(
+    d: &mut Deployment,
+    i: usize,
+    outcome: Outcome,
+    detail: String,
+    ctx: &Context<'_, T, C>,
+) {
+    let step = &mut d.steps[i];
+    step.ended_at = Some(ctx.clock.now_millis());
+    step.outcome = Some(outcome);
+    step.detail = detail;
+}
+
+/// Ends the deploy in `state`; the final status is the next step.
+fn finish<T, C: Clock>(
+    d: &mut Deployment,
+    state: State,
+    description: String,
+    ctx: &Context<'_, T, C>,
+) -> Wake {
+    d.state = state;
+    d.description = description;
+    d.finished_at = Some(ctx.clock.now_millis());
+    d.next = Next::FinalStatus;
+    Wake::Now
+}
+
+/// Ends the deploy in `error` for an AWS call that failed for good: the step, AWS's error code
+/// and message.
+fn fail_aws<T, C: Clock>(
+    d: &mut Deployment,
+    i: usize,
+    e: AwsError,
+    ctx: &Context<'_, T, C>,
+) -> Wake {
+    if let AwsErrorKind::Service {
+        request_id: Some(id),
+        ..
+    } = &e.kind
+    {
+        d.steps[i].request_ids.push(id.clone());
+    }
+    let step = d.steps[i].name.as_str();
+    let description = match &e.kind {
+        AwsErrorKind::Service { code, message, .. } => {
+            format!("{step}: {} {}: {code}: {message}", e.service, e.operation)
+        }
+        _ => format!("{step}: {e}"),
+    };
+    end(d, i, Outcome::Failed, e.to_string(), ctx);
+    finish(d, State::Error, description, ctx)
+}
+
+fn aws_client<'a, T: Transport, C: Clock>(ctx: &Context<'a, T, C>) -> AwsClient<'a, T, C> {
+    AwsClient::new(
+        ctx.transport,
+        ctx.clock,
+        ctx.credentials.clone(),
+        Endpoint {
+            region: ctx.target.region.clone(),
+            endpoint_url: ctx.endpoint_url.clone(),
+        },
+    )
+    .with_retry(ctx.retry)
+}
+
+/// Sends `op` and reads its answer, keeping AWS's request id on `step`.
+async fn call<O: DeserializeOwned, T: Transport, C: Clock>(
+    ctx: &Context<'_, T, C>,
+    op: &Operation,
+    step: &mut Step,
+) -> Result<O, AwsError> {
+    let response = aws_client(ctx).send(op).await?;
+    keep_request_id(step, &response);
+    read_json(op, &response)
+}
+
+fn keep_request_id(step: &mut Step, response: &HttpResponse) {
+    if let Some(id) = response
+        .header("x-amzn-requestid")
+        .or_else(|| response.header("x-amz-request-id"))
+    {
+        step.request_ids.push(id.to_owned());
+    }
+}
+
+/// `DescribeServices` of the target's service; a service ECS does not find ends the deploy.
+async fn describe_service<T: Transport, C: Clock>(
+    d: &mut Deployment,
+    i: usize,
+    ctx: &Context<'_, T, C>,
+) -> Result<ecs::Service, Wake> {
+    let t = ctx.target;
+    let op = ecs::describe_services(&t.cluster, &[&t.service]);
+    match call::<DescribeServicesOutput, _, _>(ctx, &op, &mut d.steps[i]).await {
+        Ok(out) => match out.services.into_iter().find(|s| s.status != "INACTIVE") {
+            Some(service) => Ok(service),
+            None => {
+                let why = out
+                    .failures
+                    .first()
+                    .map(|f| f.reason.clone())
+                    .unwrap_or_else(|| "INACTIVE".to_owned());
+                let message = format!(
+                    "{}: service {} not found in cluster {} ({why})",
+                    d.steps[i].name.as_str(),
+                    t.service,
+                    t.cluster
+                );
+                end(d, i, Outcome::Failed, message.clone(), ctx);
+                Err(finish(d, State::Error, message, ctx))
+            }
+        },
+        Err(e) => Err(fail_aws(d, i, e, ctx)),
+    }
+}
+
+/// The base task definition's text, or the state to end in and why.
+async fn load_base<T: Transport, C: Clock>(
+    d: &mut Deployment,
+    i: usize,
+    ctx: &Context<'_, T, C>,
+) -> Result<String, (State, String)> {
+    let t = ctx.target;
+    let aws_failed = |e: AwsError| {
+        let what = match &e.kind {
+            AwsErrorKind::Service { code, message, .. } => format!("{code}: {message}"),
+            other => format!("{other:?}"),
+        };
+        (
+            State::Error,
+            format!(
+                "load_task_definition: {} {}: {what}",
+                e.service, e.operation
+            ),
+        )
+    };
+    let bytes = match &t.task_definition {
+        BaseSource::Repository { path } => {
+            let Some(github) = &ctx.github else {
+                return Err((
+                    State::Error,
+                    format!(
+                        "The base {path} is read from the repository: set GITHUB_TOKEN (or a GitHub App) so Hatoba can read it"
+                    ),
+                ));
+            };
+            let request = github.get_file_contents(&t.repo(), path, &d.sha);
+            match send_github(ctx, request).await {
+                Ok(r) if r.status == 200 => r.body,
+                Ok(r) if r.status == 404 => {
+                    return Err((
+                        State::Error,
+                        format!(
+                            "{path} not found in {} at {}",
+                            t.repository,
+                            short_sha(&d.sha)
+                        ),
+                    ));
+                }
+                Ok(r) => {
+                    return Err((
+                        State::Error,
+                        format!(
+                            "GitHub answered {} reading {path}: {}",
+                            r.status,
+                            github_message(&r)
+                        ),
+                    ));
+                }
+                Err(e) => return Err((State::Error, format!("reading {path} from GitHub: {e}"))),
+            }
+        }
+        BaseSource::S3 { bucket, key } => {
+            let op = s3::get_object(bucket, key);
+            let response = aws_client(ctx).send(&op).await.map_err(aws_failed)?;
+            keep_request_id(&mut d.steps[i], &response);
+            response.body
+        }
+        BaseSource::Current => {
+            let service = match describe_service(d, i, ctx).await {
+                Ok(service) => service,
+                Err(_) => return Err((d.state, d.description.clone())),
+            };
+            let op = ecs::describe_task_definition(&service.task_definition);
+            let out: TaskDefinitionOutput =
+                call(ctx, &op, &mut d.steps[i]).await.map_err(aws_failed)?;
+            serde_json::to_vec(&json!({"taskDefinition": out.task_definition, "tags": out.tags}))
+                .expect("JSON values serialize")
+        }
+    };
+    if bytes.len() > MAX_TASK_DEFINITION_BYTES {
+        return Err((
+            State::Failure,
+            format!(
+                "{} is {} bytes: a task definition is at most {} bytes",
+                t.task_definition,
+                bytes.len(),
+                MAX_TASK_DEFINITION_BYTES
+            ),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        (
+            State::Failure,
+            format!("{} is not UTF-8 text", t.task_definition),
+        )
+    })
+}
+
+/// Sends a GitHub request, retrying 5xx, 429 and broken connections with the AWS retry policy.
+async fn send_github<T: Transport, C: Clock>(
+    ctx: &Context<'_, T, C>,
+    request: HttpRequest,
+) -> Result<HttpResponse, String> {
+    let mut attempt = 1;
+    loop {
+        let result = ctx.transport.send(request.clone()).await;
+        let retryable = match &result {
+            Ok(r) => r.status >= 500 || r.status == 429,
+            Err(e) => e.is_retryable(),
+        };
+        if !retryable || attempt >= ctx.retry.max_attempts {
+            return result.map_err(|e| e.to_string());
+        }
+        ctx.clock
+            .sleep(ctx.retry.delay(attempt, ctx.clock.jitter()))
+            .await;
+        attempt += 1;
+    }
+}
+
+fn github_message(response: &HttpResponse) -> String {
+    serde_json::from_slice::<Value>(&response.body)
+        .ok()
+        .and_then(|v| v["message"].as_str().map(str::to_owned))
+        .unwrap_or_else(|| {
+            String::from_utf8_lossy(&response.body)
+                .chars()
+                .take(140)
+                .collect()
+        })
+}
+
+/// Sends the commit status for the deployment's state (and the deployment status, for a
+/// `deployment` event). A GitHub failure is the step's outcome, never the deploy's.
+async fn send_statuses<T: Transport, C: Clock>(
+    d: &mut Deployment,
+    ctx: &Context<'_, T, C>,
+) -> (Outcome, String) {
+    let t = ctx.target;
+    let Some(github) = &ctx.github else {
+        return (
+            Outcome::Warning,
+            "no GitHub token: no status sent".to_owned(),
+        );
+    };
+    let link = target_url(t, d, ctx.public_url.as_deref());
+    let description = truncate_description(&d.description, DESCRIPTION_LIMIT);
+    let commit = CommitStatus {
+        state: commit_state(d.state),
+        target_url: Some(link.clone()),
+        description: description.clone(),
+        context: t.status_context(),
+    };
+    let mut requests = vec![(
+        "commit",
+        state_name(&commit.state),
+        github.create_commit_status(&t.repo(), &d.sha, &commit),
+    )];
+    if let Some(id) = d.trigger.github_deployment_id() {
+        let status = DeploymentStatus {
+            state: deployment_state(d.state),
+            log_url: Some(link.clone()),
+            environment_url: Some(t.console_url()),
+            description: description.clone(),
+        };
+        requests.push((
+            "deployment",
+            state_name(&status.state),
+            github.create_deployment_status(&t.repo(), id, &status),
+        ));
+    }
+    let mut problems = Vec::new();
+    let mut sent = Vec::new();
+    for (kind, state, request) in requests {
+        let error = match send_github(ctx, request).await {
+            Ok(r) if (200..300).contains(&r.status) => None,
+            Ok(r) => Some(format!(
+                "GitHub answered {}: {}",
+                r.status,
+                github_message(&r)
+            )),
+            Err(e) => Some(e),
+        };
+        if let Some(e) = &error {
+            problems.push(format!("{kind} status not sent: {e}"));
+        } else {
+            sent.push(format!("{kind} {state}"));
+        }
+        d.statuses.push(StatusSent {
+            kind: kind.to_owned(),
+            state,
+            description: description.clone(),
+            target_url: Some(link.clone()),
+            at: ctx.clock.now_millis(),
+            error,
+        });
+    }
+    if problems.is_empty() {
+        (Outcome::Ok, sent.join(", "))
+    } else {
+        (Outcome::Warning, problems.join("; "))
+    }
+}
+
+fn state_name(state: &impl serde::Serialize) -> String {
+    serde_json::to_value(state)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn registry_host(registry_id: &str, region: &str) -> String {
+    let suffix = if region.starts_with("cn-") {
+        "amazonaws.com.cn"
+    } else {
+        "amazonaws.com"
+    };
+    format!("{registry_id}.dkr.ecr.{region}.{suffix}")
+}
+
+/// Whether `full` (an ARN) names `wanted` (an ARN, or `family:revision` as a rollback may ask).
+fn same_revision(full: &str, wanted: &str) -> bool {
+    full == wanted || (!wanted.contains('/') && revision_name(full) == wanted)
+}
+
+fn tasks_text(running: i64, desired: i64, failed: i64) -> String {
+    let mut text = format!("{running}/{desired} tasks running");
+    if failed > 0 {
+        text.push_str(&format!(", {failed} failed to start"));
+    }
+    text
+}

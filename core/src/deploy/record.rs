@@ -1,0 +1,467 @@
+//! The deployment record: what the worker stores, the API returns, the Deployments page shows
+//! and `hatoba deploy --format json` prints. It is the truth of a deploy: the pipeline reads its
+//! next step from it, so a record stored between steps resumes anywhere.
+
+use serde::{Deserialize, Serialize};
+
+use super::target::short_sha;
+
+/// Where a deployment stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    /// Accepted, not started (another deploy of the target runs).
+    Queued,
+    /// Running its steps.
+    InProgress,
+    /// The service runs the new revision.
+    Success,
+    /// The deploy did not take: the rollout failed or was rolled back, or the task definition
+    /// breaks a rule.
+    Failure,
+    /// Hatoba could not finish: AWS refused a call, the image never appeared, the rollout
+    /// did not end in time.
+    Error,
+    /// A newer commit replaced it before it started.
+    Superseded,
+}
+
+impl State {
+    /// Whether the deployment is over.
+    pub fn is_final(self) -> bool {
+        !matches!(self, State::Queued | State::InProgress)
+    }
+}
+
+/// What started a deployment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "event")]
+pub enum Trigger {
+    /// A push to the target's branch.
+    Push {
+        /// The webhook delivery (`X-GitHub-Delivery`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        delivery: Option<String>,
+    },
+    /// A successful run of the target's build workflow.
+    WorkflowRun {
+        /// The webhook delivery.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        delivery: Option<String>,
+        /// The run's id.
+        #[serde(rename = "runId")]
+        run_id: u64,
+    },
+    /// A GitHub deployment for the target's environment: deployment statuses are reported too.
+    Deployment {
+        /// The webhook delivery.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        delivery: Option<String>,
+        /// GitHub's deployment id.
+        #[serde(rename = "deploymentId")]
+        deployment_id: u64,
+        /// The environment.
+        environment: String,
+    },
+    /// Asked for by a person: the API's deploy button or `hatoba deploy`.
+    Manual {
+        /// Who or what asked (`cli`, `api`).
+        by: String,
+    },
+}
+
+impl Trigger {
+    /// GitHub's deployment id, for a `deployment` event.
+    pub fn github_deployment_id(&self) -> Option<u64> {
+        match self {
+            Trigger::Deployment { deployment_id, .. } => Some(*deployment_id),
+            _ => None,
+        }
+    }
+}
+
+/// The steps of a deploy, in order, as the record names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepName {
+    /// The `pending` commit status (and `in_progress` deployment status).
+    PendingStatus,
+    /// The image tagged for the commit, found in ECR (waited for).
+    FindImage,
+    /// The base task definition, read from the repository, S3 or the service.
+    LoadTaskDefinition,
+    /// The image rendered into the container.
+    Render,
+    /// The rendered task definition checked with the editor's rules.
+    Check,
+    /// `RegisterTaskDefinition`.
+    RegisterTaskDefinition,
+    /// `UpdateService`.
+    UpdateService,
+    /// `DescribeServices` until the rollout ends.
+    WaitRollout,
+    /// The final commit status (and deployment status).
+    FinalStatus,
+}
+
+impl StepName {
+    /// The step as the record and the CLI name it: `register_task_definition`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepName::PendingStatus => "pending_status",
+            StepName::FindImage => "find_image",
+            StepName::LoadTaskDefinition => "load_task_definition",
+            StepName::Render => "render",
+            StepName::Check => "check",
+            StepName::RegisterTaskDefinition => "register_task_definition",
+            StepName::UpdateService => "update_service",
+            StepName::WaitRollout => "wait_rollout",
+            StepName::FinalStatus => "final_status",
+        }
+    }
+}
+
+/// How a step ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Done.
+    Ok,
+    /// It failed and ended the deploy.
+    Failed,
+    /// Something went wrong that does not end the deploy (a GitHub status not sent).
+    Warning,
+}
+
+/// One step of a deployment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Step {
+    /// Which step.
+    pub name: StepName,
+    /// When it started.
+    #[serde(with = "time")]
+    pub started_at: u64,
+    /// When it ended (none while it runs or waits).
+    #[serde(
+        default,
+        with = "time::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ended_at: Option<u64>,
+    /// How it ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+    /// What it did or found, for a person: `web:42`, `2/3 tasks running`, AWS's error.
+    #[serde(default)]
+    pub detail: String,
+    /// The request ids of the AWS calls it made (quote them to AWS support).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub request_ids: Vec<String>,
+}
+
+/// A GitHub status Hatoba sent (or tried to).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusSent {
+    /// `commit` or `deployment`.
+    pub kind: String,
+    /// `pending`, `success`, `in_progress`, ...
+    pub state: String,
+    /// The description GitHub shows.
+    pub description: String,
+    /// The link it carries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_url: Option<String>,
+    /// When it was sent.
+    #[serde(with = "time")]
+    pub at: u64,
+    /// Why GitHub did not take it, if it did not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Tasks of the new deployment, while the rollout runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Progress {
+    /// Tasks running.
+    pub running: i64,
+    /// Tasks wanted.
+    pub desired: i64,
+    /// Tasks that failed to start so far.
+    pub failed: i64,
+}
+
+/// The pipeline's position: the next thing [`super::advance`] does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Next {
+    /// Send the pending status.
+    Start,
+    /// Look for (or keep waiting for) the image.
+    FindImage,
+    /// Load, render and check the task definition.
+    Prepare,
+    /// Register the rendered revision.
+    Register,
+    /// Point the service at the revision.
+    UpdateService,
+    /// Poll the rollout.
+    WaitRollout,
+    /// Send the final status.
+    FinalStatus,
+    /// Nothing: the deployment is over.
+    Done,
+}
+
+/// One deployment of a commit (or of a revision) to a target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deployment {
+    /// Unique id: `<target>.<created, ms>.<short sha>`.
+    pub id: String,
+    /// The target's name.
+    pub target: String,
+    /// The commit.
+    pub sha: String,
+    /// What asked for it.
+    pub trigger: Trigger,
+    /// Where it stands.
+    pub state: State,
+    /// When it was accepted.
+    #[serde(with = "time")]
+    pub created_at: u64,
+    /// When it ended.
+    #[serde(default, with = "time::option")]
+    pub finished_at: Option<u64>,
+    /// The revision it deploys, once registered (or asked for, for a rollback).
+    #[serde(default)]
+    pub task_definition_arn: Option<String>,
+    /// The image written into the container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// The revision the service ran before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_task_definition_arn: Option<String>,
+    /// ECS's id of the service deployment it started (`ecs-svc/...`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ecs_deployment_id: Option<String>,
+    /// The rollout's tasks, while it is followed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress: Option<Progress>,
+    /// What happened, in one line (the final status's description).
+    #[serde(default)]
+    pub description: String,
+    /// The steps so far.
+    #[serde(default)]
+    pub steps: Vec<Step>,
+    /// The GitHub statuses sent.
+    #[serde(default)]
+    pub statuses: Vec<StatusSent>,
+    /// What the pipeline does next.
+    pub next: Next,
+    /// The rendered task definition, kept between checking and registering it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rendered: Option<serde_json::Value>,
+}
+
+impl Deployment {
+    /// A queued deployment of `sha` to `target`.
+    pub fn new(target: &str, sha: &str, trigger: Trigger, now_millis: u64) -> Self {
+        Deployment {
+            id: format!("{target}.{now_millis}.{}", short_sha(sha)),
+            target: target.to_owned(),
+            sha: sha.to_owned(),
+            trigger,
+            state: State::Queued,
+            created_at: now_millis,
+            finished_at: None,
+            task_definition_arn: None,
+            image: None,
+            previous_task_definition_arn: None,
+            ecs_deployment_id: None,
+            progress: None,
+            description: String::new(),
+            steps: Vec::new(),
+            statuses: Vec::new(),
+            next: Next::Start,
+            rendered: None,
+        }
+    }
+
+    /// A queued redeploy of an existing revision (a rollback): no image, no render, no register.
+    pub fn redeploy(
+        target: &str,
+        sha: &str,
+        task_definition_arn: &str,
+        trigger: Trigger,
+        now_millis: u64,
+    ) -> Self {
+        let mut d = Deployment::new(target, sha, trigger, now_millis);
+        d.task_definition_arn = Some(task_definition_arn.to_owned());
+        d
+    }
+
+    /// The step named `name`, if it started.
+    pub fn step(&self, name: StepName) -> Option<&Step> {
+        self.steps.iter().rev().find(|s| s.name == name)
+    }
+
+    /// The step running now (started, not ended), if any.
+    pub fn open_step(&self) -> Option<&Step> {
+        self.steps.last().filter(|s| s.ended_at.is_none())
+    }
+
+    /// The target of the target's name in [`Deployment::id`], for routing an id to its target.
+    pub fn target_of_id(id: &str) -> Option<&str> {
+        let (target, _) = id.split_once('.')?;
+        (!target.is_empty()).then_some(target)
+    }
+}
+
+/// Times as RFC 3339 in UTC with milliseconds (`2026-11-29T16:38:51.123Z`), kept as milliseconds
+/// since the epoch in memory.
+pub mod time {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::aws::sigv4::AmzDate;
+
+    /// `2026-11-29T16:38:51.123Z` for `millis` since the epoch.
+    pub fn format(millis: u64) -> String {
+        let d = AmzDate::from_unix_seconds((millis / 1000) as i64).amz_date();
+        format!(
+            "{}-{}-{}T{}:{}:{}.{:03}Z",
+            &d[0..4],
+            &d[4..6],
+            &d[6..8],
+            &d[9..11],
+            &d[11..13],
+            &d[13..15],
+            millis % 1000
+        )
+    }
+
+    /// Milliseconds since the epoch of `2026-11-29T16:38:51.123Z` (fraction optional).
+    pub fn parse(text: &str) -> Option<u64> {
+        let (main, fraction) = match text.strip_suffix('Z')?.split_once('.') {
+            Some((main, f)) => (main, f),
+            None => (text.strip_suffix('Z')?, "0"),
+        };
+        if main.len() != 19 || fraction.is_empty() || fraction.len() > 9 {
+            return None;
+        }
+        let compact: String = main.chars().filter(|c| *c != '-' && *c != ':').collect();
+        let seconds = AmzDate::parse(&format!("{compact}Z")).ok()?.unix_seconds();
+        let millis: u64 = format!("{fraction:0<3}")[..3].parse().ok()?;
+        Some(u64::try_from(seconds).ok()? * 1000 + millis)
+    }
+
+    pub(crate) fn serialize<S: Serializer>(millis: &u64, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format(*millis))
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        let text = String::deserialize(d)?;
+        parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "\"{text}\" is not a time like 2026-11-29T16:38:51.123Z"
+            ))
+        })
+    }
+
+    pub(crate) mod option {
+        use super::*;
+
+        pub(crate) fn serialize<S: Serializer>(
+            millis: &Option<u64>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match millis {
+                Some(m) => super::serialize(m, s),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<u64>, D::Error> {
+            match Option::<String>::deserialize(d)? {
+                None => Ok(None),
+                Some(text) => super::parse(&text).map(Some).ok_or_else(|| {
+                    serde::de::Error::custom(format!(
+                        "\"{text}\" is not a time like 2026-11-29T16:38:51.123Z"
+                    ))
+                }),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_round_trip_as_rfc_3339() {
+        assert_eq!(time::format(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(time::format(1_795_970_331_123), "2026-11-29T16:38:51.123Z");
+        assert_eq!(
+            time::parse("2026-11-29T16:38:51.123Z"),
+            Some(1_795_970_331_123)
+        );
+        assert_eq!(time::parse("2026-11-29T16:38:51Z"), Some(1_795_970_331_000));
+        assert_eq!(
+            time::parse("2026-11-29T16:38:51.5Z"),
+            Some(1_795_970_331_500)
+        );
+        assert_eq!(time::parse("2026-13-29T16:38:51Z"), None);
+        assert_eq!(time::parse("yesterday"), None);
+    }
+
+    #[test]
+    fn a_record_serializes_with_the_api_field_names_and_reads_back() {
+        let mut d = Deployment::new(
+            "stg-web",
+            "1a2b3c4d5e6f",
+            Trigger::Push {
+                delivery: Some("d-1".into()),
+            },
+            1_795_970_331_123,
+        );
+        d.steps.push(Step {
+            name: StepName::PendingStatus,
+            started_at: 1_795_970_331_123,
+            ended_at: Some(1_795_970_331_200),
+            outcome: Some(Outcome::Ok),
+            detail: String::new(),
+            request_ids: vec![],
+        });
+        let json = serde_json::to_value(&d).unwrap();
+        for key in [
+            "id",
+            "target",
+            "sha",
+            "trigger",
+            "state",
+            "createdAt",
+            "finishedAt",
+            "taskDefinitionArn",
+            "steps",
+            "statuses",
+        ] {
+            assert!(json.get(key).is_some(), "{key} missing from {json}");
+        }
+        assert_eq!(json["id"], "stg-web.1795970331123.1a2b3c4");
+        assert_eq!(json["state"], "queued");
+        assert_eq!(
+            json["trigger"],
+            serde_json::json!({"event": "push", "delivery": "d-1"})
+        );
+        assert_eq!(json["steps"][0]["name"], "pending_status");
+        assert_eq!(json["steps"][0]["startedAt"], "2026-11-29T16:38:51.123Z");
+        let back: Deployment = serde_json::from_value(json).unwrap();
+        assert_eq!(back, d);
+        assert_eq!(Deployment::target_of_id(&d.id), Some("stg-web"));
+    }
+}

@@ -1,0 +1,584 @@
+//! Deploy targets: the `HATOBA_TARGETS` variable of `worker/wrangler.toml`, one configuration for
+//! the worker (which receives it as JSON) and `hatoba deploy` (which reads the TOML itself).
+//!
+//! A bad target is refused as a whole, with every problem named by its key
+//! (`HATOBA_TARGETS[1].cluster: missing`), before any deploy starts.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::github::api::RepoRef;
+
+/// The name of the variable that holds the targets.
+pub const VARIABLE: &str = "HATOBA_TARGETS";
+
+/// Where the base task definition of a deploy comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum BaseSource {
+    /// A file in the repository, read at the commit being deployed (JSON or YAML).
+    Repository {
+        /// The path, e.g. `.aws/task-definition.json`.
+        path: String,
+    },
+    /// An S3 object, as the old CodePipeline kept it.
+    S3 {
+        /// The bucket.
+        bucket: String,
+        /// The object key.
+        key: String,
+    },
+    /// The revision the service runs now.
+    Current,
+}
+
+impl BaseSource {
+    /// Reads the `taskDefinition` key: `s3://bucket/key`, `current`, or a repository path.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        if text == "current" {
+            return Ok(BaseSource::Current);
+        }
+        if let Some(rest) = text.strip_prefix("s3://") {
+            return match rest.split_once('/') {
+                Some((bucket, key)) if !bucket.is_empty() && !key.is_empty() => {
+                    Ok(BaseSource::S3 {
+                        bucket: bucket.to_owned(),
+                        key: key.to_owned(),
+                    })
+                }
+                _ => Err(format!(
+                    "\"{text}\" is not s3://BUCKET/KEY: expected a bucket and an object key"
+                )),
+            };
+        }
+        if text.is_empty() || text.starts_with('/') || text.contains("://") {
+            return Err(format!(
+                "\"{text}\" is not a base: expected a path in the repository (.aws/task-definition.json), s3://BUCKET/KEY or current"
+            ));
+        }
+        if text.split('/').any(|part| part == "..") {
+            return Err(format!(
+                "\"{text}\": a repository path may not contain `..`"
+            ));
+        }
+        Ok(BaseSource::Repository {
+            path: text.trim_start_matches("./").to_owned(),
+        })
+    }
+}
+
+impl fmt::Display for BaseSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BaseSource::Repository { path } => f.write_str(path),
+            BaseSource::S3 { bucket, key } => write!(f, "s3://{bucket}/{key}"),
+            BaseSource::Current => f.write_str("current"),
+        }
+    }
+}
+
+/// One deploy target: which commits deploy where, and how.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Target {
+    /// The target's name: the commit status context is `hatoba/<name>`.
+    pub name: String,
+    /// The GitHub repository, `owner/name`.
+    pub repository: String,
+    /// Deploy pushes to this branch.
+    pub branch: Option<String>,
+    /// Deploy successful runs of this workflow (`build.yml`, its path, or its name).
+    pub workflow: Option<String>,
+    /// Deploy `deployment` events for this environment.
+    pub environment: Option<String>,
+    /// The AWS region.
+    pub region: String,
+    /// The ECS cluster.
+    pub cluster: String,
+    /// The ECS service.
+    pub service: String,
+    /// The container whose image a deploy replaces.
+    pub container: String,
+    /// The ECR repository the image is pushed to.
+    pub ecr_repository: String,
+    /// The image tag, `{sha}` standing for the commit (default `{sha}`).
+    pub image_tag: String,
+    /// The base task definition.
+    pub task_definition: BaseSource,
+    /// Write `repo@sha256:...` into the task definition instead of the tag.
+    pub pin_digest: bool,
+    /// How long to wait for the image to appear in ECR (900).
+    pub image_wait_seconds: u64,
+    /// How long to follow the rollout before calling it an error (1800).
+    pub rollout_wait_seconds: u64,
+    /// How often to poll ECR and ECS while waiting (15).
+    pub poll_seconds: u64,
+}
+
+impl Target {
+    /// The repository as owner and name.
+    pub fn repo(&self) -> RepoRef {
+        RepoRef::parse(&self.repository).expect("checked when the target was read")
+    }
+
+    /// The image tag for `sha`.
+    pub fn tag_for(&self, sha: &str) -> String {
+        self.image_tag
+            .replace("{sha}", sha)
+            .replace("{short_sha}", short_sha(sha))
+    }
+
+    /// The commit status context: `hatoba/<name>`.
+    pub fn status_context(&self) -> String {
+        format!("hatoba/{}", self.name)
+    }
+
+    /// The service's page in the ECS console.
+    pub fn console_url(&self) -> String {
+        let r = &self.region;
+        format!(
+            "https://{r}.console.aws.amazon.com/ecs/v2/clusters/{}/services/{}/deployments?region={r}",
+            self.cluster, self.service
+        )
+    }
+}
+
+/// The first seven characters of a commit sha, as GitHub shows it.
+pub fn short_sha(sha: &str) -> &str {
+    sha.get(..7).unwrap_or(sha)
+}
+
+/// One problem with the configured targets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConfigFinding {
+    /// Where: `HATOBA_TARGETS[1].cluster`.
+    pub path: String,
+    /// What is wrong and what is expected.
+    pub message: String,
+}
+
+impl fmt::Display for ConfigFinding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+const KEYS: [&str; 17] = [
+    "name",
+    "repository",
+    "branch",
+    "workflow",
+    "environment",
+    "region",
+    "cluster",
+    "service",
+    "container",
+    "ecrRepository",
+    "imageTag",
+    "taskDefinition",
+    "pinDigest",
+    "imageWaitSeconds",
+    "rolloutWaitSeconds",
+    "pollSeconds",
+    // Accepted for symmetry with the API's record; never required.
+    "description",
+];
+
+/// Reads targets from text: a JSON array, or a JSON string holding one (as a plain-text
+/// wrangler var arrives).
+pub fn parse_targets_json(text: &str) -> Result<Vec<Target>, Vec<ConfigFinding>> {
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        vec![ConfigFinding {
+            path: VARIABLE.to_owned(),
+            message: format!("not JSON: {e}"),
+        }]
+    })?;
+    match value {
+        Value::String(inner) => parse_targets_json(&inner),
+        other => parse_targets(&other),
+    }
+}
+
+/// Reads and checks the targets (the value of `HATOBA_TARGETS`): every finding, or the targets.
+pub fn parse_targets(value: &Value) -> Result<Vec<Target>, Vec<ConfigFinding>> {
+    let mut findings = Vec::new();
+    let Some(items) = value.as_array() else {
+        return Err(vec![ConfigFinding {
+            path: VARIABLE.to_owned(),
+            message: format!(
+                "expected a list of targets ([[vars.{VARIABLE}]] tables), found {}",
+                kind(value)
+            ),
+        }]);
+    };
+    if items.is_empty() {
+        findings.push(ConfigFinding {
+            path: VARIABLE.to_owned(),
+            message: "no targets: add a [[vars.HATOBA_TARGETS]] table".to_owned(),
+        });
+    }
+    let mut targets = Vec::new();
+    for (index, item) in items.iter().enumerate() {
+        let mut reader = Reader {
+            path: format!("{VARIABLE}[{index}]"),
+            findings: &mut findings,
+        };
+        if let Some(target) = reader.target(item) {
+            targets.push(target);
+        }
+    }
+    for (i, target) in targets.iter().enumerate() {
+        if targets[..i].iter().any(|t| t.name == target.name) {
+            findings.push(ConfigFinding {
+                path: format!("{VARIABLE}[{i}].name"),
+                message: format!(
+                    "\"{}\" names two targets: names must be unique",
+                    target.name
+                ),
+            });
+        }
+    }
+    if findings.is_empty() {
+        Ok(targets)
+    } else {
+        Err(findings)
+    }
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "nothing",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a table",
+    }
+}
+
+struct Reader<'f> {
+    path: String,
+    findings: &'f mut Vec<ConfigFinding>,
+}
+
+impl Reader<'_> {
+    fn push(&mut self, key: &str, message: impl Into<String>) {
+        self.findings.push(ConfigFinding {
+            path: format!("{}.{key}", self.path),
+            message: message.into(),
+        });
+    }
+
+    fn string(&mut self, object: &serde_json::Map<String, Value>, key: &str) -> Option<String> {
+        match object.get(key) {
+            None => None,
+            Some(Value::String(s)) if s.trim().is_empty() => {
+                self.push(key, "empty: expected a value or no key at all");
+                None
+            }
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(other) => {
+                self.push(key, format!("expected a string, found {}", kind(other)));
+                None
+            }
+        }
+    }
+
+    fn required(&mut self, object: &serde_json::Map<String, Value>, key: &str) -> Option<String> {
+        if !object.contains_key(key) {
+            self.push(key, "missing");
+            return None;
+        }
+        self.string(object, key)
+    }
+
+    fn seconds(
+        &mut self,
+        object: &serde_json::Map<String, Value>,
+        key: &str,
+        default: u64,
+        range: std::ops::RangeInclusive<u64>,
+    ) -> u64 {
+        match object.get(key) {
+            None => default,
+            Some(value) => match value.as_u64() {
+                Some(n) if range.contains(&n) => n,
+                _ => {
+                    self.push(
+                        key,
+                        format!(
+                            "{value} is not a whole number of seconds from {} to {}",
+                            range.start(),
+                            range.end()
+                        ),
+                    );
+                    default
+                }
+            },
+        }
+    }
+
+    fn target(&mut self, item: &Value) -> Option<Target> {
+        let Some(object) = item.as_object() else {
+            self.findings.push(ConfigFinding {
+                path: self.path.clone(),
+                message: format!("expected a table, found {}", kind(item)),
+            });
+            return None;
+        };
+        let before = self.findings.len();
+        for key in object.keys() {
+            if !KEYS.contains(&key.as_str()) {
+                let hint = crate::finding::did_you_mean(key, KEYS.iter().copied())
+                    .map(|k| format!(": did you mean `{k}`?"))
+                    .unwrap_or_else(|| format!(": expected one of {}", KEYS[..16].join(", ")));
+                self.push(key, format!("unknown key{hint}"));
+            }
+        }
+        let name = self.required(object, "name");
+        if let Some(name) = &name
+            && !(name.len() <= 64
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        {
+            self.push(
+                "name",
+                format!("\"{name}\" is not 1 to 64 letters, digits, `-` or `_`"),
+            );
+        }
+        let repository = self.required(object, "repository");
+        if let Some(r) = &repository
+            && RepoRef::parse(r).is_none()
+        {
+            self.push(
+                "repository",
+                format!("\"{r}\" is not OWNER/NAME (a GitHub repository)"),
+            );
+        }
+        let branch = self.string(object, "branch");
+        let workflow = self.string(object, "workflow");
+        let environment = self.string(object, "environment");
+        if !object.contains_key("branch")
+            && !object.contains_key("workflow")
+            && !object.contains_key("environment")
+        {
+            self.findings.push(ConfigFinding {
+                path: self.path.clone(),
+                message: "no trigger: set branch (push), workflow (workflow_run) or environment (deployment)".to_owned(),
+            });
+        }
+        let region = self.required(object, "region");
+        if let Some(r) = &region
+            && !is_region(r)
+        {
+            self.push(
+                "region",
+                format!("\"{r}\" is not an AWS region name like eu-west-1"),
+            );
+        }
+        let cluster = self.required(object, "cluster");
+        let service = self.required(object, "service");
+        let container = self.required(object, "container");
+        let ecr_repository = self.required(object, "ecrRepository");
+        if let Some(r) = &ecr_repository
+            && !is_ecr_repository_name(r)
+        {
+            self.push(
+                "ecrRepository",
+                format!("\"{r}\" is not an ECR repository name (lowercase letters, digits, `._-/`, 2 to 256)"),
+            );
+        }
+        let image_tag = self
+            .string(object, "imageTag")
+            .unwrap_or("{sha}".to_owned());
+        if !image_tag.contains("{sha}") && !image_tag.contains("{short_sha}") {
+            self.push(
+                "imageTag",
+                format!("\"{image_tag}\" does not contain {{sha}}: every commit would deploy the same tag"),
+            );
+        }
+        let task_definition = match self.required(object, "taskDefinition") {
+            Some(text) => match BaseSource::parse(&text) {
+                Ok(base) => Some(base),
+                Err(message) => {
+                    self.push("taskDefinition", message);
+                    None
+                }
+            },
+            None => None,
+        };
+        let pin_digest = match object.get("pinDigest") {
+            None => false,
+            Some(Value::Bool(b)) => *b,
+            Some(other) => {
+                self.push(
+                    "pinDigest",
+                    format!("expected true or false, found {}", kind(other)),
+                );
+                false
+            }
+        };
+        let image_wait_seconds = self.seconds(object, "imageWaitSeconds", 900, 0..=86_400);
+        let rollout_wait_seconds = self.seconds(object, "rolloutWaitSeconds", 1800, 1..=86_400);
+        let poll_seconds = self.seconds(object, "pollSeconds", 15, 1..=3600);
+        if self.findings.len() > before {
+            return None;
+        }
+        Some(Target {
+            name: name?,
+            repository: repository?,
+            branch,
+            workflow,
+            environment,
+            region: region?,
+            cluster: cluster?,
+            service: service?,
+            container: container?,
+            ecr_repository: ecr_repository?,
+            image_tag,
+            task_definition: task_definition?,
+            pin_digest,
+            image_wait_seconds,
+            rollout_wait_seconds,
+            poll_seconds,
+        })
+    }
+}
+
+fn is_region(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    parts.len() >= 3
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+        && parts
+            .last()
+            .is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()))
+}
+
+fn is_ecr_repository_name(text: &str) -> bool {
+    (2..=256).contains(&text.len())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-/".contains(c))
+        && text.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn good() -> Value {
+        json!({"name": "stg-web", "repository": "octo/shop", "branch": "main", "region": "eu-west-1",
+               "cluster": "stg", "service": "web", "container": "web", "ecrRepository": "shop/web",
+               "taskDefinition": ".aws/task-definition.json"})
+    }
+
+    #[test]
+    fn a_minimal_target_gets_the_documented_defaults() {
+        let targets = parse_targets(&json!([good()])).unwrap();
+        let t = &targets[0];
+        assert_eq!(t.image_tag, "{sha}");
+        assert_eq!(
+            (t.image_wait_seconds, t.rollout_wait_seconds, t.poll_seconds),
+            (900, 1800, 15)
+        );
+        assert!(!t.pin_digest);
+        assert_eq!(
+            t.task_definition,
+            BaseSource::Repository {
+                path: ".aws/task-definition.json".into()
+            }
+        );
+        assert_eq!(t.tag_for("0123456789abcdef"), "0123456789abcdef");
+        assert_eq!(t.status_context(), "hatoba/stg-web");
+    }
+
+    #[test]
+    fn every_problem_is_named_by_its_key() {
+        let mut second = good();
+        second.as_object_mut().unwrap().remove("cluster");
+        second["pollSeconds"] = json!("often");
+        second["regoin"] = json!("x");
+        second["taskDefinition"] = json!("s3://bucket-only");
+        let err = parse_targets(&json!([good(), second])).unwrap_err();
+        let lines: Vec<String> = err.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            lines,
+            [
+                "HATOBA_TARGETS[1].regoin: unknown key: did you mean `region`?",
+                "HATOBA_TARGETS[1].cluster: missing",
+                "HATOBA_TARGETS[1].taskDefinition: \"s3://bucket-only\" is not s3://BUCKET/KEY: expected a bucket and an object key",
+                "HATOBA_TARGETS[1].pollSeconds: \"often\" is not a whole number of seconds from 1 to 3600",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_target_needs_a_trigger_a_unique_name_and_a_list_around_it() {
+        let mut t = good();
+        t.as_object_mut().unwrap().remove("branch");
+        let err = parse_targets(&json!([t])).unwrap_err();
+        assert_eq!(err[0].path, "HATOBA_TARGETS[0]");
+        assert!(err[0].message.starts_with("no trigger"));
+        let err = parse_targets(&json!([good(), good()])).unwrap_err();
+        assert_eq!(
+            err[0].to_string(),
+            "HATOBA_TARGETS[1].name: \"stg-web\" names two targets: names must be unique"
+        );
+        let err = parse_targets(&good()).unwrap_err();
+        assert!(
+            err[0].message.starts_with("expected a list of targets"),
+            "{}",
+            err[0]
+        );
+    }
+
+    #[test]
+    fn bases_and_values_are_checked() {
+        assert_eq!(BaseSource::parse("current"), Ok(BaseSource::Current));
+        assert_eq!(
+            BaseSource::parse("s3://cfg/deploy/web.json"),
+            Ok(BaseSource::S3 {
+                bucket: "cfg".into(),
+                key: "deploy/web.json".into()
+            })
+        );
+        assert!(BaseSource::parse("../secret.json").is_err());
+        assert!(BaseSource::parse("https://x/y").is_err());
+        let mut t = good();
+        t["region"] = json!("Ireland");
+        t["ecrRepository"] = json!("Shop");
+        t["imageTag"] = json!("latest");
+        t["repository"] = json!("shop");
+        let err = parse_targets(&json!([t])).unwrap_err();
+        let paths: Vec<&str> = err.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "HATOBA_TARGETS[0].repository",
+                "HATOBA_TARGETS[0].region",
+                "HATOBA_TARGETS[0].ecrRepository",
+                "HATOBA_TARGETS[0].imageTag"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_plain_text_var_holding_json_is_read_too() {
+        let text =
+            serde_json::to_string(&serde_json::to_string(&json!([good()])).unwrap()).unwrap();
+        assert_eq!(parse_targets_json(&text).unwrap()[0].name, "stg-web");
+        assert!(
+            parse_targets_json("[{").unwrap_err()[0]
+                .message
+                .starts_with("not JSON")
+        );
+    }
+}

@@ -1,0 +1,961 @@
+//! The deploy pipeline against a scripted AWS and GitHub and a fake clock: every step, every
+//! retryable failure retried, every final failure named with its step, the circuit breaker's
+//! rollback, the deadlines, a task definition that breaks a rule, and a resume from the stored
+//! record at every step boundary, including after a crash between a request and its answer being
+//! stored.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context as TaskContext, Poll, Waker};
+use std::time::Duration;
+
+use hatoba_core::aws::retry::RetryPolicy;
+use hatoba_core::aws::sigv4::Credentials;
+use hatoba_core::deploy::{
+    self, BaseSource, Context, Deployment, Next, Outcome, State, StepName, Target, Trigger, Wake,
+};
+use hatoba_core::github::api::GitHubClient;
+use hatoba_core::http::{Clock, HttpRequest, HttpResponse, Transport, TransportError};
+use serde_json::{Value, json};
+
+const SHA: &str = "1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b";
+const ACCOUNT: &str = "123456789012";
+const OLD_ARN: &str = "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:1";
+
+fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    match future
+        .as_mut()
+        .poll(&mut TaskContext::from_waker(Waker::noop()))
+    {
+        Poll::Ready(out) => out,
+        Poll::Pending => panic!("the fakes never pend"),
+    }
+}
+
+struct FakeClock(RefCell<u64>);
+
+impl Clock for FakeClock {
+    fn now_millis(&self) -> u64 {
+        *self.0.borrow()
+    }
+    async fn sleep(&self, duration: Duration) {
+        *self.0.borrow_mut() += duration.as_millis() as u64;
+    }
+    fn jitter(&self) -> f64 {
+        0.5
+    }
+}
+
+/// How ECS ends the rollout UpdateService starts.
+#[derive(Clone, Copy, PartialEq)]
+enum Ending {
+    /// COMPLETED after this many DescribeServices.
+    Complete(u32),
+    /// The circuit breaker fails it and rolls back after this many.
+    RollBack(u32),
+    /// Never ends.
+    Stall,
+}
+
+/// A failure injected before an operation's answer.
+#[derive(Clone)]
+enum Fault {
+    Status(u16, &'static str),
+    Timeout,
+}
+
+/// ECR, ECS, S3 and GitHub in one scripted world.
+struct World {
+    image_tags: Vec<String>,
+    image_appears_after_calls: u32,
+    describe_images_calls: u32,
+    task_definitions: Vec<(String, Value, Vec<Value>)>,
+    service_td: String,
+    deployments: Vec<Value>,
+    ending: Ending,
+    polls_since_update: u32,
+    update_calls: u32,
+    register_calls: u32,
+    faults: HashMap<String, Vec<Fault>>,
+    calls: Vec<String>,
+    github_files: HashMap<String, String>,
+    statuses: Vec<(String, Value)>,
+    s3_object: String,
+}
+
+struct Fake(RefCell<World>);
+
+fn base_td() -> Value {
+    json!({"family": "web", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"],
+           "cpu": "256", "memory": "512", "executionRoleArn": format!("arn:aws:iam::{ACCOUNT}:role/web-exec"),
+           "containerDefinitions": [{"name": "web", "image": "placeholder", "essential": true,
+             "portMappings": [{"containerPort": 8080}]}]})
+}
+
+impl Fake {
+    fn new(ending: Ending) -> Self {
+        let mut files = HashMap::new();
+        files.insert(
+            format!(".aws/task-definition.json@{SHA}"),
+            base_td().to_string(),
+        );
+        let mut old = base_td();
+        old["containerDefinitions"][0]["image"] =
+            json!(format!("{ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/web:old"));
+        old["taskDefinitionArn"] = json!(OLD_ARN);
+        old["revision"] = json!(1);
+        Fake(RefCell::new(World {
+            image_tags: vec![SHA.to_owned()],
+            image_appears_after_calls: 0,
+            describe_images_calls: 0,
+            task_definitions: vec![(OLD_ARN.to_owned(), old, vec![])],
+            service_td: OLD_ARN.to_owned(),
+            deployments: vec![
+                json!({"id": "ecs-svc/1", "status": "PRIMARY", "taskDefinition": OLD_ARN,
+                "desiredCount": 2, "runningCount": 2, "failedTasks": 0, "rolloutState": "COMPLETED"}),
+            ],
+            ending,
+            polls_since_update: 0,
+            update_calls: 0,
+            register_calls: 0,
+            faults: HashMap::new(),
+            calls: vec![],
+            github_files: files,
+            statuses: vec![],
+            s3_object: base_td().to_string(),
+        }))
+    }
+
+    fn fault(&self, op: &str, faults: Vec<Fault>) {
+        self.0.borrow_mut().faults.insert(op.to_owned(), faults);
+    }
+
+    fn world(&self) -> std::cell::RefMut<'_, World> {
+        self.0.borrow_mut()
+    }
+}
+
+fn ok(body: Value) -> Result<HttpResponse, TransportError> {
+    Ok(HttpResponse {
+        status: 200,
+        headers: vec![("x-amzn-RequestId".into(), "req-0001".into())],
+        body: body.to_string().into_bytes(),
+    })
+}
+
+fn error(status: u16, code: &str, message: &str) -> Result<HttpResponse, TransportError> {
+    Ok(HttpResponse {
+        status,
+        headers: vec![("x-amzn-RequestId".into(), "req-err".into())],
+        body: json!({"__type": code, "message": message})
+            .to_string()
+            .into_bytes(),
+    })
+}
+
+impl World {
+    fn service(&self) -> Value {
+        json!({"serviceName": "web", "serviceArn": format!("arn:aws:ecs:eu-west-1:{ACCOUNT}:service/stg/web"),
+               "status": "ACTIVE", "taskDefinition": self.service_td, "desiredCount": 2, "runningCount": 2,
+               "deployments": self.deployments})
+    }
+
+    fn ecs(&mut self, op: &str, input: Value) -> Result<HttpResponse, TransportError> {
+        match op {
+            "DescribeTaskDefinition" => {
+                let wanted = input["taskDefinition"].as_str().unwrap();
+                let found = self.task_definitions.iter().rev().find(|(arn, td, _)| {
+                    arn == wanted || td["family"] == wanted || arn.ends_with(&format!("/{wanted}"))
+                });
+                match found {
+                    Some((_, td, tags)) => ok(json!({"taskDefinition": td, "tags": tags})),
+                    None => error(
+                        400,
+                        "ClientException",
+                        "Unable to describe task definition.",
+                    ),
+                }
+            }
+            "RegisterTaskDefinition" => {
+                self.register_calls += 1;
+                let revision = self.task_definitions.len() + 1;
+                let arn = format!("arn:aws:ecs:eu-west-1:{ACCOUNT}:task-definition/web:{revision}");
+                let tags = input["tags"].as_array().cloned().unwrap_or_default();
+                let mut td = input.clone();
+                td.as_object_mut().unwrap().remove("tags");
+                td["taskDefinitionArn"] = json!(arn);
+                td["revision"] = json!(revision);
+                self.task_definitions.push((arn, td.clone(), tags.clone()));
+                ok(json!({"taskDefinition": td, "tags": tags}))
+            }
+            "DescribeServices" => {
+                if !self.deployments.is_empty() && self.update_calls > 0 {
+                    self.polls_since_update += 1;
+                    let n = self.polls_since_update;
+                    match self.ending {
+                        Ending::Complete(after) if n >= after => {
+                            self.deployments.truncate(1);
+                            self.deployments[0]["rolloutState"] = json!("COMPLETED");
+                            self.deployments[0]["runningCount"] = json!(2);
+                        }
+                        Ending::RollBack(after) if n == after => {
+                            let failed = self.deployments[0].clone();
+                            let mut failed = failed;
+                            failed["status"] = json!("ACTIVE");
+                            failed["rolloutState"] = json!("FAILED");
+                            failed["rolloutStateReason"] =
+                                json!("ECS deployment circuit breaker: tasks failed to start.");
+                            failed["failedTasks"] = json!(3);
+                            let back = json!({"id": "ecs-svc/3", "status": "PRIMARY", "taskDefinition": OLD_ARN,
+                                "desiredCount": 2, "runningCount": 0, "failedTasks": 0, "rolloutState": "IN_PROGRESS",
+                                "rolloutStateReason": "ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/1."});
+                            self.deployments = vec![back, failed];
+                            self.service_td = OLD_ARN.to_owned();
+                        }
+                        _ => {
+                            if self.deployments[0]["rolloutState"] == "IN_PROGRESS" {
+                                self.deployments[0]["runningCount"] = json!(1);
+                            }
+                        }
+                    }
+                }
+                if input["services"][0] != "web" {
+                    return ok(
+                        json!({"services": [], "failures": [{"arn": "arn:aws:ecs:eu-west-1:123456789012:service/stg/nope", "reason": "MISSING"}]}),
+                    );
+                }
+                ok(json!({"services": [self.service()], "failures": []}))
+            }
+            "UpdateService" => {
+                self.update_calls += 1;
+                let wanted = input["taskDefinition"].as_str().unwrap();
+                let arn = self
+                    .task_definitions
+                    .iter()
+                    .find(|(arn, _, _)| arn == wanted || arn.ends_with(&format!("/{wanted}")))
+                    .map(|(arn, _, _)| arn.clone())
+                    .expect("UpdateService with a registered revision");
+                let previous = self.deployments.first().cloned();
+                let mut deployments = vec![
+                    json!({"id": format!("ecs-svc/{}", 100 + self.update_calls), "status": "PRIMARY",
+                    "taskDefinition": arn, "desiredCount": 2, "runningCount": 0, "failedTasks": 0,
+                    "rolloutState": "IN_PROGRESS", "rolloutStateReason": "ECS deployment in progress."}),
+                ];
+                if let Some(mut p) = previous {
+                    p["status"] = json!("ACTIVE");
+                    deployments.push(p);
+                }
+                self.deployments = deployments;
+                self.service_td = arn;
+                self.polls_since_update = 0;
+                ok(json!({"service": self.service()}))
+            }
+            other => panic!("the pipeline called ECS {other}"),
+        }
+    }
+}
+
+impl Transport for Fake {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let mut w = self.0.borrow_mut();
+        let op = if let Some(target) = request.header("x-amz-target") {
+            target.rsplit('.').next().unwrap().to_owned()
+        } else if request.url.contains("api.github.com") {
+            format!(
+                "GitHub {} {}",
+                request.method,
+                request.url.split("/repos/").nth(1).unwrap_or("")
+            )
+        } else {
+            "GetObject".to_owned()
+        };
+        w.calls.push(op.clone());
+        let key = op.split(' ').next().unwrap().to_owned();
+        let key = if key == "GitHub" {
+            "GitHub".to_owned()
+        } else {
+            op.clone()
+        };
+        if let Some(faults) = w.faults.get_mut(&key)
+            && !faults.is_empty()
+        {
+            return match faults.remove(0) {
+                Fault::Status(status, code) => error(status, code, "injected"),
+                Fault::Timeout => Err(TransportError::Timeout),
+            };
+        }
+        if key == "GitHub" {
+            let url = request.url.clone();
+            if request.method == "GET" {
+                let path = url.split("/contents/").nth(1).unwrap();
+                let (path, reference) = path.split_once("?ref=").unwrap();
+                return match w.github_files.get(&format!("{path}@{reference}")) {
+                    Some(text) => Ok(HttpResponse {
+                        status: 200,
+                        headers: vec![],
+                        body: text.clone().into_bytes(),
+                    }),
+                    None => Ok(HttpResponse {
+                        status: 404,
+                        headers: vec![],
+                        body: br#"{"message":"Not Found"}"#.to_vec(),
+                    }),
+                };
+            }
+            let body: Value = serde_json::from_slice(&request.body).unwrap();
+            w.statuses.push((url, body));
+            return Ok(HttpResponse {
+                status: 201,
+                headers: vec![],
+                body: b"{}".to_vec(),
+            });
+        }
+        if key == "GetObject" {
+            return Ok(HttpResponse {
+                status: 200,
+                headers: vec![],
+                body: w.s3_object.clone().into_bytes(),
+            });
+        }
+        let input: Value = serde_json::from_slice(&request.body).unwrap();
+        if key == "DescribeImages" {
+            w.describe_images_calls += 1;
+            let tag = input["imageIds"][0]["imageTag"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            if w.describe_images_calls > w.image_appears_after_calls && w.image_tags.contains(&tag)
+            {
+                return ok(
+                    json!({"imageDetails": [{"registryId": ACCOUNT, "repositoryName": "web",
+                    "imageDigest": "sha256:b5b2b2c507a0944348e0303114d8d93aaaa081732b86451d9bce1f432a537bc7", "imageTags": [tag]}]}),
+                );
+            }
+            return error(
+                400,
+                "ImageNotFoundException",
+                &format!("The image with imageId {{imageTag:'{tag}'}} does not exist"),
+            );
+        }
+        w.ecs(&key, input)
+    }
+}
+
+fn stg_target() -> Target {
+    Target {
+        name: "stg-web".into(),
+        repository: "octo/shop".into(),
+        branch: Some("main".into()),
+        workflow: None,
+        environment: None,
+        region: "eu-west-1".into(),
+        cluster: "stg".into(),
+        service: "web".into(),
+        container: "web".into(),
+        ecr_repository: "web".into(),
+        image_tag: "{sha}".into(),
+        task_definition: BaseSource::Repository {
+            path: ".aws/task-definition.json".into(),
+        },
+        pin_digest: false,
+        image_wait_seconds: 60,
+        rollout_wait_seconds: 300,
+        poll_seconds: 15,
+    }
+}
+
+fn context<'a>(
+    fake: &'a Fake,
+    clock: &'a FakeClock,
+    target: &'a Target,
+) -> Context<'a, Fake, FakeClock> {
+    Context {
+        transport: fake,
+        clock,
+        target,
+        credentials: Credentials {
+            access_key_id: "AKIDFAKEDEPLOY".into(),
+            secret_access_key: "fake-secret".into(),
+            session_token: None,
+        },
+        endpoint_url: None,
+        github: Some(GitHubClient {
+            api_url: "https://api.github.com".into(),
+            token: "ghs_fakefakefake".into(),
+        }),
+        public_url: Some("https://hatoba.example.com".into()),
+        retry: RetryPolicy::STANDARD,
+    }
+}
+
+fn fake_clock() -> FakeClock {
+    FakeClock(RefCell::new(1_795_766_400_000))
+}
+
+/// Drives a deployment to its end as the CLI does, the fake clock jumping over waits. Returns
+/// how many advances it took.
+fn run(d: &mut Deployment, ctx: &Context<'_, Fake, FakeClock>) -> usize {
+    for n in 1..=500 {
+        match block_on(deploy::advance(d, ctx)) {
+            Wake::Now => {}
+            Wake::After(wait) => {
+                *ctx.clock.0.borrow_mut() += wait.as_millis() as u64;
+            }
+            Wake::Done => return n,
+        }
+    }
+    panic!("the deployment never ended: {d:#?}");
+}
+
+fn new_deployment(clock: &FakeClock) -> Deployment {
+    Deployment::new(
+        "stg-web",
+        SHA,
+        Trigger::Push {
+            delivery: Some("d-1".into()),
+        },
+        clock.now_millis(),
+    )
+}
+
+fn step_names(d: &Deployment) -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = d.steps.iter().map(|s| s.name.as_str()).collect();
+    names.dedup();
+    names
+}
+
+fn status_states(fake: &Fake) -> Vec<String> {
+    fake.world()
+        .statuses
+        .iter()
+        .map(|(_, b)| b["state"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn a_push_deploys_end_to_end_and_the_commit_says_so() {
+    let (fake, clock, target) = (Fake::new(Ending::Complete(2)), fake_clock(), stg_target());
+    let ctx = context(&fake, &clock, &target);
+    let mut d = new_deployment(&clock);
+    run(&mut d, &ctx);
+    assert_eq!(d.state, State::Success, "{d:#?}");
+    assert_eq!(
+        step_names(&d),
+        [
+            "pending_status",
+            "find_image",
+            "load_task_definition",
+            "render",
+            "check",
+            "register_task_definition",
+            "update_service",
+            "wait_rollout",
+            "final_status"
+        ]
+    );
+    assert!(
+        d.steps
+            .iter()
+            .all(|s| s.outcome == Some(Outcome::Ok) && s.ended_at.is_some()),
+        "{:#?}",
+        d.steps
+    );
+    let arn = "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:2";
+    assert_eq!(d.task_definition_arn.as_deref(), Some(arn));
+    assert_eq!(d.previous_task_definition_arn.as_deref(), Some(OLD_ARN));
+    assert_eq!(d.description, "Deployed 1a2b3c4 to stg/web as web:2");
+    let w = fake.world();
+    // The revision registered carries the commit's image and tags naming the commit and deploy.
+    let (_, td, tags) = &w.task_definitions[1];
+    assert_eq!(
+        td["containerDefinitions"][0]["image"],
+        format!("{ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/web:{SHA}")
+    );
+    assert!(tags.contains(&json!({"key": "hatoba:commit", "value": SHA})));
+    assert!(tags.contains(&json!({"key": "hatoba:deployment", "value": d.id})));
+    assert_eq!(w.service_td, arn);
+    assert_eq!((w.register_calls, w.update_calls), (1, 1));
+    // pending, then success, on the commit, with the context and a link to the deployment.
+    let (url, pending) = &w.statuses[0];
+    assert_eq!(
+        url,
+        &format!("https://api.github.com/repos/octo/shop/statuses/{SHA}")
+    );
+    assert_eq!(pending["state"], "pending");
+    assert_eq!(pending["description"], "Deploying 1a2b3c4 to stg/web");
+    assert_eq!(pending["context"], "hatoba/stg-web");
+    assert_eq!(
+        pending["target_url"],
+        format!("https://hatoba.example.com/#/deployments/{}", d.id)
+    );
+    assert_eq!(w.statuses[1].1["state"], "success");
+    assert_eq!(w.statuses.len(), 2);
+    // Every AWS answer's request id is kept on its step.
+    assert_eq!(
+        d.step(StepName::RegisterTaskDefinition)
+            .unwrap()
+            .request_ids,
+        ["req-0001", "req-0001"]
+    );
+}
+
+#[test]
+fn every_retryable_failure_of_every_step_is_retried_to_success() {
+    let ops = [
+        "DescribeImages",
+        "DescribeTaskDefinition",
+        "RegisterTaskDefinition",
+        "DescribeServices",
+        "UpdateService",
+        "GitHub",
+    ];
+    for op in ops {
+        let faults = if op == "GitHub" {
+            [
+                Fault::Status(429, "RateLimited"),
+                Fault::Status(502, "BadGateway"),
+                Fault::Timeout,
+            ]
+        } else {
+            [
+                Fault::Status(400, "ThrottlingException"),
+                Fault::Status(500, "InternalFailure"),
+                Fault::Timeout,
+            ]
+        };
+        for fault in faults {
+            let (fake, clock, target) =
+                (Fake::new(Ending::Complete(1)), fake_clock(), stg_target());
+            fake.fault(op, vec![fault.clone(), fault.clone()]);
+            let ctx = context(&fake, &clock, &target);
+            let mut d = new_deployment(&clock);
+            run(&mut d, &ctx);
+            assert_eq!(d.state, State::Success, "{op}: {d:#?}");
+            let w = fake.world();
+            assert_eq!((w.register_calls, w.update_calls), (1, 1), "{op}");
+            let tries = w.calls.iter().filter(|c| c.starts_with(op)).count();
+            assert!(
+                tries >= 3,
+                "{op}: two failures and a success, got {tries}: {:?}",
+                w.calls
+            );
+        }
+    }
+}
+
+#[test]
+fn a_final_aws_failure_ends_in_error_naming_the_step_and_awss_error() {
+    let cases = [
+        ("DescribeImages", "find_image", "AccessDeniedException"),
+        (
+            "RegisterTaskDefinition",
+            "register_task_definition",
+            "ClientException",
+        ),
+        (
+            "UpdateService",
+            "update_service",
+            "ServiceNotActiveException",
+        ),
+        (
+            "DescribeServices",
+            "update_service",
+            "AccessDeniedException",
+        ),
+    ];
+    for (op, step, code) in cases {
+        let (fake, clock, target) = (Fake::new(Ending::Complete(1)), fake_clock(), stg_target());
+        fake.fault(op, vec![Fault::Status(400, code); 5]);
+        let ctx = context(&fake, &clock, &target);
+        let mut d = new_deployment(&clock);
+        run(&mut d, &ctx);
+        assert_eq!(d.state, State::Error, "{op}");
+        assert!(
+            d.description.starts_with(&format!("{step}: ")),
+            "{op}: {}",
+            d.description
+        );
+        assert!(
+            d.description.contains(&format!("{op}: {code}: injected")),
+            "{op}: {}",
+            d.description
+        );
+        let failed = d
+            .steps
+            .iter()
+            .find(|s| s.outcome == Some(Outcome::Failed))
+            .unwrap();
+        assert_eq!(failed.name.as_str(), step);
+        assert_eq!(status_states(&fake), ["pending", "error"], "{op}");
+        assert!(fake.world().update_calls <= 1);
+    }
+    // A retryable failure that lasts is final once the attempts are spent.
+    let (fake, clock, target) = (Fake::new(Ending::Complete(1)), fake_clock(), stg_target());
+    fake.fault(
+        "UpdateService",
+        vec![Fault::Status(503, "ServiceUnavailable"); 5],
+    );
+    let ctx = context(&fake, &clock, &target);
+    let mut d = new_deployment(&clock);
+    run(&mut d, &ctx);
+    assert_eq!(d.state, State::Error);
+    assert_eq!(
+        fake.world()
+            .calls
+            .iter()
+            .filter(|c| *c == "UpdateService")
+            .count(),
+        3
+    );
+}
+
+#[test]
+fn the_circuit_breakers_rollback_is_a_failure_with_ecss_reason() {
+    let (fake, clock, target) = (Fake::new(Ending::RollBack(3)), fake_clock(), stg_target());
+    let ctx = context(&fake, &clock, &target);
+    let mut d = new_deployment(&clock);
+    run(&mut d, &ctx);
+    assert_eq!(d.state, State::Failure);
+    assert_eq!(
+        d.description,
+        "Rolled back by the circuit breaker: tasks failed to start (back on web:1)"
+    );
+    assert_eq!(status_states(&fake), ["pending", "failure"]);
+    assert_eq!(fake.world().statuses[1].1["description"], d.description);
+}
+
+#[test]
+fn a_rollout_that_never_ends_is_an_error_at_the_deadline() {
+    let (fake, clock, target) = (Fake::new(Ending::Stall), fake_clock(), stg_target());
+    let ctx = context(&fake, &clock, &target);
+    let mut d = new_deployment(&clock);
+    let started = clock.now_millis();
+    run(&mut d, &ctx);
+    assert_eq!(d.state, State::Error);
+    assert_eq!(
+        d.description,
+        "Still rolling out after 5 min: 1/2 tasks running"
+    );
+    // Polled every pollSeconds until rolloutWaitSeconds, not a poll more.
+    let polls = fake
+        .world()
+        .calls
+        .iter()
+        .filter(|c| *c == "DescribeServices")
+        .count();
+    assert_eq!(polls, 1 + 300 / 15 + 1, "{polls}");
+    let elapsed = clock.now_millis() - started;
+    assert!((315_000..=330_000).contains(&elapsed), "{elapsed}");
+    assert_eq!(status_states(&fake), ["pending", "error"]);
+}
+
+#[test]
+fn an_image_that_never_appears_is_an_error_and_a_late_one_is_waited_for() {
+    let (fake, clock, target) = (Fake::new(Ending::Complete(1)), fake_clock(), stg_target());
+    fake.world().image_tags.clear();
+    let ctx = context(&fake, &clock, &target);
+    let mut d = new_deployment(&clock);
+    run(&mut d, &ctx);
+    assert_eq!(d.state, State::Error);
+    assert_eq!(
+        d.description,
+        format!("Image web:{SHA} not found in ECR after 1 min")
+    );
+    assert_eq!(
+        fake.world()
+            .calls
+            .iter()
+            .filter(|c| *c == "DescribeImages")
+            .count(),
+        5
+    );
+    assert_eq!(fake.world().register_calls, 0);
+
+    let (fake, clock, target) = (Fake::new(Ending::Complete(1)), fake_clock(), stg_target());
+    fake.world().image_appears_after_calls = 2;
+    let ctx = context(&fake, &clock, &target);
+    let mut d = new_deployment(&clock);
+    run(&mut d, &ctx);
+    assert_eq!(d.state, State::Success);
+    assert_eq!(
+        d.steps
+            .iter()
+            .filter(|s| s.name == StepName::FindImage)
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn a_rendered_task_definition_that_breaks_a_rule_never_reaches_aws() {
+    let (fake, clock, target) = (Fake::new(Ending::Complete(1)), fake_clock(), stg_target());
+    let mut td = base_td();
+    td["memory"] = json!("300");
+    fake.world()
+        .github_files
+        .insert(format!(".aws/task-definition.json@{SHA}"), td.to_string());
+    let ctx = context(&fake, &clock, &target);
+    let mut d = new_deployment(&clock);
+    run(&mut d, &ctx);
+    assert_eq!(d.state, State::Failure);
+    assert!(
+        d.description
+            .starts_with("Task definition breaks fargate-cpu-memory: memory: "),
+        "{}",
+        d.description
+    );
+    assert_eq!(fake.world().register_calls, 0);
+    assert_eq!(status_states(&fake), ["pending", "failure"]);
+    assert!(
+        fake.world().statuses[1].1["description"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .count()
+            <= 140
+    );
+}
+
+#[test]
+fn bases_from_s3_and_from_the_running_service() {
+    for base in [
+        BaseSource::S3 {
+            bucket: "cfg".into(),
+            key: "web.json".into(),
+        },
+        BaseSource::Current,
+    ] {
+        let (fake, clock, mut target) =
+            (Fake::new(Ending::Complete(1)), fake_clock(), stg_target());
+        target.task_definition = base.clone();
+        let ctx = context(&fake, &clock, &target);
+        let mut d = new_deployment(&clock);
+        run(&mut d, &ctx);
+        assert_eq!(d.state, State::Success, "{base}: {d:#?}");
+        let w = fake.world();
+        let (_, td, _) = &w.task_definitions[1];
+        // The running revision's read-only fields are dropped before registering.
+        assert!(
+            td.get("revision") == Some(&json!(2))
+                && w.task_definitions[1].1["containerDefinitions"][0]["image"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with(SHA)
+        );
+    }
+}
+
+#[test]
+fn a_missing_file_a_missing_service_and_no_github_token_are_named() {
+    let (fake, clock, target) = (Fake::new(Ending::Complete(1)), fake_clock(), stg_target());
+    fake.world().github_files.clear();
+    let ctx = context(&fake, &clock, &target);
+    let mut d = new_deployment(&clock);
+    run(&mut d, &ctx);
+    assert_eq!(
+        (d.state, d.description.as_str()),
+        (
+            State::Error,
+            "\u{2e}aws/task-definition.json not found in octo/shop at 1a2b3c4"
+        )
+    );
+
+    let (fake, clock, mut target) = (Fake::new(Ending::Complete(1)), fake_clock(), stg_target());
+    target.service = "nope".into();
+    let ctx = context(&fake, &clock, &target);
+    let mut d = new_deployment(&clock);
+    run(&mut d, &ctx);
+    assert_eq!(
+        d.description,
+        "update_service: service nope not found in cluster stg (MISSING)"
+    );
+
+    // Without a GitHub token an S3 base still deploys, and the record says no status was sent.
+    let (fake, clock, mut target) = (Fake::new(Ending::Complete(1)), fake_clock(), stg_target());
+    target.task_definition = BaseSource::S3 {
+        bucket: "cfg".into(),
+        key: "web.json".into(),
+    };
+    let mut ctx = context(&fake, &clock, &target);
+    ctx.github = None;
+    let mut d = new_deployment(&clock);
+    run(&mut d, &ctx);
+    assert_eq!(d.state, State::Success);
+    assert_eq!(d.steps[0].outcome, Some(Outcome::Warning));
+    assert_eq!(d.steps[0].detail, "no GitHub token: no status sent");
+    assert!(fake.world().statuses.is_empty());
+}
+
+#[test]
+fn a_github_failure_never_fails_a_deploy_that_succeeded_in_aws() {
+    let (fake, clock, target) = (Fake::new(Ending::Complete(1)), fake_clock(), stg_target());
+    let ctx = context(&fake, &clock, &target);
+    let mut d = new_deployment(&clock);
+    // Run up to the final status, then make GitHub refuse it.
+    while d.next != Next::FinalStatus {
+        if let Wake::After(w) = block_on(deploy::advance(&mut d, &ctx)) {
+            *clock.0.borrow_mut() += w.as_millis() as u64;
+        }
+    }
+    fake.fault("GitHub", vec![Fault::Status(422, "Validation Failed"); 1]);
+    run(&mut d, &ctx);
+    assert_eq!(d.state, State::Success);
+    let last = d.steps.last().unwrap();
+    assert_eq!(
+        (last.name, last.outcome),
+        (StepName::FinalStatus, Some(Outcome::Warning))
+    );
+    assert!(
+        last.detail
+            .starts_with("commit status not sent: GitHub answered 422"),
+        "{}",
+        last.detail
+    );
+    assert!(d.statuses.last().unwrap().error.is_some());
+}
+
+#[test]
+fn a_deployment_event_gets_deployment_statuses_too() {
+    let (fake, clock, target) = (Fake::new(Ending::Complete(1)), fake_clock(), stg_target());
+    let ctx = context(&fake, &clock, &target);
+    let trigger = Trigger::Deployment {
+        delivery: None,
+        deployment_id: 42,
+        environment: "staging".into(),
+    };
+    let mut d = Deployment::new("stg-web", SHA, trigger, clock.now_millis());
+    run(&mut d, &ctx);
+    let w = fake.world();
+    let deployment_statuses: Vec<&Value> = w
+        .statuses
+        .iter()
+        .filter(|(u, _)| u.ends_with("/deployments/42/statuses"))
+        .map(|(_, b)| b)
+        .collect();
+    assert_eq!(deployment_statuses.len(), 2);
+    assert_eq!(deployment_statuses[0]["state"], "in_progress");
+    assert_eq!(deployment_statuses[1]["state"], "success");
+    assert!(
+        deployment_statuses[1]["log_url"]
+            .as_str()
+            .unwrap()
+            .contains("/#/deployments/")
+    );
+    assert!(
+        deployment_statuses[1]["environment_url"]
+            .as_str()
+            .unwrap()
+            .contains("console.aws.amazon.com/ecs")
+    );
+}
+
+#[test]
+fn a_redeploy_of_an_earlier_revision_skips_image_render_and_register() {
+    let (fake, clock, target) = (Fake::new(Ending::Complete(1)), fake_clock(), stg_target());
+    let mut td = base_td();
+    td["taskDefinitionArn"] = json!("arn:aws:ecs:eu-west-1:123456789012:task-definition/web:2");
+    fake.world().task_definitions.push((
+        "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:2".into(),
+        td,
+        vec![],
+    ));
+    let ctx = context(&fake, &clock, &target);
+    let mut d = Deployment::redeploy(
+        "stg-web",
+        SHA,
+        "web:2",
+        Trigger::Manual { by: "cli".into() },
+        clock.now_millis(),
+    );
+    run(&mut d, &ctx);
+    assert_eq!(d.state, State::Success, "{d:#?}");
+    assert_eq!(
+        step_names(&d),
+        [
+            "pending_status",
+            "update_service",
+            "wait_rollout",
+            "final_status"
+        ]
+    );
+    assert_eq!(
+        d.task_definition_arn.as_deref(),
+        Some("arn:aws:ecs:eu-west-1:123456789012:task-definition/web:2")
+    );
+    assert_eq!(fake.world().register_calls, 0);
+}
+
+#[test]
+fn a_queued_deployment_is_superseded_with_an_error_status_naming_the_newer_commit() {
+    let (fake, clock, target) = (Fake::new(Ending::Complete(1)), fake_clock(), stg_target());
+    let ctx = context(&fake, &clock, &target);
+    let mut d = new_deployment(&clock);
+    assert!(deploy::supersede(
+        &mut d,
+        "9f8e7d6c5b4a",
+        clock.now_millis()
+    ));
+    run(&mut d, &ctx);
+    assert_eq!(d.state, State::Superseded);
+    let w = fake.world();
+    assert_eq!(w.statuses.len(), 1);
+    assert_eq!(w.statuses[0].1["state"], "error");
+    assert_eq!(w.statuses[0].1["description"], "Superseded by 9f8e7d6");
+    assert_eq!(w.register_calls, 0);
+    drop(w);
+    // One that started is not superseded.
+    let mut started = new_deployment(&clock);
+    block_on(deploy::advance(&mut started, &ctx));
+    assert!(!deploy::supersede(
+        &mut started,
+        "9f8e7d6c5b4a",
+        clock.now_millis()
+    ));
+}
+
+#[test]
+fn resuming_from_the_stored_record_at_every_boundary_registers_and_updates_once() {
+    // How many advances a clean run takes.
+    let (fake, clock0, target) = (Fake::new(Ending::Complete(2)), fake_clock(), stg_target());
+    let mut d = new_deployment(&clock0);
+    let total = run(&mut d, &context(&fake, &clock0, &target));
+    for k in 0..total {
+        for crash_before_store in [false, true] {
+            let (fake, clock, target) =
+                (Fake::new(Ending::Complete(2)), fake_clock(), stg_target());
+            let ctx = context(&fake, &clock, &target);
+            let mut d = new_deployment(&clock);
+            for _ in 0..k {
+                if let Wake::After(w) = block_on(deploy::advance(&mut d, &ctx)) {
+                    *clock.0.borrow_mut() += w.as_millis() as u64;
+                }
+            }
+            // The record as the worker stored it, read back.
+            let stored = serde_json::to_string(&d).unwrap();
+            if crash_before_store {
+                // The next step runs (its requests reach AWS) but its record is lost.
+                block_on(deploy::advance(&mut d, &ctx));
+            }
+            let mut resumed: Deployment = serde_json::from_str(&stored).unwrap();
+            run(&mut resumed, &ctx);
+            assert_eq!(
+                resumed.state,
+                State::Success,
+                "k={k} crash={crash_before_store}: {resumed:#?}"
+            );
+            let w = fake.world();
+            assert_eq!(
+                w.register_calls, 1,
+                "k={k} crash={crash_before_store}: a second revision"
+            );
+            assert_eq!(
+                w.update_calls, 1,
+                "k={k} crash={crash_before_store}: a second UpdateService"
+            );
+            assert_eq!(w.service_td, resumed.task_definition_arn.clone().unwrap());
+        }
+    }
+}
