@@ -2,6 +2,8 @@
 //! tools and the task-definition and workflow checks. The binary (`main.rs`) only parses arguments and calls these.
 
 pub mod aws;
+pub mod config;
+pub mod deploy;
 pub mod report;
 pub mod taskdef;
 pub mod transport;

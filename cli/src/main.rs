@@ -5,7 +5,7 @@ use std::io;
 use std::process::ExitCode;
 
 use clap::Parser;
-use hatoba_cli::{aws, taskdef, workflow};
+use hatoba_cli::{aws, config, deploy, taskdef, workflow};
 
 /// Push-to-deploy for Amazon ECS: Hatoba's checks and tools, for terminals and CI.
 #[derive(Debug, Parser)]
@@ -22,6 +22,13 @@ enum Command {
     /// Tools for talking to AWS by hand.
     #[command(subcommand)]
     Aws(AwsCommand),
+    /// Check the deploy targets in wrangler.toml.
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
+    /// Deploy a commit (or redeploy a revision) to a target, following the rollout to its end
+    /// and reporting it as a commit status. Exit 0 deployed, 1 the deploy failed or timed out,
+    /// 2 a usage or configuration error.
+    Deploy(deploy::DeployArgs),
     /// Check, render and compare ECS task definitions.
     #[command(subcommand)]
     Taskdef(taskdef::TaskdefCommand),
@@ -59,6 +66,8 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Some(Command::Config(command)) => config::run(command),
+        Some(Command::Deploy(args)) => deploy::run(args, deploy::Environment::from_process()),
         Some(Command::Taskdef(command)) => taskdef::run(command),
         Some(Command::Workflow(command)) => workflow::run(command),
         Some(Command::Version) => {

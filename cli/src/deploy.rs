@@ -1,0 +1,297 @@
+//! `hatoba deploy`: the worker's deploy pipeline, driven from a terminal. Each step is printed
+//! as it ends, with its time, and the rollout's tasks while it is followed.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use hatoba_core::aws::retry::RetryPolicy;
+use hatoba_core::aws::sigv4::Credentials;
+use hatoba_core::deploy::{self, Context, Deployment, Next, Outcome, State, Trigger, Wake};
+use hatoba_core::github::api::{DEFAULT_API_URL, GitHubClient};
+
+use crate::config::{ConfigError, DEFAULT_CONFIG, load_targets};
+use crate::transport::{NativeTransport, SystemClock, block_on};
+
+/// `hatoba deploy`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct DeployArgs {
+    /// The target to deploy to (its `name` in the configuration).
+    #[arg(long)]
+    pub target: String,
+    /// The commit: its image (tagged per the target's imageTag) is deployed and its statuses set.
+    #[arg(long)]
+    pub sha: String,
+    /// The wrangler.toml holding the targets.
+    #[arg(long, default_value = DEFAULT_CONFIG)]
+    pub config: PathBuf,
+    /// Redeploy this existing revision (ARN or family:revision) instead of building one from
+    /// the commit's image: a rollback.
+    #[arg(long)]
+    pub task_definition: Option<String>,
+    /// Stop once the service is updated, without following the rollout (the commit status
+    /// stays pending).
+    #[arg(long)]
+    pub no_wait: bool,
+    /// human: the steps as they happen; json: the same on stderr, and the deployment record
+    /// on stdout at the end.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: DeployFormat,
+}
+
+/// Output formats of `hatoba deploy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DeployFormat {
+    /// Steps as they happen.
+    Human,
+    /// The record as JSON at the end.
+    Json,
+}
+
+/// Settings from the standard environment variables.
+#[derive(Debug, Default)]
+pub struct Environment {
+    /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`.
+    pub credentials: Option<Credentials>,
+    /// `AWS_REGION`.
+    pub region: Option<String>,
+    /// `AWS_ENDPOINT_URL`.
+    pub endpoint_url: Option<String>,
+    /// `GITHUB_TOKEN`.
+    pub github_token: Option<String>,
+    /// `GITHUB_API_URL`.
+    pub github_api_url: Option<String>,
+    /// `HATOBA_PUBLIC_URL`.
+    pub public_url: Option<String>,
+}
+
+impl Environment {
+    /// Reads the variables of this process (empty values count as unset).
+    pub fn from_process() -> Self {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let credentials = match (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
+            (Some(id), Some(secret)) => Some(Credentials {
+                access_key_id: id,
+                secret_access_key: secret,
+                session_token: var("AWS_SESSION_TOKEN"),
+            }),
+            _ => None,
+        };
+        Environment {
+            credentials,
+            region: var("AWS_REGION"),
+            endpoint_url: var("AWS_ENDPOINT_URL"),
+            github_token: var("GITHUB_TOKEN"),
+            github_api_url: var("GITHUB_API_URL"),
+            public_url: var("HATOBA_PUBLIC_URL"),
+        }
+    }
+}
+
+fn usage_error(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("hatoba deploy: {message}");
+    ExitCode::from(2)
+}
+
+fn is_commit_sha(sha: &str) -> bool {
+    (7..=64).contains(&sha.len())
+        && sha
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Runs `hatoba deploy`: 0 deployed, 1 the deploy failed or timed out, 2 a usage or
+/// configuration error.
+pub fn run(args: DeployArgs, env: Environment) -> ExitCode {
+    let targets = match load_targets(&args.config) {
+        Ok(targets) => targets,
+        Err(ConfigError::File(message)) => return usage_error(message),
+        Err(ConfigError::Invalid(findings)) => {
+            for f in &findings {
+                eprintln!("{}: {f}", args.config.display());
+            }
+            return usage_error(format!(
+                "{} is not a valid configuration (see `hatoba config check`)",
+                args.config.display()
+            ));
+        }
+    };
+    let Some(target) = targets.iter().find(|t| t.name == args.target) else {
+        let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
+        return usage_error(format!(
+            "no target named \"{}\" in {}: it has {}",
+            args.target,
+            args.config.display(),
+            names.join(", ")
+        ));
+    };
+    let sha = args.sha.to_ascii_lowercase();
+    if !is_commit_sha(&sha) {
+        return usage_error(format!(
+            "--sha \"{}\" is not a commit sha: expected 7 to 64 hex digits",
+            args.sha
+        ));
+    }
+    let Some(credentials) = env.credentials else {
+        return usage_error(
+            "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials)",
+        );
+    };
+    if let Some(region) = &env.region
+        && region != &target.region
+    {
+        eprintln!(
+            "note: AWS_REGION={region} is not used: target {} deploys to {}",
+            target.name, target.region
+        );
+    }
+    let github = env.github_token.map(|token| GitHubClient {
+        api_url: env
+            .github_api_url
+            .unwrap_or_else(|| DEFAULT_API_URL.to_owned()),
+        token,
+    });
+    if github.is_none() {
+        eprintln!("note: GITHUB_TOKEN is not set: the deploy runs, but no commit status is sent");
+    }
+    let transport = NativeTransport::new();
+    let clock = SystemClock;
+    let ctx = Context {
+        transport: &transport,
+        clock: &clock,
+        target,
+        credentials,
+        endpoint_url: env.endpoint_url,
+        github,
+        public_url: env.public_url,
+        retry: RetryPolicy::STANDARD,
+    };
+    let now = hatoba_core::http::Clock::now_millis(&clock);
+    let trigger = Trigger::Manual {
+        by: "cli".to_owned(),
+    };
+    let mut d = match &args.task_definition {
+        Some(arn) => Deployment::redeploy(&target.name, &sha, arn, trigger, now),
+        None => Deployment::new(&target.name, &sha, trigger, now),
+    };
+    let what = match &args.task_definition {
+        Some(arn) => format!("revision {arn}"),
+        None => format!("commit {}", deploy::target::short_sha(&sha)),
+    };
+    eprintln!(
+        "Deploying {what} to {} ({}/{} in {})",
+        target.name, target.cluster, target.service, target.region
+    );
+    let printer = Printer::new();
+    let finished = drive(&mut d, &ctx, &printer, args.no_wait);
+    if args.format == DeployFormat::Json {
+        let mut out = std::io::stdout().lock();
+        let _ = serde_json::to_writer_pretty(&mut out, &d);
+        let _ = writeln!(out);
+    }
+    if !finished {
+        eprintln!(
+            "Service updated; not following the rollout (--no-wait). The commit status stays pending. Follow it at {}",
+            target.console_url()
+        );
+        return ExitCode::SUCCESS;
+    }
+    eprintln!("{}: {}", state_word(d.state), d.description);
+    if d.state == State::Success {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn state_word(state: State) -> &'static str {
+    match state {
+        State::Success => "success",
+        State::Failure => "failure",
+        State::Error => "error",
+        State::Superseded => "superseded",
+        State::Queued => "queued",
+        State::InProgress => "in progress",
+    }
+}
+
+/// Advances `d` until it is done (true), or, with `no_wait`, until the rollout would be
+/// followed (false).
+fn drive(
+    d: &mut Deployment,
+    ctx: &Context<'_, NativeTransport, SystemClock>,
+    printer: &Printer,
+    no_wait: bool,
+) -> bool {
+    let mut shown = Shown::default();
+    loop {
+        let wake = block_on(deploy::advance(d, ctx));
+        printer.show(d, &mut shown);
+        if no_wait && d.next == Next::WaitRollout {
+            return false;
+        }
+        match wake {
+            Wake::Now => {}
+            Wake::After(wait) => std::thread::sleep(wait),
+            Wake::Done => return true,
+        }
+    }
+}
+
+/// What has been printed already: the ended steps, and the open step's last detail.
+#[derive(Default)]
+struct Shown {
+    ended: usize,
+    open_detail: String,
+}
+
+struct Printer {
+    started: Instant,
+}
+
+impl Printer {
+    fn new() -> Self {
+        Self {
+            started: Instant::now(),
+        }
+    }
+
+    fn line(&self, step: &str, mark: &str, detail: &str) {
+        let t = self.started.elapsed().as_secs_f64();
+        eprintln!("{t:>7.1}s  {step:<24} {mark:<4} {detail}");
+    }
+
+    fn show(&self, d: &Deployment, shown: &mut Shown) {
+        let ended: Vec<_> = d.steps.iter().filter(|s| s.ended_at.is_some()).collect();
+        for step in &ended[shown.ended.min(ended.len())..] {
+            let mark = match step.outcome {
+                Some(Outcome::Ok) => "ok",
+                Some(Outcome::Warning) => "warn",
+                Some(Outcome::Failed) | None => "FAIL",
+            };
+            self.line(step.name.as_str(), mark, &step.detail);
+            shown.open_detail.clear();
+        }
+        shown.ended = ended.len();
+        if let Some(open) = d.open_step()
+            && open.detail != shown.open_detail
+        {
+            self.line(open.name.as_str(), "…", &open.detail);
+            shown.open_detail = open.detail.clone();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sha_is_seven_to_sixty_four_hex_digits() {
+        assert!(is_commit_sha("1a2b3c4"));
+        assert!(is_commit_sha(&"a".repeat(40)));
+        assert!(!is_commit_sha("main"));
+        assert!(!is_commit_sha("1a2b3c"));
+    }
+}
