@@ -1,0 +1,237 @@
+"""`hatoba deploy` against real servers: a moto server with signature and IAM checks on, the
+deploy user holding only the least-privilege policy, and the stand-ins for what moto lacks
+(ECS finishing or rolling back a rollout) and for GitHub (every request checked against
+GitHub's OpenAPI description). One moto and one set of stand-ins serve every scenario; each
+scenario deploys to a service of its own.
+"""
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.request
+
+import pytest
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "tests/standins"))
+import local_aws  # noqa: E402
+
+SHA = "0123456789abcdef0123456789abcdef01234567"
+OTHER_SHA = "89abcdef0123456789abcdef0123456789abcdef"
+REPO = "octo/shop"
+SERVICES = ["repo", "s3", "current", "rollback", "stall", "noimage", "broken", "nowait", "redeploy", "denied"]
+
+
+def target(name, service, base, **extra):
+    lines = [f'name = "{name}"', f'repository = "{REPO}"', 'branch = "main"', f'region = "{local_aws.REGION}"',
+             'cluster = "stg"', f'service = "{service}"', 'container = "web"', 'ecrRepository = "shop/web"',
+             f'taskDefinition = "{base}"', "pollSeconds = 1"]
+    lines += [f"{k} = {json.dumps(v)}" for k, v in extra.items()]
+    return "[[vars.HATOBA_TARGETS]]\n" + "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="session")
+def world(tmp_path_factory):
+    moto, moto_url = local_aws.start_moto()
+    standins, urls = local_aws.start_standins(moto_url)
+    try:
+        deployer, auditor = local_aws.seed(moto_url, "stg", SERVICES, "shop/web", [SHA])
+        base = json.dumps(local_aws.task_definition("web"))
+        local_aws.put_file(urls["github"], REPO, SHA, ".aws/task-definition.json", base)
+        broken = local_aws.task_definition("web")
+        broken["memory"] = "300"
+        local_aws.put_file(urls["github"], REPO, SHA, ".aws/broken.json", json.dumps(broken))
+        config = tmp_path_factory.mktemp("config") / "wrangler.toml"
+        config.write_text('name = "hatoba"\n[vars]\n' + "".join([
+            target("repo", "repo", ".aws/task-definition.json"),
+            target("s3", "s3", "s3://hatoba-config/deploy/web.json"),
+            target("current", "current", "current"),
+            target("rollback", "rollback", ".aws/task-definition.json"),
+            target("stall", "stall", ".aws/task-definition.json", rolloutWaitSeconds=4),
+            target("noimage", "noimage", ".aws/task-definition.json", imageWaitSeconds=2),
+            target("broken", "broken", ".aws/broken.json"),
+            target("nowait", "nowait", ".aws/task-definition.json"),
+            target("redeploy", "redeploy", "current"),
+            target("denied", "denied", "s3://hatoba-config/other.json"),
+        ]))
+        control(urls["aws"], "/_standin/rollout", {"cluster": "stg", "service": "rollback", "ending": "rollback", "polls": 2})
+        control(urls["aws"], "/_standin/rollout", {"cluster": "stg", "service": "stall", "ending": "stall"})
+        yield {"urls": urls, "moto": moto_url, "deployer": deployer, "auditor": auditor, "config": config}
+    finally:
+        standins.terminate()
+        moto.terminate()
+
+
+def control(base, path, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(base + path, data=data, method="POST" if data else "GET")
+    return json.loads(urllib.request.urlopen(request).read())
+
+
+def deploy(world, hatoba, target, *args, github=True, sha=SHA):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "GITHUB_"))}
+    env.update(AWS_ACCESS_KEY_ID=world["deployer"]["aws_access_key_id"],
+               AWS_SECRET_ACCESS_KEY=world["deployer"]["aws_secret_access_key"],
+               AWS_ENDPOINT_URL=world["urls"]["aws"], HATOBA_PUBLIC_URL="https://hatoba.example.com")
+    if github:
+        env.update(GITHUB_TOKEN="ghp_fakefakefakefakefakefakefakefake0000", GITHUB_API_URL=world["urls"]["github"])
+    return subprocess.run([str(hatoba), "deploy", "--target", target, "--sha", sha, "--config", str(world["config"]),
+                           "--format", "json", *args], env=env, capture_output=True, text=True, timeout=120)
+
+
+def statuses(world, sha=SHA, context=None):
+    """The commit statuses GitHub received, each checked against GitHub's description."""
+    out = []
+    for r in control(world["urls"]["github"], "/_standin/requests"):
+        assert r["problems"] == [], r
+        if r["method"] == "POST" and r["path"] == f"/repos/{REPO}/statuses/{sha}":
+            if context is None or r["body"]["context"] == context:
+                out.append(r["body"])
+    return out
+
+
+def ecs(world):
+    return local_aws.client("ecs", world["urls"]["aws"], world["auditor"])
+
+
+def service(world, name):
+    return ecs(world).describe_services(cluster="stg", services=[name])["services"][0]
+
+
+def test_a_repository_base_deploys_reports_pending_then_success_and_aws_ends_on_the_new_revision(world, hatoba):
+    run = deploy(world, hatoba, "repo")
+    assert run.returncode == 0, run.stderr
+    record = json.loads(run.stdout)
+    assert record["state"] == "success"
+    steps = [s["name"] for s in record["steps"]]
+    assert steps == ["pending_status", "find_image", "load_task_definition", "render", "check",
+                     "register_task_definition", "update_service", "wait_rollout", "final_status"], steps
+    # Each step on the terminal as it ended, and the rollout's progress while it ran.
+    for step in steps:
+        assert step in run.stderr
+    assert "tasks running" in run.stderr
+    assert run.stderr.rstrip().endswith(f"success: Deployed 0123456 to stg/repo as web:{record['taskDefinitionArn'].rsplit(':', 1)[1]}")
+    # What AWS ends with: a new revision carrying the commit's image, tagged, and the service on it.
+    arn = record["taskDefinitionArn"]
+    described = ecs(world).describe_task_definition(taskDefinition=arn, include=["TAGS"])
+    assert described["taskDefinition"]["containerDefinitions"][0]["image"] == \
+        f"{local_aws.ACCOUNT}.dkr.ecr.{local_aws.REGION}.amazonaws.com/shop/web:{SHA}"
+    assert {"key": "hatoba:commit", "value": SHA} in described["tags"]
+    assert {"key": "hatoba:deployment", "value": record["id"]} in described["tags"]
+    assert service(world, "repo")["taskDefinition"] == arn
+    # pending, then success, on the commit, each fitting GitHub's description.
+    sent = statuses(world, context="hatoba/repo")
+    assert [s["state"] for s in sent] == ["pending", "success"]
+    assert sent[0]["description"] == "Deploying 0123456 to stg/repo"
+    assert sent[1]["target_url"] == f"https://hatoba.example.com/#/deployments/{record['id']}"
+    # Every AWS call's request id is on its step.
+    assert all(s.get("requestIds") for s in record["steps"] if s["name"] in ("find_image", "register_task_definition"))
+
+
+@pytest.mark.parametrize("name", ["s3", "current"])
+def test_s3_and_current_bases_deploy_the_commits_image(world, hatoba, name):
+    run = deploy(world, hatoba, name)
+    assert run.returncode == 0, run.stderr
+    record = json.loads(run.stdout)
+    image = ecs(world).describe_task_definition(taskDefinition=record["taskDefinitionArn"])["taskDefinition"]["containerDefinitions"][0]["image"]
+    assert image.endswith(f"shop/web:{SHA}")
+    assert service(world, name)["taskDefinition"] == record["taskDefinitionArn"]
+    assert [s["state"] for s in statuses(world, context=f"hatoba/{name}")] == ["pending", "success"]
+
+
+def test_the_circuit_breakers_rollback_fails_the_deploy_and_the_commit(world, hatoba):
+    before = service(world, "rollback")["taskDefinition"]
+    run = deploy(world, hatoba, "rollback")
+    assert run.returncode == 1, run.stderr
+    record = json.loads(run.stdout)
+    assert record["state"] == "failure"
+    assert record["description"] == f"Rolled back by the circuit breaker: tasks failed to start (back on {before.rsplit('/', 1)[1]})"
+    assert service(world, "rollback")["taskDefinition"] == before
+    sent = statuses(world, context="hatoba/rollback")
+    assert [s["state"] for s in sent] == ["pending", "failure"]
+    assert sent[1]["description"] == record["description"]
+
+
+def test_a_rollout_that_never_ends_is_an_error_after_rollout_wait_seconds(world, hatoba):
+    started = time.monotonic()
+    run = deploy(world, hatoba, "stall")
+    assert run.returncode == 1, run.stderr
+    record = json.loads(run.stdout)
+    assert (record["state"], record["description"]) == ("error", "Still rolling out after 4 s: 1/2 tasks running")
+    assert time.monotonic() - started >= 4
+    assert [s["state"] for s in statuses(world, context="hatoba/stall")] == ["pending", "error"]
+
+
+def test_an_image_that_never_appears_is_an_error_and_nothing_is_registered(world, hatoba):
+    families_before = ecs(world).list_task_definitions()["taskDefinitionArns"]
+    run = deploy(world, hatoba, "noimage", sha=OTHER_SHA)
+    assert run.returncode == 1, run.stderr
+    record = json.loads(run.stdout)
+    assert record["description"] == f"Image shop/web:{OTHER_SHA} not found in ECR after 2 s"
+    assert "waiting for shop/web:" in run.stderr
+    assert ecs(world).list_task_definitions()["taskDefinitionArns"] == families_before
+
+
+def test_a_task_definition_that_breaks_a_rule_stops_before_aws_sees_it(world, hatoba):
+    families_before = ecs(world).list_task_definitions()["taskDefinitionArns"]
+    run = deploy(world, hatoba, "broken")
+    assert run.returncode == 1, run.stderr
+    record = json.loads(run.stdout)
+    assert record["state"] == "failure"
+    assert record["description"].startswith("Task definition breaks fargate-cpu-memory: memory: "), record["description"]
+    assert ecs(world).list_task_definitions()["taskDefinitionArns"] == families_before
+    assert [s["state"] for s in statuses(world, context="hatoba/broken")] == ["pending", "failure"]
+
+
+def test_no_wait_stops_after_update_service_and_no_token_sends_no_status(world, hatoba):
+    run = deploy(world, hatoba, "nowait", "--no-wait", github=False)
+    # The base is read from the repository, which needs GitHub: said, and nothing registered.
+    assert run.returncode == 1
+    assert "set GITHUB_TOKEN" in json.loads(run.stdout)["description"]
+    run = deploy(world, hatoba, "s3", "--no-wait", github=False)
+    assert run.returncode == 0, run.stderr
+    assert "GITHUB_TOKEN is not set" in run.stderr
+    assert "not following the rollout" in run.stderr
+    record = json.loads(run.stdout)
+    assert record["next"] == "wait_rollout"
+    assert record["steps"][0]["detail"] == "no GitHub token: no status sent"
+
+
+def test_redeploying_an_earlier_revision_rolls_the_service_back(world, hatoba):
+    first = json.loads(deploy(world, hatoba, "redeploy").stdout)
+    assert first["state"] == "success"
+    previous = first["previousTaskDefinitionArn"]
+    run = deploy(world, hatoba, "redeploy", "--task-definition", previous)
+    assert run.returncode == 0, run.stderr
+    record = json.loads(run.stdout)
+    assert [s["name"] for s in record["steps"]] == ["pending_status", "update_service", "wait_rollout", "final_status"]
+    assert service(world, "redeploy")["taskDefinition"] == previous
+
+
+def test_what_the_policy_does_not_allow_is_denied_and_named(world, hatoba):
+    # s3:GetObject is granted on one object only: another one is denied by moto's IAM.
+    run = deploy(world, hatoba, "denied")
+    assert run.returncode == 1, run.stderr
+    record = json.loads(run.stdout)
+    assert record["state"] == "error"
+    assert record["description"].startswith("load_task_definition: S3 GetObject: AccessDenied"), record["description"]
+    # A wrong secret is refused by the signature check before anything runs.
+    env_world = dict(world, deployer={"aws_access_key_id": world["deployer"]["aws_access_key_id"], "aws_secret_access_key": "fake-wrong"})
+    run = deploy(env_world, hatoba, "s3", github=False)
+    assert run.returncode == 1
+    assert "find_image: ECR DescribeImages: " in json.loads(run.stdout)["description"]
+
+
+def test_usage_and_configuration_errors_exit_2(world, hatoba, tmp_path):
+    run = deploy(world, hatoba, "nope")
+    assert run.returncode == 2 and 'no target named "nope"' in run.stderr
+    run = deploy(world, hatoba, "repo", sha="main")
+    assert run.returncode == 2 and "is not a commit sha" in run.stderr
+    bad = tmp_path / "wrangler.toml"
+    bad.write_text(world["config"].read_text().replace('cluster = "stg"\n', "", 1))
+    run = subprocess.run([str(hatoba), "config", "check", "--config", str(bad)], capture_output=True, text=True)
+    assert run.returncode == 1
+    assert f"{bad}: HATOBA_TARGETS[0].cluster: missing" in run.stdout

@@ -1,0 +1,180 @@
+"""A local AWS for deploys: a moto server with signature and IAM checks on, seeded with what a
+deploy target needs, and the stand-ins of server.py in front of it.
+
+Used by the deploy tests (tests/py/test_deploy_cli.py), the benchmark and ``scripts/run``'s
+demo. Run as a program it starts everything, seeds the demo target of worker/wrangler.toml and
+prints one JSON line with the URLs and the deploy user's (fake, local) credentials.
+"""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import boto3
+
+ROOT = Path(__file__).resolve().parents[2]
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+ADMIN = {"aws_access_key_id": "AKIDFAKEADMIN", "aws_secret_access_key": "fake-admin-secret"}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def moto_bin():
+    explicit = os.environ.get("MOTO_SERVER_BIN")
+    if explicit:
+        return explicit
+    return str(Path(sys.executable).parent / "moto_server")
+
+
+def wait_for(url, seconds=30):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{url} did not answer within {seconds} s")
+
+
+def start_moto(port=None):
+    port = port or free_port()
+    process = subprocess.Popen([moto_bin(), "-H", "127.0.0.1", "-p", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    wait_for(url + "/moto-api/")
+    return process, url
+
+
+def start_standins(moto_url, aws_port=0, github_port=0):
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "tests/standins/server.py"), "--moto", moto_url,
+         "--aws-port", str(aws_port), "--github-port", str(github_port)],
+        stdout=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    if not line:
+        raise RuntimeError("the stand-ins did not start")
+    return process, json.loads(line)
+
+
+def client(service, url, credentials=None):
+    return boto3.client(service, endpoint_url=url, region_name=REGION, **(credentials or ADMIN))
+
+
+def deploy_policy(bucket, key, roles):
+    """What a deploy needs and nothing more. moto checks ECS and ECR permissions against
+    resource "*" only, so those statements name "*" here; S3 and PassRole name their ARNs."""
+    return {"Version": "2012-10-17", "Statement": [
+        {"Sid": "FindTheImage", "Effect": "Allow", "Action": ["ecr:DescribeImages", "ecr:BatchGetImage"], "Resource": "*"},
+        {"Sid": "RegisterAndDeploy", "Effect": "Allow", "Resource": "*", "Action": [
+            "ecs:RegisterTaskDefinition", "ecs:TagResource", "ecs:DescribeTaskDefinition",
+            "ecs:DescribeServices", "ecs:UpdateService"]},
+        {"Sid": "PassTheTaskRoles", "Effect": "Allow", "Action": "iam:PassRole", "Resource": roles,
+         "Condition": {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}},
+        {"Sid": "ReadTheBase", "Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/{key}"},
+    ]}
+
+
+def task_definition(family="web", image="placeholder", container="web"):
+    return {"family": family, "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"],
+            "cpu": "256", "memory": "512",
+            "executionRoleArn": f"arn:aws:iam::{ACCOUNT}:role/{family}-exec",
+            "taskRoleArn": f"arn:aws:iam::{ACCOUNT}:role/{family}-task",
+            "containerDefinitions": [{"name": container, "image": image, "essential": True,
+                                      "portMappings": [{"containerPort": 8080}]}]}
+
+
+def create_user(iam, name, policy):
+    iam.create_user(UserName=name)
+    iam.put_user_policy(UserName=name, PolicyName=f"{name}-policy", PolicyDocument=json.dumps(policy))
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    return {"aws_access_key_id": key["AccessKeyId"], "aws_secret_access_key": key["SecretAccessKey"]}
+
+
+def seed(moto_url, cluster, services, repository, shas, bucket="hatoba-config", key="deploy/web.json", family="web"):
+    """Seeds moto (checks still off) and turns checks on. Returns the deploy user's and an
+    auditor's (read-only, for tests to look with) credentials."""
+    iam = client("iam", moto_url)
+    roles = []
+    for suffix in ("exec", "task"):
+        trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+        roles.append(iam.create_role(RoleName=f"{family}-{suffix}", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"])
+    deployer = create_user(iam, "deployer", deploy_policy(bucket, key, roles))
+    auditor = create_user(iam, "auditor", {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "*", "Action": [
+        "ecs:Describe*", "ecs:List*", "ecr:Describe*", "ecr:List*", "ecr:PutImage", "iam:Get*"]}]})
+    ecs = client("ecs", moto_url)
+    ecs.create_cluster(clusterName=cluster)
+    ecs.register_task_definition(**task_definition(family, f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{repository}:previous"))
+    for service in services:
+        ecs.create_service(cluster=cluster, serviceName=service, taskDefinition=f"{family}:1", desiredCount=2,
+                           deploymentConfiguration={"deploymentCircuitBreaker": {"enable": True, "rollback": True}})
+    ecr = client("ecr", moto_url)
+    ecr.create_repository(repositoryName=repository)
+    for sha in shas:
+        push_image(ecr, repository, sha)
+    s3 = client("s3", moto_url)
+    s3.create_bucket(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key=key, Body=json.dumps(task_definition(family)).encode())
+    # From here on every request is authenticated and authorized.
+    request = urllib.request.Request(moto_url + "/moto-api/reset-auth", data=b"0", method="POST",
+                                     headers={"content-type": "application/octet-stream"})
+    answer = urllib.request.urlopen(request).read().decode()
+    assert '"status": "ok"' in answer, answer
+    return deployer, auditor
+
+
+def push_image(ecr, repository, tag):
+    """An image in ECR tagged ``tag``, as a build would push it (its manifest only)."""
+    config = "sha256:" + (tag * 64)[:64] if all(c in "0123456789abcdef" for c in tag) else "sha256:" + "b" * 64
+    manifest = {"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+                "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 7023, "digest": config},
+                "layers": []}
+    ecr.put_image(repositoryName=repository, imageManifest=json.dumps(manifest), imageTag=tag)
+
+
+def put_file(github_url, repository, ref, path, content):
+    body = json.dumps({"repository": repository, "ref": ref, "path": path, "content": content}).encode()
+    urllib.request.urlopen(urllib.request.Request(github_url + "/_standin/files", data=body, method="PUT")).read()
+
+
+DEMO_SHA = "0d3e5c8a9b1f2e4d6c7a8b9c0d1e2f3a4b5c6d7e"
+
+
+def demo():
+    """Starts moto and the stand-ins for worker/wrangler.toml's demo target and keeps them up."""
+    moto_port = int(os.environ.get("HATOBA_MOTO_PORT", "5000"))
+    moto, moto_url = start_moto(moto_port)
+    standins, urls = start_standins(moto_url, int(os.environ.get("HATOBA_AWS_PORT", "5001")),
+                                    int(os.environ.get("HATOBA_GITHUB_PORT", "5002")))
+    deployer, _ = seed(moto_url, "demo", ["web"], "demo/web", [DEMO_SHA])
+    put_file(urls["github"], "hatoba-demo/shop", DEMO_SHA, ".aws/task-definition.json",
+             json.dumps(task_definition("web"), indent=2))
+    print(json.dumps({"moto": moto_url, **urls, "sha": DEMO_SHA,
+                      "AWS_ACCESS_KEY_ID": deployer["aws_access_key_id"],
+                      "AWS_SECRET_ACCESS_KEY": deployer["aws_secret_access_key"]}), flush=True)
+
+    def stop(*_):
+        for p in (standins, moto):
+            p.terminate()
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while moto.poll() is None and standins.poll() is None:
+        time.sleep(0.5)
+    stop()
+
+
+if __name__ == "__main__":
+    demo()
