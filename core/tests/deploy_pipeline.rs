@@ -906,9 +906,23 @@ fn a_queued_deployment_is_superseded_with_an_error_status_naming_the_newer_commi
     assert_eq!(w.statuses[0].1["description"], "Superseded by 9f8e7d6");
     assert_eq!(w.register_calls, 0);
     drop(w);
-    // One that started is not superseded.
+    // One still waiting for its image is superseded; one that registered its revision is not.
     let mut started = new_deployment(&clock);
     block_on(deploy::advance(&mut started, &ctx));
+    assert_eq!(started.next, Next::FindImage);
+    assert!(deploy::supersede(
+        &mut started.clone(),
+        "9f8e7d6c5b4a",
+        clock.now_millis()
+    ));
+    while started.next != Next::UpdateService {
+        block_on(deploy::advance(&mut started, &ctx));
+    }
+    assert!(!deploy::supersede(
+        &mut started,
+        "9f8e7d6c5b4a",
+        clock.now_millis()
+    ));
     assert!(!deploy::supersede(
         &mut started,
         "9f8e7d6c5b4a",

@@ -9,16 +9,20 @@
 //! revision and updates the service once.
 
 mod pipeline;
+mod queue;
 mod record;
 mod rollout;
+mod route;
 pub mod status;
 pub mod target;
 
-pub use pipeline::{Context, MAX_TASK_DEFINITION_BYTES, Wake, advance, supersede};
+pub use pipeline::{Context, MAX_TASK_DEFINITION_BYTES, Wake, advance, can_supersede, supersede};
+pub use queue::{Admission, DELIVERIES, HISTORY, Ledger, Summary};
 pub use record::{
     Deployment, Next, Outcome, Progress, State, StatusSent, Step, StepName, Trigger, time,
 };
 pub use rollout::{Rollout, evaluate_rollout};
+pub use route::{DeployRequest, Routing, route};
 pub use target::{BaseSource, ConfigFinding, Target, parse_targets, parse_targets_json};
 
 /// Tags a registered revision carries, so a resumed deploy finds it and people see its origin.

@@ -80,10 +80,21 @@ pub async fn advance<T: Transport, C: Clock>(d: &mut Deployment, ctx: &Context<'
     }
 }
 
-/// Marks a queued deployment superseded by a newer commit: it will not start, and its final
-/// status (`error`, "Superseded by 9f8e7d6") is the next step. False when it already started.
+/// Whether `d` can still be superseded: it has not yet registered anything in AWS.
+pub fn can_supersede(d: &Deployment) -> bool {
+    matches!(d.state, State::Queued | State::InProgress)
+        && matches!(
+            d.next,
+            Next::Start | Next::FindImage | Next::Prepare | Next::Register
+        )
+        && d.task_definition_arn.is_none()
+}
+
+/// Marks a deployment superseded by a newer commit, if it has not yet registered anything in
+/// AWS: its final status (`error`, "Superseded by 9f8e7d6") is the next step. False when it is
+/// past that point (it then runs to its end).
 pub fn supersede(d: &mut Deployment, by_sha: &str, now_millis: u64) -> bool {
-    if d.state != State::Queued {
+    if !can_supersede(d) {
         return false;
     }
     d.state = State::Superseded;

@@ -357,6 +357,25 @@ pub mod time {
         Some(u64::try_from(seconds).ok()? * 1000 + millis)
     }
 
+    /// Milliseconds since the epoch of an ISO 8601 time with an offset, as GitHub writes commit
+    /// times (`2019-05-15T15:20:41-07:00`), or in UTC (`...Z`).
+    pub fn parse_offset(text: &str) -> Option<u64> {
+        if text.ends_with('Z') {
+            return parse(text);
+        }
+        let split = text.len().checked_sub(6)?;
+        let (local, offset) = text.split_at(split);
+        let sign: i64 = match offset.as_bytes().first()? {
+            b'+' => 1,
+            b'-' => -1,
+            _ => return None,
+        };
+        let (h, m) = offset[1..].split_once(':')?;
+        let minutes = h.parse::<i64>().ok()? * 60 + m.parse::<i64>().ok()?;
+        let utc = parse(&format!("{local}Z"))? as i64 - sign * minutes * 60_000;
+        u64::try_from(utc).ok()
+    }
+
     pub(crate) fn serialize<S: Serializer>(millis: &u64, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&format(*millis))
     }
@@ -417,6 +436,18 @@ mod tests {
         );
         assert_eq!(time::parse("2026-13-29T16:38:51Z"), None);
         assert_eq!(time::parse("yesterday"), None);
+        assert_eq!(
+            time::parse_offset("2026-11-29T09:38:51-07:00"),
+            Some(1_795_970_331_000)
+        );
+        assert_eq!(
+            time::parse_offset("2026-11-29T17:38:51+01:00"),
+            Some(1_795_970_331_000)
+        );
+        assert_eq!(
+            time::parse_offset("2026-11-29T16:38:51Z"),
+            Some(1_795_970_331_000)
+        );
     }
 
     #[test]

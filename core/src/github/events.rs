@@ -89,6 +89,7 @@ pub struct Repository {
     /// The name alone.
     pub name: String,
     /// Its owner.
+    #[serde(default)]
     pub owner: Account,
     /// Its web page.
     #[serde(default)]
@@ -98,11 +99,16 @@ pub struct Repository {
     pub default_branch: Option<String>,
 }
 
-/// A user or organization.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// A user or organization. Push payloads name a repository's owner as a commit author does
+/// (`name` and `email`, no `login`), so every field is optional.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 pub struct Account {
     /// The login.
-    pub login: String,
+    #[serde(default)]
+    pub login: Option<String>,
+    /// The name (push payloads).
+    #[serde(default)]
+    pub name: Option<String>,
 }
 
 /// The GitHub App installation a delivery came through, when it came through one.
@@ -142,6 +148,20 @@ pub struct Push {
     /// The installation, for a GitHub App.
     #[serde(default)]
     pub installation: Option<Installation>,
+    /// The newest commit pushed (none for a deletion).
+    #[serde(default)]
+    pub head_commit: Option<Commit>,
+}
+
+/// A commit, as push and workflow_run events describe it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Commit {
+    /// Its sha.
+    #[serde(default)]
+    pub id: String,
+    /// When it was committed: `2019-05-15T15:20:41-07:00` (ISO 8601 with an offset).
+    #[serde(default)]
+    pub timestamp: Option<String>,
 }
 
 impl Push {
@@ -190,6 +210,9 @@ pub struct WorkflowRun {
     /// The workflow file (`.github/workflows/build.yml`).
     #[serde(default)]
     pub path: Option<String>,
+    /// The commit the run built.
+    #[serde(default)]
+    pub head_commit: Option<Commit>,
 }
 
 /// `deployment`.
@@ -270,11 +293,12 @@ mod tests {
             repository: Repository {
                 full_name: "o/r".into(),
                 name: "r".into(),
-                owner: Account { login: "o".into() },
+                owner: Account::default(),
                 html_url: String::new(),
                 default_branch: None,
             },
             installation: None,
+            head_commit: None,
         };
         assert_eq!(push("refs/heads/release/1.2").branch(), Some("release/1.2"));
         assert_eq!(push("refs/tags/v1").branch(), None);

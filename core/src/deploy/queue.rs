@@ -1,0 +1,321 @@
+//! One target's ledger: its queue, the deployment running, its history, and the deliveries it
+//! has seen. The worker's Durable Object stores it and asks it every question; the decisions
+//! (exactly once, one at a time, newest wins, never backwards by webhook) are made here.
+
+use serde::{Deserialize, Serialize};
+
+use super::record::{Deployment, Next, State, Trigger};
+use super::route::DeployRequest;
+use super::target::short_sha;
+
+/// Deployments kept per target.
+pub const HISTORY: usize = 100;
+/// Delivery keys remembered per target.
+pub const DELIVERIES: usize = 1000;
+
+/// A line of a target's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    /// The deployment's id.
+    pub id: String,
+    /// Its commit.
+    pub sha: String,
+    /// Its state when last recorded.
+    pub state: State,
+    /// Whether a webhook asked for it.
+    pub webhook: bool,
+}
+
+/// A target's queue, running deployment and history.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Ledger {
+    /// Deployments waiting, oldest first.
+    pub queue: Vec<String>,
+    /// The deployment running.
+    pub active: Option<String>,
+    /// Deployments kept, newest first.
+    pub history: Vec<Summary>,
+    /// Keys of deliveries seen (`X-GitHub-Delivery`, and a hash of the signed body), oldest first.
+    pub deliveries: Vec<String>,
+    /// The commit time of the newest commit a webhook deployed (ms since the epoch).
+    pub last_commit_time: Option<u64>,
+    /// A newer commit arrived while `active` ran: it is superseded if it has not reached AWS.
+    pub supersede_active_by: Option<String>,
+}
+
+/// What became of a request.
+#[derive(Debug, Clone, PartialEq)]
+// Made once per delivery: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
+pub enum Admission {
+    /// Queued: store `deployment`, mark the `superseded` queued ones superseded (their final
+    /// status is still to send) and delete the `evicted` records.
+    Accepted {
+        /// The new deployment, queued.
+        deployment: Deployment,
+        /// Queued deployments this one supersedes.
+        superseded: Vec<String>,
+        /// Deployments dropped from the history.
+        evicted: Vec<String>,
+    },
+    /// Nothing to do, and why.
+    Ignored(String),
+}
+
+fn is_webhook(trigger: &Trigger) -> bool {
+    !matches!(trigger, Trigger::Manual { .. })
+}
+
+impl Ledger {
+    /// Takes a deploy request. `delivery_keys` identify the delivery (empty for the API): a
+    /// delivery seen before does nothing, nor does a webhook's commit already deploying or
+    /// deployed here, nor one older than the newest a webhook deployed.
+    pub fn admit(
+        &mut self,
+        request: &DeployRequest,
+        delivery_keys: &[String],
+        now: u64,
+    ) -> Admission {
+        if let Some(key) = delivery_keys.iter().find(|k| self.deliveries.contains(k)) {
+            return Admission::Ignored(format!("{key} was seen before: nothing done"));
+        }
+        let webhook = is_webhook(&request.trigger);
+        let sha = short_sha(&request.sha).to_owned();
+        if webhook {
+            let taken = self
+                .history
+                .iter()
+                .find(|s| {
+                    s.sha == request.sha
+                        && s.webhook
+                        && matches!(s.state, State::Queued | State::InProgress | State::Success)
+                })
+                .cloned();
+            if let Some(s) = taken {
+                let how = if s.state == State::Success {
+                    "deployed"
+                } else {
+                    "deploying"
+                };
+                self.remember(delivery_keys);
+                return Admission::Ignored(format!(
+                    "commit {sha} is already {how} to {} ({})",
+                    request.target, s.id
+                ));
+            }
+            if let (Some(time), Some(last)) = (request.commit_time, self.last_commit_time)
+                && time < last
+            {
+                self.remember(delivery_keys);
+                return Admission::Ignored(format!(
+                    "commit {sha} is older than the last commit a webhook deployed to {}: a webhook never rolls back (use the API's rollback)",
+                    request.target
+                ));
+            }
+        }
+        self.remember(delivery_keys);
+        if let Some(time) = request.commit_time.filter(|_| webhook) {
+            self.last_commit_time = Some(self.last_commit_time.map_or(time, |last| last.max(time)));
+        }
+        let deployment = match &request.task_definition_arn {
+            Some(arn) => Deployment::redeploy(
+                &request.target,
+                &request.sha,
+                arn,
+                request.trigger.clone(),
+                now,
+            ),
+            None => Deployment::new(&request.target, &request.sha, request.trigger.clone(), now),
+        };
+        let superseded: Vec<String> = self
+            .queue
+            .iter()
+            .filter(|id| {
+                self.history
+                    .iter()
+                    .any(|s| &&s.id == id && s.state == State::Queued)
+            })
+            .cloned()
+            .collect();
+        for s in self
+            .history
+            .iter_mut()
+            .filter(|s| superseded.contains(&s.id))
+        {
+            s.state = State::Superseded;
+        }
+        if self.active.is_some() {
+            self.supersede_active_by = Some(request.sha.clone());
+        }
+        self.queue.push(deployment.id.clone());
+        self.history.insert(
+            0,
+            Summary {
+                id: deployment.id.clone(),
+                sha: request.sha.clone(),
+                state: State::Queued,
+                webhook,
+            },
+        );
+        let mut evicted = Vec::new();
+        while self.history.len() > HISTORY {
+            let last = self.history.pop().expect("longer than HISTORY");
+            evicted.push(last.id);
+        }
+        Admission::Accepted {
+            deployment,
+            superseded,
+            evicted,
+        }
+    }
+
+    fn remember(&mut self, keys: &[String]) {
+        self.deliveries.extend(keys.iter().cloned());
+        let over = self.deliveries.len().saturating_sub(DELIVERIES);
+        self.deliveries.drain(..over);
+    }
+
+    /// The deployment to advance: the running one, or the next queued, which becomes the
+    /// running one.
+    pub fn next_to_run(&mut self) -> Option<String> {
+        if self.active.is_none() && !self.queue.is_empty() {
+            self.active = Some(self.queue.remove(0));
+            self.supersede_active_by = None;
+        }
+        self.active.clone()
+    }
+
+    /// Records `d`'s state in the history; a finished running deployment frees the target.
+    pub fn update(&mut self, d: &Deployment) {
+        if let Some(s) = self.history.iter_mut().find(|s| s.id == d.id) {
+            s.state = d.state;
+        }
+        if d.next == Next::Done && self.active.as_deref() == Some(&d.id) {
+            self.active = None;
+            self.supersede_active_by = None;
+        }
+    }
+
+    /// The newer commit that supersedes the running `d`, when one arrived and `d` has not yet
+    /// registered anything in AWS.
+    pub fn superseding(&self, d: &Deployment) -> Option<&str> {
+        let by = self.supersede_active_by.as_deref()?;
+        (self.active.as_deref() == Some(&d.id) && super::pipeline::can_supersede(d)).then_some(by)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deploy::pipeline::supersede;
+
+    fn push(sha: &str, delivery: &str, time: Option<u64>) -> DeployRequest {
+        DeployRequest {
+            target: "stg".into(),
+            sha: sha.into(),
+            trigger: Trigger::Push {
+                delivery: Some(delivery.into()),
+            },
+            commit_time: time,
+            task_definition_arn: None,
+        }
+    }
+
+    fn accept(ledger: &mut Ledger, request: &DeployRequest, now: u64) -> Deployment {
+        let keys = vec![format!("delivery {}", now)];
+        match ledger.admit(request, &keys, now) {
+            Admission::Accepted { deployment, .. } => deployment,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_delivery_seen_before_and_a_commit_already_deploying_do_nothing() {
+        let mut ledger = Ledger::default();
+        let keys = vec!["delivery d-1".to_owned(), "body abc".to_owned()];
+        assert!(matches!(
+            ledger.admit(&push("aaaaaaaa", "d-1", None), &keys, 1),
+            Admission::Accepted { .. }
+        ));
+        assert_eq!(
+            ledger.admit(&push("aaaaaaaa", "d-1", None), &keys[1..], 2),
+            Admission::Ignored("body abc was seen before: nothing done".into())
+        );
+        match ledger.admit(
+            &push("aaaaaaaa", "d-2", None),
+            &["delivery d-2".to_owned()],
+            3,
+        ) {
+            Admission::Ignored(why) => assert!(
+                why.starts_with("commit aaaaaaa is already deploying to stg"),
+                "{why}"
+            ),
+            other => panic!("{other:?}"),
+        }
+        // A person may deploy it again.
+        let manual = DeployRequest {
+            trigger: Trigger::Manual { by: "api".into() },
+            ..push("aaaaaaaa", "-", None)
+        };
+        assert!(matches!(
+            ledger.admit(&manual, &[], 4),
+            Admission::Accepted { .. }
+        ));
+    }
+
+    #[test]
+    fn a_newer_commit_supersedes_the_queued_and_flags_the_running_one() {
+        let mut ledger = Ledger::default();
+        let a = accept(&mut ledger, &push("aaaaaaaa", "d-1", None), 1);
+        assert_eq!(ledger.next_to_run().as_deref(), Some(a.id.as_str()));
+        let b = accept(&mut ledger, &push("bbbbbbbb", "d-2", None), 2);
+        assert_eq!(ledger.supersede_active_by.as_deref(), Some("bbbbbbbb"));
+        assert_eq!(ledger.superseding(&a), Some("bbbbbbbb"));
+        let c = match ledger.admit(&push("cccccccc", "d-3", None), &["d-3".into()], 3) {
+            Admission::Accepted {
+                deployment,
+                superseded,
+                ..
+            } => {
+                assert_eq!(superseded, [b.id.clone()]);
+                deployment
+            }
+            other => panic!("{other:?}"),
+        };
+        let mut b = b;
+        assert!(supersede(&mut b, &c.sha, 3));
+        assert_eq!(
+            ledger.history.iter().map(|s| s.state).collect::<Vec<_>>(),
+            [State::Queued, State::Superseded, State::Queued]
+        );
+        // The running one finishes: the queue runs in order, the superseded one first (its status).
+        let mut a = a;
+        a.next = Next::Done;
+        a.state = State::Success;
+        ledger.update(&a);
+        assert_eq!(ledger.next_to_run(), Some(b.id.clone()));
+    }
+
+    #[test]
+    fn a_webhook_never_deploys_an_older_commit_and_history_is_capped() {
+        let mut ledger = Ledger::default();
+        accept(&mut ledger, &push("aaaaaaaa", "d-1", Some(2_000)), 1);
+        match ledger.admit(&push("bbbbbbbb", "d-2", Some(1_000)), &["d-2".into()], 2) {
+            Admission::Ignored(why) => assert!(
+                why.contains("older than the last commit a webhook deployed"),
+                "{why}"
+            ),
+            other => panic!("{other:?}"),
+        }
+        for n in 0..150u64 {
+            let request = DeployRequest {
+                trigger: Trigger::Manual { by: "api".into() },
+                ..push(&format!("{n:08x}"), "-", None)
+            };
+            ledger.admit(&request, &[], 10 + n);
+        }
+        assert_eq!(ledger.history.len(), HISTORY);
+    }
+}

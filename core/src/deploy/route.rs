@@ -1,0 +1,307 @@
+//! Which targets a webhook delivery deploys to, and why not when it deploys nowhere.
+
+use super::record::{Trigger, time};
+use super::target::Target;
+use crate::github::events::{Event, EventError, parse_event};
+
+/// A deploy a delivery (or a person) asks of one target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeployRequest {
+    /// The target's name.
+    pub target: String,
+    /// The commit.
+    pub sha: String,
+    /// What asked.
+    pub trigger: Trigger,
+    /// When the commit was made (ms since the epoch), when the payload says: a webhook never
+    /// deploys a commit older than the last one a webhook deployed.
+    pub commit_time: Option<u64>,
+    /// A revision to redeploy instead of building one (rollback from the API).
+    pub task_definition_arn: Option<String>,
+}
+
+/// What a delivery asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Routing {
+    /// `ping`: answered, nothing else.
+    Ping,
+    /// Deploys, one per matching target.
+    Deploy(Vec<DeployRequest>),
+    /// Nothing to do, and why.
+    Ignored(String),
+}
+
+/// Routes a verified delivery: `event` is `X-GitHub-Event`, `body` its JSON payload.
+pub fn route(
+    event: &str,
+    body: &[u8],
+    delivery: Option<&str>,
+    targets: &[Target],
+) -> Result<Routing, EventError> {
+    let delivery = delivery.map(str::to_owned);
+    let for_repo = |full_name: &str| -> Vec<&Target> {
+        targets
+            .iter()
+            .filter(|t| t.repository.eq_ignore_ascii_case(full_name))
+            .collect()
+    };
+    Ok(match parse_event(event, body)? {
+        Event::Ping(_) => Routing::Ping,
+        Event::Push(push) => {
+            let repo = &push.repository.full_name;
+            let Some(branch) = push.branch() else {
+                return Ok(Routing::Ignored(format!(
+                    "push to {}: Hatoba deploys pushes to branches",
+                    push.git_ref
+                )));
+            };
+            if push.deleted || push.after.bytes().all(|b| b == b'0') {
+                return Ok(Routing::Ignored(format!(
+                    "branch {branch} of {repo} was deleted"
+                )));
+            }
+            let commit_time = push
+                .head_commit
+                .as_ref()
+                .and_then(|c| c.timestamp.as_deref())
+                .and_then(time::parse_offset);
+            let matching: Vec<DeployRequest> = for_repo(repo)
+                .into_iter()
+                .filter(|t| t.branch.as_deref() == Some(branch))
+                .map(|t| DeployRequest {
+                    target: t.name.clone(),
+                    sha: push.after.clone(),
+                    trigger: Trigger::Push {
+                        delivery: delivery.clone(),
+                    },
+                    commit_time,
+                    task_definition_arn: None,
+                })
+                .collect();
+            if matching.is_empty() {
+                Routing::Ignored(format!(
+                    "no target deploys pushes to {repo} branch {branch}"
+                ))
+            } else {
+                Routing::Deploy(matching)
+            }
+        }
+        Event::WorkflowRun(e) => {
+            let run = &e.workflow_run;
+            let repo = &e.repository.full_name;
+            let name = run.name.clone().unwrap_or_default();
+            if e.action != "completed" {
+                return Ok(Routing::Ignored(format!(
+                    "workflow run {name} {}: Hatoba deploys completed runs",
+                    e.action
+                )));
+            }
+            let conclusion = run.conclusion.as_deref().unwrap_or("none");
+            if conclusion != "success" {
+                return Ok(Routing::Ignored(format!(
+                    "workflow run {name} concluded {conclusion}: Hatoba deploys successful runs"
+                )));
+            }
+            let path = run.path.as_deref().unwrap_or_default();
+            let file = path.rsplit('/').next().unwrap_or_default();
+            let commit_time = run
+                .head_commit
+                .as_ref()
+                .and_then(|c| c.timestamp.as_deref())
+                .and_then(time::parse_offset);
+            let matching: Vec<DeployRequest> = for_repo(repo)
+                .into_iter()
+                .filter(|t| {
+                    t.workflow.as_deref().is_some_and(|w| {
+                        let w = w.trim_start_matches("./");
+                        (!path.is_empty() && (w == path || w == file)) || w == name
+                    })
+                })
+                .map(|t| DeployRequest {
+                    target: t.name.clone(),
+                    sha: run.head_sha.clone(),
+                    trigger: Trigger::WorkflowRun {
+                        delivery: delivery.clone(),
+                        run_id: run.id,
+                    },
+                    commit_time,
+                    task_definition_arn: None,
+                })
+                .collect();
+            if matching.is_empty() {
+                Routing::Ignored(format!(
+                    "no target deploys workflow {name} ({path}) of {repo}"
+                ))
+            } else {
+                Routing::Deploy(matching)
+            }
+        }
+        Event::Deployment(e) => {
+            let repo = &e.repository.full_name;
+            let environment = &e.deployment.environment;
+            let matching: Vec<DeployRequest> = for_repo(repo)
+                .into_iter()
+                .filter(|t| t.environment.as_deref() == Some(environment.as_str()))
+                .map(|t| DeployRequest {
+                    target: t.name.clone(),
+                    sha: e.deployment.sha.clone(),
+                    trigger: Trigger::Deployment {
+                        delivery: delivery.clone(),
+                        deployment_id: e.deployment.id,
+                        environment: environment.clone(),
+                    },
+                    commit_time: None,
+                    task_definition_arn: None,
+                })
+                .collect();
+            if matching.is_empty() {
+                Routing::Ignored(format!(
+                    "no target deploys environment {environment} of {repo}"
+                ))
+            } else {
+                Routing::Deploy(matching)
+            }
+        }
+        Event::Other(name) => {
+            Routing::Ignored(format!("{name} events are not ones Hatoba deploys on"))
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deploy::target::parse_targets;
+    use serde_json::json;
+
+    fn targets() -> Vec<Target> {
+        let base = json!({"repository": "Octo/Shop", "region": "eu-west-1", "cluster": "c", "service": "s",
+                          "container": "web", "ecrRepository": "web", "taskDefinition": "current"});
+        let mut push = base.clone();
+        push["name"] = json!("stg");
+        push["branch"] = json!("main");
+        let mut run = base.clone();
+        run["name"] = json!("prod");
+        run["workflow"] = json!("build.yml");
+        run["environment"] = json!("production");
+        parse_targets(&json!([push, run])).unwrap()
+    }
+
+    fn push(git_ref: &str, after: &str) -> Vec<u8> {
+        json!({"ref": git_ref, "before": "0".repeat(40), "after": after, "deleted": after == "0".repeat(40),
+               "repository": {"full_name": "octo/shop", "name": "shop", "owner": {"name": "octo", "email": null}},
+               "head_commit": {"id": after, "timestamp": "2026-11-29T17:20:41+01:00"}})
+        .to_string()
+        .into_bytes()
+    }
+
+    #[test]
+    fn a_push_to_the_branch_deploys_tags_and_deletions_do_not() {
+        let t = targets();
+        let sha = "a".repeat(40);
+        match route("push", &push("refs/heads/main", &sha), Some("d-1"), &t).unwrap() {
+            Routing::Deploy(requests) => {
+                assert_eq!(requests.len(), 1);
+                assert_eq!(
+                    (requests[0].target.as_str(), requests[0].sha.as_str()),
+                    ("stg", sha.as_str())
+                );
+                assert_eq!(
+                    requests[0].trigger,
+                    Trigger::Push {
+                        delivery: Some("d-1".into())
+                    }
+                );
+                assert_eq!(requests[0].commit_time, time::parse("2026-11-29T16:20:41Z"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            route("push", &push("refs/tags/v1", &sha), None, &t).unwrap(),
+            Routing::Ignored("push to refs/tags/v1: Hatoba deploys pushes to branches".into())
+        );
+        assert_eq!(
+            route("push", &push("refs/heads/main", &"0".repeat(40)), None, &t).unwrap(),
+            Routing::Ignored("branch main of octo/shop was deleted".into())
+        );
+        assert_eq!(
+            route("push", &push("refs/heads/dev", &sha), None, &t).unwrap(),
+            Routing::Ignored("no target deploys pushes to octo/shop branch dev".into())
+        );
+    }
+
+    fn run(action: &str, conclusion: &str, path: &str) -> Vec<u8> {
+        json!({"action": action, "repository": {"full_name": "octo/shop", "name": "shop", "owner": {"login": "octo"}},
+               "workflow_run": {"id": 7, "name": "Build", "head_sha": "b".repeat(40), "status": "completed",
+                                "conclusion": conclusion, "event": "push", "html_url": "https://github.com/x", "path": path}})
+        .to_string()
+        .into_bytes()
+    }
+
+    #[test]
+    fn only_a_successful_completed_run_of_the_targets_workflow_deploys() {
+        let t = targets();
+        let deployed = route(
+            "workflow_run",
+            &run("completed", "success", ".github/workflows/build.yml"),
+            None,
+            &t,
+        )
+        .unwrap();
+        assert!(
+            matches!(&deployed, Routing::Deploy(r) if r[0].target == "prod" && r[0].trigger == Trigger::WorkflowRun { delivery: None, run_id: 7 })
+        );
+        assert_eq!(
+            route(
+                "workflow_run",
+                &run("completed", "failure", ".github/workflows/build.yml"),
+                None,
+                &t
+            )
+            .unwrap(),
+            Routing::Ignored(
+                "workflow run Build concluded failure: Hatoba deploys successful runs".into()
+            )
+        );
+        assert!(matches!(
+            route(
+                "workflow_run",
+                &run("requested", "", ".github/workflows/build.yml"),
+                None,
+                &t
+            )
+            .unwrap(),
+            Routing::Ignored(_)
+        ));
+        assert!(matches!(
+            route(
+                "workflow_run",
+                &run("completed", "success", ".github/workflows/test.yml"),
+                None,
+                &t
+            )
+            .unwrap(),
+            Routing::Ignored(_)
+        ));
+    }
+
+    #[test]
+    fn deployments_route_by_environment_and_other_events_are_ignored() {
+        let t = targets();
+        let body = json!({"action": "created", "repository": {"full_name": "octo/shop", "name": "shop", "owner": {"login": "octo"}},
+                          "deployment": {"id": 42, "sha": "c".repeat(40), "ref": "main", "environment": "production"}});
+        match route("deployment", body.to_string().as_bytes(), None, &t).unwrap() {
+            Routing::Deploy(r) => assert_eq!(r[0].trigger.github_deployment_id(), Some(42)),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            route("ping", br#"{"zen":"z","hook_id":1}"#, None, &t).unwrap(),
+            Routing::Ping
+        );
+        assert_eq!(
+            route("star", b"{}", None, &t).unwrap(),
+            Routing::Ignored("star events are not ones Hatoba deploys on".into())
+        );
+        assert!(route("push", b"{", None, &t).is_err());
+    }
+}
