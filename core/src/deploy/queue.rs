@@ -279,7 +279,7 @@ mod tests {
                 superseded,
                 ..
             } => {
-                assert_eq!(superseded, [b.id.clone()]);
+                assert_eq!(superseded, vec![b.id.clone()]);
                 deployment
             }
             other => panic!("{other:?}"),
