@@ -41,8 +41,113 @@ impl ErrorBody {
     }
 }
 
+/// Whether two secrets are equal, in time that depends on their lengths only (a bearer token
+/// compared byte by byte with an early exit tells an attacker how much of it they guessed).
+pub fn same_secret(given: &[u8], expected: &[u8]) -> bool {
+    if given.len() != expected.len() {
+        return false;
+    }
+    given
+        .iter()
+        .zip(expected)
+        .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+        == 0
+}
+
+/// The token in an `Authorization: Bearer <token>` header.
+pub fn bearer_token(header: Option<&str>) -> Option<&str> {
+    let value = header?.trim();
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+/// The first value of query parameter `name` in `url`, percent-decoded (`+` is a space).
+pub fn query_param(url: &str, name: &str) -> Option<String> {
+    let query = url.split_once('?')?.1;
+    let query = query.split('#').next().unwrap_or(query);
+    query.split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        (percent_decode(key) == name).then(|| percent_decode(value))
+    })
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() && text.is_char_boundary(i + 3) => {
+                match u8::from_str_radix(&text[i + 1..i + 3], 16) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A deployment queued for a target, in the answer to a webhook or a deploy request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Queued {
+    /// The target.
+    pub target: String,
+    /// The deployment's id.
+    pub id: String,
+}
+
+/// A target that did nothing with a delivery, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotQueued {
+    /// The target.
+    pub target: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// Body of `202` answers to `POST /webhooks/github`: what was queued and what was not.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct WebhookAnswer {
+    /// Deployments queued.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deployments: Vec<Queued>,
+    /// When nothing was queued: why (`{"ignored": "..."}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ignored: Option<String>,
+    /// Targets that did nothing while others deployed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<NotQueued>,
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn secrets_and_bearer_tokens() {
+        assert!(same_secret(b"read-token", b"read-token"));
+        assert!(!same_secret(b"read-token", b"read-tokem"));
+        assert!(!same_secret(b"read", b"read-token"));
+        assert_eq!(bearer_token(Some("Bearer abc")), Some("abc"));
+        assert_eq!(bearer_token(Some("bearer  abc ")), Some("abc"));
+        assert_eq!(bearer_token(Some("Basic abc")), None);
+        assert_eq!(bearer_token(Some("Bearer ")), None);
+        assert_eq!(bearer_token(None), None);
+        assert_eq!(query_param("https://h/api/deployments?target=stg-web&x=1", "target").as_deref(), Some("stg-web"));
+        assert_eq!(query_param("/p?a=b%2Fc+d&target=x#frag", "a").as_deref(), Some("b/c d"));
+        assert_eq!(query_param("/p?a=%2", "a").as_deref(), Some("%2"));
+        assert_eq!(query_param("/p?a=1", "target"), None);
+        assert_eq!(query_param("/p", "target"), None);
+    }
+
     use super::*;
 
     #[test]

@@ -1,20 +1,30 @@
-//! Hatoba's Cloudflare Worker: the HTTP face of the deploy pipeline, and the server of the UI.
+//! Hatoba's Cloudflare Worker: GitHub webhooks in, ECS deploys and commit statuses out, the JSON
+//! API, and the server of the UI.
 //!
 //! Routes (everything else is the UI's static files, from the `ASSETS` binding):
-//! - `GET /healthz` → `{"status":"ok","version":...}`
-//! - `/api/*`, `/webhooks/*` → the API (404 JSON until a route exists)
+//! - `GET /healthz` → `{"status":"ok","version":...}`, or 503 with the configuration's findings
+//! - `POST /webhooks/github` → verified, routed, queued in the target's Durable Object
+//! - `/api/targets`, `/api/deployments[/ID]`, `POST /api/targets/NAME/deploy`
 //! - any path that is neither a route nor a file → 404 JSON
 //!
-//! This crate is glue: no deploy logic lives here (that is `hatoba_core::deploy`).
+//! This crate is glue: routes, storage, timers and fetch. Every deploy decision is
+//! `hatoba_core`'s (the pipeline in `deploy`, routing, the ledger).
+
+mod api;
+mod config;
+mod target_object;
+mod transport;
+mod webhook;
 
 use hatoba_core::api::{ErrorBody, Health};
-use worker::{Context, Env, Method, Request, Response, Result, event};
+use worker::{Context, Env, Method, Request, Response, Result, Stub, event};
+
+pub use target_object::TargetObject;
 
 /// Name of the static-assets binding (`[assets] binding` in wrangler.toml).
 const ASSETS_BINDING: &str = "ASSETS";
-
-/// Path prefixes that belong to the worker itself and never fall through to the UI's files.
-const API_PREFIXES: [&str; 2] = ["/api/", "/webhooks/"];
+/// Name of the Durable Object binding of the targets.
+const TARGETS_BINDING: &str = "TARGETS";
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
@@ -22,12 +32,37 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let method = req.method();
     match path.as_str() {
         "/healthz" => match method {
-            Method::Get | Method::Head => json(200, &Health::ok()),
+            Method::Get | Method::Head => health(&env),
             _ => method_not_allowed(&method, &path, "GET, HEAD"),
         },
-        p if API_PREFIXES.iter().any(|prefix| p.starts_with(prefix)) => not_found(&method, p),
+        "/webhooks/github" => match method {
+            Method::Post => webhook::handle(req, &env).await,
+            _ => method_not_allowed(&method, &path, "POST"),
+        },
+        p if p.starts_with("/api/") => api::handle(req, &env, p).await,
+        p if p.starts_with("/webhooks/") => not_found(&method, p),
         _ => static_file(req, &env, &method, &path).await,
     }
+}
+
+fn health(env: &Env) -> Result<Response> {
+    let findings = config::check(env);
+    if findings.is_empty() {
+        return json(200, &Health::ok());
+    }
+    json(
+        503,
+        &serde_json::json!({
+            "status": "misconfigured",
+            "version": hatoba_core::VERSION,
+            "findings": findings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        }),
+    )
+}
+
+/// The Durable Object of target `name`.
+fn target_stub(env: &Env, name: &str) -> Result<Stub> {
+    env.durable_object(TARGETS_BINDING)?.id_from_name(name)?.get_stub()
 }
 
 /// Serves the UI's files; a miss becomes the API's JSON 404, so every 404 reads the same.
@@ -47,6 +82,16 @@ fn json<T: serde::Serialize>(status: u16, body: &T) -> Result<Response> {
     let response = Response::from_json(body)?.with_status(status);
     response.headers().set("cache-control", "no-store")?;
     Ok(response)
+}
+
+fn error(status: u16, code: &str, message: &str) -> Result<Response> {
+    json(
+        status,
+        &ErrorBody {
+            error: code.to_owned(),
+            message: message.to_owned(),
+        },
+    )
 }
 
 fn not_found(method: &Method, path: &str) -> Result<Response> {

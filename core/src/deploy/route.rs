@@ -1,11 +1,14 @@
 //! Which targets a webhook delivery deploys to, and why not when it deploys nowhere.
 
+use serde::{Deserialize, Serialize};
+
 use super::record::{Trigger, time};
 use super::target::Target;
 use crate::github::events::{Event, EventError, parse_event};
 
 /// A deploy a delivery (or a person) asks of one target.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DeployRequest {
     /// The target's name.
     pub target: String,
@@ -15,8 +18,10 @@ pub struct DeployRequest {
     pub trigger: Trigger,
     /// When the commit was made (ms since the epoch), when the payload says: a webhook never
     /// deploys a commit older than the last one a webhook deployed.
+    #[serde(default)]
     pub commit_time: Option<u64>,
     /// A revision to redeploy instead of building one (rollback from the API).
+    #[serde(default)]
     pub task_definition_arn: Option<String>,
 }
 

@@ -1,0 +1,83 @@
+//! The worker's configuration: the deploy targets (`HATOBA_TARGETS`, as `[[vars.HATOBA_TARGETS]]`
+//! in wrangler.toml, which the runtime passes as JSON), the variables, and the secrets.
+
+use hatoba_core::aws::sigv4::Credentials;
+use hatoba_core::deploy::{ConfigFinding, Target, parse_targets, parse_targets_json};
+use hatoba_core::github::api::{DEFAULT_API_URL, GitHubClient};
+use worker::Env;
+
+/// GitHub's own limit on a webhook payload.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 25 * 1024 * 1024;
+
+/// A variable or secret as text; unset and empty are the same.
+pub fn text(env: &Env, name: &str) -> Option<String> {
+    env.secret(name)
+        .map(|s| s.to_string())
+        .or_else(|_| env.var(name).map(|v| v.to_string()))
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+}
+
+/// The targets, or what is wrong with them.
+pub fn targets(env: &Env) -> Result<Vec<Target>, Vec<ConfigFinding>> {
+    if let Ok(value) = env.object_var::<serde_json::Value>("HATOBA_TARGETS")
+        && !value.is_string()
+    {
+        return parse_targets(&value);
+    }
+    match text(env, "HATOBA_TARGETS") {
+        Some(json) => parse_targets_json(&json),
+        None => Err(vec![ConfigFinding {
+            path: "HATOBA_TARGETS".to_owned(),
+            message: "missing: add a [[vars.HATOBA_TARGETS]] table for each target to wrangler.toml".to_owned(),
+        }]),
+    }
+}
+
+/// Everything wrong with the configuration: the targets' findings, and the secrets a deploy
+/// cannot do without.
+pub fn check(env: &Env) -> Vec<ConfigFinding> {
+    let mut findings = targets(env).err().unwrap_or_default();
+    for name in ["GITHUB_WEBHOOK_SECRET", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] {
+        if text(env, name).is_none() {
+            findings.push(ConfigFinding {
+                path: name.to_owned(),
+                message: format!("missing: set it with `wrangler secret put {name}`"),
+            });
+        }
+    }
+    if let Some(value) = text(env, "HATOBA_MAX_BODY_BYTES")
+        && value.parse::<usize>().map_or(true, |n| n == 0)
+    {
+        findings.push(ConfigFinding {
+            path: "HATOBA_MAX_BODY_BYTES".to_owned(),
+            message: format!("\"{value}\" is not a positive number of bytes"),
+        });
+    }
+    findings
+}
+
+/// The largest webhook body accepted.
+pub fn max_body_bytes(env: &Env) -> usize {
+    text(env, "HATOBA_MAX_BODY_BYTES")
+        .and_then(|v| v.parse().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(DEFAULT_MAX_BODY_BYTES)
+}
+
+/// AWS credentials from the secrets.
+pub fn aws_credentials(env: &Env) -> Option<Credentials> {
+    Some(Credentials {
+        access_key_id: text(env, "AWS_ACCESS_KEY_ID")?,
+        secret_access_key: text(env, "AWS_SECRET_ACCESS_KEY")?,
+        session_token: text(env, "AWS_SESSION_TOKEN"),
+    })
+}
+
+/// GitHub with `GITHUB_TOKEN`, at `GITHUB_API_URL` (GitHub's API unless set).
+pub fn github(env: &Env) -> Option<GitHubClient> {
+    Some(GitHubClient {
+        api_url: text(env, "GITHUB_API_URL").unwrap_or_else(|| DEFAULT_API_URL.to_owned()),
+        token: text(env, "GITHUB_TOKEN")?,
+    })
+}
