@@ -7,4 +7,5 @@ pub mod deploy;
 pub mod report;
 pub mod taskdef;
 pub mod transport;
+pub mod webhook;
 pub mod workflow;

@@ -141,8 +141,14 @@ mod tests {
         assert_eq!(bearer_token(Some("Basic abc")), None);
         assert_eq!(bearer_token(Some("Bearer ")), None);
         assert_eq!(bearer_token(None), None);
-        assert_eq!(query_param("https://h/api/deployments?target=stg-web&x=1", "target").as_deref(), Some("stg-web"));
-        assert_eq!(query_param("/p?a=b%2Fc+d&target=x#frag", "a").as_deref(), Some("b/c d"));
+        assert_eq!(
+            query_param("https://h/api/deployments?target=stg-web&x=1", "target").as_deref(),
+            Some("stg-web")
+        );
+        assert_eq!(
+            query_param("/p?a=b%2Fc+d&target=x#frag", "a").as_deref(),
+            Some("b/c d")
+        );
         assert_eq!(query_param("/p?a=%2", "a").as_deref(), Some("%2"));
         assert_eq!(query_param("/p?a=1", "target"), None);
         assert_eq!(query_param("/p", "target"), None);

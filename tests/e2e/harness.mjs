@@ -36,51 +36,76 @@ async function freePort() {
   });
 }
 
-async function waitFor(url, child, log, deadlineMs = 20000) {
+async function waitFor(url, child, log, deadlineMs = 20000, healthy = true) {
   const t0 = Date.now();
   while (Date.now() - t0 < deadlineMs) {
-    if (child.exitCode !== null) throw new Error(`workerd exited with ${child.exitCode}:\n${log()}`);
+    if (child().exitCode !== null) throw new Error(`workerd exited with ${child().exitCode}:\n${log()}`);
     try {
       const r = await fetch(url);
-      if (r.ok) return Date.now() - t0;
+      if (r.ok || (!healthy && r.status === 503)) return Date.now() - t0;
     } catch { /* not listening yet */ }
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`workerd did not answer ${url} within ${deadlineMs} ms:\n${log()}`);
 }
 
+/** Secrets every test worker gets unless the test gives its own: all obviously fake. */
+export const FAKE_SECRETS = {
+  GITHUB_WEBHOOK_SECRET: 'fake-webhook-secret',
+  AWS_ACCESS_KEY_ID: 'AKIDFAKEFAKEFAKEFAKE',
+  AWS_SECRET_ACCESS_KEY: 'fake-aws-secret-key',
+  HATOBA_READ_TOKEN: 'fake-read-token',
+  HATOBA_ADMIN_TOKEN: 'fake-admin-token',
+};
+
 /**
- * Starts workerd serving the built worker and UI. Returns { url, stop, startupMs }.
- * `vars` are plain-text worker variables added to those of wrangler.toml.
+ * Starts workerd serving the built worker and UI. Returns { url, stop, restart, startupMs }.
+ * `vars` are plain-text worker variables added to those of wrangler.toml (and to FAKE_SECRETS);
+ * `wrangler` another wrangler.toml, `state` where Durable Objects keep their storage, `healthy`
+ * false to accept a 503 from /healthz (a configuration that does not check).
  */
-export async function startWorker(vars = {}) {
+export async function startWorker(vars = {}, { wrangler = path.join(ROOT, 'worker/wrangler.toml'), state, port, healthy = true } = {}) {
   for (const f of ['worker/build/index.js', 'worker/build/index_bg.wasm', 'dist/index.html']) {
     if (!fs.existsSync(path.join(ROOT, f))) throw new Error(`${f} is missing: run scripts/build first`);
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hatoba-e2e-'));
-  const config = path.join(dir, 'workerd.json');
-  const varArgs = Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}=${v}`]);
-  execFileSync('python3', [path.join(ROOT, 'scripts/workerd-config.py'), path.join(ROOT, 'worker/wrangler.toml'), config, ...varArgs]);
-  const port = await freePort();
+  const config = path.join(dir, 'workerd.capnp');
+  const stateDir = state ?? path.join(dir, 'state');
+  const varArgs = Object.entries({ ...FAKE_SECRETS, ...vars }).flatMap(([k, v]) => ['--var', `${k}=${v}`]);
+  execFileSync('python3', [path.join(ROOT, 'scripts/workerd-config.py'), wrangler, config, '--state', stateDir, ...varArgs]);
+  port ??= await freePort();
   let output = '';
-  const child = spawn(WORKERD, ['serve', config, '--experimental', `--socket-addr=http=127.0.0.1:${port}`], {
-    cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout.on('data', (d) => { output += d; });
-  child.stderr.on('data', (d) => { output += d; });
+  let child;
+  const start = () => {
+    child = spawn(WORKERD, ['serve', config, '--experimental', '-I', '/', `--socket-addr=http=127.0.0.1:${port}`], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', (d) => { output += d; });
+    child.stderr.on('data', (d) => { output += d; });
+  };
+  const stopChild = async (signal = 'SIGTERM') => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill(signal);
+      await exited;
+    }
+  };
+  start();
   const url = `http://127.0.0.1:${port}`;
-  const startupMs = await waitFor(`${url}/healthz`, child, () => output);
+  const startupMs = await waitFor(`${url}/healthz`, () => child, () => output, 20000, healthy);
   return {
     url,
     startupMs,
     output: () => output,
+    /** Kills workerd (SIGKILL: nothing is flushed) and starts it again on the same state. */
+    async restart() {
+      await stopChild('SIGKILL');
+      start();
+      await waitFor(`${url}/healthz`, () => child, () => output, 20000, healthy);
+    },
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await stopChild();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

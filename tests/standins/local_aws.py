@@ -149,20 +149,28 @@ def put_file(github_url, repository, ref, path, content):
 
 
 DEMO_SHA = "0d3e5c8a9b1f2e4d6c7a8b9c0d1e2f3a4b5c6d7e"
+DEMO = {"cluster": "demo", "services": ["web"], "repository": "demo/web", "shas": [DEMO_SHA],
+        "files": [{"repository": "hatoba-demo/shop", "ref": DEMO_SHA, "path": ".aws/task-definition.json",
+                   "content": json.dumps(task_definition("web"), indent=2)}]}
 
 
-def demo():
-    """Starts moto and the stand-ins for worker/wrangler.toml's demo target and keeps them up."""
-    moto_port = int(os.environ.get("HATOBA_MOTO_PORT", "5000"))
-    moto, moto_url = start_moto(moto_port)
-    standins, urls = start_standins(moto_url, int(os.environ.get("HATOBA_AWS_PORT", "5001")),
-                                    int(os.environ.get("HATOBA_GITHUB_PORT", "5002")))
-    deployer, _ = seed(moto_url, "demo", ["web"], "demo/web", [DEMO_SHA])
-    put_file(urls["github"], "hatoba-demo/shop", DEMO_SHA, ".aws/task-definition.json",
-             json.dumps(task_definition("web"), indent=2))
-    print(json.dumps({"moto": moto_url, **urls, "sha": DEMO_SHA,
+def serve(spec, moto_port=0, aws_port=0, github_port=0):
+    """Starts moto and the stand-ins, seeds them as ``spec`` says ({cluster, services, repository,
+    shas, files: [{repository, ref, path, content}], rollouts: [{service, ending, polls}]}),
+    prints one JSON line (the URLs, the deploy user's and the auditor's fake credentials) and
+    keeps them up until SIGTERM or SIGINT."""
+    moto, moto_url = start_moto(moto_port or None)
+    standins, urls = start_standins(moto_url, aws_port, github_port)
+    deployer, auditor = seed(moto_url, spec["cluster"], spec["services"], spec["repository"], spec["shas"])
+    for f in spec.get("files", []):
+        put_file(urls["github"], f["repository"], f["ref"], f["path"], f["content"])
+    for r in spec.get("rollouts", []):
+        body = json.dumps({"cluster": spec["cluster"], **r}).encode()
+        urllib.request.urlopen(urllib.request.Request(urls["aws"] + "/_standin/rollout", data=body, method="POST")).read()
+    print(json.dumps({"moto": moto_url, **urls,
                       "AWS_ACCESS_KEY_ID": deployer["aws_access_key_id"],
-                      "AWS_SECRET_ACCESS_KEY": deployer["aws_secret_access_key"]}), flush=True)
+                      "AWS_SECRET_ACCESS_KEY": deployer["aws_secret_access_key"],
+                      "auditor": auditor}), flush=True)
 
     def stop(*_):
         for p in (standins, moto):
@@ -177,4 +185,12 @@ def demo():
 
 
 if __name__ == "__main__":
-    demo()
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Start a seeded local AWS and GitHub stand-in.")
+    parser.add_argument("--spec", help="what to seed, as JSON (default: the demo target of worker/wrangler.toml)")
+    parser.add_argument("--moto-port", type=int, default=0)
+    parser.add_argument("--aws-port", type=int, default=0)
+    parser.add_argument("--github-port", type=int, default=0)
+    args = parser.parse_args()
+    serve(json.loads(args.spec) if args.spec else DEMO, args.moto_port, args.aws_port, args.github_port)

@@ -36,9 +36,15 @@ fn authorized(req: &Request, env: &Env, access: Access) -> Result<bool> {
     })
 }
 
-async fn from_object<T: serde::de::DeserializeOwned>(env: &Env, target: &str, path: &str) -> Result<T> {
+async fn from_object<T: serde::de::DeserializeOwned>(
+    env: &Env,
+    target: &str,
+    path: &str,
+) -> Result<T> {
     let stub = target_stub(env, target)?;
-    let mut response = stub.fetch_with_str(&format!("https://target{path}")).await?;
+    let mut response = stub
+        .fetch_with_str(&format!("https://target{path}"))
+        .await?;
     response.json().await
 }
 
@@ -54,21 +60,37 @@ struct DeployBody {
 /// Handles `/api/...`.
 pub async fn handle(mut req: Request, env: &Env, path: &str) -> Result<Response> {
     let method = req.method();
-    let access = if method == Method::Post { Access::Admin } else { Access::Read };
+    let access = if method == Method::Post {
+        Access::Admin
+    } else {
+        Access::Read
+    };
     let known = matches!(
         (&method, path),
         (Method::Get, "/api/targets") | (Method::Get, "/api/deployments")
     ) || (method == Method::Get && path.starts_with("/api/deployments/"))
-        || (method == Method::Post && path.starts_with("/api/targets/") && path.ends_with("/deploy"));
+        || (method == Method::Post
+            && path.starts_with("/api/targets/")
+            && path.ends_with("/deploy"));
     if !known {
         return not_found(&method, path);
     }
     if !authorized(&req, env, access)? {
-        return error(401, "unauthorized", "a valid token is required: Authorization: Bearer <token>");
+        return error(
+            401,
+            "unauthorized",
+            "a valid token is required: Authorization: Bearer <token>",
+        );
     }
     let targets = match config::targets(env) {
         Ok(targets) => targets,
-        Err(_) => return error(503, "not_configured", "the deploy targets do not check: see /healthz"),
+        Err(_) => {
+            return error(
+                503,
+                "not_configured",
+                "the deploy targets do not check: see /healthz",
+            );
+        }
     };
     let url = req.inner().url();
     match (method, path) {
@@ -85,7 +107,11 @@ pub async fn handle(mut req: Request, env: &Env, path: &str) -> Result<Response>
         }
         (Method::Get, "/api/deployments") => {
             let Some(name) = query_param(&url, "target") else {
-                return error(400, "bad_request", "give the target: /api/deployments?target=NAME");
+                return error(
+                    400,
+                    "bad_request",
+                    "give the target: /api/deployments?target=NAME",
+                );
             };
             if !targets.iter().any(|t| t.name == name) {
                 return error(404, "not_found", &format!("no target named \"{name}\""));
@@ -95,11 +121,15 @@ pub async fn handle(mut req: Request, env: &Env, path: &str) -> Result<Response>
         }
         (Method::Get, p) => {
             let id = &p["/api/deployments/".len()..];
-            let Some(target) = Deployment::target_of_id(id).filter(|t| targets.iter().any(|x| x.name == *t)) else {
+            let Some(target) =
+                Deployment::target_of_id(id).filter(|t| targets.iter().any(|x| x.name == *t))
+            else {
                 return error(404, "not_found", &format!("no deployment \"{id}\""));
             };
             let stub = target_stub(env, target)?;
-            let mut response = stub.fetch_with_str(&format!("https://target/deployments/{id}")).await?;
+            let mut response = stub
+                .fetch_with_str(&format!("https://target/deployments/{id}"))
+                .await?;
             if response.status_code() == 404 {
                 return error(404, "not_found", &format!("no deployment \"{id}\""));
             }
@@ -113,39 +143,82 @@ pub async fn handle(mut req: Request, env: &Env, path: &str) -> Result<Response>
             }
             let body: DeployBody = match req.json().await {
                 Ok(body) => body,
-                Err(_) => return error(400, "bad_request", "expected JSON: {\"sha\": \"...\"} or {\"taskDefinitionArn\": \"...\"}"),
+                Err(_) => {
+                    return error(
+                        400,
+                        "bad_request",
+                        "expected JSON: {\"sha\": \"...\"} or {\"taskDefinitionArn\": \"...\"}",
+                    );
+                }
             };
             let sha = match (&body.sha, &body.task_definition_arn) {
                 (Some(sha), _) => sha.to_ascii_lowercase(),
                 (None, Some(arn)) => {
                     let stub = target_stub(env, name)?;
                     let mut init = worker::RequestInit::new();
-                    init.with_method(Method::Post)
-                        .with_body(Some(serde_json::json!({ "taskDefinitionArn": arn }).to_string().into()));
+                    init.with_method(Method::Post).with_body(Some(
+                        serde_json::json!({ "taskDefinitionArn": arn })
+                            .to_string()
+                            .into(),
+                    ));
                     let mut response = stub
-                        .fetch_with_request(Request::new_with_init("https://target/find-sha", &init)?)
+                        .fetch_with_request(Request::new_with_init(
+                            "https://target/find-sha",
+                            &init,
+                        )?)
                         .await?;
                     let found: serde_json::Value = response.json().await?;
                     match found["sha"].as_str() {
                         Some(sha) => sha.to_owned(),
-                        None => return error(400, "bad_request", "this revision was not deployed by Hatoba here: give its commit too ({\"sha\", \"taskDefinitionArn\"})"),
+                        None => {
+                            return error(
+                                400,
+                                "bad_request",
+                                "this revision was not deployed by Hatoba here: give its commit too ({\"sha\", \"taskDefinitionArn\"})",
+                            );
+                        }
                     }
                 }
-                (None, None) => return error(400, "bad_request", "expected {\"sha\": \"...\"} or {\"taskDefinitionArn\": \"...\"}"),
+                (None, None) => {
+                    return error(
+                        400,
+                        "bad_request",
+                        "expected {\"sha\": \"...\"} or {\"taskDefinitionArn\": \"...\"}",
+                    );
+                }
             };
             if !(7..=64).contains(&sha.len()) || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return error(400, "bad_request", &format!("sha \"{sha}\" is not a commit sha: expected 7 to 64 hex digits"));
+                return error(
+                    400,
+                    "bad_request",
+                    &format!("sha \"{sha}\" is not a commit sha: expected 7 to 64 hex digits"),
+                );
             }
             let request = DeployRequest {
                 target: name.to_owned(),
                 sha,
-                trigger: Trigger::Manual { by: "api".to_owned() },
+                trigger: Trigger::Manual {
+                    by: "api".to_owned(),
+                },
                 commit_time: None,
                 task_definition_arn: body.task_definition_arn,
             };
-            let admitted = webhook::admit(env, Admit { request, keys: vec![] }).await?;
+            let admitted = webhook::admit(
+                env,
+                Admit {
+                    request,
+                    keys: vec![],
+                },
+            )
+            .await?;
             match admitted.id {
-                Some(id) => json(202, &Queued { target: name.to_owned(), id }),
+                Some(id) => json(
+                    202,
+                    &Queued {
+                        target: name.to_owned(),
+                        id,
+                    },
+                ),
                 None => error(409, "not_queued", &admitted.ignored.unwrap_or_default()),
             }
         }

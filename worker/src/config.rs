@@ -2,9 +2,9 @@
 //! in wrangler.toml, which the runtime passes as JSON), the variables, and the secrets.
 
 use hatoba_core::aws::sigv4::Credentials;
-use hatoba_core::deploy::{ConfigFinding, Target, parse_targets, parse_targets_json};
+use hatoba_core::deploy::{ConfigFinding, Target, parse_targets_json};
 use hatoba_core::github::api::{DEFAULT_API_URL, GitHubClient};
-use worker::Env;
+use worker::{Env, js_sys};
 
 /// GitHub's own limit on a webhook payload.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 25 * 1024 * 1024;
@@ -20,16 +20,21 @@ pub fn text(env: &Env, name: &str) -> Option<String> {
 
 /// The targets, or what is wrong with them.
 pub fn targets(env: &Env) -> Result<Vec<Target>, Vec<ConfigFinding>> {
-    if let Ok(value) = env.object_var::<serde_json::Value>("HATOBA_TARGETS")
-        && !value.is_string()
-    {
-        return parse_targets(&value);
-    }
-    match text(env, "HATOBA_TARGETS") {
+    // A list of tables arrives as a JavaScript array, which `Env::object_var` refuses (it wants
+    // an Object): read the binding as it is and let core parse its JSON, or a string holding JSON.
+    let value = js_sys::Reflect::get(env, &"HATOBA_TARGETS".into()).unwrap_or_default();
+    let json = match value.as_string() {
+        Some(text) => Some(text),
+        None if value.is_undefined() || value.is_null() => None,
+        None => js_sys::JSON::stringify(&value).ok().and_then(|s| s.as_string()),
+    };
+    match json {
         Some(json) => parse_targets_json(&json),
         None => Err(vec![ConfigFinding {
             path: "HATOBA_TARGETS".to_owned(),
-            message: "missing: add a [[vars.HATOBA_TARGETS]] table for each target to wrangler.toml".to_owned(),
+            message:
+                "missing: add a [[vars.HATOBA_TARGETS]] table for each target to wrangler.toml"
+                    .to_owned(),
         }]),
     }
 }
@@ -38,7 +43,11 @@ pub fn targets(env: &Env) -> Result<Vec<Target>, Vec<ConfigFinding>> {
 /// cannot do without.
 pub fn check(env: &Env) -> Vec<ConfigFinding> {
     let mut findings = targets(env).err().unwrap_or_default();
-    for name in ["GITHUB_WEBHOOK_SECRET", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] {
+    for name in [
+        "GITHUB_WEBHOOK_SECRET",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+    ] {
         if text(env, name).is_none() {
             findings.push(ConfigFinding {
                 path: name.to_owned(),

@@ -62,7 +62,9 @@ fn health(env: &Env) -> Result<Response> {
 
 /// The Durable Object of target `name`.
 fn target_stub(env: &Env, name: &str) -> Result<Stub> {
-    env.durable_object(TARGETS_BINDING)?.id_from_name(name)?.get_stub()
+    env.durable_object(TARGETS_BINDING)?
+        .id_from_name(name)?
+        .get_stub()
 }
 
 /// Serves the UI's files; a miss becomes the API's JSON 404, so every 404 reads the same.

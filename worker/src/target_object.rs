@@ -5,9 +5,7 @@
 use std::time::Duration;
 
 use hatoba_core::aws::retry::RetryPolicy;
-use hatoba_core::deploy::{
-    self, Admission, Context, DeployRequest, Deployment, Ledger, Wake,
-};
+use hatoba_core::deploy::{self, Admission, Context, DeployRequest, Deployment, Ledger, Wake};
 use serde::{Deserialize, Serialize};
 use worker::{DurableObject, Env, Method, Request, Response, Result, State, durable_object};
 
@@ -90,7 +88,10 @@ impl DurableObject for TargetObject {
             (Method::Post, "/find-sha") => {
                 // The commit a revision was deployed from, for a rollback asked by ARN alone.
                 let body: serde_json::Value = req.json().await?;
-                let arn = body["taskDefinitionArn"].as_str().unwrap_or_default().to_owned();
+                let arn = body["taskDefinitionArn"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
                 let ledger = self.ledger().await?;
                 for summary in &ledger.history {
                     if let Some(d) = self.record(&summary.id).await?
@@ -127,9 +128,16 @@ impl TargetObject {
         match ledger.admit(&admit.request, &admit.keys, now) {
             Admission::Ignored(why) => {
                 storage.put(LEDGER, &ledger).await?;
-                Ok(Admitted { id: None, ignored: Some(why) })
+                Ok(Admitted {
+                    id: None,
+                    ignored: Some(why),
+                })
             }
-            Admission::Accepted { deployment, superseded, evicted } => {
+            Admission::Accepted {
+                deployment,
+                superseded,
+                evicted,
+            } => {
                 for id in &superseded {
                     if let Some(mut d) = self.record(id).await? {
                         deploy::supersede(&mut d, &deployment.sha, now);
@@ -139,13 +147,18 @@ impl TargetObject {
                 for id in &evicted {
                     storage.delete(&record_key(id)).await?;
                 }
-                storage.put(&record_key(&deployment.id), &deployment).await?;
+                storage
+                    .put(&record_key(&deployment.id), &deployment)
+                    .await?;
                 storage.put(TARGET, &admit.request.target).await?;
                 storage.put(LEDGER, &ledger).await?;
                 if storage.get_alarm().await?.is_none() {
                     storage.set_alarm(Duration::ZERO).await?;
                 }
-                Ok(Admitted { id: Some(deployment.id), ignored: None })
+                Ok(Admitted {
+                    id: Some(deployment.id),
+                    ignored: None,
+                })
             }
         }
     }
@@ -159,13 +172,20 @@ impl TargetObject {
             return Ok(());
         };
         let targets = config::targets(&self.env).map_err(|f| {
-            worker::Error::RustError(format!("configuration: {}", f.first().map(ToString::to_string).unwrap_or_default()))
+            worker::Error::RustError(format!(
+                "configuration: {}",
+                f.first().map(ToString::to_string).unwrap_or_default()
+            ))
         })?;
         let Some(target) = targets.iter().find(|t| t.name == name) else {
-            return Err(worker::Error::RustError(format!("target {name} is no longer configured")));
+            return Err(worker::Error::RustError(format!(
+                "target {name} is no longer configured"
+            )));
         };
         let Some(credentials) = config::aws_credentials(&self.env) else {
-            return Err(worker::Error::RustError("AWS credentials are not set".into()));
+            return Err(worker::Error::RustError(
+                "AWS credentials are not set".into(),
+            ));
         };
         let transport = FetchTransport;
         let clock = WorkerClock;

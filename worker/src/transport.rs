@@ -21,7 +21,9 @@ impl Transport for FetchTransport {
         init.with_method(Method::from(request.method.clone()))
             .with_headers(headers);
         if !request.body.is_empty() {
-            init.with_body(Some(js_sys::Uint8Array::from(request.body.as_slice()).into()));
+            init.with_body(Some(
+                js_sys::Uint8Array::from(request.body.as_slice()).into(),
+            ));
         }
         let outgoing = Request::new_with_init(&request.url, &init).map_err(invalid)?;
         let mut response = Fetch::Request(outgoing)

@@ -27,7 +27,11 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
         return too_large(limit);
     }
     let Some(secret) = config::text(env, "GITHUB_WEBHOOK_SECRET") else {
-        return error(503, "not_configured", "GITHUB_WEBHOOK_SECRET is not set: no delivery can be verified");
+        return error(
+            503,
+            "not_configured",
+            "GITHUB_WEBHOOK_SECRET is not set: no delivery can be verified",
+        );
     };
     let signature = req.headers().get(SIGNATURE_HEADER)?;
     if let Err(e) = verify_signature(secret.as_bytes(), &body, signature.as_deref()) {
@@ -42,12 +46,20 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
         return error(
             415,
             "unsupported_media_type",
-            &format!("content type \"{content_type}\" is not application/json: set the webhook's content type to application/json in its GitHub settings"),
+            &format!(
+                "content type \"{content_type}\" is not application/json: set the webhook's content type to application/json in its GitHub settings"
+            ),
         );
     }
     let targets = match config::targets(env) {
         Ok(targets) => targets,
-        Err(_) => return error(503, "not_configured", "the deploy targets do not check: see /healthz"),
+        Err(_) => {
+            return error(
+                503,
+                "not_configured",
+                "the deploy targets do not check: see /healthz",
+            );
+        }
     };
     let event = req.headers().get(EVENT_HEADER)?.unwrap_or_default();
     let delivery = req.headers().get(DELIVERY_HEADER)?;
@@ -58,7 +70,13 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
     let requests = match routing {
         Routing::Ping => return json(200, &serde_json::json!({ "pong": true })),
         Routing::Ignored(why) => {
-            return json(202, &WebhookAnswer { ignored: Some(why), ..WebhookAnswer::default() });
+            return json(
+                202,
+                &WebhookAnswer {
+                    ignored: Some(why),
+                    ..WebhookAnswer::default()
+                },
+            );
         }
         Routing::Deploy(requests) => requests,
     };
@@ -70,10 +88,20 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
     let mut answer = WebhookAnswer::default();
     for request in requests {
         let target = request.target.clone();
-        let admitted = admit(env, Admit { request, keys: keys.clone() }).await?;
+        let admitted = admit(
+            env,
+            Admit {
+                request,
+                keys: keys.clone(),
+            },
+        )
+        .await?;
         match (admitted.id, admitted.ignored) {
             (Some(id), _) => answer.deployments.push(Queued { target, id }),
-            (None, reason) => answer.skipped.push(NotQueued { target, reason: reason.unwrap_or_default() }),
+            (None, reason) => answer.skipped.push(NotQueued {
+                target,
+                reason: reason.unwrap_or_default(),
+            }),
         }
     }
     if answer.deployments.is_empty() {
