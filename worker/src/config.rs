@@ -26,7 +26,9 @@ pub fn targets(env: &Env) -> Result<Vec<Target>, Vec<ConfigFinding>> {
     let json = match value.as_string() {
         Some(text) => Some(text),
         None if value.is_undefined() || value.is_null() => None,
-        None => js_sys::JSON::stringify(&value).ok().and_then(|s| s.as_string()),
+        None => js_sys::JSON::stringify(&value)
+            .ok()
+            .and_then(|s| s.as_string()),
     };
     match json {
         Some(json) => parse_targets_json(&json),

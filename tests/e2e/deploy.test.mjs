@@ -1,0 +1,296 @@
+// The worker deploying for real in workerd: GitHub deliveries in (built from GitHub's published
+// examples and signed as GitHub signs), the Durable Object per target running the pipeline on
+// alarms, moto (IAM and signatures on) behind the ECS rollout stand-in, and the GitHub stand-in
+// checking every request against GitHub's OpenAPI description. One moto, one set of stand-ins
+// and one workerd serve every scenario; each scenario deploys to a service of its own.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { ROOT, startWorker, FAKE_SECRETS } from './harness.mjs';
+
+const REPO = 'octo/shop';
+const SECRET = FAKE_SECRETS.GITHUB_WEBHOOK_SECRET;
+const sha = (n) => crypto.createHash('sha1').update(`commit ${n}`).digest('hex');
+const SERVICES = ['push', 'run', 'env', 'refused', 'dup', 'race', 'crash', 'api', 'old'];
+const SHAS = Object.fromEntries(['push', 'run', 'run-failed', 'env', 'dup', 'race-1', 'race-2', 'crash', 'api', 'old-new', 'old-old', 'refused'].map((k) => [k, sha(k)]));
+
+const examples = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/@octokit/webhooks-examples/api.github.com/index.json'), 'utf8'));
+const example = (name) => structuredClone(examples.find((e) => e.name === name).examples[0]);
+
+function target(name, extra = {}) {
+  const t = { name, repository: REPO, region: 'us-east-1', cluster: 'stg', service: name, container: 'web',
+    ecrRepository: 'shop/web', taskDefinition: '.aws/task-definition.json', pollSeconds: 1, ...extra };
+  if (!t.workflow && !t.environment) t.branch ??= `deploy-${name}`;
+  return '[[vars.HATOBA_TARGETS]]\n' + Object.entries(t).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join('\n') + '\n';
+}
+
+let aws; let awsProcess; let worker; let tmp;
+before(async () => {
+  const python = process.env.HATOBA_PYTHON ?? 'python3';
+  const base = JSON.stringify({ family: 'web', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512',
+    executionRoleArn: 'arn:aws:iam::123456789012:role/web-exec', taskRoleArn: 'arn:aws:iam::123456789012:role/web-task',
+    containerDefinitions: [{ name: 'web', image: 'placeholder', essential: true, portMappings: [{ containerPort: 8080 }] }] });
+  const spec = { cluster: 'stg', services: SERVICES, repository: 'shop/web', shas: Object.values(SHAS),
+    files: Object.values(SHAS).map((s) => ({ repository: REPO, ref: s, path: '.aws/task-definition.json', content: base })),
+    rollouts: [{ service: 'crash', ending: 'complete', polls: 6 }, { service: 'race', ending: 'complete', polls: 2 }] };
+  awsProcess = spawn(python, [path.join(ROOT, 'tests/standins/local_aws.py'), '--spec', JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  aws = await new Promise((resolve, reject) => {
+    let out = '';
+    awsProcess.stdout.on('data', (d) => { out += d; if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0])); });
+    awsProcess.on('exit', (code) => reject(new Error(`the local AWS exited with ${code}`)));
+  });
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hatoba-deploy-'));
+  const wrangler = path.join(tmp, 'wrangler.toml');
+  const shipped = fs.readFileSync(path.join(ROOT, 'worker/wrangler.toml'), 'utf8').split('[[vars.HATOBA_TARGETS]]')[0];
+  fs.writeFileSync(wrangler, shipped.replace('directory = "../dist"', `directory = ${JSON.stringify(path.join(ROOT, 'dist'))}`)
+    .replace('main = "build/index.js"', `main = ${JSON.stringify(path.join(ROOT, 'worker/build/index.js'))}`) + [
+    target('push'), target('run', { workflow: 'build.yml' }), target('env', { environment: 'staging' }),
+    target('refused'), target('dup'), target('race'), target('crash'), target('api'), target('old'),
+  ].join(''));
+  worker = await startWorker({
+    AWS_ENDPOINT_URL: aws.aws, GITHUB_API_URL: aws.github, GITHUB_TOKEN: 'ghs_fakefakefakefakefakefake',
+    AWS_ACCESS_KEY_ID: aws.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: aws.AWS_SECRET_ACCESS_KEY,
+    HATOBA_PUBLIC_URL: 'https://hatoba.example.com', HATOBA_MAX_BODY_BYTES: '200000',
+  }, { wrangler });
+});
+after(async () => {
+  await worker?.stop();
+  awsProcess?.kill('SIGTERM');
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+/** Posts a delivery as GitHub does; `sign: false` leaves the signature off, a string forges it. */
+async function deliver(event, payload, { delivery = crypto.randomUUID(), sign = true, contentType = 'application/json', raw } = {}) {
+  const body = raw ?? JSON.stringify(payload);
+  const headers = { 'content-type': contentType, 'x-github-event': event, 'x-github-delivery': delivery, 'user-agent': 'GitHub-Hookshot/test' };
+  if (sign === true) headers['x-hub-signature-256'] = 'sha256=' + crypto.createHmac('sha256', SECRET).update(body).digest('hex');
+  else if (typeof sign === 'string') headers['x-hub-signature-256'] = sign;
+  const r = await fetch(`${worker.url}/webhooks/github`, { method: 'POST', headers, body });
+  return { status: r.status, body: await r.json(), delivery };
+}
+
+function push(service, commit, { time = new Date().toISOString() } = {}) {
+  const p = example('push');
+  p.ref = `refs/heads/deploy-${service}`; p.after = commit; p.deleted = false; p.created = false;
+  p.repository.full_name = REPO; p.repository.name = 'shop';
+  p.repository.owner = { name: 'octo', email: null }; // as GitHub's push format has it
+  p.head_commit = { ...(p.head_commit ?? {}), id: commit, timestamp: time };
+  return p;
+}
+
+const auth = (token = FAKE_SECRETS.HATOBA_READ_TOKEN) => ({ authorization: `Bearer ${token}` });
+async function deployments(name) {
+  const r = await fetch(`${worker.url}/api/deployments?target=${name}`, { headers: auth() });
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('cache-control'), 'no-store');
+  return (await r.json()).deployments;
+}
+async function until(name, done, what, ms = 40000) {
+  const t0 = Date.now();
+  let last;
+  while (Date.now() - t0 < ms) {
+    last = await deployments(name);
+    if (done(last)) return last;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  assert.fail(`${name}: ${what} did not happen in ${ms} ms: ${JSON.stringify(last, null, 1)}`);
+}
+const finished = (list) => list.length > 0 && list.every((d) => d.next === 'done');
+async function githubRequests() {
+  const all = await (await fetch(`${aws.github}/_standin/requests`)).json();
+  for (const r of all) assert.deepEqual(r.problems, [], `${r.method} ${r.path} does not fit GitHub's description`);
+  return all;
+}
+const commitStatuses = async (commit, context) => (await githubRequests())
+  .filter((r) => r.method === 'POST' && r.path === `/repos/${REPO}/statuses/${commit}` && r.body.context === context)
+  .map((r) => r.body);
+const ecs = async (op, input) => {
+  // What AWS ends with, asked through the rollout stand-in by the read-only auditor (botocore signs).
+  const out = await new Promise((resolve, reject) => {
+    const py = spawn(process.env.HATOBA_PYTHON ?? 'python3', ['-c', `
+import json, sys, boto3
+c = boto3.client("ecs", endpoint_url=sys.argv[1], region_name="us-east-1", **json.loads(sys.argv[2]))
+print(json.dumps(getattr(c, sys.argv[3])(**json.loads(sys.argv[4])), default=str))`, aws.aws, JSON.stringify(aws.auditor), op, JSON.stringify(input)]);
+    let text = ''; py.stdout.on('data', (d) => { text += d; }); py.stderr.on('data', (d) => { text += d; });
+    py.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(text))));
+  });
+  return JSON.parse(out);
+};
+
+test('a push deploys: 202 with the id, pending then success on the commit, a new revision with its image, the service on it', async () => {
+  const t0 = Date.now();
+  const r = await deliver('push', push('push', SHAS.push));
+  const answeredMs = Date.now() - t0;
+  assert.equal(r.status, 202, JSON.stringify(r.body));
+  assert.equal(r.body.deployments.length, 1);
+  assert.equal(r.body.deployments[0].target, 'push');
+  assert.ok(answeredMs < 1000, `answered in ${answeredMs} ms`);
+  const [d] = await until('push', finished, 'the deploy');
+  assert.equal(d.id, r.body.deployments[0].id);
+  assert.equal(d.state, 'success', JSON.stringify(d, null, 1));
+  assert.deepEqual(d.trigger, { event: 'push', delivery: r.delivery });
+  assert.deepEqual(d.steps.map((s) => s.name), ['pending_status', 'find_image', 'load_task_definition', 'render', 'check',
+    'register_task_definition', 'update_service', 'wait_rollout', 'final_status']);
+  const statuses = await commitStatuses(SHAS.push, 'hatoba/push');
+  assert.deepEqual(statuses.map((s) => s.state), ['pending', 'success']);
+  assert.equal(statuses[1].target_url, `https://hatoba.example.com/#/deployments/${d.id}`);
+  const td = await ecs('describe_task_definition', { taskDefinition: d.taskDefinitionArn, include: ['TAGS'] });
+  assert.equal(td.taskDefinition.containerDefinitions[0].image, `123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/web:${SHAS.push}`);
+  assert.ok(td.tags.some((t) => t.key === 'hatoba:deployment' && t.value === d.id));
+  const svc = await ecs('describe_services', { cluster: 'stg', services: ['push'] });
+  assert.equal(svc.services[0].taskDefinition, d.taskDefinitionArn);
+});
+
+test('a successful workflow_run deploys its head_sha; a failed one is acknowledged and does nothing', async () => {
+  const run = (commit, conclusion) => {
+    const p = example('workflow_run');
+    p.action = 'completed';
+    Object.assign(p.workflow_run, { head_sha: commit, conclusion, status: 'completed', path: '.github/workflows/build.yml' });
+    p.repository.full_name = REPO;
+    return p;
+  };
+  const failed = await deliver('workflow_run', run(SHAS['run-failed'], 'failure'));
+  assert.equal(failed.status, 202);
+  assert.match(failed.body.ignored, /concluded failure/);
+  const ok = await deliver('workflow_run', run(SHAS.run, 'success'));
+  assert.equal(ok.status, 202);
+  const list = await until('run', finished, 'the deploy');
+  assert.equal(list.length, 1);
+  assert.equal(list[0].sha, SHAS.run);
+  assert.equal(list[0].state, 'success');
+  assert.deepEqual(await commitStatuses(SHAS['run-failed'], 'hatoba/run'), []);
+});
+
+test('a deployment event reports deployment statuses, in_progress then success', async () => {
+  const p = example('deployment');
+  Object.assign(p.deployment, { sha: SHAS.env, environment: 'staging', id: 4242 });
+  p.repository.full_name = REPO;
+  const r = await deliver('deployment', p);
+  assert.equal(r.status, 202, JSON.stringify(r.body));
+  const [d] = await until('env', finished, 'the deploy');
+  assert.equal(d.state, 'success');
+  const sent = (await githubRequests()).filter((q) => q.path === `/repos/${REPO}/deployments/4242/statuses`).map((q) => q.body);
+  assert.deepEqual(sent.map((s) => s.state), ['in_progress', 'success']);
+  assert.equal(sent[1].log_url, `https://hatoba.example.com/#/deployments/${d.id}`);
+});
+
+test('forged, unsigned, oversized and form-encoded deliveries are refused and nothing is done', async () => {
+  const before = (await githubRequests()).length;
+  const p = push('refused', SHAS.refused);
+  const forged = await deliver('push', p, { sign: 'sha256=' + '0'.repeat(64) });
+  assert.equal(forged.status, 401);
+  assert.equal(forged.body.error, 'unauthorized');
+  const unsigned = await deliver('push', p, { sign: false });
+  assert.equal(unsigned.status, 401);
+  assert.match(unsigned.body.message, /missing X-Hub-Signature-256/);
+  const big = await deliver('push', null, { raw: JSON.stringify({ ...p, padding: 'x'.repeat(250000) }) });
+  assert.equal(big.status, 413);
+  const form = await deliver('push', null, { raw: `payload=${encodeURIComponent(JSON.stringify(p))}`, contentType: 'application/x-www-form-urlencoded' });
+  assert.equal(form.status, 415);
+  assert.match(form.body.message, /set the webhook's content type to application\/json/);
+  assert.deepEqual(await deployments('refused'), []);
+  assert.equal((await githubRequests()).length, before);
+});
+
+test('one delivery sent three times and a second delivery of the same commit deploy once', async () => {
+  const p = push('dup', SHAS.dup);
+  const first = await deliver('push', p);
+  assert.equal(first.status, 202);
+  for (let i = 0; i < 2; i++) {
+    const again = await deliver('push', p, { delivery: first.delivery });
+    assert.equal(again.status, 202);
+    assert.match(again.body.ignored, /seen before/);
+  }
+  const second = await deliver('push', p);
+  assert.match(second.body.ignored, /seen before|already deploying|already deployed/);
+  const list = await until('dup', finished, 'the deploy');
+  assert.equal(list.length, 1);
+  assert.equal(list[0].state, 'success');
+  assert.deepEqual((await commitStatuses(SHAS.dup, 'hatoba/dup')).map((s) => s.state), ['pending', 'success']);
+});
+
+test('two pushes 50 ms apart: the second is deployed, the first superseded', async () => {
+  const a = await deliver('push', push('race', SHAS['race-1']));
+  await new Promise((r) => setTimeout(r, 50));
+  const b = await deliver('push', push('race', SHAS['race-2']));
+  assert.equal(a.status, 202); assert.equal(b.status, 202);
+  const list = await until('race', (l) => l.length === 2 && finished(l), 'both');
+  const [second, first] = list;
+  assert.equal(second.sha, SHAS['race-2']);
+  assert.equal(second.state, 'success');
+  assert.equal(first.state, 'superseded');
+  assert.equal(first.description, `Superseded by ${SHAS['race-2'].slice(0, 7)}`);
+  assert.equal(first.taskDefinitionArn, null);
+  const firstStatuses = await commitStatuses(SHAS['race-1'], 'hatoba/race');
+  assert.equal(firstStatuses.at(-1).state, 'error');
+  assert.equal(firstStatuses.at(-1).description, first.description);
+  const svc = await ecs('describe_services', { cluster: 'stg', services: ['race'] });
+  assert.equal(svc.services[0].taskDefinition, second.taskDefinitionArn);
+});
+
+test('a webhook never rolls a target back: an older commit is acknowledged and ignored', async () => {
+  const now = Date.now();
+  const newer = await deliver('push', push('old', SHAS['old-new'], { time: new Date(now).toISOString() }));
+  assert.equal(newer.status, 202);
+  const older = await deliver('push', push('old', SHAS['old-old'], { time: new Date(now - 3600_000).toISOString() }));
+  assert.equal(older.status, 202);
+  assert.match(older.body.ignored, /older than the last commit a webhook deployed/);
+  const list = await until('old', finished, 'the deploy');
+  assert.deepEqual(list.map((d) => d.sha), [SHAS['old-new']]);
+});
+
+test('workerd killed mid-rollout and started again: the deploy resumes from its record and finishes', async () => {
+  const r = await deliver('push', push('crash', SHAS.crash));
+  assert.equal(r.status, 202);
+  await until('crash', (l) => l[0]?.steps.some((s) => s.name === 'wait_rollout'), 'the rollout to start');
+  await worker.restart();
+  const [d] = await until('crash', finished, 'the deploy after the restart');
+  assert.equal(d.state, 'success', JSON.stringify(d, null, 1));
+  assert.equal(d.steps.filter((s) => s.name === 'register_task_definition').length, 1);
+  const revisions = await ecs('list_task_definitions', { familyPrefix: 'web' });
+  const ours = [];
+  for (const arn of revisions.taskDefinitionArns) {
+    const td = await ecs('describe_task_definition', { taskDefinition: arn, include: ['TAGS'] });
+    if ((td.tags ?? []).some((t) => t.key === 'hatoba:deployment' && t.value === d.id)) ours.push(arn);
+  }
+  assert.deepEqual(ours, [d.taskDefinitionArn]);
+});
+
+test('the API needs its tokens: none or a wrong one is 401 without saying which; the admin token deploys and rolls back', async () => {
+  for (const headers of [{}, auth('wrong-token'), { authorization: 'Basic abc' }]) {
+    const r = await fetch(`${worker.url}/api/targets`, { headers });
+    assert.equal(r.status, 401);
+    const body = await r.json();
+    assert.equal(body.error, 'unauthorized');
+    assert.doesNotMatch(body.message, /read|admin/i);
+  }
+  const readOnPost = await fetch(`${worker.url}/api/targets/api/deploy`, { method: 'POST', headers: auth(), body: JSON.stringify({ sha: SHAS.api }) });
+  assert.equal(readOnPost.status, 401);
+  const targets = await (await fetch(`${worker.url}/api/targets`, { headers: auth() })).json();
+  assert.ok(targets.targets.some((t) => t.name === 'push' && t.lastDeployment?.state === 'success'));
+  const queued = await fetch(`${worker.url}/api/targets/api/deploy`, { method: 'POST', headers: auth(FAKE_SECRETS.HATOBA_ADMIN_TOKEN), body: JSON.stringify({ sha: SHAS.api }) });
+  assert.equal(queued.status, 202);
+  const { id } = await queued.json();
+  const [deployed] = await until('api', finished, 'the API deploy');
+  assert.equal(deployed.id, id);
+  assert.equal(deployed.state, 'success');
+  assert.deepEqual(deployed.trigger, { event: 'manual', by: 'api' });
+  const one = await fetch(`${worker.url}/api/deployments/${encodeURIComponent(id)}`, { headers: auth() });
+  assert.equal(one.status, 200);
+  assert.equal((await one.json()).id, id);
+  // Roll back to the revision the service ran before.
+  const back = await fetch(`${worker.url}/api/targets/api/deploy`, { method: 'POST', headers: auth(FAKE_SECRETS.HATOBA_ADMIN_TOKEN),
+    body: JSON.stringify({ sha: SHAS.api, taskDefinitionArn: deployed.previousTaskDefinitionArn }) });
+  assert.equal(back.status, 202);
+  const list = await until('api', (l) => l.length === 2 && finished(l), 'the rollback');
+  assert.equal(list[0].state, 'success');
+  assert.equal(list[0].taskDefinitionArn, deployed.previousTaskDefinitionArn);
+  const svc = await ecs('describe_services', { cluster: 'stg', services: ['api'] });
+  assert.equal(svc.services[0].taskDefinition, deployed.previousTaskDefinitionArn);
+  const missing = await fetch(`${worker.url}/api/deployments/api.1.nope`, { headers: auth() });
+  assert.equal(missing.status, 404);
+});
