@@ -9,7 +9,7 @@ unless its network service allows private ones), and where Durable Object storag
   - the built worker (worker/build: index.js and index_bg.wasm) is the service the socket serves,
     as `run_worker_first = true` asks; the UI's files are its ASSETS binding, served as Cloudflare
     serves a Worker's assets;
-  - [vars] become text (strings) or JSON (tables and lists) bindings, `--var NAME=VALUE` adds or
+  - [vars] (and those of `--vars-from FILE`, another wrangler.toml) become text (strings) or JSON (tables and lists) bindings, `--var NAME=VALUE` adds or
     overrides one, and `--env-file FILE` (`.dev.vars` form: KEY="value" lines) adds secrets;
   - [[durable_objects.bindings]] become Durable Object namespaces stored under `--state DIR`.
 """
@@ -43,8 +43,11 @@ def read_env_file(path: Path) -> dict[str, str]:
     return values
 
 
-def convert(wrangler_toml: Path, overrides: dict[str, str], state: Path) -> str:
+def convert(wrangler_toml: Path, overrides: dict, state: Path, vars_from: Path | None = None) -> str:
     config = tomllib.loads(wrangler_toml.read_text())
+    if vars_from:
+        # Another wrangler.toml's [vars] (its targets) over this one's, the worker staying ours.
+        config["vars"] = {**config.get("vars", {}), **tomllib.loads(vars_from.read_text()).get("vars", {})}
     base = wrangler_toml.parent.resolve()
     build = (base / config["main"]).resolve().parent
     name = config.get("name", "worker")
@@ -119,13 +122,14 @@ def main() -> None:
     parser.add_argument("out_capnp", type=Path)
     parser.add_argument("--var", type=var, action="append", default=[], metavar="NAME=VALUE")
     parser.add_argument("--env-file", type=Path, help="secrets and variables, .dev.vars form")
+    parser.add_argument("--vars-from", type=Path, help="take [vars] (the targets) from this wrangler.toml too")
     parser.add_argument("--state", type=Path, help="where Durable Object storage is kept (default: beside the output)")
     args = parser.parse_args()
     args.out_capnp.parent.mkdir(parents=True, exist_ok=True)
     overrides = read_env_file(args.env_file) if args.env_file else {}
     overrides.update(dict(args.var))
     state = args.state or args.out_capnp.parent / "state"
-    args.out_capnp.write_text(convert(args.wrangler_toml, overrides, state))
+    args.out_capnp.write_text(convert(args.wrangler_toml, overrides, state, args.vars_from))
 
 
 if __name__ == "__main__":
