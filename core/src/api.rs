@@ -74,7 +74,8 @@ pub fn query_param(url: &str, name: &str) -> Option<String> {
     })
 }
 
-fn percent_decode(text: &str) -> String {
+/// `text` with its `%XX` escapes decoded and `+` read as a space (a malformed escape stays).
+pub fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -113,6 +114,34 @@ pub struct NotQueued {
     pub target: String,
     /// Why.
     pub reason: String,
+}
+
+/// One entry of `GET /api/targets`: the target as configured, its last deployment and its
+/// service's page in the ECS console.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TargetSummary {
+    /// The target.
+    #[serde(flatten)]
+    pub target: crate::deploy::Target,
+    /// Its newest deployment, if any.
+    pub last_deployment: Option<crate::deploy::Deployment>,
+    /// The service in the ECS console.
+    pub console_url: String,
+}
+
+/// Body of `GET /api/targets`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Targets {
+    /// Every configured target.
+    pub targets: Vec<TargetSummary>,
+}
+
+/// Body of `GET /api/deployments?target=NAME`: newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Deployments {
+    /// The target's deployments, newest first (at most 100).
+    pub deployments: Vec<crate::deploy::Deployment>,
 }
 
 /// Body of `202` answers to `POST /webhooks/github`: what was queued and what was not.

@@ -1,7 +1,7 @@
 //! The JSON API: targets, deployments, and deploys or rollbacks asked by a person. GET routes
 //! take the read token, POST routes the admin token, as `Authorization: Bearer`.
 
-use hatoba_core::api::{Queued, bearer_token, query_param, same_secret};
+use hatoba_core::api::{Queued, TargetSummary, Targets, bearer_token, query_param, same_secret};
 use hatoba_core::deploy::{DeployRequest, Deployment, Trigger};
 use serde::Deserialize;
 use worker::{Env, Method, Request, Response, Result};
@@ -46,6 +46,11 @@ async fn from_object<T: serde::de::DeserializeOwned>(
         .fetch_with_str(&format!("https://target{path}"))
         .await?;
     response.json().await
+}
+
+#[derive(Deserialize)]
+struct Last {
+    deployment: Option<Deployment>,
 }
 
 #[derive(Deserialize)]
@@ -97,13 +102,14 @@ pub async fn handle(mut req: Request, env: &Env, path: &str) -> Result<Response>
         (Method::Get, "/api/targets") => {
             let mut out = Vec::new();
             for t in &targets {
-                let last: serde_json::Value = from_object(env, &t.name, "/last").await?;
-                let mut entry = serde_json::to_value(t)?;
-                entry["lastDeployment"] = last["deployment"].clone();
-                entry["consoleUrl"] = t.console_url().into();
-                out.push(entry);
+                let last: Last = from_object(env, &t.name, "/last").await?;
+                out.push(TargetSummary {
+                    target: t.clone(),
+                    last_deployment: last.deployment,
+                    console_url: t.console_url(),
+                });
             }
-            json(200, &serde_json::json!({ "targets": out }))
+            json(200, &Targets { targets: out })
         }
         (Method::Get, "/api/deployments") => {
             let Some(name) = query_param(&url, "target") else {
