@@ -10,13 +10,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { ROOT, startWorker, FAKE_SECRETS } from './harness.mjs';
+import { ROOT, startWorker, FAKE_SECRETS, launchBrowser, openApp } from './harness.mjs';
 
 const REPO = 'octo/shop';
 const SECRET = FAKE_SECRETS.GITHUB_WEBHOOK_SECRET;
 const sha = (n) => crypto.createHash('sha1').update(`commit ${n}`).digest('hex');
-const SERVICES = ['push', 'run', 'env', 'refused', 'dup', 'race', 'crash', 'api', 'old'];
-const SHAS = Object.fromEntries(['push', 'run', 'run-failed', 'env', 'dup', 'race-1', 'race-2', 'crash', 'api', 'old-new', 'old-old', 'refused'].map((k) => [k, sha(k)]));
+const SERVICES = ['push', 'run', 'env', 'refused', 'dup', 'race', 'crash', 'api', 'old', 'ui'];
+const SHAS = Object.fromEntries(['push', 'run', 'run-failed', 'env', 'dup', 'race-1', 'race-2', 'crash', 'api', 'old-new', 'old-old', 'refused', 'ui'].map((k) => [k, sha(k)]));
 
 const examples = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/@octokit/webhooks-examples/api.github.com/index.json'), 'utf8'));
 const example = (name) => structuredClone(examples.find((e) => e.name === name).examples[0]);
@@ -49,7 +49,7 @@ before(async () => {
   fs.writeFileSync(wrangler, shipped.replace('directory = "../dist"', `directory = ${JSON.stringify(path.join(ROOT, 'dist'))}`)
     .replace('main = "build/index.js"', `main = ${JSON.stringify(path.join(ROOT, 'worker/build/index.js'))}`) + [
     target('push'), target('run', { workflow: 'build.yml' }), target('env', { environment: 'staging' }),
-    target('refused'), target('dup'), target('race'), target('crash'), target('api'), target('old'),
+    target('refused'), target('dup'), target('race'), target('crash'), target('api'), target('old'), target('ui'),
   ].join(''));
   worker = await startWorker({
     AWS_ENDPOINT_URL: aws.aws, GITHUB_API_URL: aws.github, GITHUB_TOKEN: 'ghs_fakefakefakefakefakefake',
@@ -293,4 +293,46 @@ test('the API needs its tokens: none or a wrong one is 401 without saying which;
   assert.equal(svc.services[0].taskDefinition, deployed.previousTaskDefinitionArn);
   const missing = await fetch(`${worker.url}/api/deployments/api.1.nope`, { headers: auth() });
   assert.equal(missing.status, 404);
+});
+
+test('the Deployments page in Chromium: a deploy appears and finishes while it is open; Redeploy asks for the admin token once', async () => {
+  const browser = await launchBrowser();
+  try {
+    const { page, problems } = await openApp(worker, browser, '#/deployments?target=ui', 'Deployments');
+    // The read token is asked for, and kept in session storage only.
+    await page.getByLabel(/Read token/).fill(FAKE_SECRETS.HATOBA_READ_TOKEN);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('No deployment yet.').waitFor();
+    assert.equal(await page.evaluate(() => localStorage.getItem('hatoba.readToken')), null);
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('hatoba.readToken')), FAKE_SECRETS.HATOBA_READ_TOKEN);
+    // A push arrives while the page is open: its row appears and reaches success.
+    const r = await deliver('push', push('ui', SHAS.ui));
+    const id = r.body.deployments[0].id;
+    const row = page.locator(`tr[data-id="${id}"]`);
+    await row.waitFor({ timeout: 15000 });
+    await row.locator('.badge.success').waitFor({ timeout: 40000 });
+    // Its page: every step with its outcome, the statuses sent, the links.
+    await row.getByRole('link').click();
+    await page.locator('article.deployment[data-state="success"]').waitFor();
+    const steps = await page.locator('li.step').evaluateAll((els) => els.map((e) => [e.dataset.step, e.querySelector('.outcome').textContent]));
+    assert.deepEqual(steps.map(([s]) => s), ['pending_status', 'find_image', 'load_task_definition', 'render', 'check',
+      'register_task_definition', 'update_service', 'wait_rollout', 'final_status']);
+    assert.ok(steps.every(([, o]) => o === 'ok'), JSON.stringify(steps));
+    assert.deepEqual(await page.locator('ul.statuses li').evaluateAll((els) => els.map((e) => e.dataset.state)), ['pending', 'success']);
+    assert.equal(await page.getByRole('link', { name: 'Commit on GitHub' }).getAttribute('href'), `https://github.com/${REPO}/commit/${SHAS.ui}`);
+    // Redeploy: the admin token is asked once, then the new deployment is queued and shown.
+    await page.getByRole('button', { name: 'Redeploy this commit' }).click();
+    await page.getByLabel(/Admin token/).fill(FAKE_SECRETS.HATOBA_ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForFunction((old) => location.hash.startsWith('#/deployments/') && !location.hash.endsWith(old), encodeURIComponent(id));
+    await page.locator('article.deployment[data-state="success"]').waitFor({ timeout: 40000 });
+    assert.equal(await page.evaluate(() => localStorage.getItem('hatoba.adminToken')), null);
+    const list = await deployments('ui');
+    assert.equal(list.length, 2);
+    assert.deepEqual(list[0].trigger, { event: 'manual', by: 'api' });
+    await page.screenshot({ path: path.join(ROOT, 'target/e2e/deployments.png'), fullPage: true });
+    assert.deepEqual(problems.filter((p) => !p.includes('401')), []);
+  } finally {
+    await browser.close();
+  }
 });
