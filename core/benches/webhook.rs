@@ -4,7 +4,9 @@
 
 use std::time::Instant;
 
-use hatoba_core::deploy::{Admission, DeployRequest, Ledger, Routing, Trigger, parse_targets, route};
+use hatoba_core::deploy::{
+    Admission, DeployRequest, Ledger, Routing, Trigger, parse_targets, route,
+};
 use hatoba_core::github::webhook::{sign, verify_signature};
 
 fn main() {
@@ -36,12 +38,14 @@ fn main() {
         let start = Instant::now();
         for i in 0..per_round {
             verify_signature(secret, body, Some(&header)).unwrap();
-            let Routing::Deploy(requests) = route("push", body, Some("d"), &targets).unwrap() else {
+            let Routing::Deploy(requests) = route("push", body, Some("d"), &targets).unwrap()
+            else {
                 panic!("the push routes");
             };
             let mut ledger = full.clone();
             let keys = [format!("delivery {round}-{i}")];
-            let Admission::Accepted { deployment, .. } = ledger.admit(&requests[0], &keys, 1) else {
+            let Admission::Accepted { deployment, .. } = ledger.admit(&requests[0], &keys, 1)
+            else {
                 panic!("admitted");
             };
             std::hint::black_box(serde_json::to_string(&ledger).unwrap());

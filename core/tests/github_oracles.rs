@@ -242,3 +242,71 @@ fn every_request_hatoba_builds_fits_githubs_rest_description() {
     ));
     assert_eq!(op["operationId"], "apps/create-installation-access-token");
 }
+
+/// Every published `push`, `workflow_run`, `deployment` and `ping` example routes as GitHub
+/// means it, against a target made for the example's own repository: a branch push deploys its
+/// `after`, a tag push or a deletion does not; a completed successful run deploys its
+/// `head_sha`, any other does not; a deployment deploys its `sha` for its environment.
+#[test]
+fn every_published_example_routes_as_github_means_it() {
+    use hatoba_core::deploy::{Routing, parse_targets, route};
+    let index = read_json(node_package(
+        "@octokit/webhooks-examples/api.github.com/index.json",
+    ));
+    let mut routed = 0;
+    for event in index.as_array().unwrap() {
+        let name = event["name"].as_str().unwrap();
+        if !["ping", "push", "workflow_run", "deployment"].contains(&name) {
+            continue;
+        }
+        for example in event["examples"].as_array().unwrap() {
+            let repository = example["repository"]["full_name"]
+                .as_str()
+                .unwrap_or("octo/shop");
+            let branch = example["ref"]
+                .as_str()
+                .and_then(|r| r.strip_prefix("refs/heads/"))
+                .unwrap_or("main");
+            let workflow = example["workflow_run"]["path"]
+                .as_str()
+                .unwrap_or("build.yml");
+            let environment = example["deployment"]["environment"]
+                .as_str()
+                .unwrap_or("production");
+            let targets = parse_targets(&serde_json::json!([{"name": "t", "repository": repository,
+                "branch": branch, "workflow": workflow, "environment": environment, "region": "us-east-1",
+                "cluster": "c", "service": "s", "container": "web", "ecrRepository": "web",
+                "taskDefinition": "current"}]))
+            .unwrap();
+            let body = serde_json::to_vec(example).unwrap();
+            let routing = route(name, &body, Some("d"), &targets).unwrap_or_else(|e| panic!("{e}"));
+            let expected_sha = match name {
+                "push"
+                    if example["ref"].as_str().unwrap().starts_with("refs/heads/")
+                        && !example["deleted"].as_bool().unwrap_or(false) =>
+                {
+                    example["after"].as_str()
+                }
+                "workflow_run"
+                    if example["action"] == "completed"
+                        && example["workflow_run"]["conclusion"] == "success" =>
+                {
+                    example["workflow_run"]["head_sha"].as_str()
+                }
+                "deployment" => example["deployment"]["sha"].as_str(),
+                _ => None,
+            };
+            match (&routing, expected_sha) {
+                (Routing::Deploy(requests), Some(sha)) => {
+                    assert_eq!(requests.len(), 1, "{name}");
+                    assert_eq!(requests[0].sha, sha, "{name}");
+                }
+                (Routing::Ping, None) if name == "ping" => {}
+                (Routing::Ignored(why), None) => assert!(!why.is_empty()),
+                other => panic!("{name} example routed as {other:?}"),
+            }
+            routed += 1;
+        }
+    }
+    assert!(routed >= 16, "only {routed} examples routed");
+}
