@@ -41,6 +41,44 @@ impl ErrorBody {
     }
 }
 
+/// The content security policy of the UI: scripts and wasm from the worker itself only (no
+/// inline script), requests to the worker only, never framed.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+form-action 'self'; frame-ancestors 'none'";
+
+/// What an answer is, for the headers it carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// A page or file of the UI.
+    Ui,
+    /// JSON of the API, the webhook route or `/healthz`.
+    Api,
+}
+
+/// The headers every answer of the worker carries: no sniffing, no referrer, HTTPS only; the UI
+/// under its content security policy and revalidated on each load (its file names carry no
+/// hash, so none may be cached as immutable), the API never stored.
+pub fn security_headers(answer: Answer) -> Vec<(&'static str, &'static str)> {
+    let mut headers = vec![
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "no-referrer"),
+        (
+            "strict-transport-security",
+            "max-age=31536000; includeSubDomains",
+        ),
+    ];
+    match answer {
+        Answer::Ui => {
+            headers.push(("content-security-policy", CONTENT_SECURITY_POLICY));
+            headers.push(("x-frame-options", "DENY"));
+            headers.push(("cache-control", "no-cache"));
+        }
+        Answer::Api => headers.push(("cache-control", "no-store")),
+    }
+    headers
+}
+
 /// Whether two secrets are equal, in time that depends on their lengths only (a bearer token
 /// compared byte by byte with an early exit tells an attacker how much of it they guessed).
 pub fn same_secret(given: &[u8], expected: &[u8]) -> bool {
@@ -160,6 +198,23 @@ pub struct WebhookAnswer {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn ui_answers_carry_the_policy_and_api_answers_are_never_stored() {
+        let ui = security_headers(Answer::Ui);
+        let csp = ui
+            .iter()
+            .find(|(n, _)| *n == "content-security-policy")
+            .unwrap()
+            .1;
+        assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert!(!csp.contains("unsafe-inline"));
+        let api = security_headers(Answer::Api);
+        assert!(api.contains(&("cache-control", "no-store")));
+        assert!(api.contains(&("x-content-type-options", "nosniff")));
+        assert!(!api.iter().any(|(n, _)| *n == "content-security-policy"));
+    }
+
     #[test]
     fn secrets_and_bearer_tokens() {
         assert!(same_secret(b"read-token", b"read-token"));

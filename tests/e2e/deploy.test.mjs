@@ -214,22 +214,23 @@ test('one delivery sent three times and a second delivery of the same commit dep
 });
 
 test('two pushes 50 ms apart: the second is deployed, the first superseded', async () => {
-  const a = await deliver('push', push('race', SHAS['race-1']));
+  // Sent 50 ms apart, as two quick merges are, the second without waiting for the first's answer.
+  const first = deliver('push', push('race', SHAS['race-1']));
   await new Promise((r) => setTimeout(r, 50));
-  const b = await deliver('push', push('race', SHAS['race-2']));
+  const [a, b] = await Promise.all([first, deliver('push', push('race', SHAS['race-2']))]);
   assert.equal(a.status, 202); assert.equal(b.status, 202);
   const list = await until('race', (l) => l.length === 2 && finished(l), 'both');
-  const [second, first] = list;
-  assert.equal(second.sha, SHAS['race-2']);
-  assert.equal(second.state, 'success');
-  assert.equal(first.state, 'superseded');
-  assert.equal(first.description, `Superseded by ${SHAS['race-2'].slice(0, 7)}`);
-  assert.equal(first.taskDefinitionArn, null);
-  const firstStatuses = await commitStatuses(SHAS['race-1'], 'hatoba/race');
-  assert.equal(firstStatuses.at(-1).state, 'error');
-  assert.equal(firstStatuses.at(-1).description, first.description);
+  const [newer, older] = list;
+  assert.equal(newer.sha, SHAS['race-2']);
+  assert.equal(newer.state, 'success');
+  assert.equal(older.state, 'superseded', JSON.stringify(older.steps.map((s) => s.name)));
+  assert.equal(older.description, `Superseded by ${SHAS['race-2'].slice(0, 7)}`);
+  assert.equal(older.taskDefinitionArn, null);
+  const olderStatuses = await commitStatuses(SHAS['race-1'], 'hatoba/race');
+  assert.equal(olderStatuses.at(-1).state, 'error');
+  assert.equal(olderStatuses.at(-1).description, older.description);
   const svc = await ecs('describe_services', { cluster: 'stg', services: ['race'] });
-  assert.equal(svc.services[0].taskDefinition, second.taskDefinitionArn);
+  assert.equal(svc.services[0].taskDefinition, newer.taskDefinitionArn);
 });
 
 test('a webhook never rolls a target back: an older commit is acknowledged and ignored', async () => {

@@ -61,3 +61,28 @@ test('POST to a UI path is 405, not a file', async () => {
   assert.equal(r.status, 405);
   assert.equal((await r.json()).error, 'method_not_allowed');
 });
+
+test('every answer carries the security headers: the UI its content security policy, the API no-store', async () => {
+  for (const p of ['/', '/pkg/hatoba.js', '/boot.js']) {
+    const r = await fetch(`${worker.url}${p}`);
+    assert.equal(r.status, 200, p);
+    const csp = r.headers.get('content-security-policy');
+    assert.match(csp, /default-src 'self'/, p);
+    assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/, p);
+    assert.match(csp, /frame-ancestors 'none'/, p);
+    assert.doesNotMatch(csp, /unsafe-inline/, p);
+    assert.equal(r.headers.get('x-content-type-options'), 'nosniff', p);
+    assert.equal(r.headers.get('referrer-policy'), 'no-referrer', p);
+    assert.match(r.headers.get('strict-transport-security'), /max-age=\d+/, p);
+    assert.equal(r.headers.get('cache-control'), 'no-cache', p);
+  }
+  // No inline script is left for the policy to block.
+  const html = await (await fetch(`${worker.url}/`)).text();
+  assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/);
+  for (const p of ['/healthz', '/api/targets', '/nope']) {
+    const r = await fetch(`${worker.url}${p}`);
+    assert.equal(r.headers.get('cache-control'), 'no-store', p);
+    assert.equal(r.headers.get('x-content-type-options'), 'nosniff', p);
+    assert.equal(r.headers.get('content-security-policy'), null, p);
+  }
+});

@@ -16,8 +16,8 @@ mod target_object;
 mod transport;
 mod webhook;
 
-use hatoba_core::api::{ErrorBody, Health};
-use worker::{Context, Env, Method, Request, Response, Result, Stub, event};
+use hatoba_core::api::{Answer, ErrorBody, Health, security_headers};
+use worker::{Context, Env, Headers, Method, Request, Response, Result, Stub, event};
 
 pub use target_object::TargetObject;
 
@@ -28,6 +28,32 @@ const TARGETS_BINDING: &str = "TARGETS";
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    let ui = !(req.path() == "/healthz"
+        || req.path().starts_with("/api/")
+        || req.path().starts_with("/webhooks/"));
+    let response = route(req, env).await?;
+    // A UI path that is not a file answers the API's JSON 404: it gets the API's headers.
+    let json = response
+        .headers()
+        .get("content-type")?
+        .is_some_and(|t| t.starts_with("application/json"));
+    with_headers(response, if ui && !json { Answer::Ui } else { Answer::Api })
+}
+
+/// Every answer's security headers, over those it has (a file's from the assets are immutable,
+/// so they are copied).
+fn with_headers(response: Response, answer: Answer) -> Result<Response> {
+    let headers = Headers::new();
+    for (name, value) in response.headers().entries() {
+        headers.append(&name, &value)?;
+    }
+    for (name, value) in security_headers(answer) {
+        headers.set(name, value)?;
+    }
+    Ok(response.with_headers(headers))
+}
+
+async fn route(req: Request, env: Env) -> Result<Response> {
     let path = req.path();
     let method = req.method();
     match path.as_str() {
