@@ -15,8 +15,8 @@ import { ROOT, startWorker, FAKE_SECRETS, launchBrowser, openApp } from './harne
 const REPO = 'octo/shop';
 const SECRET = FAKE_SECRETS.GITHUB_WEBHOOK_SECRET;
 const sha = (n) => crypto.createHash('sha1').update(`commit ${n}`).digest('hex');
-const SERVICES = ['push', 'run', 'env', 'refused', 'dup', 'race', 'crash', 'api', 'old', 'ui'];
-const SHAS = Object.fromEntries(['push', 'run', 'run-failed', 'env', 'dup', 'race-1', 'race-2', 'crash', 'api', 'old-new', 'old-old', 'refused', 'ui'].map((k) => [k, sha(k)]));
+const SERVICES = ['push', 'run', 'env', 'refused', 'dup', 'race', 'crash', 'api', 'old', 'ui', 'app'];
+const SHAS = Object.fromEntries(['push', 'run', 'run-failed', 'env', 'dup', 'race-1', 'race-2', 'crash', 'api', 'old-new', 'old-old', 'refused', 'ui', 'app'].map((k) => [k, sha(k)]));
 
 const examples = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/@octokit/webhooks-examples/api.github.com/index.json'), 'utf8'));
 const example = (name) => structuredClone(examples.find((e) => e.name === name).examples[0]);
@@ -35,7 +35,7 @@ before(async () => {
     executionRoleArn: 'arn:aws:iam::123456789012:role/web-exec', taskRoleArn: 'arn:aws:iam::123456789012:role/web-task',
     containerDefinitions: [{ name: 'web', image: 'placeholder', essential: true, portMappings: [{ containerPort: 8080 }] }] });
   const spec = { cluster: 'stg', services: SERVICES, repository: 'shop/web', shas: Object.values(SHAS),
-    files: Object.values(SHAS).map((s) => ({ repository: REPO, ref: s, path: '.aws/task-definition.json', content: base })),
+    files: Object.values(SHAS).flatMap((s) => [REPO, 'octo/app-shop'].map((repository) => ({ repository, ref: s, path: '.aws/task-definition.json', content: base }))),
     rollouts: [{ service: 'crash', ending: 'complete', polls: 6 }, { service: 'race', ending: 'complete', polls: 2 }] };
   awsProcess = spawn(python, [path.join(ROOT, 'tests/standins/local_aws.py'), '--spec', JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
   aws = await new Promise((resolve, reject) => {
@@ -335,5 +335,47 @@ test('the Deployments page in Chromium: a deploy appears and finishes while it i
     assert.deepEqual(problems.filter((p) => !p.includes('401')), []);
   } finally {
     await browser.close();
+  }
+});
+
+test('a GitHub App instead of a token: the JWT signed with WebCrypto buys an installation token that reads the base and writes the statuses', async () => {
+  const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }); // as GitHub hands it out
+  await fetch(`${aws.github}/_standin/app`, { method: 'POST', body: JSON.stringify({
+    appId: '123456', repository: 'octo/app-shop', publicKey: publicKey.export({ type: 'spki', format: 'pem' }) }) });
+  const wrangler = path.join(tmp, 'wrangler-app.toml');
+  fs.writeFileSync(wrangler, fs.readFileSync(path.join(tmp, 'wrangler.toml'), 'utf8').split('[[vars.HATOBA_TARGETS]]')[0]
+    + target('app').replace(`repository = "${REPO}"`, 'repository = "octo/app-shop"'));
+  const appWorker = await startWorker({
+    AWS_ENDPOINT_URL: aws.aws, GITHUB_API_URL: aws.github, GITHUB_APP_ID: '123456', GITHUB_APP_PRIVATE_KEY: pem,
+    AWS_ACCESS_KEY_ID: aws.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: aws.AWS_SECRET_ACCESS_KEY,
+  }, { wrangler });
+  try {
+    const p = push('app', SHAS.app);
+    p.repository.full_name = 'octo/app-shop';
+    const body = JSON.stringify(p);
+    const r = await fetch(`${appWorker.url}/webhooks/github`, { method: 'POST', body, headers: {
+      'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': crypto.randomUUID(),
+      'x-hub-signature-256': 'sha256=' + crypto.createHmac('sha256', SECRET).update(body).digest('hex') } });
+    assert.equal(r.status, 202);
+    let d;
+    for (let i = 0; i < 40 && d?.next !== 'done'; i++) {
+      await new Promise((res) => setTimeout(res, 1000));
+      const list = await (await fetch(`${appWorker.url}/api/deployments?target=app`, { headers: auth() })).json();
+      d = list.deployments[0];
+    }
+    assert.equal(d?.state, 'success', JSON.stringify(d, null, 1));
+    const requests = (await githubRequests()).filter((q) => q.path.startsWith('/repos/octo/app-shop/') || q.path.startsWith('/app/'));
+    const token = requests.find((q) => q.path.endsWith('/access_tokens'));
+    assert.ok(token, 'an installation token was bought');
+    const used = requests.filter((q) => q.path.includes('/statuses/') || q.path.includes('/contents/'));
+    assert.ok(used.length >= 3, JSON.stringify(requests.map((q) => q.path)));
+    assert.ok(used.every((q) => q.token.startsWith('ghs_fakeinstallationtoken4242')), JSON.stringify(used.map((q) => q.token)));
+    // Bought once and cached: every step of the deploy used the same token.
+    assert.equal(requests.filter((q) => q.path.endsWith('/access_tokens')).length, 1);
+    assert.equal(new Set(used.map((q) => q.token)).size, 1);
+    assert.doesNotMatch(appWorker.output(), /PRIVATE KEY/);
+  } finally {
+    await appWorker.stop();
   }
 });

@@ -19,6 +19,9 @@ Control and inspection, on either port, under ``/_standin/``:
   "polls": N}`` how the next rollouts of that service end (default: complete after 2 polls);
 * ``PUT /_standin/files`` ``{"repository", "ref", "path", "content"}`` a file GitHub serves;
 * ``POST /_standin/github-fail`` ``{"times": N, "status": 502}`` the next N GitHub calls fail;
+* ``POST /_standin/app`` ``{"appId", "publicKey", "repository"}`` a GitHub App installed on the
+  repository: its JWTs (RS256, checked with the public key, ``iss`` and times) buy installation
+  tokens, and then only those tokens are taken for that repository;
 * ``GET /_standin/requests`` what GitHub received, each with its ``problems``;
 * ``GET /_standin/aws-log`` the AWS operations that passed, with their time and status;
 * ``POST /_standin/reset`` forget requests and logs (files and rollout settings stay).
@@ -48,6 +51,8 @@ AWS_LOG = []
 GITHUB_REQUESTS = []
 FILES = {}  # (repository, ref, path) -> text
 GITHUB_FAILURES = {"times": 0, "status": 502}
+APP = {}  # appId, publicKey (PEM) once a GitHub App is registered
+ISSUED_TOKENS = set()
 DEPLOYMENT_IDS = itertools.count(7_000_000_000_000_000_001)
 STATUS_IDS = itertools.count(1)
 
@@ -230,6 +235,9 @@ class Handler(BaseHTTPRequestHandler):
             if path == "/_standin/github-fail" and method == "POST":
                 GITHUB_FAILURES.update(times=int(data.get("times", 1)), status=int(data.get("status", 502)))
                 return self.answer(200, {"ok": True})
+            if path == "/_standin/app" and method == "POST":
+                APP.update(appId=str(data["appId"]), publicKey=data["publicKey"], repository=data["repository"])
+                return self.answer(200, {"ok": True})
             if path == "/_standin/requests" and method == "GET":
                 return self.answer(200, GITHUB_REQUESTS)
             if path == "/_standin/aws-log" and method == "GET":
@@ -285,13 +293,47 @@ class AwsProxy(Handler):
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = Handler.handle_any
 
 
+def jwt_problem(token):
+    """Why ``token`` is not a valid JWT of the registered app (None when it is)."""
+    import base64
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    def b64(part):
+        return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+    try:
+        header, claims, signature = token.split(".")
+        key = serialization.load_pem_public_key(APP["publicKey"].encode())
+        key.verify(b64(signature), f"{header}.{claims}".encode(), padding.PKCS1v15(), hashes.SHA256())
+    except Exception as e:  # noqa: BLE001 - any failure is a refusal
+        return f"the JWT does not verify: {e or type(e).__name__}"
+    h, c = json.loads(b64(header)), json.loads(b64(claims))
+    now = time.time()
+    if h.get("alg") != "RS256":
+        return f"alg {h.get('alg')}: GitHub takes RS256"
+    if str(c.get("iss")) != APP["appId"]:
+        return f"iss {c.get('iss')} is not the app {APP['appId']}"
+    if not (c["iat"] <= now + 60 and c["exp"] > now and c["exp"] - c["iat"] <= 600):
+        return "iat/exp: the JWT must be current and live at most 10 minutes"
+    return None
+
+
 class GitHub(Handler):
     def serve(self, url, body):
         query = dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True))
         headers = {k.lower(): v for k, v in self.headers.items()}
         path = urllib.parse.unquote(url.path)
         problems = OPENAPI_SPEC.problems(self.command, path, query, headers, body)
-        record = {"method": self.command, "path": path, "query": query,
+        bearer = headers.get("authorization", "").removeprefix("Bearer ")
+        if APP and (path.startswith("/app/") or path.startswith(f"/repos/{APP['repository']}/")):
+            if re.match(r"^/(app/installations/\d+/access_tokens|repos/[^/]+/[^/]+/installation)$", path):
+                problem = jwt_problem(bearer)
+                if problem:
+                    problems = problems + [problem]
+            elif bearer not in ISSUED_TOKENS:
+                problems = problems + ["not an installation token this app was given"]
+        record = {"method": self.command, "path": path, "query": query, "token": bearer,
                   "accept": headers.get("accept"), "userAgent": headers.get("user-agent"),
                   "body": json.loads(body) if body.strip().startswith(b"{") else None,
                   "problems": problems, "at": time.time()}
@@ -321,7 +363,12 @@ class GitHub(Handler):
         if m:
             record["answered"] = 201
             expires = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))
-            return self.answer(201, {"token": "ghs_fakeinstallationtoken%s" % m.group(1), "expires_at": expires})
+            token = "ghs_fakeinstallationtoken%s%d" % (m.group(1), len(ISSUED_TOKENS))
+            ISSUED_TOKENS.add(token)
+            return self.answer(201, {"token": token, "expires_at": expires})
+        if re.match(r"^/repos/[^/]+/[^/]+/installation$", path):
+            record["answered"] = 200
+            return self.answer(200, {"id": 4242, "app_id": int(APP.get("appId", "1")), "target_type": "Organization"})
         record["answered"] = 404
         return self.answer(404, {"message": "Not Found (no stand-in for this call)"})
 

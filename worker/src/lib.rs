@@ -12,6 +12,7 @@
 
 mod api;
 mod config;
+mod github_app;
 mod target_object;
 mod transport;
 mod webhook;

@@ -187,6 +187,14 @@ impl TargetObject {
                 "AWS credentials are not set".into(),
             ));
         };
+        let github = match crate::github_app::client(&self.env, &storage, target).await {
+            Ok(github) => github,
+            Err(e) => {
+                // The deploy goes on; its statuses are not sent, and the log says why.
+                worker::console_error!("GitHub credentials for {}: {e}", target.name);
+                None
+            }
+        };
         let transport = FetchTransport;
         let clock = WorkerClock;
         let ctx = Context {
@@ -195,7 +203,7 @@ impl TargetObject {
             target,
             credentials,
             endpoint_url: config::text(&self.env, "AWS_ENDPOINT_URL"),
-            github: config::github(&self.env),
+            github,
             public_url: config::text(&self.env, "HATOBA_PUBLIC_URL"),
             retry: RetryPolicy::STANDARD,
         };

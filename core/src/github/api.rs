@@ -257,6 +257,116 @@ pub mod app {
         )
     }
 
+    /// `GET /repos/{owner}/{repo}/installation`, authenticated by `jwt`: the installation of
+    /// the app on the repository (its `id` buys the installation token).
+    pub fn get_repo_installation(api_url: &str, jwt: &str, repo: &RepoRef) -> HttpRequest {
+        let client = GitHubClient {
+            api_url: api_url.to_owned(),
+            token: jwt.to_owned(),
+        };
+        client.request(
+            "GET",
+            &format!("/repos/{}/{}/installation", repo.owner, repo.name),
+            None,
+        )
+    }
+
+    /// An installation token, as `POST .../access_tokens` answers it.
+    #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+    pub struct InstallationToken {
+        /// The token (`ghs_...`).
+        pub token: String,
+        /// When it expires: `2026-11-29T17:38:51Z`.
+        pub expires_at: String,
+    }
+
+    /// The DER of the app's private key as WebCrypto imports it (PKCS #8), from the PEM GitHub
+    /// hands out (`BEGIN RSA PRIVATE KEY`, PKCS #1) or a PKCS #8 PEM (`BEGIN PRIVATE KEY`).
+    pub fn pkcs8_der(pem: &str) -> Result<Vec<u8>, String> {
+        let pem = pem.replace("\\n", "\n");
+        let (label, body) = pem_body(&pem)?;
+        let der = base64_decode(&body)
+            .ok_or_else(|| "GITHUB_APP_PRIVATE_KEY: the PEM body is not base64".to_owned())?;
+        match label.as_str() {
+            "PRIVATE KEY" => Ok(der),
+            "RSA PRIVATE KEY" => {
+                // PrivateKeyInfo { version 0, AlgorithmIdentifier { rsaEncryption, NULL }, OCTET STRING { RSAPrivateKey } }
+                let mut inner = vec![0x02, 0x01, 0x00];
+                inner.extend_from_slice(&[
+                    0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01,
+                    0x05, 0x00,
+                ]);
+                inner.push(0x04);
+                der_length(&mut inner, der.len());
+                inner.extend_from_slice(&der);
+                let mut out = vec![0x30];
+                der_length(&mut out, inner.len());
+                out.extend_from_slice(&inner);
+                Ok(out)
+            }
+            other => Err(format!(
+                "GITHUB_APP_PRIVATE_KEY: a PEM of \"{other}\": expected the app's private key (BEGIN RSA PRIVATE KEY)"
+            )),
+        }
+    }
+
+    fn pem_body(pem: &str) -> Result<(String, String), String> {
+        let start = pem
+            .find("-----BEGIN ")
+            .ok_or_else(|| "GITHUB_APP_PRIVATE_KEY: not a PEM (no -----BEGIN line)".to_owned())?;
+        let rest = &pem[start + 11..];
+        let label_end = rest
+            .find("-----")
+            .ok_or_else(|| "GITHUB_APP_PRIVATE_KEY: a malformed BEGIN line".to_owned())?;
+        let label = rest[..label_end].to_owned();
+        let body_start = label_end + 5;
+        let end = rest
+            .find("-----END ")
+            .ok_or_else(|| "GITHUB_APP_PRIVATE_KEY: no -----END line".to_owned())?;
+        let body: String = rest[body_start..end]
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        Ok((label, body))
+    }
+
+    fn der_length(out: &mut Vec<u8>, len: usize) {
+        if len < 0x80 {
+            out.push(len as u8);
+        } else {
+            let bytes: Vec<u8> = len
+                .to_be_bytes()
+                .into_iter()
+                .skip_while(|b| *b == 0)
+                .collect();
+            out.push(0x80 | bytes.len() as u8);
+            out.extend_from_slice(&bytes);
+        }
+    }
+
+    /// Standard base64 (with or without padding).
+    pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
+        let mut out = Vec::with_capacity(text.len() * 3 / 4);
+        let (mut acc, mut bits) = (0u32, 0u32);
+        for c in text.trim_end_matches('=').bytes() {
+            let v = match c {
+                b'A'..=b'Z' => c - b'A',
+                b'a'..=b'z' => c - b'a' + 26,
+                b'0'..=b'9' => c - b'0' + 52,
+                b'+' | b'-' => 62,
+                b'/' | b'_' => 63,
+                _ => return None,
+            };
+            acc = (acc << 6) | u32::from(v);
+            bits += 6;
+            if bits >= 8 {
+                bits -= 8;
+                out.push((acc >> bits) as u8);
+            }
+        }
+        Some(out)
+    }
+
     /// Base64url without padding (RFC 7515).
     pub fn base64url(bytes: &[u8]) -> String {
         const ALPHABET: &[u8; 64] =
@@ -278,6 +388,30 @@ pub mod app {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_app_key_in_pkcs1_is_wrapped_in_pkcs8() {
+        // A PKCS #1 body of 4 bytes (not a real key: the wrapping is what is tested).
+        let pem = "-----BEGIN RSA PRIVATE KEY-----\nAQIDBA==\n-----END RSA PRIVATE KEY-----\n";
+        let der = app::pkcs8_der(pem).unwrap();
+        assert_eq!(
+            der,
+            [
+                0x30, 0x18, 0x02, 0x01, 0x00, 0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7,
+                0x0d, 0x01, 0x01, 0x01, 0x05, 0x00, 0x04, 0x04, 1, 2, 3, 4
+            ]
+        );
+        let pkcs8 = "-----BEGIN PRIVATE KEY-----\nAQIDBA==\n-----END PRIVATE KEY-----";
+        assert_eq!(app::pkcs8_der(pkcs8).unwrap(), [1, 2, 3, 4]);
+        // As a one-line secret, with its line breaks written \n.
+        assert_eq!(app::pkcs8_der(&pem.replace('\n', "\\n")).unwrap(), der);
+        assert!(
+            app::pkcs8_der("ssh-rsa AAAA")
+                .unwrap_err()
+                .contains("not a PEM")
+        );
+        assert_eq!(app::base64_decode("aGF0b2Jh"), Some(b"hatoba".to_vec()));
+    }
 
     fn client() -> GitHubClient {
         GitHubClient {
