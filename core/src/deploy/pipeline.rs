@@ -604,9 +604,20 @@ async fn call<O: DeserializeOwned, T: Transport, C: Clock>(
     op: &Operation,
     step: &mut Step,
 ) -> Result<O, AwsError> {
+    let response = send(ctx, op, step).await?;
+    read_json(op, &response)
+}
+
+/// The one place an AWS call is sent from: not generic over the answer's type, so the sending,
+/// signing and retrying is compiled once, not once per answer type (it is most of the wasm).
+async fn send<T: Transport, C: Clock>(
+    ctx: &Context<'_, T, C>,
+    op: &Operation,
+    step: &mut Step,
+) -> Result<HttpResponse, AwsError> {
     let response = aws_client(ctx).send(op).await?;
     keep_request_id(step, &response);
-    read_json(op, &response)
+    Ok(response)
 }
 
 fn keep_request_id(step: &mut Step, response: &HttpResponse) {
@@ -707,9 +718,7 @@ async fn load_base<T: Transport, C: Clock>(
         }
         BaseSource::S3 { bucket, key } => {
             let op = s3::get_object(bucket, key);
-            let response = aws_client(ctx).send(&op).await.map_err(aws_failed)?;
-            keep_request_id(&mut d.steps[i], &response);
-            response.body
+            send(ctx, &op, &mut d.steps[i]).await.map_err(aws_failed)?.body
         }
         BaseSource::Current => {
             let service = match describe_service(d, i, ctx).await {
