@@ -7,7 +7,7 @@ use serde::Deserialize;
 use worker::{Env, Method, Request, Response, Result};
 
 use crate::target_object::Admit;
-use crate::{config, error, json, not_found, target_stub, webhook};
+use crate::{config, error, json, not_configured, not_found, target_stub, webhook};
 
 /// Who may call a route.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -87,15 +87,8 @@ pub async fn handle(mut req: Request, env: &Env, path: &str) -> Result<Response>
             "a valid token is required: Authorization: Bearer <token>",
         );
     }
-    let targets = match config::targets(env) {
-        Ok(targets) => targets,
-        Err(_) => {
-            return error(
-                503,
-                "not_configured",
-                "the deploy targets do not check: see /healthz",
-            );
-        }
+    let Ok(targets) = config::targets(env) else {
+        return not_configured();
     };
     let url = req.inner().url();
     match (method, path) {

@@ -123,6 +123,15 @@ fn error(status: u16, code: &str, message: &str) -> Result<Response> {
     )
 }
 
+/// The answer while the targets do not check (`/healthz` says why): no deploy is taken.
+fn not_configured() -> Result<Response> {
+    error(
+        503,
+        "not_configured",
+        "the deploy targets do not check: see /healthz",
+    )
+}
+
 fn not_found(method: &Method, path: &str) -> Result<Response> {
     json(404, &ErrorBody::not_found(method.as_ref(), path))
 }

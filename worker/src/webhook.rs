@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use worker::{Env, Request, Response, Result};
 
 use crate::target_object::{Admit, Admitted};
-use crate::{config, error, json, target_stub};
+use crate::{config, error, json, not_configured, target_stub};
 
 /// Handles one delivery.
 pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
@@ -51,15 +51,8 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
             ),
         );
     }
-    let targets = match config::targets(env) {
-        Ok(targets) => targets,
-        Err(_) => {
-            return error(
-                503,
-                "not_configured",
-                "the deploy targets do not check: see /healthz",
-            );
-        }
+    let Ok(targets) = config::targets(env) else {
+        return not_configured();
     };
     let event = req.headers().get(EVENT_HEADER)?.unwrap_or_default();
     let delivery = req.headers().get(DELIVERY_HEADER)?;

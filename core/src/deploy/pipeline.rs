@@ -718,7 +718,10 @@ async fn load_base<T: Transport, C: Clock>(
         }
         BaseSource::S3 { bucket, key } => {
             let op = s3::get_object(bucket, key);
-            send(ctx, &op, &mut d.steps[i]).await.map_err(aws_failed)?.body
+            send(ctx, &op, &mut d.steps[i])
+                .await
+                .map_err(aws_failed)?
+                .body
         }
         BaseSource::Current => {
             let service = match describe_service(d, i, ctx).await {

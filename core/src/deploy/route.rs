@@ -70,26 +70,13 @@ pub fn route(
                 .as_ref()
                 .and_then(|c| c.timestamp.as_deref())
                 .and_then(time::parse_offset);
-            let matching: Vec<DeployRequest> = for_repo(repo)
+            let matching = for_repo(repo)
                 .into_iter()
-                .filter(|t| t.branch.as_deref() == Some(branch))
-                .map(|t| DeployRequest {
-                    target: t.name.clone(),
-                    sha: push.after.clone(),
-                    trigger: Trigger::Push {
-                        delivery: delivery.clone(),
-                    },
-                    commit_time,
-                    task_definition_arn: None,
-                })
-                .collect();
-            if matching.is_empty() {
-                Routing::Ignored(format!(
-                    "no target deploys pushes to {repo} branch {branch}"
-                ))
-            } else {
-                Routing::Deploy(matching)
-            }
+                .filter(|t| t.branch.as_deref() == Some(branch));
+            let trigger = Trigger::Push { delivery };
+            deploy_or_ignore(matching, &push.after, &trigger, commit_time, || {
+                format!("no target deploys pushes to {repo} branch {branch}")
+            })
         }
         Event::WorkflowRun(e) => {
             let run = &e.workflow_run;
@@ -114,63 +101,63 @@ pub fn route(
                 .as_ref()
                 .and_then(|c| c.timestamp.as_deref())
                 .and_then(time::parse_offset);
-            let matching: Vec<DeployRequest> = for_repo(repo)
-                .into_iter()
-                .filter(|t| {
-                    t.workflow.as_deref().is_some_and(|w| {
-                        let w = w.trim_start_matches("./");
-                        (!path.is_empty() && (w == path || w == file)) || w == name
-                    })
+            let matching = for_repo(repo).into_iter().filter(|t| {
+                t.workflow.as_deref().is_some_and(|w| {
+                    let w = w.trim_start_matches("./");
+                    (!path.is_empty() && (w == path || w == file)) || w == name
                 })
-                .map(|t| DeployRequest {
-                    target: t.name.clone(),
-                    sha: run.head_sha.clone(),
-                    trigger: Trigger::WorkflowRun {
-                        delivery: delivery.clone(),
-                        run_id: run.id,
-                    },
-                    commit_time,
-                    task_definition_arn: None,
-                })
-                .collect();
-            if matching.is_empty() {
-                Routing::Ignored(format!(
-                    "no target deploys workflow {name} ({path}) of {repo}"
-                ))
-            } else {
-                Routing::Deploy(matching)
-            }
+            });
+            let trigger = Trigger::WorkflowRun {
+                delivery,
+                run_id: run.id,
+            };
+            deploy_or_ignore(matching, &run.head_sha, &trigger, commit_time, || {
+                format!("no target deploys workflow {name} ({path}) of {repo}")
+            })
         }
         Event::Deployment(e) => {
             let repo = &e.repository.full_name;
             let environment = &e.deployment.environment;
-            let matching: Vec<DeployRequest> = for_repo(repo)
+            let matching = for_repo(repo)
                 .into_iter()
-                .filter(|t| t.environment.as_deref() == Some(environment.as_str()))
-                .map(|t| DeployRequest {
-                    target: t.name.clone(),
-                    sha: e.deployment.sha.clone(),
-                    trigger: Trigger::Deployment {
-                        delivery: delivery.clone(),
-                        deployment_id: e.deployment.id,
-                        environment: environment.clone(),
-                    },
-                    commit_time: None,
-                    task_definition_arn: None,
-                })
-                .collect();
-            if matching.is_empty() {
-                Routing::Ignored(format!(
-                    "no target deploys environment {environment} of {repo}"
-                ))
-            } else {
-                Routing::Deploy(matching)
-            }
+                .filter(|t| t.environment.as_deref() == Some(environment.as_str()));
+            let trigger = Trigger::Deployment {
+                delivery,
+                deployment_id: e.deployment.id,
+                environment: environment.clone(),
+            };
+            deploy_or_ignore(matching, &e.deployment.sha, &trigger, None, || {
+                format!("no target deploys environment {environment} of {repo}")
+            })
         }
         Event::Other(name) => {
             Routing::Ignored(format!("{name} events are not ones Hatoba deploys on"))
         }
     })
+}
+
+/// A deploy of `sha` to each matching target, or, when none matches, nothing and why.
+fn deploy_or_ignore<'t>(
+    matching: impl Iterator<Item = &'t Target>,
+    sha: &str,
+    trigger: &Trigger,
+    commit_time: Option<u64>,
+    why_none: impl FnOnce() -> String,
+) -> Routing {
+    let requests: Vec<DeployRequest> = matching
+        .map(|t| DeployRequest {
+            target: t.name.clone(),
+            sha: sha.to_owned(),
+            trigger: trigger.clone(),
+            commit_time,
+            task_definition_arn: None,
+        })
+        .collect();
+    if requests.is_empty() {
+        Routing::Ignored(why_none())
+    } else {
+        Routing::Deploy(requests)
+    }
 }
 
 #[cfg(test)]
