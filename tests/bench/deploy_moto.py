@@ -37,7 +37,7 @@ def main(binary):
                           'ecrRepository = "bench/web"\ntaskDefinition = ".aws/task-definition.json"\n')
         env = dict(os.environ, AWS_ACCESS_KEY_ID=deployer["aws_access_key_id"],
                    AWS_SECRET_ACCESS_KEY=deployer["aws_secret_access_key"], AWS_ENDPOINT_URL=urls["aws"],
-                   GITHUB_TOKEN="ghp_fakefakefakefakefakefakefakefake0000", GITHUB_API_URL=urls["github"])
+                   GITHUB_TOKEN="ghp_fake-token-for-tests", GITHUB_API_URL=urls["github"])
         to_register, to_update = [], []
         for _ in range(RUNS + 1):  # the first run warms moto up and is not counted
             started = time.time()

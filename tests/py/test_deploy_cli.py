@@ -77,7 +77,7 @@ def deploy(world, hatoba, target, *args, github=True, sha=SHA):
                AWS_SECRET_ACCESS_KEY=world["deployer"]["aws_secret_access_key"],
                AWS_ENDPOINT_URL=world["urls"]["aws"], HATOBA_PUBLIC_URL="https://hatoba.example.com")
     if github:
-        env.update(GITHUB_TOKEN="ghp_fakefakefakefakefakefakefakefake0000", GITHUB_API_URL=world["urls"]["github"])
+        env.update(GITHUB_TOKEN="ghp_fake-token-for-tests", GITHUB_API_URL=world["urls"]["github"])
     return subprocess.run([str(hatoba), "deploy", "--target", target, "--sha", sha, "--config", str(world["config"]),
                            "--format", "json", *args], env=env, capture_output=True, text=True, timeout=120)
 
