@@ -346,3 +346,42 @@ fn github_format_prints_workflow_commands_that_annotate_the_line() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("title=fargate-cpu-memory::"));
 }
+
+/// A YAML alias bomb (nine-fold aliasing, eight levels: 9^9 nodes from ~350 bytes) is refused by
+/// both checks as a syntax finding, at once and without the memory it asks for.
+#[test]
+fn an_alias_bomb_is_a_syntax_error_for_both_checks() {
+    let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+    let levels = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
+    for pair in levels.windows(2) {
+        let (prev, level) = (pair[0], pair[1]);
+        text.push_str(&format!(
+            "{level}: &{level} [{}]\n",
+            vec![format!("*{prev}"); 9].join(", ")
+        ));
+    }
+    let dir = std::env::temp_dir().join(format!("hatoba-bomb-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (command, name) in [("taskdef", "bomb.yaml"), ("workflow", "bomb.yml")] {
+        let path = dir.join(name);
+        std::fs::write(&path, &text).unwrap();
+        let started = std::time::Instant::now();
+        let out = hatoba(&[command, "check", path.to_str().unwrap(), "--format", "json"]);
+        assert_eq!(out.status.code(), Some(1), "{command}");
+        let findings: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(findings[0]["rule"], "syntax", "{command}: {findings}");
+        assert!(
+            findings[0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("alias bomb"),
+            "{findings}"
+        );
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "{command} took {:?}",
+            started.elapsed()
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

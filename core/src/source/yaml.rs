@@ -76,10 +76,30 @@ fn resolve_plain(scalar: Cow<'_, str>) -> Value<'_> {
     }
 }
 
+/// How many nodes the aliases of a document may add: a generous multiple of its own size, with a
+/// floor for small files. YAML aliases let a few hundred bytes expand to billions of nodes (an
+/// anchor of nine items, each level aliasing the one before nine times); like Go's yaml.v3, the
+/// parser refuses a document whose expansion outgrows its input, so parsing stays linear.
+fn alias_budget(text: &str) -> usize {
+    10_000 + 10 * text.len()
+}
+
+/// The nodes of a tree (itself included).
+fn node_count(node: &Node) -> usize {
+    1 + match &node.value {
+        Value::Array(items) => items.iter().map(node_count).sum(),
+        Value::Object(members) => members.iter().map(|m| node_count(&m.value)).sum(),
+        _ => 0,
+    }
+}
+
 /// Parses the first YAML document of `text`.
 pub fn parse_yaml(text: &str) -> Result<Node<'_>, SyntaxError> {
     let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: Vec<(usize, Node)> = Vec::new();
+    // Each anchor with its node and the nodes it holds.
+    let mut anchors: Vec<(usize, Node, usize)> = Vec::new();
+    let budget = alias_budget(text);
+    let mut expanded = 0usize;
     let mut root: Option<Node> = None;
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| SyntaxError {
@@ -138,7 +158,7 @@ pub fn parse_yaml(text: &str) -> Result<Node<'_>, SyntaxError> {
                     None => continue,
                 };
                 if anchor > 0 {
-                    anchors.push((anchor, node.clone()));
+                    anchors.push((anchor, node.clone(), node_count(&node)));
                 }
                 node
             }
@@ -149,15 +169,27 @@ pub fn parse_yaml(text: &str) -> Result<Node<'_>, SyntaxError> {
                 };
                 let node = Node { value, pos: at };
                 if anchor > 0 {
-                    anchors.push((anchor, node.clone()));
+                    anchors.push((anchor, node.clone(), 1));
                 }
                 node
             }
-            Event::Alias(id) => match anchors.iter().rev().find(|(a, _)| *a == id) {
-                Some((_, node)) => Node {
-                    value: node.value.clone(),
-                    pos: at,
-                },
+            Event::Alias(id) => match anchors.iter().rev().find(|(a, _, _)| *a == id) {
+                Some((_, node, count)) => {
+                    expanded += count;
+                    if expanded > budget {
+                        return Err(SyntaxError {
+                            pos: at,
+                            message: format!(
+                                "aliases expand this {}-byte document past {budget} nodes: refused (an alias bomb?)",
+                                text.len()
+                            ),
+                        });
+                    }
+                    Node {
+                        value: node.value.clone(),
+                        pos: at,
+                    }
+                }
                 None => {
                     return Err(SyntaxError {
                         pos: at,
@@ -239,6 +271,35 @@ mod tests {
         assert_eq!(resolve_plain("yes".into()), Value::String("yes".into()));
         assert_eq!(resolve_plain(".inf".into()), Value::String(".inf".into()));
         assert_eq!(resolve_plain("1.2.3".into()), Value::String("1.2.3".into()));
+    }
+
+    /// Nine-fold aliasing at eight levels: 340-odd bytes that would expand to 9^9 nodes.
+    pub(crate) fn alias_bomb() -> String {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        for (level, prev) in ["b", "c", "d", "e", "f", "g", "h", "i"]
+            .iter()
+            .zip(["a", "b", "c", "d", "e", "f", "g", "h"])
+        {
+            text.push_str(&format!("{level}: &{level} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        }
+        text
+    }
+
+    #[test]
+    fn an_alias_bomb_is_refused_and_ordinary_aliases_are_not() {
+        let bomb = alias_bomb();
+        assert!(bomb.len() < 400, "{}", bomb.len());
+        let err = parse_yaml(&bomb).unwrap_err();
+        assert!(err.message.contains("alias bomb"), "{err}");
+        // Anchors reused as people reuse them (shared settings, a few times each) still parse.
+        let mut text = String::from(
+            "defaults: &d {cpu: 256, memory: 512, essential: true, logs: {driver: awslogs, group: web}}\n",
+        );
+        for n in 0..50 {
+            text.push_str(&format!("c{n}: *d\n"));
+        }
+        let doc = parse_yaml(&text).unwrap();
+        assert_eq!(doc.members().unwrap().len(), 51);
     }
 
     #[test]
