@@ -64,13 +64,14 @@ after(async () => {
 });
 
 /** Posts a delivery as GitHub does; `sign: false` leaves the signature off, a string forges it. */
-async function deliver(event, payload, { delivery = crypto.randomUUID(), sign = true, contentType = 'application/json', raw } = {}) {
+async function deliver(event, payload, { delivery = crypto.randomUUID(), sign = true, contentType = 'application/json', raw, from } = {}) {
   const body = raw ?? JSON.stringify(payload);
   const headers = { 'content-type': contentType, 'x-github-event': event, 'x-github-delivery': delivery, 'user-agent': 'GitHub-Hookshot/test' };
+  if (from) headers['cf-connecting-ip'] = from;
   if (sign === true) headers['x-hub-signature-256'] = 'sha256=' + crypto.createHmac('sha256', SECRET).update(body).digest('hex');
   else if (typeof sign === 'string') headers['x-hub-signature-256'] = sign;
   const r = await fetch(`${worker.url}/webhooks/github`, { method: 'POST', headers, body });
-  return { status: r.status, body: await r.json(), delivery };
+  return { status: r.status, body: await r.json(), delivery, retryAfter: r.headers.get('retry-after') };
 }
 
 function push(service, commit, { time = new Date().toISOString() } = {}) {
@@ -378,4 +379,25 @@ test('a GitHub App instead of a token: the JWT signed with WebCrypto buys an ins
   } finally {
     await appWorker.stop();
   }
+});
+
+test('an address that keeps failing the signature check is answered 429 before its body is read; others are not', async () => {
+  const p = push('refused', SHAS.refused);
+  for (let i = 0; i < 9; i++) {
+    assert.equal((await deliver('push', p, { sign: 'sha256=' + 'f'.repeat(64), from: '203.0.113.7' })).status, 401);
+  }
+  const tenth = await deliver('push', p, { sign: 'sha256=' + 'f'.repeat(64), from: '203.0.113.7' });
+  assert.equal(tenth.status, 401);
+  // Blocked now, even with a valid signature, and even with a body over the cap (never read).
+  const blocked = await deliver('push', p, { from: '203.0.113.7' });
+  assert.equal(blocked.status, 429);
+  assert.equal(blocked.body.error, 'too_many_requests');
+  assert.ok(Number(blocked.retryAfter) > 500 && Number(blocked.retryAfter) <= 600, blocked.retryAfter);
+  const huge = await deliver('push', null, { raw: 'x'.repeat(300000), from: '203.0.113.7' });
+  assert.equal(huge.status, 429);
+  // Another address is not affected: its (valid) delivery is routed (here: a push to no target).
+  const other = await deliver('push', push('nobody', SHAS.refused), { from: '198.51.100.20' });
+  assert.equal(other.status, 202);
+  assert.match(other.body.ignored, /no target deploys pushes/);
+  assert.deepEqual(await deployments('refused'), []);
 });

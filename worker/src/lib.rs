@@ -13,6 +13,7 @@
 mod api;
 mod config;
 mod github_app;
+mod guard_object;
 mod target_object;
 mod transport;
 mod webhook;
@@ -20,6 +21,7 @@ mod webhook;
 use hatoba_core::api::{Answer, ErrorBody, Health, security_headers};
 use worker::{Context, Env, Headers, Method, Request, Response, Result, Stub, event};
 
+pub use guard_object::GuardObject;
 pub use target_object::TargetObject;
 
 /// Name of the static-assets binding (`[assets] binding` in wrangler.toml).

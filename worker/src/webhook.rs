@@ -9,11 +9,24 @@ use hatoba_core::github::webhook::{SIGNATURE_HEADER, verify_signature};
 use sha2::{Digest, Sha256};
 use worker::{Env, Request, Response, Result};
 
+use crate::guard_object;
 use crate::target_object::{Admit, Admitted};
 use crate::{config, error, json, not_configured, target_stub};
 
 /// Handles one delivery.
 pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
+    // An address that keeps failing the signature check is refused before its body is read.
+    if let Some(seconds) = guard_object::retry_after(env, &req).await? {
+        let response = error(
+            429,
+            "too_many_requests",
+            "too many deliveries from this address failed the signature check: try again later",
+        )?;
+        response
+            .headers()
+            .set("retry-after", &seconds.to_string())?;
+        return Ok(response);
+    }
     let limit = config::max_body_bytes(env);
     let declared = req
         .headers()
@@ -35,6 +48,7 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
     };
     let signature = req.headers().get(SIGNATURE_HEADER)?;
     if let Err(e) = verify_signature(secret.as_bytes(), &body, signature.as_deref()) {
+        guard_object::failed(env, &req).await?;
         return error(401, "unauthorized", &e.to_string());
     }
     let content_type = req.headers().get("content-type")?.unwrap_or_default();
