@@ -15,8 +15,8 @@ import { ROOT, startWorker, FAKE_SECRETS, launchBrowser, openApp } from './harne
 const REPO = 'octo/shop';
 const SECRET = FAKE_SECRETS.GITHUB_WEBHOOK_SECRET;
 const sha = (n) => crypto.createHash('sha1').update(`commit ${n}`).digest('hex');
-const SERVICES = ['push', 'run', 'env', 'refused', 'dup', 'race', 'crash', 'api', 'old', 'ui', 'app'];
-const SHAS = Object.fromEntries(['push', 'run', 'run-failed', 'env', 'dup', 'race-1', 'race-2', 'crash', 'api', 'old-new', 'old-old', 'refused', 'ui', 'app'].map((k) => [k, sha(k)]));
+const SERVICES = ['push', 'run', 'env', 'refused', 'dup', 'race', 'crash', 'api', 'old', 'ui', 'app', 'bomb'];
+const SHAS = Object.fromEntries(['push', 'run', 'run-failed', 'env', 'dup', 'race-1', 'race-2', 'crash', 'api', 'old-new', 'old-old', 'refused', 'ui', 'app', 'bomb'].map((k) => [k, sha(k)]));
 
 const examples = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/@octokit/webhooks-examples/api.github.com/index.json'), 'utf8'));
 const example = (name) => structuredClone(examples.find((e) => e.name === name).examples[0]);
@@ -49,7 +49,7 @@ before(async () => {
   fs.writeFileSync(wrangler, shipped.replace('directory = "../dist"', `directory = ${JSON.stringify(path.join(ROOT, 'dist'))}`)
     .replace('main = "build/index.js"', `main = ${JSON.stringify(path.join(ROOT, 'worker/build/index.js'))}`) + [
     target('push'), target('run', { workflow: 'build.yml' }), target('env', { environment: 'staging' }),
-    target('refused'), target('dup'), target('race'), target('crash'), target('api'), target('old'), target('ui'),
+    target('refused'), target('dup'), target('race'), target('crash'), target('api'), target('old'), target('ui'), target('bomb', { taskDefinition: '.aws/bomb.yaml' }),
   ].join(''));
   worker = await startWorker({
     AWS_ENDPOINT_URL: aws.aws, GITHUB_API_URL: aws.github, GITHUB_TOKEN: 'ghs_fakefakefakefakefakefake',
@@ -400,4 +400,19 @@ test('an address that keeps failing the signature check is answered 429 before i
   assert.equal(other.status, 202);
   assert.match(other.body.ignored, /no target deploys pushes/);
   assert.deepEqual(await deployments('refused'), []);
+});
+
+test('a YAML alias bomb as the base task definition fails the deploy at once, and the worker lives on', async () => {
+  const levels = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
+  let bomb = 'a: &a [x, x, x, x, x, x, x, x, x]\n';
+  for (let n = 1; n < levels.length; n++) bomb += `${levels[n]}: &${levels[n]} [${Array(9).fill(`*${levels[n - 1]}`).join(', ')}]\n`;
+  await fetch(`${aws.github}/_standin/files`, { method: 'PUT', body: JSON.stringify({ repository: REPO, ref: SHAS.bomb, path: '.aws/bomb.yaml', content: bomb }) });
+  const r = await deliver('push', push('bomb', SHAS.bomb));
+  assert.equal(r.status, 202);
+  const [d] = await until('bomb', finished, 'the deploy');
+  assert.equal(d.state, 'failure');
+  assert.match(d.description, /alias bomb/);
+  assert.equal(d.taskDefinitionArn, null);
+  assert.deepEqual((await commitStatuses(SHAS.bomb, 'hatoba/bomb')).map((s) => s.state), ['pending', 'failure']);
+  assert.equal((await fetch(`${worker.url}/healthz`)).status, 200);
 });

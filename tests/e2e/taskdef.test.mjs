@@ -134,3 +134,20 @@ test('the work is kept across a reload', async () => {
 test('the browser reported no console error, page error or failed request', () => {
   assert.deepEqual(problems, []);
 });
+
+test('a YAML alias bomb pasted into the editor is one syntax finding, at once, and the tab lives on', async () => {
+  // Nine-fold aliasing at eight levels: ~350 bytes standing for 9^9 nodes.
+  const levels = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
+  let bomb = 'a: &a [x, x, x, x, x, x, x, x, x]\n';
+  for (let n = 1; n < levels.length; n++) bomb += `${levels[n]}: &${levels[n]} [${Array(9).fill(`*${levels[n - 1]}`).join(', ')}]\n`;
+  const t0 = Date.now();
+  await source().fill(bomb);
+  await page.waitForFunction(() => [...document.querySelectorAll('.findings li')].some((li) => li.innerText.includes('alias bomb')), null, { timeout: 10000 });
+  assert.ok(Date.now() - t0 < 10000);
+  const texts = await findings().locator('li').allInnerTexts();
+  assert.equal(texts.length, 1, texts.join('\n'));
+  assert.match(texts[0], /\[syntax\]/);
+  // The page still answers: a fixed text checks as before.
+  await source().fill(BROKEN);
+  await page.waitForFunction(() => document.querySelectorAll('.findings li').length === 2);
+});
