@@ -165,7 +165,7 @@ impl fmt::Display for ConfigFinding {
     }
 }
 
-const KEYS: [&str; 17] = [
+const KEYS: [&str; 16] = [
     "name",
     "repository",
     "branch",
@@ -182,8 +182,6 @@ const KEYS: [&str; 17] = [
     "imageWaitSeconds",
     "rolloutWaitSeconds",
     "pollSeconds",
-    // Accepted for symmetry with the API's record; never required.
-    "description",
 ];
 
 /// Reads targets from text: a JSON array, or a JSON string holding one (as a plain-text
@@ -333,7 +331,7 @@ impl Reader<'_> {
             if !KEYS.contains(&key.as_str()) {
                 let hint = crate::finding::did_you_mean(key, KEYS.iter().copied())
                     .map(|k| format!(": did you mean `{k}`?"))
-                    .unwrap_or_else(|| format!(": expected one of {}", KEYS[..16].join(", ")));
+                    .unwrap_or_else(|| format!(": expected one of {}", KEYS.join(", ")));
                 self.push(key, format!("unknown key{hint}"));
             }
         }
