@@ -7,7 +7,7 @@ use serde::Deserialize;
 use worker::{Env, Method, Request, Response, Result};
 
 use crate::target_object::Admit;
-use crate::{config, error, json, not_configured, not_found, target_stub, webhook};
+use crate::{ask_object, config, error, json, not_configured, not_found, target_stub, webhook};
 
 /// Who may call a route.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -42,10 +42,7 @@ async fn from_object<T: serde::de::DeserializeOwned>(
     path: &str,
 ) -> Result<T> {
     let stub = target_stub(env, target)?;
-    let mut response = stub
-        .fetch_with_str(&format!("https://target{path}"))
-        .await?;
-    response.json().await
+    ask_object(&stub, Method::Get, path, None::<&()>).await
 }
 
 #[derive(Deserialize)]
@@ -154,19 +151,9 @@ pub async fn handle(mut req: Request, env: &Env, path: &str) -> Result<Response>
                 (Some(sha), _) => sha.to_ascii_lowercase(),
                 (None, Some(arn)) => {
                     let stub = target_stub(env, name)?;
-                    let mut init = worker::RequestInit::new();
-                    init.with_method(Method::Post).with_body(Some(
-                        serde_json::json!({ "taskDefinitionArn": arn })
-                            .to_string()
-                            .into(),
-                    ));
-                    let mut response = stub
-                        .fetch_with_request(Request::new_with_init(
-                            "https://target/find-sha",
-                            &init,
-                        )?)
-                        .await?;
-                    let found: serde_json::Value = response.json().await?;
+                    let body = serde_json::json!({ "taskDefinitionArn": arn });
+                    let found: serde_json::Value =
+                        ask_object(&stub, Method::Post, "/find-sha", Some(&body)).await?;
                     match found["sha"].as_str() {
                         Some(sha) => sha.to_owned(),
                         None => {

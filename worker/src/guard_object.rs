@@ -42,12 +42,9 @@ fn stub(env: &Env, req: &Request) -> Result<worker::Stub> {
 }
 
 async fn ask(env: &Env, req: &Request, method: Method) -> Result<Option<u64>> {
-    let mut init = worker::RequestInit::new();
-    init.with_method(method);
-    let request = Request::new_with_init("https://guard/", &init)?;
-    let mut answer = stub(env, req)?.fetch_with_request(request).await?;
-    let body: serde_json::Value = answer.json().await?;
-    Ok(body["retryAfter"].as_u64())
+    let answer: serde_json::Value =
+        crate::ask_object(&stub(env, req)?, method, "/", None::<&()>).await?;
+    Ok(answer["retryAfter"].as_u64())
 }
 
 /// Seconds to wait when the request's address is refused now.

@@ -96,6 +96,22 @@ fn target_stub(env: &Env, name: &str) -> Result<Stub> {
         .get_stub()
 }
 
+/// Asks a Durable Object: `method` on `path`, with `body` as JSON when given; its JSON answer.
+async fn ask_object<T: serde::de::DeserializeOwned>(
+    stub: &Stub,
+    method: Method,
+    path: &str,
+    body: Option<&impl serde::Serialize>,
+) -> Result<T> {
+    let mut init = worker::RequestInit::new();
+    init.with_method(method);
+    if let Some(body) = body {
+        init.with_body(Some(serde_json::to_string(body)?.into()));
+    }
+    let request = Request::new_with_init(&format!("https://object{path}"), &init)?;
+    stub.fetch_with_request(request).await?.json().await
+}
+
 /// Serves the UI's files; a miss becomes the API's JSON 404, so every 404 reads the same.
 async fn static_file(req: Request, env: &Env, method: &Method, path: &str) -> Result<Response> {
     if !matches!(method, Method::Get | Method::Head) {

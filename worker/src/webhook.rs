@@ -11,7 +11,7 @@ use worker::{Env, Request, Response, Result};
 
 use crate::guard_object;
 use crate::target_object::{Admit, Admitted};
-use crate::{config, error, json, not_configured, target_stub};
+use crate::{ask_object, config, error, json, not_configured, target_stub};
 
 /// Handles one delivery.
 pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
@@ -121,12 +121,7 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
 /// Hands a request to its target's Durable Object.
 pub async fn admit(env: &Env, admit: Admit) -> Result<Admitted> {
     let stub = target_stub(env, &admit.request.target)?;
-    let mut init = worker::RequestInit::new();
-    init.with_method(worker::Method::Post)
-        .with_body(Some(serde_json::to_string(&admit)?.into()));
-    let request = Request::new_with_init("https://target/admit", &init)?;
-    let mut response = stub.fetch_with_request(request).await?;
-    response.json().await
+    ask_object(&stub, worker::Method::Post, "/admit", Some(&admit)).await
 }
 
 fn too_large(limit: usize) -> Result<Response> {
