@@ -142,8 +142,7 @@ async fn find_image<T: Transport, C: Clock>(d: &mut Deployment, ctx: &Context<'_
                 t.ecr_repository,
                 duration_text(t.image_wait_seconds)
             );
-            end(d, i, Outcome::Failed, description.clone(), ctx);
-            return finish(d, State::Error, description, ctx);
+            return fail_step(d, i, State::Error, description, ctx);
         }
         d.steps[i].detail = format!(
             "waiting for {}:{tag} to be pushed ({} s so far)",
@@ -182,10 +181,7 @@ async fn prepare_task_definition<T: Transport, C: Clock>(
     let i = begin(d, StepName::LoadTaskDefinition, ctx);
     let text = match load_base(d, i, ctx).await {
         Ok(text) => text,
-        Err((state, message)) => {
-            end(d, i, Outcome::Failed, message.clone(), ctx);
-            return finish(d, state, message, ctx);
-        }
+        Err(wake) => return wake,
     };
     let loaded = taskdef::load(&text);
     let Some(document) = loaded.document else {
@@ -194,8 +190,7 @@ async fn prepare_task_definition<T: Transport, C: Clock>(
             "{} is not a task definition: {}:{}: {}",
             t.task_definition, e.pos.line, e.pos.column, e.message
         );
-        end(d, i, Outcome::Failed, message.clone(), ctx);
-        return finish(d, State::Failure, message, ctx);
+        return fail_step(d, i, State::Failure, message, ctx);
     };
     let base = document.to_json();
     end(
@@ -220,8 +215,7 @@ async fn prepare_task_definition<T: Transport, C: Clock>(
         Ok(rendered) => rendered,
         Err(e) => {
             let message = format!("Cannot render the image: {e}");
-            end(d, i, Outcome::Failed, message.clone(), ctx);
-            return finish(d, State::Failure, message, ctx);
+            return fail_step(d, i, State::Failure, message, ctx);
         }
     };
     end(d, i, Outcome::Ok, format!("{} ← {image}", t.container), ctx);
@@ -446,8 +440,7 @@ async fn wait_rollout<T: Transport, C: Clock>(d: &mut Deployment, ctx: &Context<
                     "Still rolling out after {}: {tasks}",
                     duration_text(t.rollout_wait_seconds)
                 );
-                end(d, i, Outcome::Failed, description.clone(), ctx);
-                return finish(d, State::Error, description, ctx);
+                return fail_step(d, i, State::Error, description, ctx);
             }
             d.steps[i].detail = tasks;
             Wake::After(Duration::from_millis(
@@ -494,8 +487,7 @@ async fn wait_rollout<T: Transport, C: Clock>(d: &mut Deployment, ctx: &Context<
                 "Replaced by another deployment before it finished: {target} runs {}",
                 revision_name(&by)
             );
-            end(d, i, Outcome::Failed, description.clone(), ctx);
-            finish(d, State::Failure, description, ctx)
+            fail_step(d, i, State::Failure, description, ctx)
         }
     }
 }
@@ -652,8 +644,7 @@ async fn describe_service<T: Transport, C: Clock>(
                     t.service,
                     t.cluster
                 );
-                end(d, i, Outcome::Failed, message.clone(), ctx);
-                Err(finish(d, State::Error, message, ctx))
+                Err(fail_step(d, i, State::Error, message, ctx))
             }
         },
         Err(e) => Err(fail_aws(d, i, e, ctx)),
@@ -665,93 +656,83 @@ async fn load_base<T: Transport, C: Clock>(
     d: &mut Deployment,
     i: usize,
     ctx: &Context<'_, T, C>,
-) -> Result<String, (State, String)> {
+) -> Result<String, Wake> {
     let t = ctx.target;
-    let aws_failed = |e: AwsError| {
-        let what = match &e.kind {
-            AwsErrorKind::Service { code, message, .. } => format!("{code}: {message}"),
-            other => format!("{other:?}"),
-        };
-        (
-            State::Error,
-            format!(
-                "load_task_definition: {} {}: {what}",
-                e.service, e.operation
-            ),
-        )
-    };
     let bytes = match &t.task_definition {
         BaseSource::Repository { path } => {
             let Some(github) = &ctx.github else {
-                return Err((
+                return Err(fail_step(
+                    d,
+                    i,
                     State::Error,
                     format!(
                         "The base {path} is read from the repository: set GITHUB_TOKEN (or a GitHub App) so Hatoba can read it"
                     ),
+                    ctx,
                 ));
             };
             let request = github.get_file_contents(&t.repo(), path, &d.sha);
-            match send_github(ctx, request).await {
-                Ok(r) if r.status == 200 => r.body,
-                Ok(r) if r.status == 404 => {
-                    return Err((
-                        State::Error,
-                        format!(
-                            "{path} not found in {} at {}",
-                            t.repository,
-                            short_sha(&d.sha)
-                        ),
-                    ));
-                }
-                Ok(r) => {
-                    return Err((
-                        State::Error,
-                        format!(
-                            "GitHub answered {} reading {path}: {}",
-                            r.status,
-                            github_message(&r)
-                        ),
-                    ));
-                }
-                Err(e) => return Err((State::Error, format!("reading {path} from GitHub: {e}"))),
-            }
+            let why = match send_github(ctx, request).await {
+                Ok(r) if r.status == 200 => Ok(r.body),
+                Ok(r) if r.status == 404 => Err(format!(
+                    "{path} not found in {} at {}",
+                    t.repository,
+                    short_sha(&d.sha)
+                )),
+                Ok(r) => Err(format!(
+                    "GitHub answered {} reading {path}: {}",
+                    r.status,
+                    github_message(&r)
+                )),
+                Err(e) => Err(format!("reading {path} from GitHub: {e}")),
+            };
+            why.map_err(|message| fail_step(d, i, State::Error, message, ctx))?
         }
         BaseSource::S3 { bucket, key } => {
             let op = s3::get_object(bucket, key);
-            send(ctx, &op, &mut d.steps[i])
-                .await
-                .map_err(aws_failed)?
-                .body
+            match send(ctx, &op, &mut d.steps[i]).await {
+                Ok(response) => response.body,
+                Err(e) => return Err(fail_aws(d, i, e, ctx)),
+            }
         }
         BaseSource::Current => {
-            let service = match describe_service(d, i, ctx).await {
-                Ok(service) => service,
-                Err(_) => return Err((d.state, d.description.clone())),
-            };
+            // describe_service ends the deploy itself when the service is not there.
+            let service = describe_service(d, i, ctx).await?;
             let op = ecs::describe_task_definition(&service.task_definition);
-            let out: TaskDefinitionOutput =
-                call(ctx, &op, &mut d.steps[i]).await.map_err(aws_failed)?;
-            serde_json::to_vec(&json!({"taskDefinition": out.task_definition, "tags": out.tags}))
-                .expect("JSON values serialize")
+            match call::<TaskDefinitionOutput, _, _>(ctx, &op, &mut d.steps[i]).await {
+                Ok(out) => serde_json::to_vec(
+                    &json!({"taskDefinition": out.task_definition, "tags": out.tags}),
+                )
+                .expect("JSON values serialize"),
+                Err(e) => return Err(fail_aws(d, i, e, ctx)),
+            }
         }
     };
     if bytes.len() > MAX_TASK_DEFINITION_BYTES {
-        return Err((
-            State::Failure,
-            format!(
-                "{} is {} bytes: a task definition is at most {} bytes",
-                t.task_definition,
-                bytes.len(),
-                MAX_TASK_DEFINITION_BYTES
-            ),
-        ));
+        let message = format!(
+            "{} is {} bytes: a task definition is at most {} bytes",
+            t.task_definition,
+            bytes.len(),
+            MAX_TASK_DEFINITION_BYTES
+        );
+        return Err(fail_step(d, i, State::Failure, message, ctx));
     }
     String::from_utf8(bytes).map_err(|_| {
-        (
-            State::Failure,
-            format!("{} is not UTF-8 text", t.task_definition),
-        )
+        let message = format!("{} is not UTF-8 text", t.task_definition);
+        fail_step(d, i, State::Failure, message, ctx)
     })
+}
+
+/// Ends step `i` as failed and the deploy in `state`, both saying `message`.
+fn fail_step<T, C: Clock>(
+    d: &mut Deployment,
+    i: usize,
+    state: State,
+    message: String,
+    ctx: &Context<'_, T, C>,
+) -> Wake {
+    end(d, i, Outcome::Failed, message.clone(), ctx);
+    finish(d, state, message, ctx)
 }
 
 /// Sends a GitHub request, retrying 5xx, 429 and broken connections with the AWS retry policy.
