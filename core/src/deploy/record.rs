@@ -313,7 +313,7 @@ impl Deployment {
         self.steps.last().filter(|s| s.ended_at.is_none())
     }
 
-    /// The target of the target's name in [`Deployment::id`], for routing an id to its target.
+    /// The target name an id ([`Deployment::id`]) starts with, for routing the id to its target.
     pub fn target_of_id(id: &str) -> Option<&str> {
         let (target, _) = id.split_once('.')?;
         (!target.is_empty()).then_some(target)
