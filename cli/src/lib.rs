@@ -4,6 +4,7 @@
 pub mod aws;
 pub mod config;
 pub mod deploy;
+pub mod iam;
 pub mod report;
 pub mod taskdef;
 pub mod transport;

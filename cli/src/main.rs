@@ -5,7 +5,7 @@ use std::io;
 use std::process::ExitCode;
 
 use clap::Parser;
-use hatoba_cli::{aws, config, deploy, taskdef, webhook, workflow};
+use hatoba_cli::{aws, config, deploy, iam, taskdef, webhook, workflow};
 
 /// Push-to-deploy for Amazon ECS: Hatoba's checks and tools, for terminals and CI.
 #[derive(Debug, Parser)]
@@ -29,6 +29,9 @@ enum Command {
     /// and reporting it as a commit status. Exit 0 deployed, 1 the deploy failed or timed out,
     /// 2 a usage or configuration error.
     Deploy(deploy::DeployArgs),
+    /// Least-privilege IAM policies (and Terraform) for a deploy target.
+    #[command(subcommand)]
+    Iam(iam::IamCommand),
     /// Send GitHub webhook deliveries by hand.
     #[command(subcommand)]
     Webhook(webhook::WebhookCommand),
@@ -71,6 +74,7 @@ fn main() -> ExitCode {
         }
         Some(Command::Config(command)) => config::run(command),
         Some(Command::Deploy(args)) => deploy::run(args, deploy::Environment::from_process()),
+        Some(Command::Iam(command)) => iam::run(command),
         Some(Command::Webhook(command)) => webhook::run(command),
         Some(Command::Taskdef(command)) => taskdef::run(command),
         Some(Command::Workflow(command)) => workflow::run(command),

@@ -1,3 +1,757 @@
 //! Least-privilege IAM policies, and their Terraform, for a deploy target.
 //!
-//! Not filled in yet: this module marks where that domain lives.
+//! Three principals take part in a deploy, and each gets exactly what its part needs:
+//!
+//! - the **worker** (or `hatoba deploy`): [`deploy_policy`], each action on the narrowest resource
+//!   AWS accepts for it. Attached to the worker's IAM user, or, when the worker assumes a role
+//!   (`AWS_ROLE_ARN`), to that role ([`deploy_role_trust_policy`]) while the user may do nothing
+//!   but assume it ([`worker_user_policy`]);
+//! - the **build workflow** on GitHub Actions: a role trusted through GitHub's OIDC provider for
+//!   one repository and branch (or environment), [`ci_trust_policy`], allowed to push to one ECR
+//!   repository, [`ci_role_policy`];
+//! - [`terraform`] declares all of it, and the OIDC provider.
+//!
+//! Every statement has a `Sid` that says why it is there.
+
+use serde_json::{Value, json};
+
+use crate::deploy::target::{BaseSource, Target};
+
+/// GitHub Actions' OIDC token issuer.
+pub const GITHUB_OIDC_HOST: &str = "token.actions.githubusercontent.com";
+
+/// The audience `aws-actions/configure-aws-credentials` asks GitHub's token for.
+pub const GITHUB_OIDC_AUDIENCE: &str = "sts.amazonaws.com";
+
+/// The service principal that runs tasks: the only one the task's roles may be passed to.
+pub const ECS_TASKS_PRINCIPAL: &str = "ecs-tasks.amazonaws.com";
+
+/// Everything the policies are generated from: a deploy target and what only the AWS account
+/// knows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setup {
+    /// The deploy target (region, cluster, service, ECR repository, base, GitHub repository and
+    /// trigger).
+    pub target: Target,
+    /// The 12-digit AWS account id.
+    pub account_id: String,
+    /// The task-definition family the deploys register revisions of.
+    pub family: String,
+    /// The roles the task definition names (`executionRoleArn`, `taskRoleArn`): the only roles
+    /// a deploy may pass to ECS.
+    pub pass_roles: Vec<String>,
+    /// The IAM user whose keys the worker holds (`hatoba-worker`).
+    pub worker_user: String,
+    /// The role the worker assumes for each deploy when `AWS_ROLE_ARN` is used
+    /// (`hatoba-deploy-<target>`).
+    pub deploy_role: String,
+    /// The role the build workflow assumes through OIDC (`hatoba-build-<target>`).
+    pub ci_role: String,
+}
+
+/// One problem with a [`Setup`]'s answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetupFinding {
+    /// Which answer: `account`, `passRole[1]`, `family`, `workerUser`, `deployRole`, `ciRole`.
+    pub field: String,
+    /// What is wrong and what is expected.
+    pub message: String,
+}
+
+impl std::fmt::Display for SetupFinding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl Setup {
+    /// A setup with the default principal names for `target`.
+    pub fn new(target: Target, account_id: &str, family: &str, pass_roles: Vec<String>) -> Self {
+        Self {
+            worker_user: "hatoba-worker".to_owned(),
+            deploy_role: format!("hatoba-deploy-{}", target.name),
+            ci_role: format!("hatoba-build-{}", target.name),
+            target,
+            account_id: account_id.to_owned(),
+            family: family.to_owned(),
+            pass_roles,
+        }
+    }
+
+    /// Every problem with the answers, each naming its field; empty when the policies can be
+    /// generated.
+    pub fn check(&self) -> Vec<SetupFinding> {
+        let mut findings = Vec::new();
+        let mut push = |field: String, message: String| {
+            findings.push(SetupFinding { field, message });
+        };
+        if let Err(e) = check_account_id(&self.account_id) {
+            push("account".to_owned(), e);
+        }
+        if let Err(e) = check_family(&self.family) {
+            push("family".to_owned(), e);
+        }
+        for (i, arn) in self.pass_roles.iter().enumerate() {
+            if let Err(e) = check_role_arn(arn, self.partition()) {
+                push(format!("passRole[{i}]"), e);
+            }
+        }
+        for (field, name) in [
+            ("workerUser", &self.worker_user),
+            ("deployRole", &self.deploy_role),
+            ("ciRole", &self.ci_role),
+        ] {
+            if let Err(e) = check_iam_name(name) {
+                push(field.to_owned(), e);
+            }
+        }
+        findings
+    }
+
+    /// The AWS partition of the target's region: `aws`, `aws-cn` or `aws-us-gov`.
+    pub fn partition(&self) -> &'static str {
+        partition_of(&self.target.region)
+    }
+
+    fn arn(&self, service: &str, region: &str, resource: &str) -> String {
+        format!(
+            "arn:{}:{service}:{region}:{}:{resource}",
+            self.partition(),
+            self.account_id
+        )
+    }
+
+    /// The ECR repository's ARN.
+    pub fn ecr_repository_arn(&self) -> String {
+        self.arn(
+            "ecr",
+            &self.target.region,
+            &format!("repository/{}", self.target.ecr_repository),
+        )
+    }
+
+    /// Every revision of the family: `task-definition/web:*`.
+    pub fn family_arn(&self) -> String {
+        self.arn(
+            "ecs",
+            &self.target.region,
+            &format!("task-definition/{}:*", self.family),
+        )
+    }
+
+    /// The service's ARN (the long form, with the cluster).
+    pub fn service_arn(&self) -> String {
+        self.arn(
+            "ecs",
+            &self.target.region,
+            &format!("service/{}/{}", self.target.cluster, self.target.service),
+        )
+    }
+
+    /// The worker user's ARN.
+    pub fn worker_user_arn(&self) -> String {
+        self.arn("iam", "", &format!("user/{}", self.worker_user))
+    }
+
+    /// The deploy role's ARN: the value of the worker's `AWS_ROLE_ARN`.
+    pub fn deploy_role_arn(&self) -> String {
+        self.arn("iam", "", &format!("role/{}", self.deploy_role))
+    }
+
+    /// The build workflow's role ARN: `role-to-assume` in the build workflow.
+    pub fn ci_role_arn(&self) -> String {
+        self.arn("iam", "", &format!("role/{}", self.ci_role))
+    }
+
+    /// The ARN of the account's GitHub OIDC provider.
+    pub fn oidc_provider_arn(&self) -> String {
+        self.arn("iam", "", &format!("oidc-provider/{GITHUB_OIDC_HOST}"))
+    }
+
+    /// The `sub` claim GitHub puts in the build job's token: the branch the target deploys
+    /// from (`repo:OWNER/REPO:ref:refs/heads/main`), or its environment when it deploys
+    /// `deployment` events only (`repo:OWNER/REPO:environment:production`).
+    pub fn ci_subject(&self) -> String {
+        let repo = &self.target.repository;
+        match (&self.target.branch, &self.target.environment) {
+            (Some(branch), _) => format!("repo:{repo}:ref:refs/heads/{branch}"),
+            (None, Some(environment)) => format!("repo:{repo}:environment:{environment}"),
+            (None, None) => format!("repo:{repo}:ref:refs/heads/main"),
+        }
+    }
+}
+
+/// The partition a region belongs to.
+pub fn partition_of(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    }
+}
+
+/// An AWS account id: exactly 12 digits.
+pub fn check_account_id(text: &str) -> Result<(), String> {
+    if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(());
+    }
+    let placeholder = text.bytes().any(|b| matches!(b, b'X' | b'x' | b'<' | b'{'));
+    Err(format!(
+        "\"{text}\" is not an AWS account id: expected 12 digits{}",
+        if placeholder {
+            " (this looks like a placeholder)"
+        } else {
+            ""
+        }
+    ))
+}
+
+/// A task-definition family: 1 to 255 letters, digits, `-` and `_`.
+pub fn check_family(text: &str) -> Result<(), String> {
+    if !text.is_empty()
+        && text.len() <= 255
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        Ok(())
+    } else {
+        Err(format!(
+            "\"{text}\" is not a task-definition family: expected 1 to 255 letters, digits, `-` or `_`"
+        ))
+    }
+}
+
+/// An IAM user or role name: 1 to 64 of letters, digits and `+=,.@_-`.
+pub fn check_iam_name(text: &str) -> Result<(), String> {
+    if !text.is_empty() && text.len() <= 64 && text.bytes().all(is_iam_name_byte) {
+        Ok(())
+    } else {
+        Err(format!(
+            "\"{text}\" is not an IAM name: expected 1 to 64 letters, digits or +=,.@_-"
+        ))
+    }
+}
+
+fn is_iam_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b)
+}
+
+/// A role ARN in `partition`: `arn:aws:iam::123456789012:role/NAME` (a path before the name is
+/// allowed).
+pub fn check_role_arn(text: &str, partition: &str) -> Result<(), String> {
+    let expected = format!("expected arn:{partition}:iam::ACCOUNT:role/NAME");
+    let mut parts = text.splitn(6, ':');
+    let fields: Vec<&str> = parts.by_ref().collect();
+    let [arn, part, service, region, account, resource] = fields[..] else {
+        return Err(format!("\"{text}\" is not a role ARN: {expected}"));
+    };
+    if arn != "arn" || service != "iam" || !region.is_empty() {
+        return Err(format!("\"{text}\" is not a role ARN: {expected}"));
+    }
+    if part != partition {
+        return Err(format!(
+            "\"{text}\" is in partition {part}, the target's region is in {partition}"
+        ));
+    }
+    if let Err(e) = check_account_id(account) {
+        return Err(format!("\"{text}\": {e}"));
+    }
+    let Some(path_and_name) = resource.strip_prefix("role/") else {
+        return Err(format!("\"{text}\" is not a role ARN: {expected}"));
+    };
+    let name = path_and_name.rsplit('/').next().unwrap_or_default();
+    check_iam_name(name).map_err(|e| format!("\"{text}\": {e}"))
+}
+
+/// What a task definition says about the policy: its family, and the roles it passes to ECS
+/// (`executionRoleArn`, `taskRoleArn`, in that order, without repeats).
+pub fn read_task_definition(document: &Value) -> (Option<String>, Vec<String>) {
+    let family = document["family"].as_str().map(str::to_owned);
+    let mut roles: Vec<String> = Vec::new();
+    for key in ["executionRoleArn", "taskRoleArn"] {
+        if let Some(arn) = document[key].as_str()
+            && !roles.iter().any(|r| r == arn)
+        {
+            roles.push(arn.to_owned());
+        }
+    }
+    (family, roles)
+}
+
+fn statement(sid: &str, actions: &[&str], resource: Value) -> Value {
+    let action = match actions {
+        [one] => json!(one),
+        many => json!(many),
+    };
+    json!({ "Sid": sid, "Effect": "Allow", "Action": action, "Resource": resource })
+}
+
+fn with_condition(mut statement: Value, operator: &str, key: &str, value: &str) -> Value {
+    statement["Condition"] = json!({ operator: { key: value } });
+    statement
+}
+
+fn document(statements: Vec<Value>) -> Value {
+    json!({ "Version": "2012-10-17", "Statement": statements })
+}
+
+/// What a deploy needs and nothing more, each action on the narrowest resource AWS accepts:
+/// find the image, read task definitions, register and tag revisions of the family, update and
+/// follow the one service, pass the task definition's roles to ECS tasks, and read the base from
+/// its one S3 object when it lives there.
+pub fn deploy_policy(setup: &Setup) -> Value {
+    let t = &setup.target;
+    let mut statements = vec![
+        statement(
+            "FindTheImageInItsRepository",
+            &["ecr:DescribeImages"],
+            json!(setup.ecr_repository_arn()),
+        ),
+        statement(
+            "ReadTaskDefinitionsItsOnlyResourceIsStar",
+            &["ecs:DescribeTaskDefinition"],
+            json!("*"),
+        ),
+        statement(
+            "RegisterRevisionsOfTheFamily",
+            &["ecs:RegisterTaskDefinition"],
+            json!(setup.family_arn()),
+        ),
+        with_condition(
+            statement(
+                "TagRevisionsOnlyAsTheyAreRegistered",
+                &["ecs:TagResource"],
+                json!(setup.family_arn()),
+            ),
+            "StringEquals",
+            "ecs:CreateAction",
+            "RegisterTaskDefinition",
+        ),
+        statement(
+            "UpdateAndFollowTheService",
+            &["ecs:UpdateService", "ecs:DescribeServices"],
+            json!(setup.service_arn()),
+        ),
+    ];
+    if !setup.pass_roles.is_empty() {
+        statements.push(with_condition(
+            statement(
+                "PassTheTaskDefinitionRolesToEcsTasksOnly",
+                &["iam:PassRole"],
+                json!(setup.pass_roles),
+            ),
+            "StringEquals",
+            "iam:PassedToService",
+            ECS_TASKS_PRINCIPAL,
+        ));
+    }
+    if let BaseSource::S3 { bucket, key } = &t.task_definition {
+        statements.push(statement(
+            "ReadTheBaseTaskDefinitionObject",
+            &["s3:GetObject"],
+            json!(format!("arn:{}:s3:::{bucket}/{key}", setup.partition())),
+        ));
+    }
+    document(statements)
+}
+
+/// The deploy role's trust policy: the worker user alone may assume it.
+pub fn deploy_role_trust_policy(setup: &Setup) -> Value {
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "TheWorkerUserAssumesItForEachDeploy",
+            "Effect": "Allow",
+            "Principal": { "AWS": setup.worker_user_arn() },
+            "Action": "sts:AssumeRole",
+        }]
+    })
+}
+
+/// The worker user's policy when it assumes the deploy role: that, and nothing else.
+pub fn worker_user_policy(setup: &Setup) -> Value {
+    document(vec![statement(
+        "AssumeTheDeployRoleNothingElse",
+        &["sts:AssumeRole"],
+        json!(setup.deploy_role_arn()),
+    )])
+}
+
+/// The build workflow's role trust: GitHub's OIDC token for this repository's branch (or
+/// environment), asked for AWS's audience.
+pub fn ci_trust_policy(setup: &Setup) -> Value {
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "GitHubActionsOfThisRepositoryAndBranch",
+            "Effect": "Allow",
+            "Principal": { "Federated": setup.oidc_provider_arn() },
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {
+                "StringEquals": {
+                    format!("{GITHUB_OIDC_HOST}:aud"): GITHUB_OIDC_AUDIENCE,
+                    format!("{GITHUB_OIDC_HOST}:sub"): setup.ci_subject(),
+                }
+            }
+        }]
+    })
+}
+
+/// The build workflow's rights: log in to ECR (`GetAuthorizationToken` has no resource but
+/// `*`) and push to the one repository.
+pub fn ci_role_policy(setup: &Setup) -> Value {
+    document(vec![
+        statement(
+            "LogInToEcrItsOnlyResourceIsStar",
+            &["ecr:GetAuthorizationToken"],
+            json!("*"),
+        ),
+        statement(
+            "PushTheImageToItsRepository",
+            &[
+                "ecr:BatchCheckLayerAvailability",
+                "ecr:BatchGetImage",
+                "ecr:CompleteLayerUpload",
+                "ecr:InitiateLayerUpload",
+                "ecr:PutImage",
+                "ecr:UploadLayerPart",
+            ],
+            json!(setup.ecr_repository_arn()),
+        ),
+    ])
+}
+
+/// Which IAM principals [`terraform`] declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parts {
+    /// The worker user and its deploy rights.
+    pub deploy: bool,
+    /// The worker assumes a deploy role (`AWS_ROLE_ARN`): the role holds the deploy policy, the
+    /// user may only assume it.
+    pub assume: bool,
+    /// GitHub's OIDC provider and the build workflow's role.
+    pub ci: bool,
+}
+
+/// A Terraform identifier from a target name: letters, digits and `_`.
+fn tf_name(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, '_');
+    }
+    out
+}
+
+/// A JSON document as a Terraform heredoc (`${` and `%{` escaped so Terraform keeps them).
+fn tf_heredoc(value: &Value) -> String {
+    let text = serde_json::to_string_pretty(value).expect("JSON values always serialize");
+    let text = text.replace("${", "$${").replace("%{", "%%{");
+    let indented: String = text.lines().map(|l| format!("    {l}\n")).collect();
+    format!("<<-EOT\n{indented}  EOT")
+}
+
+fn tf_string(text: &str) -> String {
+    serde_json::to_string(text)
+        .expect("strings always serialize")
+        .replace("${", "$${")
+        .replace("%{", "%%{")
+}
+
+/// Terraform (HCL) declaring the chosen principals and their policies. Access keys are left out
+/// on purpose: Terraform would keep the secret in its state; create the worker's key with
+/// `aws iam create-access-key` and put it straight into `wrangler secret put`.
+pub fn terraform(setup: &Setup, parts: Parts) -> String {
+    let t = tf_name(&setup.target.name);
+    let mut out = format!(
+        "# Hatoba: least-privilege IAM for the deploy target \"{name}\" ({region}, {cluster}/{service}).\n\
+         # Generated by `hatoba iam policy --format terraform` / `hatoba init`.\n\n\
+         terraform {{\n  required_providers {{\n    aws = {{\n      source  = \"hashicorp/aws\"\n      version = \">= 5.0\"\n    }}\n  }}\n}}\n",
+        name = setup.target.name,
+        region = setup.target.region,
+        cluster = setup.target.cluster,
+        service = setup.target.service,
+    );
+    if parts.deploy || parts.assume {
+        out.push_str(&format!(
+            "\n# The user whose access key the worker holds (create the key with `aws iam create-access-key`).\n\
+             resource \"aws_iam_user\" \"hatoba_worker\" {{\n  name = {}\n}}\n",
+            tf_string(&setup.worker_user)
+        ));
+    }
+    if parts.assume {
+        out.push_str(&format!(
+            "\n# The role the worker assumes for each deploy (the worker's AWS_ROLE_ARN).\n\
+             resource \"aws_iam_role\" \"deploy_{t}\" {{\n  name                 = {name}\n  max_session_duration = 3600\n  assume_role_policy   = {trust}\n}}\n\n\
+             resource \"aws_iam_role_policy\" \"deploy_{t}\" {{\n  name   = \"deploy\"\n  role   = aws_iam_role.deploy_{t}.id\n  policy = {policy}\n}}\n\n\
+             # The worker's own key can do nothing but assume that role.\n\
+             resource \"aws_iam_user_policy\" \"hatoba_worker_assume_{t}\" {{\n  name   = \"assume-deploy-{name_raw}\"\n  user   = aws_iam_user.hatoba_worker.name\n  policy = {assume}\n}}\n",
+            name = tf_string(&setup.deploy_role),
+            name_raw = setup.target.name,
+            trust = tf_heredoc(&deploy_role_trust_policy(setup)),
+            policy = tf_heredoc(&deploy_policy(setup)),
+            assume = tf_heredoc(&worker_user_policy(setup)),
+        ));
+    } else if parts.deploy {
+        out.push_str(&format!(
+            "\nresource \"aws_iam_user_policy\" \"hatoba_worker_deploy_{t}\" {{\n  name   = \"deploy-{name_raw}\"\n  user   = aws_iam_user.hatoba_worker.name\n  policy = {policy}\n}}\n",
+            name_raw = setup.target.name,
+            policy = tf_heredoc(&deploy_policy(setup)),
+        ));
+    }
+    if parts.ci {
+        out.push_str(&format!(
+            "\n# GitHub Actions' OIDC provider: one per account. If the account has it already, import it:\n\
+             #   terraform import aws_iam_openid_connect_provider.github {provider_arn}\n\
+             resource \"aws_iam_openid_connect_provider\" \"github\" {{\n  url             = \"https://{GITHUB_OIDC_HOST}\"\n  client_id_list  = [\"{GITHUB_OIDC_AUDIENCE}\"]\n  thumbprint_list = [\"6938fd4d98bab03faadb97b34396831e3780aea1\", \"1c58a3a8518e8759bf075b76b750d4f2df264fcd\"]\n}}\n\n\
+             # The role the build workflow assumes to push images; no keys are stored in GitHub.\n\
+             resource \"aws_iam_role\" \"build_{t}\" {{\n  name               = {name}\n  assume_role_policy = {trust}\n  depends_on         = [aws_iam_openid_connect_provider.github]\n}}\n\n\
+             resource \"aws_iam_role_policy\" \"build_{t}\" {{\n  name   = \"push-image\"\n  role   = aws_iam_role.build_{t}.id\n  policy = {policy}\n}}\n\n\
+             output \"build_role_arn\" {{\n  value = aws_iam_role.build_{t}.arn\n}}\n",
+            provider_arn = setup.oidc_provider_arn(),
+            name = tf_string(&setup.ci_role),
+            trust = tf_heredoc(&ci_trust_policy(setup)),
+            policy = tf_heredoc(&ci_role_policy(setup)),
+        ));
+    }
+    if parts.assume {
+        out.push_str(&format!(
+            "\noutput \"deploy_role_arn\" {{\n  value = aws_iam_role.deploy_{t}.arn\n}}\n"
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deploy::target::parse_targets;
+
+    fn target(extra: Value) -> Target {
+        let mut object = json!({
+            "name": "web-prod", "repository": "octo/shop", "branch": "main", "region": "eu-west-1",
+            "cluster": "prod", "service": "web", "container": "app", "ecrRepository": "shop/web",
+            "taskDefinition": ".aws/task-definition.json",
+        });
+        for (k, v) in extra.as_object().unwrap() {
+            object[k] = v.clone();
+        }
+        parse_targets(&json!([object])).unwrap().remove(0)
+    }
+
+    fn setup(extra: Value) -> Setup {
+        Setup::new(
+            target(extra),
+            "123456789012",
+            "web",
+            vec![
+                "arn:aws:iam::123456789012:role/web-exec".into(),
+                "arn:aws:iam::123456789012:role/app/web-task".into(),
+            ],
+        )
+    }
+
+    fn statement_of<'v>(policy: &'v Value, sid: &str) -> &'v Value {
+        policy["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["Sid"] == sid)
+            .unwrap_or_else(|| panic!("no statement {sid} in {policy:#}"))
+    }
+
+    #[test]
+    fn the_deploy_policy_scopes_each_action_to_the_targets_resources() {
+        let s = setup(json!({}));
+        assert_eq!(s.check(), []);
+        let p = deploy_policy(&s);
+        assert_eq!(p["Version"], "2012-10-17");
+        assert_eq!(
+            statement_of(&p, "FindTheImageInItsRepository")["Resource"],
+            "arn:aws:ecr:eu-west-1:123456789012:repository/shop/web"
+        );
+        assert_eq!(
+            statement_of(&p, "RegisterRevisionsOfTheFamily")["Resource"],
+            "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:*"
+        );
+        let tag = statement_of(&p, "TagRevisionsOnlyAsTheyAreRegistered");
+        assert_eq!(
+            tag["Condition"]["StringEquals"]["ecs:CreateAction"],
+            "RegisterTaskDefinition"
+        );
+        let update = statement_of(&p, "UpdateAndFollowTheService");
+        assert_eq!(
+            update["Resource"],
+            "arn:aws:ecs:eu-west-1:123456789012:service/prod/web"
+        );
+        assert_eq!(
+            update["Action"],
+            json!(["ecs:UpdateService", "ecs:DescribeServices"])
+        );
+        let pass = statement_of(&p, "PassTheTaskDefinitionRolesToEcsTasksOnly");
+        assert_eq!(pass["Resource"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            pass["Condition"]["StringEquals"]["iam:PassedToService"],
+            "ecs-tasks.amazonaws.com"
+        );
+        // The only statement on "*" is the one whose action has no other form.
+        let stars: Vec<&Value> = p["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["Resource"] == "*")
+            .collect();
+        assert_eq!(stars.len(), 1);
+        assert_eq!(stars[0]["Action"], "ecs:DescribeTaskDefinition");
+        // No S3 unless the base is on S3.
+        assert!(!p.to_string().contains("s3:"));
+        for st in p["Statement"].as_array().unwrap() {
+            let sid = st["Sid"].as_str().unwrap();
+            assert!(sid.bytes().all(|b| b.is_ascii_alphanumeric()), "{sid}");
+        }
+    }
+
+    #[test]
+    fn an_s3_base_adds_its_one_object_and_no_roles_means_no_pass_role() {
+        let mut s = setup(json!({"taskDefinition": "s3://config-bucket/deploy/web.json"}));
+        s.pass_roles.clear();
+        let p = deploy_policy(&s);
+        assert_eq!(
+            statement_of(&p, "ReadTheBaseTaskDefinitionObject")["Resource"],
+            "arn:aws:s3:::config-bucket/deploy/web.json"
+        );
+        assert!(!p.to_string().contains("iam:PassRole"));
+    }
+
+    #[test]
+    fn partitions_follow_the_region() {
+        let s = Setup::new(
+            target(json!({"region": "cn-north-1"})),
+            "123456789012",
+            "web",
+            vec!["arn:aws-cn:iam::123456789012:role/web-exec".into()],
+        );
+        assert_eq!(s.check(), []);
+        assert!(s.service_arn().starts_with("arn:aws-cn:ecs:cn-north-1:"));
+        let wrong = Setup::new(
+            target(json!({"region": "cn-north-1"})),
+            "123456789012",
+            "web",
+            vec!["arn:aws:iam::123456789012:role/web-exec".into()],
+        );
+        assert_eq!(
+            wrong.check()[0].to_string(),
+            "passRole[0]: \"arn:aws:iam::123456789012:role/web-exec\" is in partition aws, the target's region is in aws-cn"
+        );
+        assert_eq!(partition_of("us-gov-west-1"), "aws-us-gov");
+    }
+
+    #[test]
+    fn bad_answers_are_named_with_what_is_expected() {
+        let mut s = setup(json!({}));
+        s.account_id = "XXXXXXXXXXXX".into();
+        s.family = "web app".into();
+        s.pass_roles = vec![
+            "arn:aws:iam::123456789012:user/web".into(),
+            "arn:aws:iam::12345:role/x".into(),
+        ];
+        s.ci_role = "".into();
+        let findings: Vec<String> = s.check().iter().map(|f| f.to_string()).collect();
+        assert_eq!(
+            findings,
+            [
+                "account: \"XXXXXXXXXXXX\" is not an AWS account id: expected 12 digits (this looks like a placeholder)",
+                "family: \"web app\" is not a task-definition family: expected 1 to 255 letters, digits, `-` or `_`",
+                "passRole[0]: \"arn:aws:iam::123456789012:user/web\" is not a role ARN: expected arn:aws:iam::ACCOUNT:role/NAME",
+                "passRole[1]: \"arn:aws:iam::12345:role/x\": \"12345\" is not an AWS account id: expected 12 digits",
+                "ciRole: \"\" is not an IAM name: expected 1 to 64 letters, digits or +=,.@_-",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_worker_can_only_assume_the_deploy_role_which_trusts_only_the_worker() {
+        let s = setup(json!({}));
+        let user = worker_user_policy(&s);
+        assert_eq!(user["Statement"].as_array().unwrap().len(), 1);
+        assert_eq!(user["Statement"][0]["Action"], "sts:AssumeRole");
+        assert_eq!(
+            user["Statement"][0]["Resource"],
+            "arn:aws:iam::123456789012:role/hatoba-deploy-web-prod"
+        );
+        let trust = deploy_role_trust_policy(&s);
+        assert_eq!(
+            trust["Statement"][0]["Principal"]["AWS"],
+            "arn:aws:iam::123456789012:user/hatoba-worker"
+        );
+    }
+
+    #[test]
+    fn the_build_role_trusts_github_for_one_branch_or_environment() {
+        let s = setup(json!({}));
+        let trust = ci_trust_policy(&s);
+        let condition = &trust["Statement"][0]["Condition"]["StringEquals"];
+        assert_eq!(
+            condition["token.actions.githubusercontent.com:aud"],
+            "sts.amazonaws.com"
+        );
+        assert_eq!(
+            condition["token.actions.githubusercontent.com:sub"],
+            "repo:octo/shop:ref:refs/heads/main"
+        );
+        assert_eq!(
+            trust["Statement"][0]["Principal"]["Federated"],
+            "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+        );
+        let mut env_only = target(json!({"environment": "production"}));
+        env_only.branch = None;
+        let s = Setup::new(env_only, "123456789012", "web", vec![]);
+        assert_eq!(s.ci_subject(), "repo:octo/shop:environment:production");
+        let push = &ci_role_policy(&s)["Statement"][1];
+        assert_eq!(
+            push["Resource"],
+            "arn:aws:ecr:eu-west-1:123456789012:repository/shop/web"
+        );
+        assert!(push["Action"].to_string().contains("ecr:PutImage"));
+    }
+
+    #[test]
+    fn terraform_declares_each_part_with_the_same_documents() {
+        let s = setup(json!({}));
+        let all = terraform(
+            &s,
+            Parts {
+                deploy: true,
+                assume: true,
+                ci: true,
+            },
+        );
+        for needle in [
+            "resource \"aws_iam_user\" \"hatoba_worker\"",
+            "resource \"aws_iam_role\" \"deploy_web_prod\"",
+            "resource \"aws_iam_role_policy\" \"deploy_web_prod\"",
+            "resource \"aws_iam_user_policy\" \"hatoba_worker_assume_web_prod\"",
+            "resource \"aws_iam_openid_connect_provider\" \"github\"",
+            "resource \"aws_iam_role\" \"build_web_prod\"",
+            "\"Sid\": \"RegisterRevisionsOfTheFamily\"",
+        ] {
+            assert!(all.contains(needle), "{needle} missing in:\n{all}");
+        }
+        let deploy_only = terraform(
+            &s,
+            Parts {
+                deploy: true,
+                assume: false,
+                ci: false,
+            },
+        );
+        assert!(deploy_only.contains("aws_iam_user_policy\" \"hatoba_worker_deploy_web_prod\""));
+        assert!(!deploy_only.contains("openid"));
+        assert_eq!(tf_string("a${b}"), "\"a$${b}\"");
+    }
+}

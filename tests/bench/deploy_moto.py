@@ -28,7 +28,7 @@ def main(binary):
     moto, moto_url = local_aws.start_moto()
     standins, urls = local_aws.start_standins(moto_url)
     try:
-        deployer, _ = local_aws.seed(moto_url, "bench", ["web"], "bench/web", [SHA])
+        deployer, _, _ = local_aws.seed(moto_url, "bench", ["web"], "bench/web", [SHA])
         local_aws.put_file(urls["github"], "octo/shop", SHA, ".aws/task-definition.json",
                            json.dumps(local_aws.task_definition("web")))
         config = Path(tempfile.mkdtemp()) / "wrangler.toml"

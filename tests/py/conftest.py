@@ -18,3 +18,7 @@ def hatoba() -> Path:
     if not binary.exists():
         subprocess.run(["cargo", "build", "-q", "-p", "hatoba-cli"], cwd=ROOT, check=True)
     return binary
+
+
+# The deploy world (one moto, one set of stand-ins) shared by every module that deploys.
+from deploy_world import world  # noqa: E402,F401

@@ -103,14 +103,16 @@ def create_user(iam, name, policy):
 
 
 def seed(moto_url, cluster, services, repository, shas, bucket="hatoba-config", key="deploy/web.json", family="web"):
-    """Seeds moto (checks still off) and turns checks on. Returns the deploy user's and an
-    auditor's (read-only, for tests to look with) credentials."""
+    """Seeds moto (checks still off) and turns checks on. Returns the deploy user's, an
+    auditor's (read-only, for tests to look with) and an administrator's credentials."""
     iam = client("iam", moto_url)
     roles = []
     for suffix in ("exec", "task"):
         trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
         roles.append(iam.create_role(RoleName=f"{family}-{suffix}", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"])
     deployer = create_user(iam, "deployer", deploy_policy(bucket, key, roles))
+    # The tests' own administrator, for setting up principals after checks are on.
+    admin = create_user(iam, "admin", {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
     auditor = create_user(iam, "auditor", {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "*", "Action": [
         "ecs:Describe*", "ecs:List*", "ecr:Describe*", "ecr:List*", "ecr:PutImage", "iam:Get*"]}]})
     ecs = client("ecs", moto_url)
@@ -131,7 +133,7 @@ def seed(moto_url, cluster, services, repository, shas, bucket="hatoba-config", 
                                      headers={"content-type": "application/octet-stream"})
     answer = urllib.request.urlopen(request).read().decode()
     assert '"status": "ok"' in answer, answer
-    return deployer, auditor
+    return deployer, auditor, admin
 
 
 def push_image(ecr, repository, tag):
@@ -161,7 +163,7 @@ def serve(spec, moto_port=0, aws_port=0, github_port=0):
     keeps them up until SIGTERM or SIGINT."""
     moto, moto_url = start_moto(moto_port or None)
     standins, urls = start_standins(moto_url, aws_port, github_port)
-    deployer, auditor = seed(moto_url, spec["cluster"], spec["services"], spec["repository"], spec["shas"])
+    deployer, auditor, _ = seed(moto_url, spec["cluster"], spec["services"], spec["repository"], spec["shas"])
     for f in spec.get("files", []):
         put_file(urls["github"], f["repository"], f["ref"], f["path"], f["content"])
     for r in spec.get("rollouts", []):

