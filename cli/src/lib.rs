@@ -5,6 +5,7 @@ pub mod aws;
 pub mod config;
 pub mod deploy;
 pub mod iam;
+pub mod init;
 pub mod report;
 pub mod taskdef;
 pub mod transport;

@@ -5,7 +5,7 @@ use std::io;
 use std::process::ExitCode;
 
 use clap::Parser;
-use hatoba_cli::{aws, config, deploy, iam, taskdef, webhook, workflow};
+use hatoba_cli::{aws, config, deploy, iam, init, taskdef, webhook, workflow};
 
 /// Push-to-deploy for Amazon ECS: Hatoba's checks and tools, for terminals and CI.
 #[derive(Debug, Parser)]
@@ -29,6 +29,12 @@ enum Command {
     /// and reporting it as a commit status. Exit 0 deployed, 1 the deploy failed or timed out,
     /// 2 a usage or configuration error.
     Deploy(deploy::DeployArgs),
+    /// Set up a deploy target: answer a dozen questions (flags, --answers FILE, or asked on a
+    /// terminal) and get the least-privilege policies, hatoba.tf, the build workflow, a task
+    /// definition if there is none, the target in worker/wrangler.toml, the worker's secrets
+    /// and the GitHub webhook's settings. Exit 0 done, 2 a missing or bad answer or a file in
+    /// the way (nothing is written then).
+    Init(init::InitArgs),
     /// Least-privilege IAM policies (and Terraform) for a deploy target.
     #[command(subcommand)]
     Iam(iam::IamCommand),
@@ -75,6 +81,7 @@ fn main() -> ExitCode {
         Some(Command::Config(command)) => config::run(command),
         Some(Command::Deploy(args)) => deploy::run(args, deploy::Environment::from_process()),
         Some(Command::Iam(command)) => iam::run(command),
+        Some(Command::Init(args)) => init::run(args),
         Some(Command::Webhook(command)) => webhook::run(command),
         Some(Command::Taskdef(command)) => taskdef::run(command),
         Some(Command::Workflow(command)) => workflow::run(command),

@@ -97,6 +97,7 @@ pub fn run(command: WorkflowCommand) -> ExitCode {
                 branch,
                 role_arn,
                 environment,
+                build_environment: None,
             };
             let kind = match kind {
                 GenerateKind::Deploy => Kind::Deploy,

@@ -25,6 +25,9 @@ pub struct DeployTarget {
     pub role_arn: String,
     /// The GitHub environment (and concurrency group).
     pub environment: String,
+    /// The environment the build workflow's job runs in, if any (its OIDC role then trusts the
+    /// environment rather than the branch).
+    pub build_environment: Option<String>,
 }
 
 impl Default for DeployTarget {
@@ -39,6 +42,7 @@ impl Default for DeployTarget {
             branch: "main".into(),
             role_arn: "arn:aws:iam::123456789012:role/github-deploy".into(),
             environment: "production".into(),
+            build_environment: None,
         }
     }
 }
@@ -165,10 +169,15 @@ on:
 jobs:
   build:
     runs-on: ubuntu-latest
-    timeout-minutes: 30
+{environment}    timeout-minutes: 30
     steps:
 {build_steps}"#,
             branch = s(&t.branch),
+            environment = t
+                .build_environment
+                .as_deref()
+                .map(|e| format!("    environment: {}\n", s(e)))
+                .unwrap_or_default(),
         ),
     }
 }

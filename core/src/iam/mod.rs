@@ -17,6 +17,8 @@ use serde_json::{Value, json};
 
 use crate::deploy::target::{BaseSource, Target};
 
+pub mod kit;
+
 /// GitHub Actions' OIDC token issuer.
 pub const GITHUB_OIDC_HOST: &str = "token.actions.githubusercontent.com";
 
@@ -47,6 +49,11 @@ pub struct Setup {
     pub deploy_role: String,
     /// The role the build workflow assumes through OIDC (`hatoba-build-<target>`).
     pub ci_role: String,
+    /// The branch the build workflow runs on (the target's branch, else `main`).
+    pub build_branch: String,
+    /// The GitHub environment the build job runs in, when its role should trust that
+    /// environment rather than the branch (`None`).
+    pub build_environment: Option<String>,
 }
 
 /// One problem with a [`Setup`]'s answers.
@@ -71,6 +78,8 @@ impl Setup {
             worker_user: "hatoba-worker".to_owned(),
             deploy_role: format!("hatoba-deploy-{}", target.name),
             ci_role: format!("hatoba-build-{}", target.name),
+            build_environment: None,
+            build_branch: target.branch.clone().unwrap_or_else(|| "main".to_owned()),
             target,
             account_id: account_id.to_owned(),
             family: family.to_owned(),
@@ -104,6 +113,29 @@ impl Setup {
             if let Err(e) = check_iam_name(name) {
                 push(field.to_owned(), e);
             }
+        }
+        let b = &self.build_branch;
+        if b.is_empty()
+            || b.contains("..")
+            || b.starts_with('/')
+            || b.ends_with('/')
+            || b.chars()
+                .any(|c| c.is_whitespace() || c.is_control() || "~^:?*[\\".contains(c))
+        {
+            push(
+                "buildBranch".to_owned(),
+                format!("\"{b}\" is not a branch name git accepts"),
+            );
+        }
+        if let Some(environment) = &self.build_environment
+            && (environment.trim().is_empty() || environment.len() > 255)
+        {
+            push(
+                "buildEnvironment".to_owned(),
+                format!(
+                    "\"{environment}\" is not a GitHub environment name: expected 1 to 255 characters"
+                ),
+            );
         }
         findings
     }
@@ -168,15 +200,15 @@ impl Setup {
         self.arn("iam", "", &format!("oidc-provider/{GITHUB_OIDC_HOST}"))
     }
 
-    /// The `sub` claim GitHub puts in the build job's token: the branch the target deploys
-    /// from (`repo:OWNER/REPO:ref:refs/heads/main`), or its environment when it deploys
-    /// `deployment` events only (`repo:OWNER/REPO:environment:production`).
+    /// The `sub` claim GitHub puts in the build job's token: the build branch
+    /// (`repo:OWNER/REPO:ref:refs/heads/main`), or the build job's environment when it has one
+    /// (`repo:OWNER/REPO:environment:production`; GitHub then names the environment, not the
+    /// branch).
     pub fn ci_subject(&self) -> String {
         let repo = &self.target.repository;
-        match (&self.target.branch, &self.target.environment) {
-            (Some(branch), _) => format!("repo:{repo}:ref:refs/heads/{branch}"),
-            (None, Some(environment)) => format!("repo:{repo}:environment:{environment}"),
-            (None, None) => format!("repo:{repo}:ref:refs/heads/main"),
+        match &self.build_environment {
+            Some(environment) => format!("repo:{repo}:environment:{environment}"),
+            None => format!("repo:{repo}:ref:refs/heads/{}", self.build_branch),
         }
     }
 }
@@ -661,6 +693,7 @@ mod tests {
             "arn:aws:iam::12345:role/x".into(),
         ];
         s.ci_role = "".into();
+        s.build_branch = "feature x".into();
         let findings: Vec<String> = s.check().iter().map(|f| f.to_string()).collect();
         assert_eq!(
             findings,
@@ -670,6 +703,7 @@ mod tests {
                 "passRole[0]: \"arn:aws:iam::123456789012:user/web\" is not a role ARN: expected arn:aws:iam::ACCOUNT:role/NAME",
                 "passRole[1]: \"arn:aws:iam::12345:role/x\": \"12345\" is not an AWS account id: expected 12 digits",
                 "ciRole: \"\" is not an IAM name: expected 1 to 64 letters, digits or +=,.@_-",
+                "buildBranch: \"feature x\" is not a branch name git accepts",
             ]
         );
     }
@@ -710,8 +744,10 @@ mod tests {
         );
         let mut env_only = target(json!({"environment": "production"}));
         env_only.branch = None;
-        let s = Setup::new(env_only, "123456789012", "web", vec![]);
-        assert_eq!(s.ci_subject(), "repo:octo/shop:environment:production");
+        let mut s = Setup::new(env_only, "123456789012", "web", vec![]);
+        assert_eq!(s.ci_subject(), "repo:octo/shop:ref:refs/heads/main");
+        s.build_environment = Some("build".into());
+        assert_eq!(s.ci_subject(), "repo:octo/shop:environment:build");
         let push = &ci_role_policy(&s)["Statement"][1];
         assert_eq!(
             push["Resource"],

@@ -1,0 +1,439 @@
+//! The set-up kit: from one [`Setup`], every file a new deploy target needs (the policies, their
+//! Terraform, the build workflow, a starter task definition, the target's table for
+//! `worker/wrangler.toml`), the worker's secrets, the GitHub webhook's settings and the steps in
+//! order. `hatoba init` writes it; the app's Set up page shows it.
+
+use serde_json::{Value, json};
+
+use super::{Parts, Setup};
+use crate::deploy::target::{BaseSource, Target};
+use crate::workflow::generate::{self, DeployTarget};
+
+/// Where the build workflow goes, unless the target names another file.
+pub const BUILD_WORKFLOW: &str = "build.yml";
+
+/// One generated file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KitFile {
+    /// Where it goes: relative to the service's repository, except `worker/wrangler.toml`'s
+    /// table, which goes to Hatoba's checkout.
+    pub path: String,
+    /// What it is for, in a few words.
+    pub about: &'static str,
+    /// Its text.
+    pub contents: String,
+}
+
+/// One secret the worker needs, and where its value comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Secret {
+    /// The name `wrangler secret put` takes.
+    pub name: &'static str,
+    /// Where to get the value.
+    pub source: String,
+}
+
+/// The repository webhook GitHub needs, as its settings page asks for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Webhook {
+    /// Payload URL.
+    pub payload_url: String,
+    /// Content type.
+    pub content_type: &'static str,
+    /// Which events: the target's triggers.
+    pub events: Vec<&'static str>,
+}
+
+/// Everything to set a target up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Kit {
+    /// The files, in the order the steps use them.
+    pub files: Vec<KitFile>,
+    /// The worker's secrets.
+    pub secrets: Vec<Secret>,
+    /// The webhook to add on the repository.
+    pub webhook: Webhook,
+    /// The steps, in order.
+    pub steps: Vec<String>,
+}
+
+/// The answers beyond the [`Setup`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KitOptions {
+    /// Where the worker is served (`https://hatoba.example.workers.dev`), for the webhook.
+    pub worker_url: String,
+    /// The port the starter task definition's container listens on.
+    pub container_port: u16,
+}
+
+impl Default for KitOptions {
+    fn default() -> Self {
+        Self {
+            worker_url: "https://hatoba.example.workers.dev".to_owned(),
+            container_port: 8080,
+        }
+    }
+}
+
+/// The execution role most accounts already have (the ECS console creates it), in `setup`'s
+/// account: the default role to pass when the task definition is new.
+pub fn default_execution_role(setup: &Setup) -> String {
+    format!(
+        "arn:{}:iam::{}:role/ecsTaskExecutionRole",
+        setup.partition(),
+        setup.account_id
+    )
+}
+
+/// The build workflow's path in the repository: the target's `workflow` when it is a file name
+/// or a path, else `.github/workflows/build.yml`.
+pub fn build_workflow_path(target: &Target) -> String {
+    match target.workflow.as_deref() {
+        Some(w) if w.starts_with(".github/workflows/") => w.to_owned(),
+        Some(w) if w.ends_with(".yml") || w.ends_with(".yaml") => {
+            format!(".github/workflows/{w}")
+        }
+        _ => format!(".github/workflows/{BUILD_WORKFLOW}"),
+    }
+}
+
+/// The build workflow for `setup`: pushes the image tagged with the commit, assuming the build
+/// role through OIDC.
+pub fn build_workflow(setup: &Setup) -> String {
+    let t = &setup.target;
+    let target = DeployTarget {
+        ecr_repository: t.ecr_repository.clone(),
+        region: t.region.clone(),
+        cluster: t.cluster.clone(),
+        service: t.service.clone(),
+        container: t.container.clone(),
+        task_definition: t.task_definition.to_string(),
+        branch: setup.build_branch.clone(),
+        role_arn: setup.ci_role_arn(),
+        environment: t.environment.clone().unwrap_or_else(|| "production".into()),
+        build_environment: setup.build_environment.clone(),
+    };
+    generate::generate(generate::Kind::Build, &target)
+}
+
+/// A Fargate task definition to start from: the family, one container with the image of the
+/// target's repository, logs to CloudWatch, the roles to pass (the first as execution role,
+/// the second, if any, as task role). It passes Hatoba's own checks.
+pub fn starter_task_definition(setup: &Setup, options: &KitOptions) -> Value {
+    let t = &setup.target;
+    let image = format!(
+        "{}.dkr.ecr.{}.amazonaws.com{}/{}:latest",
+        setup.account_id,
+        t.region,
+        if t.region.starts_with("cn-") {
+            ".cn"
+        } else {
+            ""
+        },
+        t.ecr_repository
+    );
+    let mut document = json!({
+        "family": setup.family,
+        "networkMode": "awsvpc",
+        "requiresCompatibilities": ["FARGATE"],
+        "cpu": "256",
+        "memory": "512",
+    });
+    if let Some(role) = setup.pass_roles.first() {
+        document["executionRoleArn"] = json!(role);
+    }
+    if let Some(role) = setup.pass_roles.get(1) {
+        document["taskRoleArn"] = json!(role);
+    }
+    document["containerDefinitions"] = json!([{
+        "name": t.container,
+        "image": image,
+        "essential": true,
+        "portMappings": [{ "containerPort": options.container_port, "protocol": "tcp" }],
+        "logConfiguration": {
+            "logDriver": "awslogs",
+            "options": {
+                "awslogs-group": format!("/ecs/{}", setup.family),
+                "awslogs-region": t.region,
+                "awslogs-stream-prefix": t.container,
+                "awslogs-create-group": "true",
+            }
+        }
+    }]);
+    document
+}
+
+fn toml_string(text: &str) -> String {
+    // A JSON string is a TOML basic string: the same quotes and escapes.
+    serde_json::to_string(text).expect("strings always serialize")
+}
+
+/// The target as a `[[vars.HATOBA_TARGETS]]` table, keys in the documented order, defaults
+/// left out.
+pub fn target_table(target: &Target) -> String {
+    let mut out = String::from("[[vars.HATOBA_TARGETS]]\n");
+    let mut line = |key: &str, value: String| {
+        out.push_str(&format!("{key} = {value}\n"));
+    };
+    line("name", toml_string(&target.name));
+    line("repository", toml_string(&target.repository));
+    for (key, value) in [
+        ("branch", &target.branch),
+        ("workflow", &target.workflow),
+        ("environment", &target.environment),
+    ] {
+        if let Some(v) = value {
+            line(key, toml_string(v));
+        }
+    }
+    line("region", toml_string(&target.region));
+    line("cluster", toml_string(&target.cluster));
+    line("service", toml_string(&target.service));
+    line("container", toml_string(&target.container));
+    line("ecrRepository", toml_string(&target.ecr_repository));
+    if target.image_tag != "{sha}" {
+        line("imageTag", toml_string(&target.image_tag));
+    }
+    line(
+        "taskDefinition",
+        toml_string(&target.task_definition.to_string()),
+    );
+    if target.pin_digest {
+        line("pinDigest", "true".to_owned());
+    }
+    for (key, value, default) in [
+        ("imageWaitSeconds", target.image_wait_seconds, 900),
+        ("rolloutWaitSeconds", target.rollout_wait_seconds, 1800),
+        ("pollSeconds", target.poll_seconds, 15),
+    ] {
+        if value != default {
+            line(key, value.to_string());
+        }
+    }
+    out
+}
+
+fn pretty(value: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).expect("JSON values always serialize");
+    text.push('\n');
+    text
+}
+
+/// Everything `setup` needs: files, secrets, webhook and steps.
+pub fn kit(setup: &Setup, options: &KitOptions) -> Kit {
+    let t = &setup.target;
+    let workflow_path = build_workflow_path(t);
+    let mut files = vec![
+        KitFile {
+            path: "iam/deploy-policy.json".into(),
+            about: "the worker user's deploy rights",
+            contents: pretty(&super::deploy_policy(setup)),
+        },
+        KitFile {
+            path: "iam/build-role-trust-policy.json".into(),
+            about: "who may assume the build role: this repository's build on GitHub Actions",
+            contents: pretty(&super::ci_trust_policy(setup)),
+        },
+        KitFile {
+            path: "iam/build-role-policy.json".into(),
+            about: "the build role's rights: push to the ECR repository",
+            contents: pretty(&super::ci_role_policy(setup)),
+        },
+        KitFile {
+            path: "hatoba.tf".into(),
+            about: "Terraform for all of the above and GitHub's OIDC provider",
+            contents: super::terraform(
+                setup,
+                Parts {
+                    deploy: true,
+                    assume: false,
+                    ci: true,
+                },
+            ),
+        },
+        KitFile {
+            path: workflow_path.clone(),
+            about: "the build workflow: pushes the image tagged with the commit",
+            contents: build_workflow(setup),
+        },
+    ];
+    if let BaseSource::Repository { path } = &t.task_definition {
+        files.push(KitFile {
+            path: path.clone(),
+            about: "a task definition to start from (written only when there is none)",
+            contents: pretty(&starter_task_definition(setup, options)),
+        });
+    }
+    files.push(KitFile {
+        path: "worker/wrangler.toml".into(),
+        about: "the target, appended to the worker's configuration",
+        contents: target_table(t),
+    });
+
+    let mut events = Vec::new();
+    if t.branch.is_some() {
+        events.push("push");
+    }
+    if t.workflow.is_some() {
+        events.push("workflow_run");
+    }
+    if t.environment.is_some() {
+        events.push("deployment");
+    }
+    let webhook = Webhook {
+        payload_url: format!(
+            "{}/webhooks/github",
+            options.worker_url.trim_end_matches('/')
+        ),
+        content_type: "application/json",
+        events,
+    };
+    let secrets = vec![
+        Secret {
+            name: "GITHUB_WEBHOOK_SECRET",
+            source: "a new random value (openssl rand -hex 32); give GitHub the same".into(),
+        },
+        Secret {
+            name: "AWS_ACCESS_KEY_ID",
+            source: format!(
+                "aws iam create-access-key --user-name {} (AccessKeyId)",
+                setup.worker_user
+            ),
+        },
+        Secret {
+            name: "AWS_SECRET_ACCESS_KEY",
+            source: "the same command's SecretAccessKey".into(),
+        },
+        Secret {
+            name: "GITHUB_TOKEN",
+            source: format!(
+                "a fine-grained token for {} with commit statuses and deployments read and write, contents read (or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY)",
+                t.repository
+            ),
+        },
+    ];
+    let steps = vec![
+        "Create the IAM principals: terraform init && terraform apply (hatoba.tf), or the JSON files in iam/ by hand".to_owned(),
+        format!(
+            "Create the worker's access key: aws iam create-access-key --user-name {}",
+            setup.worker_user
+        ),
+        format!(
+            "Commit {workflow_path} and {} to {} on branch {}",
+            t.task_definition, t.repository, setup.build_branch
+        ),
+        "Put the worker's secrets: cd worker && npx wrangler secret put NAME, for each secret listed".to_owned(),
+        "Check the target and deploy the worker: hatoba config check && (cd worker && npx wrangler deploy)".to_owned(),
+        format!(
+            "Add the webhook on GitHub ({}/settings/hooks): payload URL {}, content type {}, the secret, events {}",
+            t.repository,
+            webhook.payload_url,
+            webhook.content_type,
+            webhook.events.join(", ")
+        ),
+        format!(
+            "Push to {}: the commit shows hatoba/{} pending, then success",
+            setup.build_branch, t.name
+        ),
+    ];
+    Kit {
+        files,
+        secrets,
+        webhook,
+        steps,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deploy::target::parse_targets;
+
+    fn setup() -> Setup {
+        let target = parse_targets(&json!([{
+            "name": "web-prod", "repository": "octo/shop", "workflow": "build.yml", "region": "eu-west-1",
+            "cluster": "prod", "service": "web", "container": "app", "ecrRepository": "shop/web",
+            "taskDefinition": ".aws/task-definition.json", "pollSeconds": 5,
+        }]))
+        .unwrap()
+        .remove(0);
+        let mut s = Setup::new(target, "123456789012", "web", vec![]);
+        s.pass_roles = vec![default_execution_role(&s)];
+        s
+    }
+
+    #[test]
+    fn the_target_table_reads_back_as_the_same_target() {
+        let s = setup();
+        let table = target_table(&s.target);
+        assert!(table.contains("pollSeconds = 5\n"), "{table}");
+        assert!(!table.contains("imageWaitSeconds"), "{table}");
+        // The same reader the worker uses, given the table as wrangler would pass it.
+        let mut object = serde_json::Map::new();
+        for line in table.lines().skip(1) {
+            let (key, value) = line.split_once(" = ").unwrap();
+            object.insert(key.to_owned(), serde_json::from_str(value).unwrap());
+        }
+        let back = parse_targets(&json!([object])).unwrap().remove(0);
+        assert_eq!(back, s.target);
+    }
+
+    #[test]
+    fn the_starter_task_definition_and_the_build_workflow_pass_hatobas_checks() {
+        let s = setup();
+        let k = kit(&s, &KitOptions::default());
+        let taskdef = k
+            .files
+            .iter()
+            .find(|f| f.path == ".aws/task-definition.json")
+            .unwrap();
+        assert_eq!(crate::taskdef::check(&taskdef.contents), []);
+        let workflow = k
+            .files
+            .iter()
+            .find(|f| f.path == ".github/workflows/build.yml")
+            .unwrap();
+        assert_eq!(crate::workflow::check(&workflow.contents), []);
+        assert!(
+            workflow
+                .contents
+                .contains("role-to-assume: arn:aws:iam::123456789012:role/hatoba-build-web-prod")
+        );
+        assert!(workflow.contents.contains("branches: [main]"));
+    }
+
+    #[test]
+    fn the_webhook_asks_for_the_targets_triggers_only() {
+        let s = setup();
+        let options = KitOptions {
+            worker_url: "https://deploys.example.com/".into(),
+            ..Default::default()
+        };
+        let k = kit(&s, &options);
+        assert_eq!(
+            k.webhook.payload_url,
+            "https://deploys.example.com/webhooks/github"
+        );
+        assert_eq!(k.webhook.events, ["workflow_run"]);
+        assert_eq!(
+            k.secrets.iter().map(|s| s.name).collect::<Vec<_>>(),
+            [
+                "GITHUB_WEBHOOK_SECRET",
+                "AWS_ACCESS_KEY_ID",
+                "AWS_SECRET_ACCESS_KEY",
+                "GITHUB_TOKEN"
+            ]
+        );
+        assert_eq!(k.steps.len(), 7);
+    }
+
+    #[test]
+    fn an_environment_build_runs_its_job_in_the_environment_its_role_trusts() {
+        let mut s = setup();
+        s.build_environment = Some("build".into());
+        let workflow = build_workflow(&s);
+        assert!(workflow.contains("    environment: build\n"), "{workflow}");
+        assert_eq!(crate::workflow::check(&workflow), []);
+        assert_eq!(s.ci_subject(), "repo:octo/shop:environment:build");
+    }
+}
