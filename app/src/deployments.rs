@@ -196,7 +196,7 @@ fn seconds(from: u64, to: Option<u64>) -> String {
 }
 
 /// Escapes text for HTML (element content and quoted attribute values).
-fn esc(text: &str) -> String {
+pub(crate) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

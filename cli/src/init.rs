@@ -5,10 +5,10 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use hatoba_core::deploy::target::{BaseSource, parse_targets};
+use hatoba_core::deploy::target::BaseSource;
 use hatoba_core::iam::kit::{self, Kit, KitOptions};
 use hatoba_core::iam::{self, Setup};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::config::{DEFAULT_CONFIG, targets_from_toml};
 
@@ -314,101 +314,33 @@ fn complete(
     }
 }
 
-/// The flag a target key is asked by.
-fn flag_of(target_key: &str) -> String {
-    let mut flag = String::from("--");
-    for c in target_key.chars() {
-        if c.is_ascii_uppercase() {
-            flag.push('-');
-            flag.push(c.to_ascii_lowercase());
-        } else {
-            flag.push(c);
-        }
-    }
-    flag
-}
-
 /// The setup the answers describe, or every problem, each naming its flag.
 fn setup_from(a: &Answers) -> Result<(Setup, KitOptions), Vec<String>> {
     let get = |k: &str| a.get(k).cloned().unwrap_or_default();
-    let mut target = json!({
-        "name": get("name"), "repository": get("repository"), "workflow": kit::BUILD_WORKFLOW,
-        "region": get("region"), "cluster": get("cluster"), "service": get("service"),
-        "container": get("container"), "ecrRepository": get("ecr-repository"),
-        "taskDefinition": get("task-definition"),
-    });
-    let environment = get("environment");
-    if !environment.is_empty() {
-        target["environment"] = json!(environment);
-    }
-    let mut problems = Vec::new();
-    let target = match parse_targets(&json!([target])) {
-        Ok(mut t) => Some(t.remove(0)),
-        Err(findings) => {
-            for f in findings {
-                let key = f.path.rsplit('.').next().unwrap_or_default();
-                problems.push(format!("{}: {}", flag_of(key), f.message));
-            }
-            None
-        }
+    let answers = kit::Answers {
+        name: get("name"),
+        repository: get("repository"),
+        branch: get("branch"),
+        environment: get("environment"),
+        build_environment: get("build-environment"),
+        region: get("region"),
+        account: get("account"),
+        cluster: get("cluster"),
+        service: get("service"),
+        container: get("container"),
+        ecr_repository: get("ecr-repository"),
+        task_definition: get("task-definition"),
+        family: get("family"),
+        pass_roles: get("pass-role")
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect(),
+        worker_url: get("worker-url"),
+        container_port: get("container-port"),
     };
-    let port = match get("container-port").parse::<u16>() {
-        Ok(p) if p > 0 => p,
-        _ => {
-            problems.push(format!(
-                "--container-port: \"{}\" is not a port from 1 to 65535",
-                get("container-port")
-            ));
-            8080
-        }
-    };
-    let Some(target) = target else {
-        // The other answers are still worth naming now.
-        if let Err(e) = iam::check_account_id(&get("account")) {
-            problems.push(format!("--account: {e}"));
-        }
-        return Err(problems);
-    };
-    let roles: Vec<String> = get("pass-role")
-        .split_whitespace()
-        .map(str::to_owned)
-        .collect();
-    let mut setup = Setup::new(target, &get("account"), &get("family"), roles);
-    setup.build_branch = get("branch");
-    let build_environment = get("build-environment");
-    if !build_environment.is_empty() {
-        setup.build_environment = Some(build_environment);
-    }
-    for f in setup.check() {
-        let flag = match f.field.as_str() {
-            "account" => "--account".to_owned(),
-            "family" => "--family".to_owned(),
-            "buildBranch" => "--branch".to_owned(),
-            "buildEnvironment" => "--build-environment".to_owned(),
-            field if field.starts_with("passRole") => {
-                format!("--pass-role{}", &field["passRole".len()..])
-            }
-            other => format!("--{other}"),
-        };
-        problems.push(format!("{flag}: {}", f.message));
-    }
-    let worker_url = get("worker-url");
-    if !(worker_url.starts_with("https://") || worker_url.starts_with("http://")) {
-        problems.push(format!(
-            "--worker-url: \"{worker_url}\" is not an http(s) URL"
-        ));
-    }
-    if problems.is_empty() {
-        Ok((
-            setup,
-            KitOptions {
-                worker_url,
-                container_port: port,
-            },
-        ))
-    } else {
-        Err(problems)
-    }
+    answers
+        .setup()
+        .map_err(|found| found.iter().map(ToString::to_string).collect())
 }
 
 /// What is done with each file.
@@ -606,13 +538,6 @@ pub fn run(args: InitArgs) -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn target_keys_are_named_by_their_flags() {
-        assert_eq!(flag_of("ecrRepository"), "--ecr-repository");
-        assert_eq!(flag_of("taskDefinition"), "--task-definition");
-        assert_eq!(flag_of("cluster"), "--cluster");
-    }
 
     #[test]
     fn asked_questions_take_defaults_from_earlier_answers() {

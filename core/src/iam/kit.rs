@@ -219,6 +219,196 @@ fn pretty(value: &Value) -> String {
     text
 }
 
+/// A set-up's answers as a person gives them (a form, flags, a file): text, checked by
+/// [`Answers::setup`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answers {
+    /// The target's name.
+    pub name: String,
+    /// The GitHub repository, `OWNER/NAME`.
+    pub repository: String,
+    /// The branch the build runs on.
+    pub branch: String,
+    /// A GitHub environment whose `deployment` events also deploy (empty: none).
+    pub environment: String,
+    /// The GitHub environment of the build job (empty: the role trusts the branch).
+    pub build_environment: String,
+    /// The AWS region.
+    pub region: String,
+    /// The AWS account id.
+    pub account: String,
+    /// The ECS cluster.
+    pub cluster: String,
+    /// The ECS service.
+    pub service: String,
+    /// The container whose image a deploy replaces.
+    pub container: String,
+    /// The ECR repository.
+    pub ecr_repository: String,
+    /// The base: a repository path, `s3://BUCKET/KEY` or `current`.
+    pub task_definition: String,
+    /// The task-definition family.
+    pub family: String,
+    /// The roles the task definition passes.
+    pub pass_roles: Vec<String>,
+    /// Where the worker is served.
+    pub worker_url: String,
+    /// The starter task definition's container port.
+    pub container_port: String,
+}
+
+impl Default for Answers {
+    fn default() -> Self {
+        Self {
+            name: "web".into(),
+            repository: "octo/shop".into(),
+            branch: "main".into(),
+            environment: String::new(),
+            build_environment: String::new(),
+            region: "us-east-1".into(),
+            account: "123456789012".into(),
+            cluster: "default".into(),
+            service: "web".into(),
+            container: "web".into(),
+            ecr_repository: "web".into(),
+            task_definition: ".aws/task-definition.json".into(),
+            family: "web".into(),
+            pass_roles: vec!["arn:aws:iam::123456789012:role/ecsTaskExecutionRole".into()],
+            worker_url: KitOptions::default().worker_url,
+            container_port: "8080".into(),
+        }
+    }
+}
+
+/// One problem with an answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerFinding {
+    /// The answer, by its flag's name: `account`, `ecr-repository`, `pass-role` (with the
+    /// index of the role: `pass-role[1]`).
+    pub field: String,
+    /// What is wrong and what is expected.
+    pub message: String,
+}
+
+impl std::fmt::Display for AnswerFinding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "--{}: {}", self.field, self.message)
+    }
+}
+
+/// A target key's answer name: `ecrRepository` → `ecr-repository`.
+fn answer_name(target_key: &str) -> String {
+    let mut name = String::new();
+    for c in target_key.chars() {
+        if c.is_ascii_uppercase() {
+            name.push('-');
+            name.push(c.to_ascii_lowercase());
+        } else {
+            name.push(c);
+        }
+    }
+    name
+}
+
+impl Answers {
+    /// The target the answers describe: deployed on successful runs of the build workflow
+    /// (and on `deployment` events for the environment, if one is given).
+    fn target_json(&self) -> Value {
+        let mut target = json!({
+            "name": self.name.trim(), "repository": self.repository.trim(),
+            "workflow": BUILD_WORKFLOW, "region": self.region.trim(),
+            "cluster": self.cluster.trim(), "service": self.service.trim(),
+            "container": self.container.trim(), "ecrRepository": self.ecr_repository.trim(),
+            "taskDefinition": self.task_definition.trim(),
+        });
+        if !self.environment.trim().is_empty() {
+            target["environment"] = json!(self.environment.trim());
+        }
+        target
+    }
+
+    /// The setup and kit options the answers describe, or every problem, each naming its
+    /// answer.
+    pub fn setup(&self) -> Result<(Setup, KitOptions), Vec<AnswerFinding>> {
+        let mut problems = Vec::new();
+        let mut push = |field: String, message: String| {
+            problems.push(AnswerFinding { field, message });
+        };
+        let target = match crate::deploy::target::parse_targets(&json!([self.target_json()])) {
+            Ok(mut t) => Some(t.remove(0)),
+            Err(findings) => {
+                for f in findings {
+                    let key = f.path.rsplit('.').next().unwrap_or_default();
+                    push(answer_name(key), f.message);
+                }
+                None
+            }
+        };
+        let port = match self.container_port.trim().parse::<u16>() {
+            Ok(p) if p > 0 => p,
+            _ => {
+                push(
+                    "container-port".into(),
+                    format!("\"{}\" is not a port from 1 to 65535", self.container_port),
+                );
+                8080
+            }
+        };
+        let worker_url = self.worker_url.trim().to_owned();
+        if !(worker_url.starts_with("https://") || worker_url.starts_with("http://"))
+            || worker_url.contains(char::is_whitespace)
+        {
+            push(
+                "worker-url".into(),
+                format!("\"{worker_url}\" is not an http(s) URL"),
+            );
+        }
+        let roles: Vec<String> = self
+            .pass_roles
+            .iter()
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty())
+            .collect();
+        let Some(target) = target else {
+            // The answers the target does not cover are still worth naming now.
+            if let Err(e) = super::check_account_id(self.account.trim()) {
+                push("account".into(), e);
+            }
+            return Err(problems);
+        };
+        let mut setup = Setup::new(target, self.account.trim(), self.family.trim(), roles);
+        setup.build_branch = self.branch.trim().to_owned();
+        if !self.build_environment.trim().is_empty() {
+            setup.build_environment = Some(self.build_environment.trim().to_owned());
+        }
+        for f in setup.check() {
+            let field = match f.field.as_str() {
+                "buildBranch" => "branch".to_owned(),
+                "buildEnvironment" => "build-environment".to_owned(),
+                "workerUser" => "worker-user".to_owned(),
+                "deployRole" => "deploy-role".to_owned(),
+                "ciRole" => "ci-role".to_owned(),
+                other if other.starts_with("passRole") => {
+                    format!("pass-role{}", &other["passRole".len()..])
+                }
+                other => other.to_owned(),
+            };
+            push(field, f.message);
+        }
+        if problems.is_empty() {
+            Ok((
+                setup,
+                KitOptions {
+                    worker_url,
+                    container_port: port,
+                },
+            ))
+        } else {
+            Err(problems)
+        }
+    }
+}
+
 /// Everything `setup` needs: files, secrets, webhook and steps.
 pub fn kit(setup: &Setup, options: &KitOptions) -> Kit {
     let t = &setup.target;
@@ -425,6 +615,46 @@ mod tests {
             ]
         );
         assert_eq!(k.steps.len(), 7);
+    }
+
+    #[test]
+    fn answers_name_each_problem_by_its_flag() {
+        assert!(Answers::default().setup().is_ok());
+        let bad = Answers {
+            repository: "octo".into(),
+            account: "12345678901X".into(),
+            ecr_repository: "Web".into(),
+            container_port: "70000".into(),
+            ..Answers::default()
+        };
+        let fields: Vec<String> = bad
+            .setup()
+            .unwrap_err()
+            .iter()
+            .map(|f| f.field.clone())
+            .collect();
+        assert_eq!(
+            fields,
+            ["repository", "ecr-repository", "container-port", "account"]
+        );
+        let bad = Answers {
+            pass_roles: vec!["".into(), "arn:aws:iam::123456789012:user/x".into()],
+            branch: "a..b".into(),
+            ..Answers::default()
+        };
+        let found: Vec<String> = bad
+            .setup()
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "--pass-role[0]: \"arn:aws:iam::123456789012:user/x\" is not a role ARN: expected arn:aws:iam::ACCOUNT:role/NAME",
+                "--branch: \"a..b\" is not a branch name git accepts",
+            ]
+        );
     }
 
     #[test]
