@@ -8,7 +8,10 @@ use std::time::Instant;
 
 use hatoba_core::aws::retry::RetryPolicy;
 use hatoba_core::aws::sigv4::Credentials;
-use hatoba_core::deploy::{self, Context, Deployment, Next, Outcome, State, Trigger, Wake};
+use hatoba_core::deploy::session::Session;
+use hatoba_core::deploy::{
+    self, Context, DeployRole, Deployment, Next, Outcome, State, Trigger, Wake,
+};
 use hatoba_core::github::api::{DEFAULT_API_URL, GitHubClient};
 
 use crate::config::{ConfigError, DEFAULT_CONFIG, load_targets};
@@ -64,6 +67,8 @@ pub struct Environment {
     pub github_api_url: Option<String>,
     /// `HATOBA_PUBLIC_URL`.
     pub public_url: Option<String>,
+    /// `AWS_ROLE_ARN`: the role each deploy assumes with the credentials above.
+    pub role_arn: Option<String>,
 }
 
 impl Environment {
@@ -85,6 +90,7 @@ impl Environment {
             github_token: var("GITHUB_TOKEN"),
             github_api_url: var("GITHUB_API_URL"),
             public_url: var("HATOBA_PUBLIC_URL"),
+            role_arn: var("AWS_ROLE_ARN"),
         }
     }
 }
@@ -157,6 +163,7 @@ pub fn run(args: DeployArgs, env: Environment) -> ExitCode {
     }
     let transport = NativeTransport::new();
     let clock = SystemClock;
+    let session = Session::default();
     let ctx = Context {
         transport: &transport,
         clock: &clock,
@@ -166,6 +173,10 @@ pub fn run(args: DeployArgs, env: Environment) -> ExitCode {
         github,
         public_url: env.public_url,
         retry: RetryPolicy::STANDARD,
+        role: env.role_arn.map(|role_arn| DeployRole {
+            role_arn,
+            session: &session,
+        }),
     };
     let now = hatoba_core::http::Clock::now_millis(&clock);
     let trigger = Trigger::Manual {

@@ -84,6 +84,10 @@ struct World {
     github_files: HashMap<String, String>,
     statuses: Vec<(String, Value)>,
     s3_object: String,
+    /// The access key each call was signed with, by operation.
+    signed_by: Vec<(String, String)>,
+    /// STS answers AccessDenied.
+    sts_denies: bool,
 }
 
 struct Fake(RefCell<World>);
@@ -126,6 +130,8 @@ impl Fake {
             github_files: files,
             statuses: vec![],
             s3_object: base_td().to_string(),
+            signed_by: vec![],
+            sts_denies: false,
         }))
     }
 
@@ -263,6 +269,8 @@ impl Transport for Fake {
         let mut w = self.0.borrow_mut();
         let op = if let Some(target) = request.header("x-amz-target") {
             target.rsplit('.').next().unwrap().to_owned()
+        } else if request.url.contains("://sts.") {
+            "AssumeRole".to_owned()
         } else if request.url.contains("api.github.com") {
             format!(
                 "GitHub {} {}",
@@ -273,6 +281,30 @@ impl Transport for Fake {
             "GetObject".to_owned()
         };
         w.calls.push(op.clone());
+        if let Some(key) = request
+            .header("authorization")
+            .and_then(|a| a.split("Credential=").nth(1))
+            .and_then(|c| c.split('/').next())
+        {
+            w.signed_by.push((op.clone(), key.to_owned()));
+        }
+        if op == "AssumeRole" {
+            let body = String::from_utf8_lossy(&request.body).into_owned();
+            w.calls.push(format!("AssumeRole {body}"));
+            return Ok(if w.sts_denies {
+                HttpResponse {
+                    status: 403,
+                    headers: vec![],
+                    body: b"<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not authorized to perform sts:AssumeRole</Message></Error><RequestId>req-sts</RequestId></ErrorResponse>".to_vec(),
+                }
+            } else {
+                HttpResponse {
+                    status: 200,
+                    headers: vec![("x-amzn-RequestId".into(), "req-sts".into())],
+                    body: b"<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIAFAKESESSION</AccessKeyId><SecretAccessKey>fake-session-secret</SecretAccessKey><SessionToken>fake-session-token</SessionToken><Expiration>2026-11-27T10:15:00Z</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>".to_vec(),
+                }
+            });
+        }
         let key = op.split(' ').next().unwrap().to_owned();
         let key = if key == "GitHub" {
             "GitHub".to_owned()
@@ -388,6 +420,7 @@ fn context<'a>(
         }),
         public_url: Some("https://hatoba.example.com".into()),
         retry: RetryPolicy::STANDARD,
+        role: None,
     }
 }
 
@@ -972,4 +1005,83 @@ fn resuming_from_the_stored_record_at_every_boundary_registers_and_updates_once(
             assert_eq!(w.service_td, resumed.task_definition_arn.clone().unwrap());
         }
     }
+}
+
+#[test]
+fn with_a_deploy_role_each_aws_call_is_signed_by_its_session_assumed_once_for_the_target() {
+    let fake = Fake::new(Ending::Complete(2));
+    let clock = fake_clock();
+    let target = stg_target();
+    let session = deploy::session::Session::default();
+    let mut ctx = context(&fake, &clock, &target);
+    ctx.role = Some(deploy::DeployRole {
+        role_arn: format!("arn:aws:iam::{ACCOUNT}:role/hatoba-deploy-stg-web"),
+        session: &session,
+    });
+    let mut d = new_deployment(&clock);
+    run(&mut d, &ctx);
+    assert_eq!(d.state, State::Success, "{d:#?}");
+    assert_eq!(d.steps[1].name, StepName::AssumeRole);
+    assert_eq!(
+        d.steps[1].detail,
+        format!(
+            "session hatoba-stg-web-1a2b3c4 of arn:aws:iam::{ACCOUNT}:role/hatoba-deploy-stg-web, 15 min"
+        )
+    );
+    let w = fake.world();
+    let assumed: Vec<&String> = w
+        .calls
+        .iter()
+        .filter(|c| c.starts_with("AssumeRole "))
+        .collect();
+    assert_eq!(assumed.len(), 1, "{:?}", w.calls);
+    // The session's name, 15 minutes, and a policy naming the target's service.
+    assert!(
+        assumed[0].contains("RoleSessionName=hatoba-stg-web-1a2b3c4&DurationSeconds=900&Policy=")
+    );
+    assert!(assumed[0].contains("service%2Fstg%2Fweb"), "{}", assumed[0]);
+    for (op, key) in &w.signed_by {
+        let expected = if op == "AssumeRole" {
+            "AKIDFAKEDEPLOY"
+        } else {
+            "ASIAFAKESESSION"
+        };
+        assert_eq!(key, expected, "{op}");
+    }
+    assert!(w.signed_by.iter().any(|(op, _)| op == "UpdateService"));
+}
+
+#[test]
+fn a_role_sts_refuses_ends_the_deploy_in_error_before_any_other_aws_call() {
+    let fake = Fake::new(Ending::Complete(1));
+    fake.world().sts_denies = true;
+    let clock = fake_clock();
+    let target = stg_target();
+    let session = deploy::session::Session::default();
+    let mut ctx = context(&fake, &clock, &target);
+    ctx.role = Some(deploy::DeployRole {
+        role_arn: format!("arn:aws:iam::{ACCOUNT}:role/hatoba-deploy-stg-web"),
+        session: &session,
+    });
+    let mut d = new_deployment(&clock);
+    run(&mut d, &ctx);
+    assert_eq!(d.state, State::Error);
+    assert!(
+        d.description
+            .starts_with("assume_role: STS AssumeRole: AccessDenied: not authorized"),
+        "{}",
+        d.description
+    );
+    assert_eq!(
+        step_names(&d),
+        ["pending_status", "assume_role", "final_status"]
+    );
+    let w = fake.world();
+    assert!(
+        !w.calls
+            .iter()
+            .any(|c| c == "DescribeImages" || c == "UpdateService")
+    );
+    drop(w);
+    assert_eq!(status_states(&fake), ["pending", "error"]);
 }

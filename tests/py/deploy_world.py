@@ -19,7 +19,7 @@ SHA = "0123456789abcdef0123456789abcdef01234567"
 OTHER_SHA = "89abcdef0123456789abcdef0123456789abcdef"
 REPO = "octo/shop"
 SERVICES = ["repo", "s3", "current", "rollback", "stall", "noimage", "broken", "nowait", "redeploy", "denied",
-            "proof-repo", "proof-s3", "proof-current"]
+            "proof-repo", "proof-s3", "proof-current", "proof-role"]
 
 
 def target(name, service, base, **extra):
@@ -56,6 +56,7 @@ def world(tmp_path_factory):
             target("proof-repo", "proof-repo", ".aws/task-definition.json"),
             target("proof-s3", "proof-s3", "s3://hatoba-config/deploy/web.json"),
             target("proof-current", "proof-current", "current"),
+            target("proof-role", "proof-role", "s3://hatoba-config/deploy/web.json"),
         ]))
         control(urls["aws"], "/_standin/rollout", {"cluster": "stg", "service": "rollback", "ending": "rollback", "polls": 2})
         control(urls["aws"], "/_standin/rollout", {"cluster": "stg", "service": "stall", "ending": "stall"})
@@ -72,13 +73,14 @@ def control(base, path, body=None):
     return json.loads(urllib.request.urlopen(request).read())
 
 
-def deploy(world, hatoba, target, *args, github=True, sha=SHA):
+def deploy(world, hatoba, target, *args, github=True, sha=SHA, env_extra=None):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "GITHUB_"))}
     env.update(AWS_ACCESS_KEY_ID=world["deployer"]["aws_access_key_id"],
                AWS_SECRET_ACCESS_KEY=world["deployer"]["aws_secret_access_key"],
                AWS_ENDPOINT_URL=world["urls"]["aws"], HATOBA_PUBLIC_URL="https://hatoba.example.com")
     if github:
         env.update(GITHUB_TOKEN="ghp_fake-token-for-tests", GITHUB_API_URL=world["urls"]["github"])
+    env.update(env_extra or {})
     return subprocess.run([str(hatoba), "deploy", "--target", target, "--sha", sha, "--config", str(world["config"]),
                            "--format", "json", *args], env=env, capture_output=True, text=True, timeout=120)
 

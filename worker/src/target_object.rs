@@ -5,7 +5,10 @@
 use std::time::Duration;
 
 use hatoba_core::aws::retry::RetryPolicy;
-use hatoba_core::deploy::{self, Admission, Context, DeployRequest, Deployment, Ledger, Wake};
+use hatoba_core::deploy::session::Session;
+use hatoba_core::deploy::{
+    self, Admission, Context, DeployRequest, DeployRole, Deployment, Ledger, Wake,
+};
 use serde::{Deserialize, Serialize};
 use worker::{DurableObject, Env, Method, Request, Response, Result, State, durable_object};
 
@@ -46,11 +49,18 @@ pub struct Admitted {
 pub struct TargetObject {
     state: State,
     env: Env,
+    /// The deploy role's session (`AWS_ROLE_ARN`), in memory only: gone when the object is
+    /// evicted, and then assumed again.
+    session: Session,
 }
 
 impl DurableObject for TargetObject {
     fn new(state: State, env: Env) -> Self {
-        Self { state, env }
+        Self {
+            state,
+            env,
+            session: Session::default(),
+        }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -206,6 +216,10 @@ impl TargetObject {
             github,
             public_url: config::text(&self.env, "HATOBA_PUBLIC_URL"),
             retry: RetryPolicy::STANDARD,
+            role: config::text(&self.env, "AWS_ROLE_ARN").map(|role_arn| DeployRole {
+                role_arn,
+                session: &self.session,
+            }),
         };
         let started = worker::Date::now().as_millis();
         loop {

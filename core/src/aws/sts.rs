@@ -8,16 +8,27 @@ use crate::http::HttpResponse;
 
 /// `AssumeRole` of `role_arn` for `duration_seconds` (900 to the role's maximum).
 pub fn assume_role(role_arn: &str, session_name: &str, duration_seconds: u32) -> Operation {
-    Operation::aws_query(
-        STS,
-        "AssumeRole",
-        "2011-06-15",
-        &[
-            ("RoleArn", role_arn),
-            ("RoleSessionName", session_name),
-            ("DurationSeconds", &duration_seconds.to_string()),
-        ],
-    )
+    assume_role_with_policy(role_arn, session_name, duration_seconds, None)
+}
+
+/// `AssumeRole` with a session policy: the session may do only what both the role's policies
+/// and `policy` (JSON, at most 2,048 characters packed) allow.
+pub fn assume_role_with_policy(
+    role_arn: &str,
+    session_name: &str,
+    duration_seconds: u32,
+    policy: Option<&str>,
+) -> Operation {
+    let duration = duration_seconds.to_string();
+    let mut params = vec![
+        ("RoleArn", role_arn),
+        ("RoleSessionName", session_name),
+        ("DurationSeconds", duration.as_str()),
+    ];
+    if let Some(policy) = policy {
+        params.push(("Policy", policy));
+    }
+    Operation::aws_query(STS, "AssumeRole", "2011-06-15", &params)
 }
 
 /// Credentials from `AssumeRole`, and when they expire.

@@ -13,10 +13,13 @@ mod queue;
 mod record;
 mod rollout;
 mod route;
+pub mod session;
 pub mod status;
 pub mod target;
 
-pub use pipeline::{Context, MAX_TASK_DEFINITION_BYTES, Wake, advance, can_supersede, supersede};
+pub use pipeline::{
+    Context, DeployRole, MAX_TASK_DEFINITION_BYTES, Wake, advance, can_supersede, supersede,
+};
 pub use queue::{Admission, DELIVERIES, HISTORY, Ledger, Summary};
 pub use record::{
     Deployment, Next, Outcome, Progress, State, StatusSent, Step, StepName, Trigger, time,

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::record::{Deployment, Next, Outcome, Progress, State, StatusSent, Step, StepName};
 use super::rollout::{Rollout, evaluate_rollout};
+use super::session::{self, Session};
 use super::status::{
     commit_state, deployment_state, duration_text, ecs_reason, pending_description, revision_name,
     target_url,
@@ -19,8 +20,8 @@ use crate::aws::ecr::{self, DescribeImagesOutput, ImageIdentifier};
 use crate::aws::ecs::{self, DescribeServicesOutput, TaskDefinitionOutput, UpdateServiceOutput};
 use crate::aws::error::{AwsError, AwsErrorKind};
 use crate::aws::retry::RetryPolicy;
-use crate::aws::s3;
 use crate::aws::sigv4::Credentials;
+use crate::aws::{s3, sts};
 use crate::finding::Severity;
 use crate::github::api::{
     CommitStatus, DESCRIPTION_LIMIT, DeploymentStatus, GitHubClient, truncate_description,
@@ -52,6 +53,18 @@ pub struct Context<'a, T, C> {
     pub public_url: Option<String>,
     /// How AWS and GitHub calls are retried.
     pub retry: RetryPolicy,
+    /// `AWS_ROLE_ARN`: each deploy assumes this role, and [`Context::credentials`] are used for
+    /// nothing but `sts:AssumeRole`.
+    pub role: Option<DeployRole<'a>>,
+}
+
+/// The role deploys assume, and where the driver keeps the session between steps.
+#[derive(Debug)]
+pub struct DeployRole<'a> {
+    /// The role's ARN.
+    pub role_arn: String,
+    /// The credentials assumed last (in memory only).
+    pub session: &'a Session,
 }
 
 /// When to call [`advance`] again.
@@ -68,6 +81,12 @@ pub enum Wake {
 /// Does the deployment's next step and says when to call again. Store the record after each
 /// call: it holds everything the next call needs.
 pub async fn advance<T: Transport, C: Clock>(d: &mut Deployment, ctx: &Context<'_, T, C>) -> Wake {
+    if d.next.calls_aws()
+        && let Some(role) = &ctx.role
+        && let Err(wake) = assume_role(d, ctx, role).await
+    {
+        return wake;
+    }
     match d.next {
         Next::Start => send_pending_status(d, ctx).await,
         Next::FindImage => find_image(d, ctx).await,
@@ -577,11 +596,87 @@ fn fail_aws<T, C: Clock>(
     finish(d, State::Error, description, ctx)
 }
 
+/// Makes sure the deploy role's session for `d` lasts through the next step: assumed the first
+/// time (a step of its own in the record), renewed when it nears its end. A failure ends the
+/// deploy in `error`, naming STS's code.
+async fn assume_role<T: Transport, C: Clock>(
+    d: &mut Deployment,
+    ctx: &Context<'_, T, C>,
+    role: &DeployRole<'_>,
+) -> Result<(), Wake> {
+    let now = ctx.clock.now_millis();
+    if role.session.valid_for(&d.id, now).is_some() {
+        return Ok(());
+    }
+    let first = !d.steps.iter().any(|s| s.name == StepName::AssumeRole);
+    let i = d.steps.len();
+    d.steps.push(Step {
+        name: StepName::AssumeRole,
+        started_at: now,
+        ended_at: None,
+        outcome: None,
+        detail: String::new(),
+        request_ids: Vec::new(),
+    });
+    let Some(account) = session::account_of(&role.role_arn) else {
+        let message = format!(
+            "AWS_ROLE_ARN \"{}\" is not a role ARN (arn:aws:iam::ACCOUNT:role/NAME)",
+            role.role_arn
+        );
+        return Err(fail_step(d, i, State::Error, message, ctx));
+    };
+    let policy = session::session_policy(ctx.target, account).to_string();
+    let name = session::session_name(ctx.target, &d.sha);
+    let op = sts::assume_role_with_policy(
+        &role.role_arn,
+        &name,
+        session::SESSION_SECONDS,
+        Some(&policy),
+    );
+    let client = client_with(ctx, ctx.credentials.clone());
+    let result = match client.send(&op).await {
+        Ok(response) => {
+            keep_request_id(&mut d.steps[i], &response);
+            sts::read_assume_role(&response)
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(assumed) => {
+            let until = now + u64::from(session::SESSION_SECONDS) * 1000;
+            role.session.keep(&d.id, assumed.credentials, until);
+            if first {
+                let detail = format!("session {name} of {}, 15 min", role.role_arn);
+                end(d, i, Outcome::Ok, detail, ctx);
+            } else {
+                // A renewal in the middle of a step leaves no step behind.
+                d.steps.pop();
+            }
+            Ok(())
+        }
+        Err(e) => Err(fail_aws(d, i, e, ctx)),
+    }
+}
+
 fn aws_client<'a, T: Transport, C: Clock>(ctx: &Context<'a, T, C>) -> AwsClient<'a, T, C> {
+    let credentials = match &ctx.role {
+        Some(role) => role
+            .session
+            .current()
+            .unwrap_or_else(|| ctx.credentials.clone()),
+        None => ctx.credentials.clone(),
+    };
+    client_with(ctx, credentials)
+}
+
+fn client_with<'a, T: Transport, C: Clock>(
+    ctx: &Context<'a, T, C>,
+    credentials: Credentials,
+) -> AwsClient<'a, T, C> {
     AwsClient::new(
         ctx.transport,
         ctx.clock,
-        ctx.credentials.clone(),
+        credentials,
         Endpoint {
             region: ctx.target.region.clone(),
             endpoint_url: ctx.endpoint_url.clone(),

@@ -86,6 +86,8 @@ impl Trigger {
 pub enum StepName {
     /// The `pending` commit status (and `in_progress` deployment status).
     PendingStatus,
+    /// Short-lived credentials of the deploy role (`AWS_ROLE_ARN`), for this deploy alone.
+    AssumeRole,
     /// The image tagged for the commit, found in ECR (waited for).
     FindImage,
     /// The base task definition, read from the repository, S3 or the service.
@@ -109,6 +111,7 @@ impl StepName {
     pub fn as_str(self) -> &'static str {
         match self {
             StepName::PendingStatus => "pending_status",
+            StepName::AssumeRole => "assume_role",
             StepName::FindImage => "find_image",
             StepName::LoadTaskDefinition => "load_task_definition",
             StepName::Render => "render",
@@ -213,6 +216,21 @@ pub enum Next {
     FinalStatus,
     /// Nothing: the deployment is over.
     Done,
+}
+
+impl Next {
+    /// Whether this step calls AWS (and so needs the deploy role's credentials, when one is
+    /// assumed).
+    pub fn calls_aws(self) -> bool {
+        matches!(
+            self,
+            Next::FindImage
+                | Next::Prepare
+                | Next::Register
+                | Next::UpdateService
+                | Next::WaitRollout
+        )
+    }
 }
 
 /// One deployment of a commit (or of a revision) to a target.
