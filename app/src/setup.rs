@@ -11,34 +11,21 @@ use crate::{Page, PageIntro};
 
 const STORAGE_KEY: &str = "hatoba.setup.answers";
 
-/// The answers as stored between visits (none of them is a secret).
+/// The answers as stored between visits (none of them is a secret): one line each, in the
+/// order of [`FIELDS`].
 fn load() -> Answers {
-    let Some(text) = stored(STORAGE_KEY) else {
-        return Answers::default();
-    };
-    let Ok(map) = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&text) else {
-        return Answers::default();
-    };
     let mut answers = Answers::default();
-    for (key, value) in map {
-        if let Some(text) = value.as_str() {
-            set(&mut answers, &key, text.to_owned());
+    if let Some(text) = stored(STORAGE_KEY) {
+        for (field, line) in FIELDS.iter().zip(text.split('\n')) {
+            set(&mut answers, field.name, line.to_owned());
         }
     }
     answers
 }
 
 fn save(answers: &Answers) {
-    let map: serde_json::Map<String, serde_json::Value> = FIELDS
-        .iter()
-        .map(|f| {
-            (
-                f.name.to_owned(),
-                serde_json::Value::String(get(answers, f.name)),
-            )
-        })
-        .collect();
-    store(STORAGE_KEY, &serde_json::Value::Object(map).to_string());
+    let lines: Vec<String> = FIELDS.iter().map(|f| get(answers, f.name)).collect();
+    store(STORAGE_KEY, &lines.join("\n"));
 }
 
 /// One question of the form.

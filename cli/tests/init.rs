@@ -58,7 +58,9 @@ fn init_writes_every_file_and_each_checks() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     for written in [
-        "iam/deploy-policy.json",
+        "iam/deploy-role-policy.json",
+        "iam/deploy-role-trust-policy.json",
+        "iam/worker-user-policy.json",
         "iam/build-role-trust-policy.json",
         "iam/build-role-policy.json",
         "hatoba.tf",
@@ -108,9 +110,19 @@ fn init_writes_every_file_and_each_checks() {
         ],
     );
     assert!(policy.status.success(), "{}", text(&policy.stderr));
-    assert_eq!(text(&policy.stdout), read(&dir, "iam/deploy-policy.json"));
+    assert_eq!(
+        text(&policy.stdout),
+        read(&dir, "iam/deploy-role-policy.json")
+    );
     assert!(
-        read(&dir, "iam/deploy-policy.json")
+        read(&dir, "iam/worker-user-policy.json")
+            .contains("arn:aws:iam::123456789012:role/hatoba-deploy-web")
+    );
+    assert!(
+        stdout.contains("AWS_ROLE_ARN           arn:aws:iam::123456789012:role/hatoba-deploy-web")
+    );
+    assert!(
+        read(&dir, "iam/deploy-role-policy.json")
             .contains("arn:aws:iam::123456789012:role/ecsTaskExecutionRole")
     );
     assert!(
@@ -156,7 +168,7 @@ fn a_second_init_writes_nothing_unless_forced_and_never_replaces_the_task_defini
     );
     assert!(read(&dir, "hatoba.tf").contains("aws_iam_openid_connect_provider"));
     // The existing task definition's family is what the policy scopes to.
-    assert!(read(&dir, "iam/deploy-policy.json").contains("task-definition/mine:*"));
+    assert!(read(&dir, "iam/deploy-role-policy.json").contains("task-definition/mine:*"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -196,7 +208,7 @@ fn answers_come_from_a_file_and_bad_ones_are_named_by_their_flag() {
         text(&out.stdout)
             .contains("The base is s3://config/api.json: no task-definition file is written.")
     );
-    let policy = read(&dir, "iam/deploy-policy.json");
+    let policy = read(&dir, "iam/deploy-role-policy.json");
     assert!(policy.contains("arn:aws:s3:::config/api.json"), "{policy}");
     assert!(policy.contains("role/api-exec"), "{policy}");
 

@@ -9,14 +9,14 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
-import { ROOT, startWorker, FAKE_SECRETS, launchBrowser, openApp } from './harness.mjs';
+import { execFileSync, spawn } from 'node:child_process';
+import { ROOT, startWorker, FAKE_SECRETS, launchBrowser, openApp, hatobaBin } from './harness.mjs';
 
 const REPO = 'octo/shop';
 const SECRET = FAKE_SECRETS.GITHUB_WEBHOOK_SECRET;
 const sha = (n) => crypto.createHash('sha1').update(`commit ${n}`).digest('hex');
-const SERVICES = ['push', 'run', 'env', 'refused', 'dup', 'race', 'crash', 'api', 'old', 'ui', 'app', 'bomb'];
-const SHAS = Object.fromEntries(['push', 'run', 'run-failed', 'env', 'dup', 'race-1', 'race-2', 'crash', 'api', 'old-new', 'old-old', 'refused', 'ui', 'app', 'bomb'].map((k) => [k, sha(k)]));
+const SERVICES = ['push', 'run', 'env', 'refused', 'dup', 'race', 'crash', 'api', 'old', 'ui', 'app', 'bomb', 'role'];
+const SHAS = Object.fromEntries(['push', 'run', 'run-failed', 'env', 'dup', 'race-1', 'race-2', 'crash', 'api', 'old-new', 'old-old', 'refused', 'ui', 'app', 'bomb', 'role'].map((k) => [k, sha(k)]));
 
 const examples = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/@octokit/webhooks-examples/api.github.com/index.json'), 'utf8'));
 const example = (name) => structuredClone(examples.find((e) => e.name === name).examples[0]);
@@ -28,7 +28,7 @@ function target(name, extra = {}) {
   return '[[vars.HATOBA_TARGETS]]\n' + Object.entries(t).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join('\n') + '\n';
 }
 
-let aws; let awsProcess; let worker; let tmp;
+let aws; let awsProcess; let worker; let tmp; let wrangler;
 before(async () => {
   const python = process.env.HATOBA_PYTHON ?? 'python3';
   const base = JSON.stringify({ family: 'web', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512',
@@ -44,12 +44,12 @@ before(async () => {
     awsProcess.on('exit', (code) => reject(new Error(`the local AWS exited with ${code}`)));
   });
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hatoba-deploy-'));
-  const wrangler = path.join(tmp, 'wrangler.toml');
+  wrangler = path.join(tmp, 'wrangler.toml');
   const shipped = fs.readFileSync(path.join(ROOT, 'worker/wrangler.toml'), 'utf8').split('[[vars.HATOBA_TARGETS]]')[0];
   fs.writeFileSync(wrangler, shipped.replace('directory = "../dist"', `directory = ${JSON.stringify(path.join(ROOT, 'dist'))}`)
     .replace('main = "build/index.js"', `main = ${JSON.stringify(path.join(ROOT, 'worker/build/index.js'))}`) + [
     target('push'), target('run', { workflow: 'build.yml' }), target('env', { environment: 'staging' }),
-    target('refused'), target('dup'), target('race'), target('crash'), target('api'), target('old'), target('ui'), target('bomb', { taskDefinition: '.aws/bomb.yaml' }),
+    target('refused'), target('dup'), target('race'), target('crash'), target('api'), target('old'), target('ui'), target('bomb', { taskDefinition: '.aws/bomb.yaml' }), target('role'),
   ].join(''));
   worker = await startWorker({
     AWS_ENDPOINT_URL: aws.aws, GITHUB_API_URL: aws.github, GITHUB_TOKEN: 'ghs_fakefakefakefakefakefake',
@@ -64,13 +64,13 @@ after(async () => {
 });
 
 /** Posts a delivery as GitHub does; `sign: false` leaves the signature off, a string forges it. */
-async function deliver(event, payload, { delivery = crypto.randomUUID(), sign = true, contentType = 'application/json', raw, from } = {}) {
+async function deliver(event, payload, { delivery = crypto.randomUUID(), sign = true, contentType = 'application/json', raw, from, to = worker } = {}) {
   const body = raw ?? JSON.stringify(payload);
   const headers = { 'content-type': contentType, 'x-github-event': event, 'x-github-delivery': delivery, 'user-agent': 'GitHub-Hookshot/test' };
   if (from) headers['cf-connecting-ip'] = from;
   if (sign === true) headers['x-hub-signature-256'] = 'sha256=' + crypto.createHmac('sha256', SECRET).update(body).digest('hex');
   else if (typeof sign === 'string') headers['x-hub-signature-256'] = sign;
-  const r = await fetch(`${worker.url}/webhooks/github`, { method: 'POST', headers, body });
+  const r = await fetch(`${to.url}/webhooks/github`, { method: 'POST', headers, body });
   return { status: r.status, body: await r.json(), delivery, retryAfter: r.headers.get('retry-after') };
 }
 
@@ -84,17 +84,17 @@ function push(service, commit, { time = new Date().toISOString() } = {}) {
 }
 
 const auth = (token = FAKE_SECRETS.HATOBA_READ_TOKEN) => ({ authorization: `Bearer ${token}` });
-async function deployments(name) {
-  const r = await fetch(`${worker.url}/api/deployments?target=${name}`, { headers: auth() });
+async function deployments(name, from = worker) {
+  const r = await fetch(`${from.url}/api/deployments?target=${name}`, { headers: auth() });
   assert.equal(r.status, 200);
   assert.equal(r.headers.get('cache-control'), 'no-store');
   return (await r.json()).deployments;
 }
-async function until(name, done, what, ms = 40000) {
+async function until(name, done, what, ms = 40000, from = worker) {
   const t0 = Date.now();
   let last;
   while (Date.now() - t0 < ms) {
-    last = await deployments(name);
+    last = await deployments(name, from);
     if (done(last)) return last;
     await new Promise((r) => setTimeout(r, 1000));
   }
@@ -415,4 +415,53 @@ test('a YAML alias bomb as the base task definition fails the deploy at once, an
   assert.equal(d.taskDefinitionArn, null);
   assert.deepEqual((await commitStatuses(SHAS.bomb, 'hatoba/bomb')).map((s) => s.state), ['pending', 'failure']);
   assert.equal((await fetch(`${worker.url}/healthz`)).status, 200);
+});
+
+/** Runs Python with boto3 against the local AWS; the script prints JSON. */
+function boto(script, ...args) {
+  return JSON.parse(execFileSync(process.env.HATOBA_PYTHON ?? 'python3', ['-c', `import json, sys, boto3\n${script}`, aws.aws, ...args], { encoding: 'utf8' }));
+}
+
+test('with AWS_ROLE_ARN the worker deploys through the role, its own key able only to assume it', async () => {
+  const policy = (kind) => JSON.parse(execFileSync(hatobaBin(), ['iam', 'policy', '--target', 'role', '--config', wrangler,
+    '--account', '123456789012', '--family', 'web', '--pass-role', 'arn:aws:iam::123456789012:role/web-exec',
+    'arn:aws:iam::123456789012:role/web-task', '--kind', kind, '--worker-user', 'hatoba-worker-e2e', '--deploy-role', 'hatoba-deploy-e2e'], { encoding: 'utf8' }));
+  const assume = policy('assume');
+  const rights = policy('deploy');
+  // moto evaluates ECS and ECR against "*" only: those statements are widened for it.
+  for (const st of rights.Statement) if ([st.Action].flat().every((a) => /^(ecs|ecr):/.test(a))) st.Resource = '*';
+  const keys = boto(`
+iam = boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1", **json.loads(sys.argv[2]))
+assume, rights = json.loads(sys.argv[3]), json.loads(sys.argv[4])
+iam.create_role(RoleName="hatoba-deploy-e2e", AssumeRolePolicyDocument=json.dumps(assume["trustPolicy"]))
+iam.put_role_policy(RoleName="hatoba-deploy-e2e", PolicyName="deploy", PolicyDocument=json.dumps(rights))
+iam.create_user(UserName="hatoba-worker-e2e")
+iam.put_user_policy(UserName="hatoba-worker-e2e", PolicyName="assume", PolicyDocument=json.dumps(assume["workerUserPolicy"]))
+k = iam.create_access_key(UserName="hatoba-worker-e2e")["AccessKey"]
+print(json.dumps({"id": k["AccessKeyId"], "secret": k["SecretAccessKey"]}))`, JSON.stringify(aws.admin), JSON.stringify(assume), JSON.stringify(rights));
+  const roled = await startWorker({
+    AWS_ENDPOINT_URL: aws.aws, GITHUB_API_URL: aws.github, GITHUB_TOKEN: 'ghs_fakefakefakefakefakefake',
+    AWS_ACCESS_KEY_ID: keys.id, AWS_SECRET_ACCESS_KEY: keys.secret, AWS_ROLE_ARN: assume.deployRoleArn,
+  }, { wrangler });
+  try {
+    const r = await deliver('push', push('role', SHAS.role), { to: roled });
+    assert.equal(r.status, 202, JSON.stringify(r.body));
+    const [d] = await until('role', finished, 'the deploy through the role', 40000, roled);
+    assert.equal(d.state, 'success', JSON.stringify(d, null, 1));
+    const steps = d.steps.map((s) => s.name);
+    assert.deepEqual(steps.slice(0, 3), ['pending_status', 'assume_role', 'find_image']);
+    assert.equal(d.steps[1].detail, `session hatoba-role-${SHAS.role.slice(0, 7)} of ${assume.deployRoleArn}, 15 min`);
+    // The worker's own key can do nothing a deploy needs.
+    const denied = boto(`
+from botocore.exceptions import ClientError
+ecs = boto3.client("ecs", endpoint_url=sys.argv[1], region_name="us-east-1", aws_access_key_id=sys.argv[2], aws_secret_access_key=sys.argv[3])
+try:
+    ecs.describe_services(cluster="stg", services=["role"]); print(json.dumps("allowed"))
+except ClientError as e:
+    print(json.dumps(e.response["ResponseMetadata"]["HTTPStatusCode"]))`, keys.id, keys.secret);
+    assert.equal(denied, 403);
+    assert.ok(!roled.output().includes(keys.secret), 'the worker never prints its key');
+  } finally {
+    await roled.stop();
+  }
 });

@@ -34,8 +34,8 @@ const ANSWERS = {
 };
 
 test('the default answers already give every file, the webhook and the steps', async () => {
-  await file('iam/deploy-policy.json').waitFor();
-  assert.match(await file('iam/deploy-policy.json').innerText(), /arn:aws:ecs:us-east-1:123456789012:service\/default\/web/);
+  await file('iam/deploy-role-policy.json').waitFor();
+  assert.match(await file('iam/deploy-role-policy.json').innerText(), /arn:aws:ecs:us-east-1:123456789012:service\/default\/web/);
   assert.equal(await page.locator('[data-output="steps"] li input[type="checkbox"]').count(), 7);
   assert.match(await page.locator('[data-output="webhook"]').innerText(), /\/webhooks\/github[\s\S]*application\/json[\s\S]*workflow_run/);
 });
@@ -45,7 +45,7 @@ test('a placeholder account is named under its answer, and the outputs wait for 
   await page.locator('[data-output="blocked"]').waitFor();
   assert.match(await error('account').innerText(), /is not an AWS account id: expected 12 digits \(this looks like a placeholder\)/);
   assert.equal(await answer('account').getAttribute('aria-invalid'), 'true');
-  assert.equal(await file('iam/deploy-policy.json').count(), 0);
+  assert.equal(await file('iam/deploy-role-policy.json').count(), 0);
   await answer('ecr-repository').fill('Shop/API');
   await page.waitForFunction(() => document.querySelector('[data-error="ecr-repository"]')?.textContent.includes('is not an ECR repository name'));
   assert.match(await page.locator('[data-output="blocked"]').innerText(), /2 answers to fix/);
@@ -53,7 +53,7 @@ test('a placeholder account is named under its answer, and the outputs wait for 
 
 test('the files shown are what `hatoba init` writes for the same answers', async () => {
   for (const [name, value] of Object.entries(ANSWERS)) await answer(name).fill(value);
-  await file('iam/deploy-policy.json').waitFor();
+  await file('iam/deploy-role-policy.json').waitFor();
   assert.equal(await error('account').innerText(), '');
   assert.equal(await answer('account').getAttribute('aria-invalid'), null);
 
@@ -62,7 +62,8 @@ test('the files shown are what `hatoba init` writes for the same answers', async
   const printed = execFileSync(hatobaBin(), ['init', '--dir', dir, '--wrangler', path.join(dir, 'none.toml'), ...args],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const shown = await page.locator('[data-file]').evaluateAll((els) => els.map((e) => [e.dataset.file, e.querySelector('pre').textContent]));
-  assert.deepEqual(shown.map(([p]) => p), ['iam/deploy-policy.json', 'iam/build-role-trust-policy.json', 'iam/build-role-policy.json',
+  assert.deepEqual(shown.map(([p]) => p), ['iam/deploy-role-policy.json', 'iam/deploy-role-trust-policy.json',
+    'iam/worker-user-policy.json', 'iam/build-role-trust-policy.json', 'iam/build-role-policy.json',
     'hatoba.tf', '.github/workflows/build.yml', '.aws/task-definition.json', 'worker/wrangler.toml']);
   for (const [p, text] of shown) {
     if (p === 'worker/wrangler.toml') {
@@ -73,7 +74,8 @@ test('the files shown are what `hatoba init` writes for the same answers', async
     }
   }
   assert.match(shown[0][1], /arn:aws:ecs:eu-west-1:210987654321:service\/prod\/api/);
-  assert.match(shown[1][1], /repo:octo\/shop:ref:refs\/heads\/release/);
+  assert.match(shown[2][1], /"Action": "sts:AssumeRole"/);
+  assert.match(shown[3][1], /repo:octo\/shop:ref:refs\/heads\/release/);
   assert.match(await page.locator('[data-output="webhook"]').innerText(), /https:\/\/deploys\.example\.com\/webhooks\/github/);
 });
 
@@ -88,9 +90,9 @@ test('each file downloads under its name with the text shown', async () => {
 
 test('the answers survive a reload', async () => {
   await page.reload();
-  await file('iam/deploy-policy.json').waitFor();
+  await file('iam/deploy-role-policy.json').waitFor();
   assert.equal(await answer('service').inputValue(), 'api');
-  assert.match(await file('iam/deploy-policy.json').innerText(), /service\/prod\/api/);
+  assert.match(await file('iam/deploy-role-policy.json').innerText(), /service\/prod\/api/);
 });
 
 test('the browser reported no console error, page error or failed request', () => {

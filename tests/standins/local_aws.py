@@ -159,11 +159,12 @@ DEMO = {"cluster": "demo", "services": ["web"], "repository": "demo/web", "shas"
 def serve(spec, moto_port=0, aws_port=0, github_port=0):
     """Starts moto and the stand-ins, seeds them as ``spec`` says ({cluster, services, repository,
     shas, files: [{repository, ref, path, content}], rollouts: [{service, ending, polls}]}),
-    prints one JSON line (the URLs, the deploy user's and the auditor's fake credentials) and
+    prints one JSON line (the URLs, the deploy user's, the auditor's and the administrator's fake
+    credentials) and
     keeps them up until SIGTERM or SIGINT."""
     moto, moto_url = start_moto(moto_port or None)
     standins, urls = start_standins(moto_url, aws_port, github_port)
-    deployer, auditor, _ = seed(moto_url, spec["cluster"], spec["services"], spec["repository"], spec["shas"])
+    deployer, auditor, admin = seed(moto_url, spec["cluster"], spec["services"], spec["repository"], spec["shas"])
     for f in spec.get("files", []):
         put_file(urls["github"], f["repository"], f["ref"], f["path"], f["content"])
     for r in spec.get("rollouts", []):
@@ -172,7 +173,7 @@ def serve(spec, moto_port=0, aws_port=0, github_port=0):
     print(json.dumps({"moto": moto_url, **urls,
                       "AWS_ACCESS_KEY_ID": deployer["aws_access_key_id"],
                       "AWS_SECRET_ACCESS_KEY": deployer["aws_secret_access_key"],
-                      "auditor": auditor}), flush=True)
+                      "auditor": auditor, "admin": admin}), flush=True)
 
     def stop(*_):
         for p in (standins, moto):

@@ -1,5 +1,6 @@
 //! The set-up kit: from one [`Setup`], every file a new deploy target needs (the policies, their
-//! Terraform, the build workflow, a starter task definition, the target's table for
+//! Terraform: the worker's long-lived key may only assume a deploy role, which holds this
+//! target's deploy rights; the build workflow, a starter task definition, the target's table for
 //! `worker/wrangler.toml`), the worker's secrets, the GitHub webhook's settings and the steps in
 //! order. `hatoba init` writes it; the app's Set up page shows it.
 
@@ -415,9 +416,19 @@ pub fn kit(setup: &Setup, options: &KitOptions) -> Kit {
     let workflow_path = build_workflow_path(t);
     let mut files = vec![
         KitFile {
-            path: "iam/deploy-policy.json".into(),
-            about: "the worker user's deploy rights",
+            path: "iam/deploy-role-policy.json".into(),
+            about: "the deploy role's rights: this target's deploys and nothing more",
             contents: pretty(&super::deploy_policy(setup)),
+        },
+        KitFile {
+            path: "iam/deploy-role-trust-policy.json".into(),
+            about: "who may assume the deploy role: the worker's user alone",
+            contents: pretty(&super::deploy_role_trust_policy(setup)),
+        },
+        KitFile {
+            path: "iam/worker-user-policy.json".into(),
+            about: "the worker user's own rights: assume the deploy role, nothing else",
+            contents: pretty(&super::worker_user_policy(setup)),
         },
         KitFile {
             path: "iam/build-role-trust-policy.json".into(),
@@ -435,8 +446,8 @@ pub fn kit(setup: &Setup, options: &KitOptions) -> Kit {
             contents: super::terraform(
                 setup,
                 Parts {
-                    deploy: true,
-                    assume: false,
+                    deploy: false,
+                    assume: true,
                     ci: true,
                 },
             ),
@@ -493,6 +504,13 @@ pub fn kit(setup: &Setup, options: &KitOptions) -> Kit {
         Secret {
             name: "AWS_SECRET_ACCESS_KEY",
             source: "the same command's SecretAccessKey".into(),
+        },
+        Secret {
+            name: "AWS_ROLE_ARN",
+            source: format!(
+                "{} (not a secret: a [vars] entry in wrangler.toml works as well)",
+                setup.deploy_role_arn()
+            ),
         },
         Secret {
             name: "GITHUB_TOKEN",
@@ -611,6 +629,7 @@ mod tests {
                 "GITHUB_WEBHOOK_SECRET",
                 "AWS_ACCESS_KEY_ID",
                 "AWS_SECRET_ACCESS_KEY",
+                "AWS_ROLE_ARN",
                 "GITHUB_TOKEN"
             ]
         );
