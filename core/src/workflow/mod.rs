@@ -108,16 +108,55 @@ impl<'a> Workflow<'a> {
 
     /// Where `needle` first occurs in the text at or after `from`, if it does.
     pub fn find(&self, from: Pos, needle: &str) -> Option<Pos> {
-        let start = *self.line_starts.get(from.line.checked_sub(1)? as usize)?;
+        let skip = self.byte_of(from)?;
+        let at = skip + self.text[skip..].find(needle)?;
+        Some(self.pos_of(at))
+    }
+
+    /// The byte offset of a line and column (the line's end when the column is past it).
+    pub(crate) fn byte_of(&self, pos: Pos) -> Option<usize> {
+        let start = *self.line_starts.get(pos.line.checked_sub(1)? as usize)?;
         let line_end = self.text[start..]
             .find('\n')
             .map_or(self.text.len(), |n| start + n);
-        let skip = self.text[start..line_end]
-            .char_indices()
-            .nth(from.column.saturating_sub(1) as usize)
-            .map_or(line_end, |(b, _)| start + b);
-        let at = skip + self.text[skip..].find(needle)?;
-        Some(self.pos_of(at))
+        Some(
+            self.text[start..line_end]
+                .char_indices()
+                .nth(pos.column.saturating_sub(1) as usize)
+                .map_or(line_end, |(b, _)| start + b),
+        )
+    }
+
+    /// A cursor at `pos`, for [`Workflow::find_next`].
+    pub(crate) fn cursor(&self, pos: Pos) -> Option<(usize, Pos)> {
+        self.byte_of(pos).map(|b| (b, pos))
+    }
+
+    /// Where `needle` next occurs at or after `cursor`, moving the cursor past it. Each call
+    /// costs the text between the cursor and the match, so finding every template of a long
+    /// line one after the other reads the line once (positions from the scalar's start each
+    /// time would read it once per template).
+    pub(crate) fn find_next(&self, cursor: &mut Option<(usize, Pos)>, needle: &str) -> Option<Pos> {
+        let (byte, pos) = (*cursor)?;
+        let start = byte + self.text[byte..].find(needle)?;
+        let at = self.advance(pos, byte, start);
+        let end = start + needle.len();
+        *cursor = Some((end, self.advance(at, start, end)));
+        Some(at)
+    }
+
+    /// The position of byte `to`, from `pos`, the position of byte `from` (`from <= to`): it
+    /// costs the distance between them, not the line's length, so a walk along a line is linear.
+    pub(crate) fn advance(&self, mut pos: Pos, from: usize, to: usize) -> Pos {
+        for c in self.text[from..to].chars() {
+            if c == '\n' {
+                pos.line += 1;
+                pos.column = 1;
+            } else {
+                pos.column += 1;
+            }
+        }
+        pos
     }
 
     /// The line and column of a byte offset in the text.

@@ -448,23 +448,22 @@ impl<'a> Collector<'_, 'a> {
             Ok(found) => (found, None),
             Err(e) => (Vec::new(), Some(e)),
         };
-        let mut from = v.pos;
+        // A cursor along the source, moved past each template found: every template costs the
+        // text between it and the one before, so a line of many templates is read once.
+        let mut cursor = self.wf.cursor(v.pos);
         for t in found {
-            let (pos, text) = match self.wf.find(from, t.raw) {
-                Some(at) => {
-                    from = at;
-                    let pos = Pos {
-                        column: at.column + 3,
-                        ..at
-                    };
-                    (pos, t.inner)
-                }
-                None => (v.pos, t.inner),
+            let pos = match self.wf.find_next(&mut cursor, t.raw) {
+                Some(at) => Pos {
+                    column: at.column + 3,
+                    ..at
+                },
+                None => v.pos,
             };
-            self.push(place, text, pos, expr::parse(text));
+            self.push(place, t.inner, pos, expr::parse(t.inner));
         }
         if let Some(e) = unclosed {
             let rest = &s[e.offset..];
+            let from = cursor.map_or(v.pos, |(_, pos)| pos);
             let pos = self.wf.find(from, rest.lines().next().unwrap_or(rest));
             let parsed = Err(ExprError {
                 offset: 0,

@@ -56,6 +56,8 @@ fn untrusted(expression: &str) -> bool {
 
 pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     for (path, node, script) in wf.step_values("run") {
+        // Found one after the other along the source, so repeats get their own place.
+        let mut cursor = wf.cursor(node.pos);
         let mut rest = script;
         while let Some(start) = rest.find("${{") {
             let Some(len) = rest[start..].find("}}") else {
@@ -67,7 +69,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                 out.push(Finding::error(
                     ID,
                     path.key("run"),
-                    wf.locate(node.pos, written),
+                    wf.find_next(&mut cursor, written).unwrap_or(node.pos),
                     format!(
                         "{} is text an outsider controls, pasted into a shell script: pass it through `env:` and use \"$VAR\" instead",
                         written
@@ -101,5 +103,14 @@ mod tests {
         let found = findings(super::check, yaml);
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].starts_with("7:17 jobs.a.steps[0].run: ${{ github.event.issue.title }} is text an outsider controls"), "{found:?}");
+    }
+
+    #[test]
+    fn the_same_expression_twice_is_found_at_each_place() {
+        let yaml = "on: issues\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo ${{ github.event.issue.title }} ${{ github.event.issue.title }}\n";
+        let found = findings(super::check, yaml);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].starts_with("6:19 "), "{found:?}");
+        assert!(found[1].starts_with("6:51 "), "{found:?}");
     }
 }
