@@ -2,11 +2,9 @@
 //! core, and handed to each target's Durable Object, which stores it before the answer.
 
 use hatoba_core::api::{ErrorBody, NotQueued, Queued, WebhookAnswer};
-use hatoba_core::aws::sigv4::hex;
-use hatoba_core::deploy::{Routing, route};
+use hatoba_core::deploy::{Delivery, Reception, receive};
 use hatoba_core::github::events::{DELIVERY_HEADER, EVENT_HEADER};
-use hatoba_core::github::webhook::{SIGNATURE_HEADER, verify_signature};
-use sha2::{Digest, Sha256};
+use hatoba_core::github::webhook::SIGNATURE_HEADER;
 use worker::{Env, Request, Response, Result};
 
 use crate::guard_object;
@@ -36,62 +34,56 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
         return too_large(limit);
     }
     let body = req.bytes().await?;
-    if body.len() > limit {
-        return too_large(limit);
-    }
-    let Some(secret) = config::text(env, "GITHUB_WEBHOOK_SECRET") else {
-        return error(
-            503,
-            "not_configured",
-            "GITHUB_WEBHOOK_SECRET is not set: no delivery can be verified",
-        );
-    };
-    let signature = req.headers().get(SIGNATURE_HEADER)?;
-    if let Err(e) = verify_signature(secret.as_bytes(), &body, signature.as_deref()) {
-        guard_object::failed(env, &req).await?;
-        return error(401, "unauthorized", &e.to_string());
-    }
-    let content_type = req.headers().get("content-type")?.unwrap_or_default();
-    if !content_type
-        .split(';')
-        .next()
-        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
-    {
-        return error(
-            415,
-            "unsupported_media_type",
-            &format!(
-                "content type \"{content_type}\" is not application/json: set the webhook's content type to application/json in its GitHub settings"
-            ),
-        );
-    }
-    let Ok(targets) = config::targets(env) else {
-        return not_configured();
-    };
-    let event = req.headers().get(EVENT_HEADER)?.unwrap_or_default();
-    let delivery = req.headers().get(DELIVERY_HEADER)?;
-    let routing = match route(&event, &body, delivery.as_deref(), &targets) {
-        Ok(routing) => routing,
-        Err(e) => return error(400, "bad_payload", &e.to_string()),
-    };
-    let requests = match routing {
-        Routing::Ping => return json(200, &serde_json::json!({ "pong": true })),
-        Routing::Ignored(why) => {
+    let headers = req.headers();
+    let (signature, event, delivery, content_type) = (
+        headers.get(SIGNATURE_HEADER)?,
+        headers.get(EVENT_HEADER)?,
+        headers.get(DELIVERY_HEADER)?,
+        headers.get("content-type")?,
+    );
+    let reception = receive(
+        &Delivery {
+            signature: signature.as_deref(),
+            event: event.as_deref(),
+            delivery: delivery.as_deref(),
+            content_type: content_type.as_deref(),
+            body: &body,
+        },
+        config::text(env, "GITHUB_WEBHOOK_SECRET").as_deref(),
+        limit,
+        || config::targets(env).ok(),
+    );
+    let status = reception.status();
+    let (requests, keys) = match reception {
+        Reception::TooLarge { limit } => return too_large(limit),
+        Reception::NoSecret => {
+            return error(
+                status,
+                "not_configured",
+                "GITHUB_WEBHOOK_SECRET is not set: no delivery can be verified",
+            );
+        }
+        Reception::Unauthorized(why) => {
+            guard_object::failed(env, &req).await?;
+            return error(status, "unauthorized", &why);
+        }
+        Reception::UnsupportedMediaType(why) => {
+            return error(status, "unsupported_media_type", &why);
+        }
+        Reception::NotConfigured => return not_configured(),
+        Reception::BadPayload(why) => return error(status, "bad_payload", &why),
+        Reception::Ping => return json(status, &serde_json::json!({ "pong": true })),
+        Reception::Ignored(why) => {
             return json(
-                202,
+                status,
                 &WebhookAnswer {
                     ignored: Some(why),
                     ..WebhookAnswer::default()
                 },
             );
         }
-        Routing::Deploy(requests) => requests,
+        Reception::Deploy { requests, keys } => (requests, keys),
     };
-    // GitHub does not sign X-GitHub-Delivery: a replayed body under a new id is caught by its hash.
-    let mut keys = vec![format!("body {}", hex(&Sha256::digest(&body)))];
-    if let Some(id) = &delivery {
-        keys.insert(0, format!("delivery {id}"));
-    }
     let mut answer = WebhookAnswer::default();
     for request in requests {
         let target = request.target.clone();

@@ -25,7 +25,7 @@ pub use record::{
     Deployment, Next, Outcome, Progress, State, StatusSent, Step, StepName, Trigger, time,
 };
 pub use rollout::{Rollout, evaluate_rollout};
-pub use route::{DeployRequest, Routing, route};
+pub use route::{Delivery, DeployRequest, Reception, Routing, receive, route};
 pub use target::{BaseSource, ConfigFinding, Target, parse_targets, parse_targets_json};
 
 /// Tags a registered revision carries, so a resumed deploy finds it and people see its origin.

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::record::{Trigger, time};
 use super::target::Target;
 use crate::github::events::{Event, EventError, parse_event};
+use crate::github::webhook::verify_signature;
 
 /// A deploy a delivery (or a person) asks of one target.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,6 +35,120 @@ pub enum Routing {
     Deploy(Vec<DeployRequest>),
     /// Nothing to do, and why.
     Ignored(String),
+}
+
+/// A webhook delivery as it arrived: the headers the route reads, and the raw body.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Delivery<'a> {
+    /// `X-Hub-Signature-256`.
+    pub signature: Option<&'a str>,
+    /// `X-GitHub-Event`.
+    pub event: Option<&'a str>,
+    /// `X-GitHub-Delivery`.
+    pub delivery: Option<&'a str>,
+    /// `Content-Type`.
+    pub content_type: Option<&'a str>,
+    /// The body, exactly as received.
+    pub body: &'a [u8],
+}
+
+/// What to answer a delivery, decided in this order: size, secret, signature (before anything
+/// of the body is parsed), content type, configuration, payload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reception {
+    /// 413: the body is over the limit.
+    TooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// 503: no webhook secret is configured, so nothing can be verified.
+    NoSecret,
+    /// 401: the signature is missing, malformed or wrong (the address's failure counts).
+    Unauthorized(String),
+    /// 415: not `application/json`.
+    UnsupportedMediaType(String),
+    /// 503: the targets do not check.
+    NotConfigured,
+    /// 400: a signed body that is not the event it says it is.
+    BadPayload(String),
+    /// 200: `ping`.
+    Ping,
+    /// 202: nothing to deploy, and why.
+    Ignored(String),
+    /// 202: deploys to queue, each with the delivery's idempotency keys: its id (when sent)
+    /// and the SHA-256 of the signed body (GitHub does not sign the id, so a replay under a
+    /// new id is caught by the body).
+    Deploy {
+        /// One per matching target.
+        requests: Vec<DeployRequest>,
+        /// `delivery <id>`, `body <sha256 hex>`.
+        keys: Vec<String>,
+    },
+}
+
+impl Reception {
+    /// The HTTP status of the answer.
+    pub fn status(&self) -> u16 {
+        match self {
+            Reception::TooLarge { .. } => 413,
+            Reception::NoSecret | Reception::NotConfigured => 503,
+            Reception::Unauthorized(_) => 401,
+            Reception::UnsupportedMediaType(_) => 415,
+            Reception::BadPayload(_) => 400,
+            Reception::Ping => 200,
+            Reception::Ignored(_) | Reception::Deploy { .. } => 202,
+        }
+    }
+}
+
+/// Decides what a delivery asks for. `secret` is the webhook secret, `limit` the largest body
+/// read, `targets` reads the configured targets (`None` when they do not check); it is called
+/// only for a verified delivery, so a forged one costs no configuration read.
+pub fn receive(
+    d: &Delivery<'_>,
+    secret: Option<&str>,
+    limit: usize,
+    targets: impl FnOnce() -> Option<Vec<Target>>,
+) -> Reception {
+    use sha2::{Digest, Sha256};
+
+    if d.body.len() > limit {
+        return Reception::TooLarge { limit };
+    }
+    let Some(secret) = secret else {
+        return Reception::NoSecret;
+    };
+    if let Err(e) = verify_signature(secret.as_bytes(), d.body, d.signature) {
+        return Reception::Unauthorized(e.to_string());
+    }
+    let content_type = d.content_type.unwrap_or_default();
+    if !content_type
+        .split(';')
+        .next()
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+    {
+        return Reception::UnsupportedMediaType(format!(
+            "content type \"{content_type}\" is not application/json: set the webhook's content type to application/json in its GitHub settings"
+        ));
+    }
+    let Some(targets) = targets() else {
+        return Reception::NotConfigured;
+    };
+    match route(d.event.unwrap_or_default(), d.body, d.delivery, &targets) {
+        Err(e) => Reception::BadPayload(e.to_string()),
+        Ok(Routing::Ping) => Reception::Ping,
+        Ok(Routing::Ignored(why)) => Reception::Ignored(why),
+        Ok(Routing::Deploy(requests)) => {
+            let mut keys = vec![format!(
+                "body {}",
+                crate::aws::sigv4::hex(&Sha256::digest(d.body))
+            )];
+            if let Some(id) = d.delivery {
+                keys.insert(0, format!("delivery {id}"));
+            }
+            Reception::Deploy { requests, keys }
+        }
+    }
 }
 
 /// Routes a verified delivery: `event` is `X-GitHub-Event`, `body` its JSON payload.

@@ -81,6 +81,20 @@ fn parse<T: DeserializeOwned>(event: &str, body: &[u8]) -> Result<T, EventError>
     })
 }
 
+/// A commit sha as Git writes it: 40 hex digits (64 in a SHA-256 repository). A deploy names
+/// its image tag, its status URL and its record after it, so nothing else gets that far.
+fn commit_sha<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    if matches!(text.len(), 40 | 64) && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(text)
+    } else {
+        let shown: String = text.chars().take(80).collect();
+        Err(serde::de::Error::custom(format!(
+            "\"{shown}\" is not a commit sha: expected 40 hex digits"
+        )))
+    }
+}
+
 /// A repository, as events name it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Repository {
@@ -139,6 +153,7 @@ pub struct Push {
     /// The commit before the push.
     pub before: String,
     /// The commit after the push (all zeros when the branch was deleted).
+    #[serde(deserialize_with = "commit_sha")]
     pub after: String,
     /// Whether the push deleted the ref.
     #[serde(default)]
@@ -194,6 +209,7 @@ pub struct WorkflowRun {
     #[serde(default)]
     pub name: Option<String>,
     /// The commit the run built.
+    #[serde(deserialize_with = "commit_sha")]
     pub head_sha: String,
     /// The branch, when the run is for one.
     #[serde(default)]
@@ -235,6 +251,7 @@ pub struct Deployment {
     /// Its id (deployment statuses go to it).
     pub id: u64,
     /// The commit to deploy.
+    #[serde(deserialize_with = "commit_sha")]
     pub sha: String,
     /// The ref it was made for.
     #[serde(rename = "ref")]
@@ -263,12 +280,17 @@ mod tests {
 
     #[test]
     fn errors_name_the_event_and_the_json_path() {
-        let body = br#"{"ref":"refs/heads/main","before":"a","after":"b","repository":{"full_name":null,"name":"r","owner":{"login":"o"}}}"#;
+        let body = br#"{"ref":"refs/heads/main","before":"a","after":"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb","repository":{"full_name":null,"name":"r","owner":{"login":"o"}}}"#;
         let err = parse_event("push", body).unwrap_err();
         assert_eq!(err.path, "repository.full_name");
         assert_eq!(
             err.to_string(),
-            "push event: at `repository.full_name`: invalid type: null, expected a string at line 1 column 80"
+            "push event: at `repository.full_name`: invalid type: null, expected a string at line 1 column 119"
+        );
+        let body = br#"{"ref":"refs/heads/main","before":"a","after":"../../etc","repository":{"full_name":"o/r","name":"r","owner":{"login":"o"}}}"#;
+        assert_eq!(
+            parse_event("push", body).unwrap_err().to_string(),
+            "push event: at `after`: \"../../etc\" is not a commit sha: expected 40 hex digits at line 1 column 57"
         );
         let err = parse_event("push", b"{").unwrap_err();
         assert!(
