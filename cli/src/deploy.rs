@@ -13,6 +13,7 @@ use hatoba_core::deploy::{
     self, Context, DeployRole, Deployment, Next, Outcome, State, Trigger, Wake,
 };
 use hatoba_core::github::api::{DEFAULT_API_URL, GitHubClient};
+use hatoba_core::redact::Redactor;
 
 use crate::config::{ConfigError, DEFAULT_CONFIG, load_targets};
 use crate::transport::{NativeTransport, SystemClock, block_on};
@@ -164,6 +165,16 @@ pub fn run(args: DeployArgs, env: Environment) -> ExitCode {
     let transport = NativeTransport::new();
     let clock = SystemClock;
     let session = Session::default();
+    let redactor = Redactor::new(
+        [
+            Some(credentials.access_key_id.clone()),
+            Some(credentials.secret_access_key.clone()),
+            credentials.session_token.clone(),
+            github.as_ref().map(|g| g.token.clone()),
+        ]
+        .into_iter()
+        .flatten(),
+    );
     let ctx = Context {
         transport: &transport,
         clock: &clock,
@@ -177,6 +188,7 @@ pub fn run(args: DeployArgs, env: Environment) -> ExitCode {
             role_arn,
             session: &session,
         }),
+        redactor,
     };
     let now = hatoba_core::http::Clock::now_millis(&clock);
     let trigger = Trigger::Manual {

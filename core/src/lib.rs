@@ -14,6 +14,7 @@ pub mod github;
 mod graph;
 pub mod http;
 pub mod iam;
+pub mod redact;
 pub mod source;
 pub mod taskdef;
 pub mod workflow;

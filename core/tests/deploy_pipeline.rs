@@ -65,6 +65,8 @@ enum Ending {
 enum Fault {
     Status(u16, &'static str),
     Timeout,
+    /// An error whose message echoes the request's credentials (as a careless server might).
+    Echo(u16),
 }
 
 /// ECR, ECS, S3 and GitHub in one scripted world.
@@ -317,6 +319,14 @@ impl Transport for Fake {
             return match faults.remove(0) {
                 Fault::Status(status, code) => error(status, code, "injected"),
                 Fault::Timeout => Err(TransportError::Timeout),
+                Fault::Echo(status) => error(
+                    status,
+                    "AccessDeniedException",
+                    &format!(
+                        "refused {} (secret fake-secret)",
+                        request.header("authorization").unwrap_or_default()
+                    ),
+                ),
             };
         }
         if key == "GitHub" {
@@ -421,6 +431,7 @@ fn context<'a>(
         public_url: Some("https://hatoba.example.com".into()),
         retry: RetryPolicy::STANDARD,
         role: None,
+        redactor: hatoba_core::redact::Redactor::new(["fake-secret", "ghs_fakefakefake"]),
     }
 }
 
@@ -1084,4 +1095,43 @@ fn a_role_sts_refuses_ends_the_deploy_in_error_before_any_other_aws_call() {
     );
     drop(w);
     assert_eq!(status_states(&fake), ["pending", "error"]);
+}
+
+#[test]
+fn credentials_an_answer_echoes_never_reach_the_record_or_a_status() {
+    let fake = Fake::new(Ending::Complete(1));
+    fake.fault("GitHub", vec![Fault::Echo(422)]);
+    fake.fault("DescribeImages", vec![Fault::Echo(403)]);
+    let clock = fake_clock();
+    let target = stg_target();
+    let ctx = context(&fake, &clock, &target);
+    let mut d = new_deployment(&clock);
+    run(&mut d, &ctx);
+    assert_eq!(d.state, State::Error);
+    let record = serde_json::to_string(&d).unwrap();
+    for secret in ["fake-secret", "ghs_fakefakefake", "AKIDFAKEDEPLOY"] {
+        assert!(!record.contains(secret), "{secret} in {record}");
+    }
+    // What was said is still there, with the secrets cut out.
+    assert!(
+        record.contains("refused Bearer [redacted] (secret [redacted])"),
+        "{record}"
+    );
+    assert!(
+        d.description
+            .contains("AccessDeniedException: refused AWS4-HMAC-SHA256 Credential=[redacted]/"),
+        "{}",
+        d.description
+    );
+    let sent = fake
+        .world()
+        .statuses
+        .iter()
+        .map(|(_, b)| b.to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        !sent.contains("fake-secret") && !sent.contains("AKIDFAKEDEPLOY"),
+        "{sent}"
+    );
 }

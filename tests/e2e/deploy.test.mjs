@@ -15,8 +15,8 @@ import { ROOT, startWorker, FAKE_SECRETS, launchBrowser, openApp, hatobaBin } fr
 const REPO = 'octo/shop';
 const SECRET = FAKE_SECRETS.GITHUB_WEBHOOK_SECRET;
 const sha = (n) => crypto.createHash('sha1').update(`commit ${n}`).digest('hex');
-const SERVICES = ['push', 'run', 'env', 'refused', 'dup', 'race', 'crash', 'api', 'old', 'ui', 'app', 'bomb', 'role'];
-const SHAS = Object.fromEntries(['push', 'run', 'run-failed', 'env', 'dup', 'race-1', 'race-2', 'crash', 'api', 'old-new', 'old-old', 'refused', 'ui', 'app', 'bomb', 'role'].map((k) => [k, sha(k)]));
+const SERVICES = ['push', 'run', 'env', 'refused', 'dup', 'race', 'crash', 'api', 'old', 'ui', 'app', 'bomb', 'role', 'leak'];
+const SHAS = Object.fromEntries(['push', 'run', 'run-failed', 'env', 'dup', 'race-1', 'race-2', 'crash', 'api', 'old-new', 'old-old', 'refused', 'ui', 'app', 'bomb', 'role', 'leak'].map((k) => [k, sha(k)]));
 
 const examples = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/@octokit/webhooks-examples/api.github.com/index.json'), 'utf8'));
 const example = (name) => structuredClone(examples.find((e) => e.name === name).examples[0]);
@@ -49,7 +49,7 @@ before(async () => {
   fs.writeFileSync(wrangler, shipped.replace('directory = "../dist"', `directory = ${JSON.stringify(path.join(ROOT, 'dist'))}`)
     .replace('main = "build/index.js"', `main = ${JSON.stringify(path.join(ROOT, 'worker/build/index.js'))}`) + [
     target('push'), target('run', { workflow: 'build.yml' }), target('env', { environment: 'staging' }),
-    target('refused'), target('dup'), target('race'), target('crash'), target('api'), target('old'), target('ui'), target('bomb', { taskDefinition: '.aws/bomb.yaml' }), target('role'),
+    target('refused'), target('dup'), target('race'), target('crash'), target('api'), target('old'), target('ui'), target('bomb', { taskDefinition: '.aws/bomb.yaml' }), target('role'), target('leak'),
   ].join(''));
   worker = await startWorker({
     AWS_ENDPOINT_URL: aws.aws, GITHUB_API_URL: aws.github, GITHUB_TOKEN: 'ghs_fakefakefakefakefakefake',
@@ -464,4 +464,44 @@ except ClientError as e:
   } finally {
     await roled.stop();
   }
+});
+
+test('no secret leaves the worker: every route and outcome answered, logged and reported without one', async () => {
+  const secrets = [...Object.values(FAKE_SECRETS), SECRET, 'ghs_fakefakefakefakefakefake', aws.AWS_SECRET_ACCESS_KEY, aws.AWS_ACCESS_KEY_ID];
+  // GitHub answering the pending status with the token it was sent, as a careless server might.
+  await fetch(`${aws.github}/_standin/github-fail`, { method: 'POST', body: JSON.stringify({ times: 1, status: 401, echo: true }) });
+  const texts = [];
+  const answer = async (url, init) => {
+    const r = await fetch(url, init);
+    const text = await r.text();
+    texts.push(`${init?.method ?? 'GET'} ${url} → ${r.status} ${[...r.headers].join(' ')} ${text}`);
+    return text;
+  };
+  const r = await deliver('push', push('leak', SHAS.leak));
+  texts.push(JSON.stringify(r.body));
+  const [d] = await until('leak', finished, 'the deploy whose pending status GitHub refused');
+  assert.equal(d.state, 'success');
+  assert.match(d.steps[0].detail, /GitHub answered 401: Bad credentials: Bearer \[redacted\]/);
+  // Every route, with good and bad credentials, and every deployment of every target.
+  await answer(`${worker.url}/healthz`);
+  await answer(`${worker.url}/api/targets`, { headers: auth() });
+  await answer(`${worker.url}/api/targets`, { headers: auth('wrong') });
+  await answer(`${worker.url}/api/nope`, { headers: auth() });
+  await answer(`${worker.url}/webhooks/github`, { method: 'GET' });
+  await answer(`${worker.url}/webhooks/github`, { method: 'POST', headers: { 'x-hub-signature-256': `sha256=${'0'.repeat(64)}`, 'cf-connecting-ip': '192.0.2.77' }, body: '{}' });
+  texts.push(JSON.stringify((await deliver('push', { after: 'not a sha' })).body));
+  texts.push(JSON.stringify((await deliver('ping', example('ping'))).body));
+  await answer(`${worker.url}/api/targets/nope/deploy`, { method: 'POST', headers: { ...auth(FAKE_SECRETS.HATOBA_ADMIN_TOKEN), 'content-type': 'application/json' }, body: '{"target":"nope"}' });
+  for (const name of SERVICES) {
+    const list = await answer(`${worker.url}/api/deployments?target=${name}`, { headers: auth() });
+    for (const one of JSON.parse(list).deployments ?? []) {
+      await answer(`${worker.url}/api/deployments/${encodeURIComponent(one.id)}`, { headers: auth() });
+    }
+  }
+  texts.push(worker.output());
+  texts.push(...(await githubRequests()).map((q) => JSON.stringify(q.body)));
+  const all = texts.join('\n');
+  const hits = secrets.filter((s) => all.includes(s));
+  assert.deepEqual(hits, [], `secrets found in what left the worker`);
+  assert.ok(all.includes('[redacted]'), 'the echoed token was cut, not lost');
 });

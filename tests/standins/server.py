@@ -18,7 +18,9 @@ Control and inspection, on either port, under ``/_standin/``:
 * ``POST /_standin/rollout`` ``{"cluster", "service", "ending": "complete"|"rollback"|"stall",
   "polls": N}`` how the next rollouts of that service end (default: complete after 2 polls);
 * ``PUT /_standin/files`` ``{"repository", "ref", "path", "content"}`` a file GitHub serves;
-* ``POST /_standin/github-fail`` ``{"times": N, "status": 502}`` the next N GitHub calls fail;
+* ``POST /_standin/github-fail`` ``{"times": N, "status": 502, "echo": false}`` the next N GitHub
+  calls fail (with ``echo``, the answer's message repeats the request's ``Authorization``, as a
+  careless server might);
 * ``POST /_standin/app`` ``{"appId", "publicKey", "repository"}`` a GitHub App installed on the
   repository: its JWTs (RS256, checked with the public key, ``iss`` and times) buy installation
   tokens, and then only those tokens are taken for that repository;
@@ -233,7 +235,8 @@ class Handler(BaseHTTPRequestHandler):
                 FILES[(data["repository"], data["ref"], data["path"])] = data["content"]
                 return self.answer(200, {"ok": True})
             if path == "/_standin/github-fail" and method == "POST":
-                GITHUB_FAILURES.update(times=int(data.get("times", 1)), status=int(data.get("status", 502)))
+                GITHUB_FAILURES.update(times=int(data.get("times", 1)), status=int(data.get("status", 502)),
+                                       echo=bool(data.get("echo", False)))
                 return self.answer(200, {"ok": True})
             if path == "/_standin/app" and method == "POST":
                 APP.update(appId=str(data["appId"]), publicKey=data["publicKey"], repository=data["repository"])
@@ -342,7 +345,10 @@ class GitHub(Handler):
             if GITHUB_FAILURES["times"] > 0:
                 GITHUB_FAILURES["times"] -= 1
                 record["answered"] = GITHUB_FAILURES["status"]
-                return self.answer(GITHUB_FAILURES["status"], {"message": "stand-in failure"})
+                message = "stand-in failure"
+                if GITHUB_FAILURES.get("echo"):
+                    message = f"Bad credentials: {headers.get('authorization')}"
+                return self.answer(GITHUB_FAILURES["status"], {"message": message})
         if problems:
             record["answered"] = 422
             return self.answer(422, {"message": "Validation Failed", "errors": problems})

@@ -41,6 +41,24 @@ pub fn targets(env: &Env) -> Result<Vec<Target>, Vec<ConfigFinding>> {
     }
 }
 
+/// Every secret the worker holds, by name: what the redaction layer removes from whatever
+/// leaves the worker.
+pub const SECRETS: [&str; 8] = [
+    "GITHUB_WEBHOOK_SECRET",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "GITHUB_TOKEN",
+    "GITHUB_APP_PRIVATE_KEY",
+    "HATOBA_READ_TOKEN",
+    "HATOBA_ADMIN_TOKEN",
+];
+
+/// The redaction layer for this configuration's secrets.
+pub fn redactor(env: &Env) -> hatoba_core::redact::Redactor {
+    hatoba_core::redact::Redactor::new(SECRETS.iter().filter_map(|name| text(env, name)))
+}
+
 /// Everything wrong with the configuration: the targets' findings, and the secrets a deploy
 /// cannot do without.
 pub fn check(env: &Env) -> Vec<ConfigFinding> {

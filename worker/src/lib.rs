@@ -14,6 +14,7 @@ mod api;
 mod config;
 mod github_app;
 mod guard_object;
+mod redaction;
 mod target_object;
 mod transport;
 mod webhook;
@@ -31,10 +32,19 @@ const TARGETS_BINDING: &str = "TARGETS";
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    redaction::install(&env);
     let ui = !(req.path() == "/healthz"
         || req.path().starts_with("/api/")
         || req.path().starts_with("/webhooks/"));
-    let response = route(req, env).await?;
+    let response = match route(req, env).await {
+        Ok(response) => response,
+        Err(e) => {
+            // What went wrong is logged and answered, both through the redaction layer.
+            let message = redaction::redact(&e.to_string());
+            redaction::log_error(&message);
+            error(500, "internal_error", &message)?
+        }
+    };
     // A UI path that is not a file answers the API's JSON 404: it gets the API's headers.
     let json = response
         .headers()
@@ -125,10 +135,15 @@ async fn static_file(req: Request, env: &Env, method: &Method, path: &str) -> Re
     Ok(response)
 }
 
+/// Every JSON answer of the worker: through the redaction layer, never stored by caches.
 fn json<T: serde::Serialize>(status: u16, body: &T) -> Result<Response> {
-    let response = Response::from_json(body)?.with_status(status);
-    response.headers().set("cache-control", "no-store")?;
-    Ok(response)
+    let text = redaction::redact(&serde_json::to_string(body)?);
+    let headers = Headers::new();
+    headers.set("content-type", "application/json")?;
+    headers.set("cache-control", "no-store")?;
+    Ok(Response::ok(text)?
+        .with_status(status)
+        .with_headers(headers))
 }
 
 fn error(status: u16, code: &str, message: &str) -> Result<Response> {

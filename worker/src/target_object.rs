@@ -63,7 +63,28 @@ impl DurableObject for TargetObject {
         }
     }
 
-    async fn fetch(&self, mut req: Request) -> Result<Response> {
+    async fn fetch(&self, req: Request) -> Result<Response> {
+        crate::redaction::install(&self.env);
+        self.answer(req)
+            .await
+            .map_err(|e| worker::Error::RustError(crate::redaction::redact(&e.to_string())))
+    }
+
+    async fn alarm(&self) -> Result<Response> {
+        crate::redaction::install(&self.env);
+        // An error makes the runtime retry the alarm, and log the error: redacted first.
+        if let Err(e) = self.run().await {
+            return Err(worker::Error::RustError(crate::redaction::redact(
+                &e.to_string(),
+            )));
+        }
+        Response::ok("ok")
+    }
+}
+
+impl TargetObject {
+    /// Answers the worker's requests: admit a deploy, read deployments, find a revision's commit.
+    async fn answer(&self, mut req: Request) -> Result<Response> {
         let path = req.path();
         match (req.method(), path.as_str()) {
             (Method::Post, "/admit") => {
@@ -116,13 +137,6 @@ impl DurableObject for TargetObject {
         }
     }
 
-    async fn alarm(&self) -> Result<Response> {
-        self.run().await?;
-        Response::ok("ok")
-    }
-}
-
-impl TargetObject {
     async fn ledger(&self) -> Result<Ledger> {
         Ok(self.state.storage().get(LEDGER).await?.unwrap_or_default())
     }
@@ -201,7 +215,10 @@ impl TargetObject {
             Ok(github) => github,
             Err(e) => {
                 // The deploy goes on; its statuses are not sent, and the log says why.
-                worker::console_error!("GitHub credentials for {}: {e}", target.name);
+                crate::redaction::log_error(&format!(
+                    "GitHub credentials for {}: {e}",
+                    target.name
+                ));
                 None
             }
         };
@@ -220,6 +237,7 @@ impl TargetObject {
                 role_arn,
                 session: &self.session,
             }),
+            redactor: config::redactor(&self.env),
         };
         let started = worker::Date::now().as_millis();
         loop {

@@ -27,6 +27,7 @@ use crate::github::api::{
     CommitStatus, DESCRIPTION_LIMIT, DeploymentStatus, GitHubClient, truncate_description,
 };
 use crate::http::{Clock, HttpRequest, HttpResponse, Transport};
+use crate::redact::Redactor;
 use crate::taskdef;
 use crate::taskdef::render::{ContainerChange, Render, render};
 
@@ -56,6 +57,9 @@ pub struct Context<'a, T, C> {
     /// `AWS_ROLE_ARN`: each deploy assumes this role, and [`Context::credentials`] are used for
     /// nothing but `sts:AssumeRole`.
     pub role: Option<DeployRole<'a>>,
+    /// Removes secrets from every text the record keeps and every status description sent (an
+    /// AWS or GitHub error may echo what it was sent).
+    pub redactor: Redactor,
 }
 
 /// The role deploys assume, and where the driver keeps the session between steps.
@@ -553,7 +557,7 @@ fn end<T, C: Clock>(
     let step = &mut d.steps[i];
     step.ended_at = Some(ctx.clock.now_millis());
     step.outcome = Some(outcome);
-    step.detail = detail;
+    step.detail = ctx.redactor.redact(&detail).into_owned();
 }
 
 /// Ends the deploy in `state`; the final status is the next step.
@@ -564,7 +568,7 @@ fn finish<T, C: Clock>(
     ctx: &Context<'_, T, C>,
 ) -> Wake {
     d.state = state;
-    d.description = description;
+    d.description = ctx.redactor.redact(&description).into_owned();
     d.finished_at = Some(ctx.clock.now_millis());
     d.next = Next::FinalStatus;
     Wake::Now
@@ -914,7 +918,8 @@ async fn send_statuses<T: Transport, C: Clock>(
                 github_message(&r)
             )),
             Err(e) => Some(e),
-        };
+        }
+        .map(|e| ctx.redactor.redact(&e).into_owned());
         if let Some(e) = &error {
             problems.push(format!("{kind} status not sent: {e}"));
         } else {
