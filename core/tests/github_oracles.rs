@@ -266,6 +266,7 @@ fn every_published_example_routes_as_github_means_it() {
             let branch = example["ref"]
                 .as_str()
                 .and_then(|r| r.strip_prefix("refs/heads/"))
+                .or(example["workflow_run"]["head_branch"].as_str())
                 .unwrap_or("main");
             let workflow = example["workflow_run"]["path"]
                 .as_str()
@@ -289,7 +290,11 @@ fn every_published_example_routes_as_github_means_it() {
                 }
                 "workflow_run"
                     if example["action"] == "completed"
-                        && example["workflow_run"]["conclusion"] == "success" =>
+                        && example["workflow_run"]["conclusion"] == "success"
+                        && !example["workflow_run"]["event"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .starts_with("pull_request") =>
                 {
                     example["workflow_run"]["head_sha"].as_str()
                 }

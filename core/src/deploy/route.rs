@@ -209,6 +209,13 @@ pub fn route(
                     "workflow run {name} concluded {conclusion}: Hatoba deploys successful runs"
                 )));
             }
+            // A pull request can change the workflow it runs: its runs never deploy.
+            if run.event.starts_with("pull_request") {
+                return Ok(Routing::Ignored(format!(
+                    "workflow run {name} was started by {}: Hatoba deploys runs of pushed commits, never of pull requests",
+                    run.event
+                )));
+            }
             let path = run.path.as_deref().unwrap_or_default();
             let file = path.rsplit('/').next().unwrap_or_default();
             let commit_time = run
@@ -220,7 +227,10 @@ pub fn route(
                 t.workflow.as_deref().is_some_and(|w| {
                     let w = w.trim_start_matches("./");
                     (!path.is_empty() && (w == path || w == file)) || w == name
-                })
+                }) && t
+                    .branch
+                    .as_deref()
+                    .is_none_or(|b| run.head_branch.as_deref() == Some(b))
             });
             let trigger = Trigger::WorkflowRun {
                 delivery,
@@ -279,7 +289,7 @@ fn deploy_or_ignore<'t>(
 mod tests {
     use super::*;
     use crate::deploy::target::parse_targets;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     fn targets() -> Vec<Target> {
         let base = json!({"repository": "Octo/Shop", "region": "eu-west-1", "cluster": "c", "service": "s",
@@ -343,6 +353,42 @@ mod tests {
                                 "conclusion": conclusion, "event": "push", "html_url": "https://github.com/x", "path": path}})
         .to_string()
         .into_bytes()
+    }
+
+    #[test]
+    fn a_pull_requests_run_never_deploys_and_a_branch_narrows_the_runs() {
+        let t = targets();
+        let mut body: Value =
+            serde_json::from_slice(&run("completed", "success", ".github/workflows/build.yml"))
+                .unwrap();
+        body["workflow_run"]["event"] = json!("pull_request_target");
+        match route(
+            "workflow_run",
+            &serde_json::to_vec(&body).unwrap(),
+            None,
+            &t,
+        )
+        .unwrap()
+        {
+            Routing::Ignored(why) => assert!(why.contains("never of pull requests"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        // A target with both a workflow and a branch takes runs on that branch only.
+        let mut both = t[1].clone();
+        both.branch = Some("main".into());
+        body["workflow_run"]["event"] = json!("push");
+        body["workflow_run"]["head_branch"] = json!("feature");
+        let bytes = serde_json::to_vec(&body).unwrap();
+        assert!(matches!(
+            route("workflow_run", &bytes, None, std::slice::from_ref(&both)).unwrap(),
+            Routing::Ignored(_)
+        ));
+        body["workflow_run"]["head_branch"] = json!("main");
+        let bytes = serde_json::to_vec(&body).unwrap();
+        assert!(matches!(
+            route("workflow_run", &bytes, None, std::slice::from_ref(&both)).unwrap(),
+            Routing::Deploy(_)
+        ));
     }
 
     #[test]
