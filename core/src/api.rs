@@ -50,15 +50,36 @@ form-action 'self'; frame-ancestors 'none'";
 /// What an answer is, for the headers it carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Answer {
-    /// A page or file of the UI.
+    /// A page or file of the UI whose name carries no content hash (`index.html`, the icon).
     Ui,
+    /// A UI file whose name carries its content hash (`pkg/hatoba_bg.3f2a9c41d0.wasm`): a new
+    /// build is a new name, so it may be cached for good.
+    UiFingerprinted,
     /// JSON of the API, the webhook route or `/healthz`.
     Api,
 }
 
+impl Answer {
+    /// The kind of a UI answer for `path`: [`Answer::UiFingerprinted`] when its last segment is
+    /// `NAME.HASH.EXT` with a hash of 10 or more hex digits, else [`Answer::Ui`].
+    pub fn ui_file(path: &str) -> Answer {
+        let name = path.rsplit('/').next().unwrap_or_default();
+        let mut parts = name.rsplit('.');
+        let (Some(_ext), Some(hash), Some(stem)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Answer::Ui;
+        };
+        if !stem.is_empty() && hash.len() >= 10 && hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            Answer::UiFingerprinted
+        } else {
+            Answer::Ui
+        }
+    }
+}
+
 /// The headers every answer of the worker carries: no sniffing, no referrer, HTTPS only; the UI
-/// under its content security policy and revalidated on each load (its file names carry no
-/// hash, so none may be cached as immutable), the API never stored.
+/// under its content security policy, revalidated on each load except the fingerprinted files
+/// (cached for a year as immutable), the API never stored.
 pub fn security_headers(answer: Answer) -> Vec<(&'static str, &'static str)> {
     let mut headers = vec![
         ("x-content-type-options", "nosniff"),
@@ -69,10 +90,17 @@ pub fn security_headers(answer: Answer) -> Vec<(&'static str, &'static str)> {
         ),
     ];
     match answer {
-        Answer::Ui => {
+        Answer::Ui | Answer::UiFingerprinted => {
             headers.push(("content-security-policy", CONTENT_SECURITY_POLICY));
             headers.push(("x-frame-options", "DENY"));
-            headers.push(("cache-control", "no-cache"));
+            headers.push((
+                "cache-control",
+                if answer == Answer::Ui {
+                    "no-cache"
+                } else {
+                    "public, max-age=31536000, immutable"
+                },
+            ));
         }
         Answer::Api => headers.push(("cache-control", "no-store")),
     }
@@ -213,6 +241,26 @@ mod tests {
         assert!(api.contains(&("cache-control", "no-store")));
         assert!(api.contains(&("x-content-type-options", "nosniff")));
         assert!(!api.iter().any(|(n, _)| *n == "content-security-policy"));
+    }
+
+    #[test]
+    fn only_files_named_with_their_hash_are_immutable() {
+        for (path, answer) in [
+            ("/pkg/hatoba_bg.3f2a9c41d0.wasm", Answer::UiFingerprinted),
+            ("/boot.0123456789abcdef.js", Answer::UiFingerprinted),
+            ("/", Answer::Ui),
+            ("/index.html", Answer::Ui),
+            ("/favicon.svg", Answer::Ui),
+            ("/pkg/hatoba.js", Answer::Ui),
+            ("/style.notahash99.css", Answer::Ui),
+            ("/.0123456789.js", Answer::Ui),
+        ] {
+            assert_eq!(Answer::ui_file(path), answer, "{path}");
+        }
+        assert!(
+            security_headers(Answer::UiFingerprinted)
+                .contains(&("cache-control", "public, max-age=31536000, immutable"))
+        );
     }
 
     #[test]

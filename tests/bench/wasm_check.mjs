@@ -21,10 +21,11 @@ try {
   const page = browser.context.pages()[0] ?? await browser.context.newPage();
   await page.goto(`${worker.url}/#/deployments`);
   await page.getByRole('heading', { level: 1 }).waitFor({ timeout: 20000 });
-  const [median, fastest, cold] = await page.evaluate(async ({ kind, text, rounds, warmUpMs }) => {
-    const app = await import('/pkg/hatoba.js');
+  const module = `/${JSON.parse(fs.readFileSync(path.join(ROOT, 'dist/assets.json'), 'utf8'))['pkg/hatoba.js']}`;
+  const [median, fastest, cold] = await page.evaluate(async ({ kind, text, rounds, warmUpMs, module }) => {
+    const app = await import(module);
     return [...app.bench_check(kind, text, rounds, warmUpMs)];
-  }, { kind, text, rounds, warmUpMs });
+  }, { kind, text, rounds, warmUpMs, module });
   const us = (ms) => Math.round(ms * 1000 * 10) / 10;
   console.log(JSON.stringify({ median_us: us(median), min_us: us(fastest), cold_us: us(cold), iterations: rounds }));
 } finally {

@@ -33,9 +33,8 @@ const TARGETS_BINDING: &str = "TARGETS";
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     redaction::install(&env);
-    let ui = !(req.path() == "/healthz"
-        || req.path().starts_with("/api/")
-        || req.path().starts_with("/webhooks/"));
+    let path = req.path();
+    let ui = !(path == "/healthz" || path.starts_with("/api/") || path.starts_with("/webhooks/"));
     let response = match route(req, env).await {
         Ok(response) => response,
         Err(e) => {
@@ -50,7 +49,14 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         .headers()
         .get("content-type")?
         .is_some_and(|t| t.starts_with("application/json"));
-    with_headers(response, if ui && !json { Answer::Ui } else { Answer::Api })
+    with_headers(
+        response,
+        if ui && !json {
+            Answer::ui_file(&path)
+        } else {
+            Answer::Api
+        },
+    )
 }
 
 /// Every answer's security headers, over those it has (a file's from the assets are immutable,
