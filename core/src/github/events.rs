@@ -64,6 +64,7 @@ pub fn parse_event(event: &str, body: &[u8]) -> Result<Event, EventError> {
     })
 }
 
+#[cfg(feature = "json-paths")]
 fn parse<T: DeserializeOwned>(event: &str, body: &[u8]) -> Result<T, EventError> {
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| {
@@ -78,6 +79,16 @@ fn parse<T: DeserializeOwned>(event: &str, body: &[u8]) -> Result<T, EventError>
             },
             message: e.into_inner().to_string(),
         }
+    })
+}
+
+/// Without `json-paths` (the worker, for its size) the error names the line and column only.
+#[cfg(not(feature = "json-paths"))]
+fn parse<T: DeserializeOwned>(event: &str, body: &[u8]) -> Result<T, EventError> {
+    serde_json::from_slice(body).map_err(|e| EventError {
+        event: event.to_owned(),
+        path: String::new(),
+        message: e.to_string(),
     })
 }
 
