@@ -1,5 +1,5 @@
-//! `duplicate-id`: two jobs with one id (YAML keeps only the last), or two steps of a job with
-//! one `id` (`steps.<id>` can name only one).
+//! `duplicate-id`: two steps of a job with one `id` (`steps.<id>` can name only one). Two jobs
+//! with one id are `duplicate-key`'s: GitHub refuses the file.
 
 use crate::finding::Finding;
 use crate::workflow::Workflow;
@@ -8,19 +8,6 @@ pub(crate) const ID: &str = "duplicate-id";
 
 pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     let jobs = wf.jobs();
-    for (i, job) in jobs.iter().enumerate() {
-        if jobs[..i].iter().any(|j| j.id == job.id) {
-            out.push(Finding::error(
-                ID,
-                &job.path,
-                job.id_pos,
-                format!(
-                    "job id `{}` is used twice: only the last one would run",
-                    job.id
-                ),
-            ));
-        }
-    }
     for job in jobs {
         let mut seen: Vec<&str> = Vec::new();
         for (path, step) in job.steps.iter().map(|(p, s)| (p, *s)) {

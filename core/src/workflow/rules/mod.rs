@@ -9,6 +9,7 @@ mod context;
 mod deploy_practices;
 mod deprecated_command;
 mod duplicate_id;
+mod duplicate_key;
 mod events;
 mod expression;
 mod hardcoded_aws_key;
@@ -43,6 +44,7 @@ const RULES: &[(&str, Check)] = &[
     (runner_label::ID, runner_label::check),
     (job_needs::ID, job_needs::check),
     (duplicate_id::ID, duplicate_id::check),
+    (duplicate_key::ID, duplicate_key::check),
     (expression::ID, expression::check),
     (if_condition::ID, if_condition::check),
     (context::ID, context::check),

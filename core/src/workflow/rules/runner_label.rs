@@ -87,6 +87,27 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         {
             continue;
         }
+        // A runner must carry every label listed, and a GitHub-hosted runner is one image.
+        let hosted: Vec<&Node<'_>> = labels
+            .iter()
+            .copied()
+            .filter(|l| {
+                l.as_str()
+                    .is_some_and(|t| HOSTED.contains(&t.to_ascii_lowercase().as_str()))
+            })
+            .collect();
+        if let [first, second, ..] = hosted[..] {
+            out.push(Finding::error(
+                ID,
+                job.path.key("runs-on"),
+                second.pos,
+                format!(
+                    "`{}` and `{}` are both GitHub-hosted images: a runner must have every label listed and none is two images, so the job never starts; list one (or use a matrix)",
+                    first.as_str().unwrap_or_default(),
+                    second.as_str().unwrap_or_default()
+                ),
+            ));
+        }
         for label in labels {
             let Some(text) = label.as_str() else { continue };
             let lower = text.to_ascii_lowercase();
@@ -123,6 +144,17 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use crate::workflow::rules::findings;
+
+    #[test]
+    fn two_hosted_images_in_one_runs_on_never_start() {
+        let yaml = "on: push\njobs:\n  a:\n    runs-on: [ubuntu-latest, windows-latest]\n    steps:\n      - run: make\n  b:\n    runs-on: [ubuntu-latest, arm64]\n    steps:\n      - run: make\n";
+        assert_eq!(
+            findings(super::check, yaml),
+            [
+                "4:30 jobs.a.runs-on: `ubuntu-latest` and `windows-latest` are both GitHub-hosted images: a runner must have every label listed and none is two images, so the job never starts; list one (or use a matrix)"
+            ]
+        );
+    }
 
     #[test]
     fn hosted_retired_misspelled_and_custom_labels() {

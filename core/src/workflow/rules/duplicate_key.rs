@@ -1,0 +1,140 @@
+//! `duplicate-key`: a key written twice in one mapping, or two keys GitHub compares without case
+//! that differ only in case. YAML parsers commonly keep the last of two equal keys; GitHub's
+//! workflow loader refuses the file instead ("'runs-on' is already defined"), so nothing in it
+//! runs. Job ids, the inputs, secrets and outputs of `workflow_dispatch` and `workflow_call`, a
+//! matrix's keys and a step's `with:` inputs are compared without case ("Job IDs ... are case
+//! insensitive"; action inputs are lowercased when they are passed), so `Build` next to `build`
+//! is the same refusal.
+
+use crate::finding::Finding;
+use crate::source::{Node, Path, Value};
+use crate::workflow::Workflow;
+
+pub(crate) const ID: &str = "duplicate-key";
+
+/// Every mapping, with its path: equal keys twice are an error.
+fn exact(node: &Node<'_>, path: &mut Path, out: &mut Vec<Finding>) {
+    match &node.value {
+        Value::Object(members) => {
+            for (i, m) in members.iter().enumerate() {
+                if members[..i].iter().any(|o| o.key == m.key) {
+                    out.push(Finding::error(
+                        ID,
+                        path.key(&m.key),
+                        m.key_pos,
+                        format!(
+                            "`{}` appears twice in this mapping: GitHub refuses the whole file (it does not keep the last one)",
+                            m.key
+                        ),
+                    ));
+                }
+                path.push_key(&m.key);
+                exact(&m.value, path, out);
+                path.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push_index(i);
+                exact(item, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Keys of `node` (a mapping GitHub compares without case) that differ from an earlier one only
+/// in case.
+fn without_case(node: Option<&Node<'_>>, path: Path, what: &str, out: &mut Vec<Finding>) {
+    let Some(Value::Object(members)) = node.map(|n| &n.value) else {
+        return;
+    };
+    for (i, m) in members.iter().enumerate() {
+        if matches!(m.key.as_ref(), "include" | "exclude") && what == "matrix keys" {
+            continue;
+        }
+        if let Some(first) = members[..i]
+            .iter()
+            .find(|o| o.key != m.key && o.key.eq_ignore_ascii_case(&m.key))
+        {
+            out.push(Finding::error(
+                ID,
+                path.key(&m.key),
+                m.key_pos,
+                format!(
+                    "`{}` and `{}` differ only in case: GitHub compares {what} without case, so it refuses the file",
+                    first.key, m.key
+                ),
+            ));
+        }
+    }
+}
+
+pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
+    exact(wf.root, &mut Path::root(), out);
+    let root = wf.root;
+    without_case(root.get("jobs"), Path::root().key("jobs"), "job ids", out);
+    if let Some(on) = root.get("on") {
+        for (event, what) in [
+            ("workflow_dispatch", &["inputs"][..]),
+            ("workflow_call", &["inputs", "secrets", "outputs"][..]),
+        ] {
+            let Some(trigger) = on.get(event) else {
+                continue;
+            };
+            for key in what {
+                without_case(
+                    trigger.get(key),
+                    Path::root().key("on").key(event).key(key),
+                    &format!("{event} {key}"),
+                    out,
+                );
+            }
+        }
+    }
+    for job in wf.jobs() {
+        if let Some(strategy) = job.node.get("strategy") {
+            without_case(
+                strategy.get("matrix"),
+                job.path.key("strategy").key("matrix"),
+                "matrix keys",
+                out,
+            );
+        }
+        for (path, step) in &job.steps {
+            without_case(step.get("with"), path.key("with"), "action inputs", out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::workflow::rules::findings;
+
+    #[test]
+    fn a_key_twice_is_refused_wherever_it_is() {
+        let yaml = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    runs-on: ubuntu-24.04\n    steps:\n      - run: make\n        run: make test\n";
+        assert_eq!(
+            findings(super::check, yaml),
+            [
+                "5:5 jobs.a.runs-on: `runs-on` appears twice in this mapping: GitHub refuses the whole file (it does not keep the last one)",
+                "8:9 jobs.a.steps[0].run: `run` appears twice in this mapping: GitHub refuses the whole file (it does not keep the last one)",
+            ]
+        );
+    }
+
+    #[test]
+    fn keys_github_compares_without_case() {
+        let yaml = "on:\n  workflow_dispatch:\n    inputs:\n      env: {type: string}\n      Env: {type: string}\njobs:\n  build:\n    runs-on: x\n    strategy:\n      matrix:\n        os: [a]\n        OS: [b]\n    steps:\n      - uses: actions/setup-node@v4\n        with:\n          node-version: 20\n          Node-Version: 22\n  Build:\n    runs-on: x\n    steps:\n      - run: make\n";
+        assert_eq!(
+            findings(super::check, yaml),
+            [
+                "18:3 jobs.Build: `build` and `Build` differ only in case: GitHub compares job ids without case, so it refuses the file",
+                "5:7 on.workflow_dispatch.inputs.Env: `env` and `Env` differ only in case: GitHub compares workflow_dispatch inputs without case, so it refuses the file",
+                "12:9 jobs.build.strategy.matrix.OS: `os` and `OS` differ only in case: GitHub compares matrix keys without case, so it refuses the file",
+                "17:11 jobs.build.steps[0].with.Node-Version: `node-version` and `Node-Version` differ only in case: GitHub compares action inputs without case, so it refuses the file",
+            ]
+        );
+    }
+}
