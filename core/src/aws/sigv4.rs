@@ -327,13 +327,23 @@ pub fn sign(
     if !headers.iter().any(|(name, _)| name == "host") {
         return Err(SigningError::MissingHost);
     }
-    let signed_headers = headers
+    let mut signed_headers = String::with_capacity(headers.len() * 16);
+    for (i, (name, _)) in headers.iter().enumerate() {
+        if i > 0 {
+            signed_headers.push(';');
+        }
+        signed_headers.push_str(name);
+    }
+    let size = headers
         .iter()
-        .map(|(name, _)| name.as_str())
-        .collect::<Vec<_>>()
-        .join(";");
-    let mut canonical_request = String::new();
-    canonical_request.push_str(&request.method.to_ascii_uppercase());
+        .map(|(n, v)| n.len() + v.len() + 2)
+        .sum::<usize>()
+        + request.path.len()
+        + request.query.len()
+        + signed_headers.len()
+        + 96;
+    let mut canonical_request = String::with_capacity(size);
+    canonical_request.extend(request.method.chars().map(|c| c.to_ascii_uppercase()));
     canonical_request.push('\n');
     canonical_request.push_str(&canonical_path(request.path, params.settings));
     canonical_request.push('\n');
@@ -359,7 +369,7 @@ pub fn sign(
         "{ALGORITHM}\n{amz_date}\n{scope}\n{}",
         hex(&Sha256::digest(canonical_request.as_bytes()))
     );
-    let key = signing_key(
+    let key = cached_signing_key(
         &params.credentials.secret_access_key,
         &date_stamp,
         params.region,
@@ -384,6 +394,61 @@ pub fn sign(
         content_sha256,
         canonical_request,
         string_to_sign,
+    })
+}
+
+/// A signing key already derived, for the secret, day, region and service it was derived for.
+struct CachedKey {
+    secret: String,
+    date_stamp: String,
+    region: String,
+    service: String,
+    key: [u8; 32],
+}
+
+/// How many derived keys are kept: a deploy signs for ECR, ECS, S3 and STS in one region.
+const KEY_CACHE: usize = 8;
+
+thread_local! {
+    /// The signing keys derived last, newest first. Deriving one takes four HMACs, a third of a
+    /// signature's time, and it changes once a day per secret, region and service.
+    static KEYS: std::cell::RefCell<Vec<CachedKey>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// [`signing_key`], derived once per secret, day, region and service and then reused.
+fn cached_signing_key(secret: &str, date_stamp: &str, region: &str, service: &str) -> [u8; 32] {
+    KEYS.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        let found = keys.iter().position(|k| {
+            k.date_stamp == date_stamp
+                && k.service == service
+                && k.region == region
+                && k.secret == secret
+        });
+        match found {
+            Some(0) => keys[0].key,
+            Some(i) => {
+                let hit = keys.remove(i);
+                let key = hit.key;
+                keys.insert(0, hit);
+                key
+            }
+            None => {
+                let key = signing_key(secret, date_stamp, region, service);
+                keys.truncate(KEY_CACHE - 1);
+                keys.insert(
+                    0,
+                    CachedKey {
+                        secret: secret.to_owned(),
+                        date_stamp: date_stamp.to_owned(),
+                        region: region.to_owned(),
+                        service: service.to_owned(),
+                        key,
+                    },
+                );
+                key
+            }
+        }
     })
 }
 
@@ -467,6 +532,9 @@ fn canonical_path(path: &str, settings: Settings) -> String {
 
 /// RFC 3986 dot-segment removal as the AWS SDKs do it: empty segments go too (`//a//` → `/a/`).
 fn remove_dot_segments(path: &str) -> String {
+    if path == "/" {
+        return path.to_owned();
+    }
     let mut out: Vec<&str> = Vec::new();
     for segment in path.split('/') {
         match segment {
@@ -491,6 +559,9 @@ fn remove_dot_segments(path: &str) -> String {
 /// Pairs sorted by encoded name then value; each name and value decoded, then encoded the AWS
 /// way, so a query sent encoded or not signs the same.
 fn canonical_query(query: &str) -> String {
+    if query.is_empty() {
+        return String::new();
+    }
     let mut pairs: Vec<(String, String)> = query
         .split('&')
         .filter(|pair| !pair.is_empty())
@@ -676,6 +747,38 @@ mod tests {
                 .contains("x-amz-date:20150830T123600Z\n")
         );
         assert!(!out.canonical_request.contains("1999"));
+    }
+
+    #[test]
+    fn cached_keys_are_the_derived_ones_for_each_secret_day_region_and_service() {
+        let combos = [
+            ("secret-a", "20261127", "eu-west-1", "ecs"),
+            ("secret-a", "20261128", "eu-west-1", "ecs"),
+            ("secret-a", "20261127", "us-east-1", "ecs"),
+            ("secret-a", "20261127", "eu-west-1", "ecr"),
+            ("secret-b", "20261127", "eu-west-1", "ecs"),
+        ];
+        // Twice round, more combinations than the cache holds: every key is still right.
+        for _ in 0..2 {
+            for round in 0..3 {
+                for (i, (secret, day, region, service)) in combos.iter().enumerate() {
+                    let expected = signing_key(secret, day, region, service);
+                    assert_eq!(
+                        cached_signing_key(secret, day, region, service),
+                        expected,
+                        "round {round}, combination {i}"
+                    );
+                }
+            }
+        }
+        for n in 0..(KEY_CACHE + 3) {
+            let region = format!("region-{n}");
+            assert_eq!(
+                cached_signing_key("s", "20261127", &region, "ecs"),
+                signing_key("s", "20261127", &region, "ecs")
+            );
+        }
+        KEYS.with(|k| assert!(k.borrow().len() <= KEY_CACHE));
     }
 
     #[test]
