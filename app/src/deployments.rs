@@ -4,7 +4,7 @@
 //! and admin tokens in session storage (gone with the tab), never local storage.
 
 use gloo_net::http::Request;
-use hatoba_core::api::{Deployments, Queued, Targets};
+use hatoba_core::api::{Deployments, Queued, TargetCards};
 use hatoba_core::deploy::{Deployment, Outcome, State, time};
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
@@ -234,18 +234,18 @@ fn deployment_link(d: &Deployment) -> String {
 
 /// The targets, each with its last deployment. The data views are written as escaped HTML:
 /// a few string writes cost far less wasm than a typed view per element.
-fn targets_html(targets: &[hatoba_core::api::TargetSummary]) -> String {
+fn targets_html(targets: &[hatoba_core::api::TargetCard]) -> String {
     let mut html = String::from("<ul class=\"targets\">");
     for t in targets {
-        let name = &t.target.name;
+        let name = &t.name;
         html.push_str(&format!(
             "<li class=\"card target\" data-target=\"{n}\"><h2><a href=\"#/deployments?target={q}\">{n}</a></h2><p class=\"hint\">{r} → {c}/{s} in {g} · <a href=\"{u}\" target=\"_blank\" rel=\"noopener noreferrer\">ECS console</a></p>",
             n = esc(name),
             q = esc(&encode(name)),
-            r = esc(&t.target.repository),
-            c = esc(&t.target.cluster),
-            s = esc(&t.target.service),
-            g = esc(&t.target.region),
+            r = esc(&t.repository),
+            c = esc(&t.cluster),
+            s = esc(&t.service),
+            g = esc(&t.region),
             u = esc(&t.console_url),
         ));
         match &t.last_deployment {
@@ -285,7 +285,7 @@ fn history_html(deployments: &[Deployment]) -> String {
     html
 }
 
-fn detail_html(d: &Deployment, target: Option<&hatoba_core::api::TargetSummary>) -> String {
+fn detail_html(d: &Deployment, target: Option<&hatoba_core::api::TargetCard>) -> String {
     let mut html = format!(
         "<h2>{} {} ← <code>{}</code></h2><p class=\"description\">{}</p><p class=\"hint\">{} · started {}",
         badge(d.state),
@@ -305,7 +305,7 @@ fn detail_html(d: &Deployment, target: Option<&hatoba_core::api::TargetSummary>)
     if let Some(t) = target {
         html.push_str(&format!(
             "<a href=\"https://github.com/{}/commit/{}\" target=\"_blank\" rel=\"noopener noreferrer\">Commit on GitHub</a> <a href=\"{}\" target=\"_blank\" rel=\"noopener noreferrer\">Service in the ECS console</a> ",
-            esc(&t.target.repository),
+            esc(&t.repository),
             esc(&d.sha),
             esc(&t.console_url)
         ));
@@ -438,7 +438,7 @@ fn problem_view(problem: Problem, retry: WriteSignal<u32>) -> AnyView {
 #[component]
 fn TargetList(tick: ReadSignal<u64>, on_unauthorized: WriteSignal<u32>) -> impl IntoView {
     let data = polled("/api/targets".to_owned(), tick);
-    move || match data.get().map(parse::<Targets>) {
+    move || match data.get().map(parse::<TargetCards>) {
         None => view! { <p class="hint">"Loading…"</p> }.into_any(),
         Some(Err(p)) => problem_view(p, on_unauthorized),
         Some(Ok(t)) => view! { <div inner_html=targets_html(&t.targets)></div> }.into_any(),
@@ -497,8 +497,8 @@ fn OneDeployment(
             None => view! { <p class="hint">"Loading…"</p> }.into_any(),
             Some(Err(p)) => problem_view(p, on_unauthorized),
             Some(Ok(d)) => {
-                let repository = targets.get().map(parse::<Targets>).and_then(Result::ok)
-                    .and_then(|t| t.targets.into_iter().find(|x| x.target.name == d.target));
+                let repository = targets.get().map(parse::<TargetCards>).and_then(Result::ok)
+                    .and_then(|t| t.targets.into_iter().find(|x| x.name == d.target));
                 let earlier: Vec<(String, String)> = history.get().map(parse::<Deployments>).and_then(Result::ok)
                     .map(|h| h.deployments.into_iter()
                         .filter(|x| x.state == State::Success && x.id != d.id)
@@ -514,7 +514,7 @@ fn OneDeployment(
 #[component]
 fn DeploymentDetail(
     d: Deployment,
-    repository: Option<hatoba_core::api::TargetSummary>,
+    repository: Option<hatoba_core::api::TargetCard>,
     earlier: Vec<(String, String)>,
 ) -> impl IntoView {
     view! {

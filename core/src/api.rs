@@ -203,6 +203,34 @@ pub struct Targets {
     pub targets: Vec<TargetSummary>,
 }
 
+/// What the UI reads of an entry of `GET /api/targets`: the fields it shows (the others are
+/// ignored), so the browser decodes it without the whole target's reader.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TargetCard {
+    /// The target's name.
+    pub name: String,
+    /// The GitHub repository, `owner/name`.
+    pub repository: String,
+    /// The AWS region.
+    pub region: String,
+    /// The ECS cluster.
+    pub cluster: String,
+    /// The ECS service.
+    pub service: String,
+    /// Its newest deployment, if any.
+    pub last_deployment: Option<crate::deploy::Deployment>,
+    /// The service in the ECS console.
+    pub console_url: String,
+}
+
+/// `GET /api/targets` as the UI reads it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct TargetCards {
+    /// Every configured target.
+    pub targets: Vec<TargetCard>,
+}
+
 /// Body of `GET /api/deployments?target=NAME`: newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Deployments {
@@ -241,6 +269,39 @@ mod tests {
         assert!(api.contains(&("cache-control", "no-store")));
         assert!(api.contains(&("x-content-type-options", "nosniff")));
         assert!(!api.iter().any(|(n, _)| *n == "content-security-policy"));
+    }
+
+    #[test]
+    fn the_uis_light_reading_of_targets_takes_what_the_worker_writes() {
+        let target = crate::deploy::parse_targets(&serde_json::json!([{
+            "name": "stg-web", "repository": "octo/shop", "branch": "main", "region": "eu-west-1",
+            "cluster": "stg", "service": "web", "container": "web", "ecrRepository": "web",
+            "taskDefinition": "current"}]))
+        .unwrap()
+        .remove(0);
+        let written = Targets {
+            targets: vec![TargetSummary {
+                console_url: target.console_url(),
+                target,
+                last_deployment: None,
+            }],
+        };
+        let read: TargetCards =
+            serde_json::from_str(&serde_json::to_string(&written).unwrap()).unwrap();
+        let card = &read.targets[0];
+        assert_eq!(
+            (
+                card.name.as_str(),
+                card.repository.as_str(),
+                card.cluster.as_str()
+            ),
+            ("stg-web", "octo/shop", "stg")
+        );
+        assert_eq!(
+            (card.service.as_str(), card.region.as_str()),
+            ("web", "eu-west-1")
+        );
+        assert_eq!(card.console_url, written.targets[0].console_url);
     }
 
     #[test]
