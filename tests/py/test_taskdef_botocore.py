@@ -44,6 +44,17 @@ def botocore_errors(path: Path) -> str:
     return report.generate_report() if report.has_errors() else ""
 
 
+def hatoba_null_warnings(hatoba) -> dict:
+    """The explicit-null warnings of each fixture."""
+    out = subprocess.run([str(hatoba), "taskdef", "check", "--format", "json", *map(str, FIXTURES)],
+                         capture_output=True, text=True)
+    warned: dict = {str(f): 0 for f in FIXTURES}
+    for finding in json.loads(out.stdout):
+        if finding["rule"] == "explicit-null":
+            warned[finding["file"]] += 1
+    return warned
+
+
 @pytest.fixture(scope="module")
 def hatoba_errors(hatoba) -> dict:
     out = subprocess.run([str(hatoba), "taskdef", "check", "--format", "json", *map(str, FIXTURES)],
@@ -62,9 +73,16 @@ def test_there_are_fixtures_of_both_kinds():
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_whatever_botocore_rejects_hatoba_rejects(fixture, hatoba_errors):
+def test_whatever_botocore_rejects_hatoba_rejects(fixture, hatoba_errors, hatoba):
     theirs = botocore_errors(fixture)
     ours = hatoba_errors[str(fixture)]
+    # The one refusal of botocore's that Hatoba makes a warning: explicit nulls, which
+    # RegisterTaskDefinition itself and the deploy action take as absent; each must be warned of.
+    reasons = [line for line in theirs.splitlines() if line.strip()]
+    if reasons and all("value: None" in line for line in reasons):
+        assert not ours, ours
+        assert hatoba_null_warnings(hatoba)[str(fixture)] == len(reasons), theirs
+        return
     if theirs:
         assert ours, f"botocore rejects {fixture.name} but Hatoba finds no error:\n{theirs}"
     if fixture.parent.name == "ok":

@@ -1,5 +1,7 @@
-//! `execution-role`: secrets and the awslogs driver are fetched by ECS's agent with the task
-//! execution role, so either needs `executionRoleArn`.
+//! `execution-role`: secrets are fetched by ECS's agent with the task execution role, so they
+//! need `executionRoleArn`; so does the awslogs driver on Fargate ("Fargate tasks that use the
+//! awslogs log driver ... require the task execution role"). On EC2 the container instance's
+//! role may write the logs, so there it is not required.
 
 use crate::finding::Finding;
 use crate::taskdef::TaskDefinition;
@@ -30,7 +32,7 @@ pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
         let log_config = container.get("logConfiguration");
         if let Some(driver) = log_config
             .and_then(|l| l.get("logDriver"))
-            .filter(|d| d.as_str() == Some("awslogs"))
+            .filter(|d| d.as_str() == Some("awslogs") && td.requires_fargate())
         {
             out.push(Finding::error(
                 ID,
@@ -48,11 +50,11 @@ mod tests {
 
     #[test]
     fn secrets_and_awslogs_need_the_role() {
-        let json = r#"{"containerDefinitions": [{"name": "a", "secrets": [{"name": "A", "valueFrom": "x"}], "logConfiguration": {"logDriver": "awslogs"}}]}"#;
+        let json = r#"{"requiresCompatibilities": ["FARGATE"], "containerDefinitions": [{"name": "a", "secrets": [{"name": "A", "valueFrom": "x"}], "logConfiguration": {"logDriver": "awslogs"}}]}"#;
         let found = findings(super::check, json);
         assert_eq!(found.len(), 2);
         assert!(
-            found[0].starts_with("1:52 containerDefinitions[0].secrets: secrets need"),
+            found[0].starts_with("1:92 containerDefinitions[0].secrets: secrets need"),
             "{found:?}"
         );
         assert!(
@@ -65,5 +67,10 @@ mod tests {
             1,
         );
         assert!(findings(super::check, &with_role).is_empty());
+        // On EC2 the container instance's role may write the logs: only secrets need the role.
+        let ec2 = json.replace("FARGATE", "EC2");
+        let found = findings(super::check, &ec2);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("secrets need"));
     }
 }

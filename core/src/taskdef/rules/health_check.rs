@@ -1,5 +1,6 @@
 //! `health-check`: a container health check's timings within ECS's ranges (interval 5–300 s,
-//! timeout 2–120 s, retries 1–10, startPeriod 0–300 s), timeout below interval, and a command
+//! timeout 2–120 s, retries 1–10, startPeriod 0–300 s), a warning when the timeout is not below
+//! the interval (AWS accepts it; the reference states no such rule), and a command
 //! starting with CMD or CMD-SHELL.
 
 use crate::finding::Finding;
@@ -40,12 +41,14 @@ pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
             .get("timeout")
             .filter(|t| t.as_f64().is_some_and(|t| t >= interval))
         {
-            out.push(Finding::error(
+            // The ECS reference states no such constraint (AWS accepts it): a warning, as a
+            // check that can outlast its interval is rarely meant.
+            out.push(Finding::warning(
                 ID,
                 hc_path.key("timeout"),
                 timeout.pos,
                 format!(
-                    "healthCheck timeout {} is not shorter than its interval {interval}",
+                    "healthCheck timeout {} is not shorter than its interval {interval}: a check may still run when the next one starts",
                     timeout.as_f64().unwrap_or_default()
                 ),
             ));

@@ -7,13 +7,16 @@ use crate::finding::Finding;
 
 mod awslogs_options;
 mod awsvpc_host_port;
+mod awsvpc_hostname;
 mod awsvpc_links;
+mod container_limits;
 mod container_resources;
 mod depends_on;
 mod duplicate_environment;
 mod enum_value;
 mod essential_container;
 mod execution_role;
+mod explicit_null;
 mod family_name;
 mod fargate_cpu_memory;
 mod fargate_limits;
@@ -51,6 +54,9 @@ const RULES: &[(&str, Check)] = &[
     (fargate_limits::ID, fargate_limits::check),
     (awsvpc_links::ID, awsvpc_links::check),
     (container_resources::ID, container_resources::check),
+    (container_limits::ID, container_limits::check),
+    (awsvpc_hostname::ID, awsvpc_hostname::check),
+    (explicit_null::ID, explicit_null::check),
     (secret_value_from::ID, secret_value_from::check),
     (role_arn::ID, role_arn::check),
     (depends_on::ID, depends_on::check),

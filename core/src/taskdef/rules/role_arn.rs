@@ -26,6 +26,26 @@ pub(crate) fn is_role_arn(value: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-/".contains(&b))
 }
 
+/// A hint when the account part looks like a placeholder left in (`XXXXXXXXXXXX`, `<account>`,
+/// `${AWS::AccountId}`), or is not 12 digits.
+fn placeholder_hint(arn: &str) -> &'static str {
+    if !arn.starts_with("arn:") || arn.split(':').count() < 6 {
+        return "";
+    }
+    let account = arn.split(':').nth(4).unwrap_or_default();
+    if account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()) {
+        ""
+    } else if account.is_empty()
+        || account
+            .bytes()
+            .any(|b| matches!(b, b'X' | b'x' | b'<' | b'{' | b'$' | b'*'))
+    {
+        " (the account looks like a placeholder: put the 12-digit account id)"
+    } else {
+        " (the account must be 12 digits)"
+    }
+}
+
 pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
     for key in ["taskRoleArn", "executionRoleArn"] {
         let Some(node) = td.root.get(key) else {
@@ -37,9 +57,33 @@ pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
                 ID,
                 Path::root().key(key),
                 node.pos,
-                format!("{key} \"{value}\" is not an IAM role ARN: expected arn:aws:iam::ACCOUNT:role/NAME"),
+                format!(
+                    "{key} \"{value}\" is not an IAM role ARN: expected arn:aws:iam::ACCOUNT:role/NAME{}",
+                    placeholder_hint(value)
+                ),
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod placeholder_tests {
+    use crate::taskdef::rules::findings;
+
+    #[test]
+    fn a_placeholder_account_is_named_as_one() {
+        let json = r#"{"executionRoleArn": "arn:aws:iam::XXXXXXXXXXXX:role/ecsTaskExecutionRole", "taskRoleArn": "arn:aws:iam::12345:role/app"}"#;
+        let found = findings(super::check, json);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found[0].ends_with("(the account must be 12 digits)"),
+            "{found:?}"
+        );
+        assert!(
+            found[1]
+                .ends_with("(the account looks like a placeholder: put the 12-digit account id)"),
+            "{found:?}"
+        );
     }
 }
 

@@ -1,0 +1,63 @@
+//! `explicit-null`: a field set to `null` (old console exports write them). ECS takes a missing
+//! field, but `aws ecs register-task-definition --cli-input-json` refuses `null` ("Invalid type
+//! for parameter ..., value: None") and the deploy action drops it, so the file means different
+//! things to different tools: a warning, to remove the key.
+
+use crate::finding::Finding;
+use crate::source::{Node, Path, Value};
+use crate::taskdef::TaskDefinition;
+
+pub(crate) const ID: &str = "explicit-null";
+
+fn walk(node: &Node<'_>, path: &mut Path, out: &mut Vec<Finding>) {
+    match &node.value {
+        Value::Object(members) => {
+            for m in members {
+                path.push_key(&m.key);
+                if matches!(m.value.value, Value::Null) {
+                    out.push(Finding::warning(
+                        ID,
+                        path.clone(),
+                        m.value.pos,
+                        format!(
+                            "`{}` is null: the AWS CLI refuses null fields and the deploy action drops them; remove the key",
+                            m.key
+                        ),
+                    ));
+                } else {
+                    walk(&m.value, path, out);
+                }
+                path.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push_index(i);
+                walk(item, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
+    walk(td.root, &mut Path::root(), out);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::taskdef::rules::findings;
+
+    #[test]
+    fn nulls_are_named() {
+        let json = r#"{"family": "x", "taskRoleArn": null, "containerDefinitions": [{"name": "a", "environment": null}]}"#;
+        let found = findings(super::check, json);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found[0].contains(" taskRoleArn: `taskRoleArn` is null"),
+            "{found:?}"
+        );
+        assert!(found[1].contains("containerDefinitions[0].environment: `environment` is null"));
+    }
+}
