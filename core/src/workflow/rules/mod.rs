@@ -13,6 +13,7 @@ mod duplicate_key;
 mod events;
 mod expression;
 mod hardcoded_aws_key;
+mod id_format;
 mod id_token_permission;
 mod if_condition;
 mod input_ref;
@@ -45,6 +46,7 @@ const RULES: &[(&str, Check)] = &[
     (job_needs::ID, job_needs::check),
     (duplicate_id::ID, duplicate_id::check),
     (duplicate_key::ID, duplicate_key::check),
+    (id_format::ID, id_format::check),
     (expression::ID, expression::check),
     (if_condition::ID, if_condition::check),
     (context::ID, context::check),
