@@ -16,6 +16,7 @@ pub mod http;
 pub mod iam;
 pub mod redact;
 pub mod source;
+pub mod target;
 pub mod taskdef;
 pub mod workflow;
 

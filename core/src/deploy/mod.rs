@@ -15,7 +15,9 @@ mod rollout;
 mod route;
 pub mod session;
 pub mod status;
-pub mod target;
+/// The targets are the configuration the pipeline reads; they live at the crate's top level so
+/// the domain modules (`iam`) can use them without using `deploy`.
+pub use crate::target;
 
 pub use pipeline::{
     Context, DeployRole, MAX_TASK_DEFINITION_BYTES, Wake, advance, can_supersede, supersede,

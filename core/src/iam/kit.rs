@@ -7,7 +7,7 @@
 use serde_json::{Value, json};
 
 use super::{Parts, Setup};
-use crate::deploy::target::{BaseSource, Target};
+use crate::target::{BaseSource, Target};
 use crate::workflow::generate::{self, DeployTarget};
 
 /// Where the build workflow goes, unless the target names another file.
@@ -335,7 +335,7 @@ impl Answers {
         let mut push = |field: String, message: String| {
             problems.push(AnswerFinding { field, message });
         };
-        let target = match crate::deploy::target::parse_targets(&json!([self.target_json()])) {
+        let target = match crate::target::parse_targets(&json!([self.target_json()])) {
             Ok(mut t) => Some(t.remove(0)),
             Err(findings) => {
                 for f in findings {
@@ -555,7 +555,7 @@ pub fn kit(setup: &Setup, options: &KitOptions) -> Kit {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::deploy::target::parse_targets;
+    use crate::target::parse_targets;
 
     fn setup() -> Setup {
         let target = parse_targets(&json!([{

@@ -15,7 +15,7 @@
 
 use serde_json::{Value, json};
 
-use crate::deploy::target::{BaseSource, Target};
+use crate::target::{BaseSource, Target};
 
 pub mod kit;
 
@@ -562,7 +562,7 @@ pub fn terraform(setup: &Setup, parts: Parts) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::deploy::target::parse_targets;
+    use crate::target::parse_targets;
 
     fn target(extra: Value) -> Target {
         let mut object = json!({
