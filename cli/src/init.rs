@@ -232,12 +232,8 @@ fn default_for(key: &str, a: &Answers, dir: &Path) -> Option<String> {
                 .map(|d| iam::read_task_definition(d).1)
                 .unwrap_or_default();
             if roles.is_empty() {
-                let account = a.get("account")?;
                 let region = a.get("region").map(String::as_str).unwrap_or("us-east-1");
-                format!(
-                    "arn:{}:iam::{account}:role/ecsTaskExecutionRole",
-                    iam::partition_of(region)
-                )
+                kit::default_execution_role(region, a.get("account")?)
             } else {
                 roles.join(" ")
             }
@@ -253,10 +249,8 @@ fn existing_task_definition(a: &Answers, dir: &Path) -> Option<Value> {
         .get("task-definition")
         .map(String::as_str)
         .unwrap_or(".aws/task-definition.json");
-    let text = std::fs::read_to_string(dir.join(path)).ok()?;
-    hatoba_core::source::parse_document(&text)
-        .ok()
-        .map(|n| n.to_json())
+    // One that does not parse gives no defaults; checking it is `hatoba taskdef check`'s.
+    crate::iam::read_task_definition_file(dir, path)?.ok()
 }
 
 /// Fills in what is missing: asked on a terminal, else the default, else an error naming the

@@ -76,13 +76,12 @@ impl Default for KitOptions {
     }
 }
 
-/// The execution role most accounts already have (the ECS console creates it), in `setup`'s
-/// account: the default role to pass when the task definition is new.
-pub fn default_execution_role(setup: &Setup) -> String {
+/// The execution role most accounts already have (the ECS console creates it), in `account`
+/// and the partition of `region`: the default role to pass when the task definition is new.
+pub fn default_execution_role(region: &str, account: &str) -> String {
     format!(
-        "arn:{}:iam::{}:role/ecsTaskExecutionRole",
-        setup.partition(),
-        setup.account_id
+        "arn:{}:iam::{account}:role/ecsTaskExecutionRole",
+        super::partition_of(region)
     )
 }
 
@@ -274,7 +273,7 @@ impl Default for Answers {
             ecr_repository: "web".into(),
             task_definition: ".aws/task-definition.json".into(),
             family: "web".into(),
-            pass_roles: vec!["arn:aws:iam::123456789012:role/ecsTaskExecutionRole".into()],
+            pass_roles: vec![default_execution_role("us-east-1", "123456789012")],
             worker_url: KitOptions::default().worker_url,
             container_port: "8080".into(),
         }
@@ -566,7 +565,7 @@ mod tests {
         .unwrap()
         .remove(0);
         let mut s = Setup::new(target, "123456789012", "web", vec![]);
-        s.pass_roles = vec![default_execution_role(&s)];
+        s.pass_roles = vec![default_execution_role(&s.target.region, &s.account_id)];
         s
     }
 
