@@ -1018,6 +1018,14 @@ fn resuming_from_the_stored_record_at_every_boundary_registers_and_updates_once(
     }
 }
 
+/// The deploy role of `stg-web`, its session kept in `session`.
+fn deploy_role(session: &deploy::session::Session) -> deploy::DeployRole<'_> {
+    deploy::DeployRole {
+        role_arn: format!("arn:aws:iam::{ACCOUNT}:role/hatoba-deploy-stg-web"),
+        session,
+    }
+}
+
 #[test]
 fn with_a_deploy_role_each_aws_call_is_signed_by_its_session_assumed_once_for_the_target() {
     let fake = Fake::new(Ending::Complete(2));
@@ -1025,10 +1033,7 @@ fn with_a_deploy_role_each_aws_call_is_signed_by_its_session_assumed_once_for_th
     let target = stg_target();
     let session = deploy::session::Session::default();
     let mut ctx = context(&fake, &clock, &target);
-    ctx.role = Some(deploy::DeployRole {
-        role_arn: format!("arn:aws:iam::{ACCOUNT}:role/hatoba-deploy-stg-web"),
-        session: &session,
-    });
+    ctx.role = Some(deploy_role(&session));
     let mut d = new_deployment(&clock);
     run(&mut d, &ctx);
     assert_eq!(d.state, State::Success, "{d:#?}");
@@ -1070,10 +1075,7 @@ fn a_role_sts_refuses_ends_the_deploy_in_error_before_any_other_aws_call() {
     let target = stg_target();
     let session = deploy::session::Session::default();
     let mut ctx = context(&fake, &clock, &target);
-    ctx.role = Some(deploy::DeployRole {
-        role_arn: format!("arn:aws:iam::{ACCOUNT}:role/hatoba-deploy-stg-web"),
-        session: &session,
-    });
+    ctx.role = Some(deploy_role(&session));
     let mut d = new_deployment(&clock);
     run(&mut d, &ctx);
     assert_eq!(d.state, State::Error);

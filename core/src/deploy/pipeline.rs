@@ -613,15 +613,7 @@ async fn assume_role<T: Transport, C: Clock>(
         return Ok(());
     }
     let first = !d.steps.iter().any(|s| s.name == StepName::AssumeRole);
-    let i = d.steps.len();
-    d.steps.push(Step {
-        name: StepName::AssumeRole,
-        started_at: now,
-        ended_at: None,
-        outcome: None,
-        detail: String::new(),
-        request_ids: Vec::new(),
-    });
+    let i = begin(d, StepName::AssumeRole, ctx);
     let Some(account) = session::account_of(&role.role_arn) else {
         let message = format!(
             "AWS_ROLE_ARN \"{}\" is not a role ARN (arn:aws:iam::ACCOUNT:role/NAME)",

@@ -70,7 +70,7 @@ pub fn session_name(target: &Target, sha: &str) -> String {
 /// The account a role ARN belongs to.
 pub fn account_of(role_arn: &str) -> Option<&str> {
     let account = role_arn.split(':').nth(4)?;
-    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
+    iam::check_account_id(account).ok().map(|()| account)
 }
 
 /// The session policy: the target's deploy policy ([`iam::deploy_policy`]) with the family and
