@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use hatoba_core::deploy::Target;
 use hatoba_core::deploy::target::BaseSource;
 use hatoba_core::iam::{self, Parts, Setup};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::config::{ConfigError, DEFAULT_CONFIG, load_targets};
 
@@ -88,6 +88,17 @@ pub struct PolicyArgs {
     pub format: Format,
 }
 
+/// The task-definition file at `path` under `root` (JSON or YAML): `None` when there is none,
+/// an error naming its line and column when it does not parse.
+pub fn read_task_definition_file(root: &Path, path: &str) -> Option<Result<Value, String>> {
+    let text = std::fs::read_to_string(root.join(path)).ok()?;
+    Some(
+        hatoba_core::source::parse_document(&text)
+            .map(|node| node.to_json())
+            .map_err(|e| format!("{path}:{e}")),
+    )
+}
+
 /// Builds and checks the setup of `target`: defaults are read from the target's task-definition
 /// file under `root` when the target's base is a repository file that is there. Notes on what was
 /// assumed go to `notes`; problems come back one per line.
@@ -98,12 +109,10 @@ pub fn setup_for(
     notes: &mut Vec<String>,
 ) -> Result<Setup, Vec<String>> {
     let (file_family, file_roles) = match &target.task_definition {
-        BaseSource::Repository { path } => match std::fs::read_to_string(root.join(path)) {
-            Ok(text) => match hatoba_core::source::parse_document(&text) {
-                Ok(node) => iam::read_task_definition(&node.to_json()),
-                Err(e) => return Err(vec![format!("{path}:{e}")]),
-            },
-            Err(_) => (None, Vec::new()),
+        BaseSource::Repository { path } => match read_task_definition_file(root, path) {
+            Some(Ok(document)) => iam::read_task_definition(&document),
+            Some(Err(e)) => return Err(vec![e]),
+            None => (None, Vec::new()),
         },
         _ => (None, Vec::new()),
     };
