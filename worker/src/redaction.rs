@@ -20,6 +20,11 @@ pub fn install(env: &Env) {
     CURRENT.with(|c| *c.borrow_mut() = redactor);
 }
 
+/// The redactor installed last (for the pipeline's context, which keeps its own).
+pub fn current() -> Redactor {
+    CURRENT.with(|c| c.borrow().clone())
+}
+
 /// `text` without secrets.
 pub fn redact(text: &str) -> String {
     CURRENT.with(|c| c.borrow().redact(text).into_owned())

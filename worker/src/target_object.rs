@@ -237,7 +237,8 @@ impl TargetObject {
                 role_arn,
                 session: &self.session,
             }),
-            redactor: config::redactor(&self.env),
+            // The alarm installed it from this environment: the secrets are not read again.
+            redactor: crate::redaction::current(),
         };
         let started = worker::Date::now().as_millis();
         loop {
