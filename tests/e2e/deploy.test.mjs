@@ -109,18 +109,10 @@ async function githubRequests() {
 const commitStatuses = async (commit, context) => (await githubRequests())
   .filter((r) => r.method === 'POST' && r.path === `/repos/${REPO}/statuses/${commit}` && r.body.context === context)
   .map((r) => r.body);
-const ecs = async (op, input) => {
-  // What AWS ends with, asked through the rollout stand-in by the read-only auditor (botocore signs).
-  const out = await new Promise((resolve, reject) => {
-    const py = spawn(process.env.HATOBA_PYTHON ?? 'python3', ['-c', `
-import json, sys, boto3
+// What AWS ends with, asked through the rollout stand-in by the read-only auditor (botocore signs).
+const ecs = (op, input) => boto(`
 c = boto3.client("ecs", endpoint_url=sys.argv[1], region_name="us-east-1", **json.loads(sys.argv[2]))
-print(json.dumps(getattr(c, sys.argv[3])(**json.loads(sys.argv[4])), default=str))`, aws.aws, JSON.stringify(aws.auditor), op, JSON.stringify(input)]);
-    let text = ''; py.stdout.on('data', (d) => { text += d; }); py.stderr.on('data', (d) => { text += d; });
-    py.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(text))));
-  });
-  return JSON.parse(out);
-};
+print(json.dumps(getattr(c, sys.argv[3])(**json.loads(sys.argv[4])), default=str))`, JSON.stringify(aws.auditor), op, JSON.stringify(input));
 
 test('a push deploys: 202 with the id, pending then success on the commit, a new revision with its image, the service on it', async () => {
   const t0 = Date.now();
@@ -417,9 +409,13 @@ test('a YAML alias bomb as the base task definition fails the deploy at once, an
   assert.equal((await fetch(`${worker.url}/healthz`)).status, 200);
 });
 
-/** Runs Python with boto3 against the local AWS; the script prints JSON. */
+/** Runs Python with boto3 against the local AWS (its URL is `sys.argv[1]`); the script prints JSON. */
 function boto(script, ...args) {
-  return JSON.parse(execFileSync(process.env.HATOBA_PYTHON ?? 'python3', ['-c', `import json, sys, boto3\n${script}`, aws.aws, ...args], { encoding: 'utf8' }));
+  return new Promise((resolve, reject) => {
+    const py = spawn(process.env.HATOBA_PYTHON ?? 'python3', ['-c', `import json, sys, boto3\n${script}`, aws.aws, ...args]);
+    let text = ''; py.stdout.on('data', (d) => { text += d; }); py.stderr.on('data', (d) => { text += d; });
+    py.on('exit', (code) => (code === 0 ? resolve(JSON.parse(text)) : reject(new Error(text))));
+  });
 }
 
 test('with AWS_ROLE_ARN the worker deploys through the role, its own key able only to assume it', async () => {
@@ -430,7 +426,7 @@ test('with AWS_ROLE_ARN the worker deploys through the role, its own key able on
   const rights = policy('deploy');
   // moto evaluates ECS and ECR against "*" only: those statements are widened for it.
   for (const st of rights.Statement) if ([st.Action].flat().every((a) => /^(ecs|ecr):/.test(a))) st.Resource = '*';
-  const keys = boto(`
+  const keys = await boto(`
 iam = boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1", **json.loads(sys.argv[2]))
 assume, rights = json.loads(sys.argv[3]), json.loads(sys.argv[4])
 iam.create_role(RoleName="hatoba-deploy-e2e", AssumeRolePolicyDocument=json.dumps(assume["trustPolicy"]))
@@ -452,7 +448,7 @@ print(json.dumps({"id": k["AccessKeyId"], "secret": k["SecretAccessKey"]}))`, JS
     assert.deepEqual(steps.slice(0, 3), ['pending_status', 'assume_role', 'find_image']);
     assert.equal(d.steps[1].detail, `session hatoba-role-${SHAS.role.slice(0, 7)} of ${assume.deployRoleArn}, 15 min`);
     // The worker's own key can do nothing a deploy needs.
-    const denied = boto(`
+    const denied = await boto(`
 from botocore.exceptions import ClientError
 ecs = boto3.client("ecs", endpoint_url=sys.argv[1], region_name="us-east-1", aws_access_key_id=sys.argv[2], aws_secret_access_key=sys.argv[3])
 try:
