@@ -170,7 +170,7 @@ mod tests {
     fn credential_shapes_go_without_being_configured() {
         let r = Redactor::default();
         for (text, expected) in [
-            ("key AKIAFAKEFAKEFAKEFAKE used", "key AKIA[redacted] used"),
+            ("key AKIAFAKEEXAMPLE used", "key AKIA[redacted] used"),
             ("ASIAFAKESESSION123", "ASIA[redacted]"),
             ("token ghs_fakefakefakefake1234", "token ghs_[redacted]"),
             ("github_pat_11FAKE_fakefakefake", "github_pat_[redacted]"),
