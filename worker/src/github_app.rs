@@ -41,7 +41,7 @@ pub async fn client(
     let api_url = config::text(env, "GITHUB_API_URL")
         .unwrap_or_else(|| hatoba_core::github::api::DEFAULT_API_URL.to_owned());
     let now = worker::Date::now().as_millis();
-    if let Ok(Some(cached)) = storage.get::<Cached>(CACHE_KEY).await
+    if let Ok(Some(cached)) = crate::stored::get::<Cached>(storage, CACHE_KEY).await
         && cached.expires_at_millis > now + RENEW_BEFORE_MS
     {
         return Ok(Some(GitHubClient {
@@ -59,14 +59,11 @@ pub async fn client(
     let token: app::InstallationToken = serde_json::from_value(answer)
         .map_err(|e| format!("GitHub's installation token answer: {e}"))?;
     let expires_at_millis = time::parse(&token.expires_at).unwrap_or(now + 50 * 60 * 1000);
-    storage
-        .put(
-            CACHE_KEY,
-            Cached {
-                token: token.token.clone(),
-                expires_at_millis,
-            },
-        )
+    let cached = Cached {
+        token: token.token.clone(),
+        expires_at_millis,
+    };
+    crate::stored::put(storage, CACHE_KEY, &cached)
         .await
         .map_err(|e| e.to_string())?;
     Ok(Some(GitHubClient {

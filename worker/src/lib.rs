@@ -15,6 +15,7 @@ mod config;
 mod github_app;
 mod guard_object;
 mod redaction;
+mod stored;
 mod target_object;
 mod transport;
 mod webhook;

@@ -12,8 +12,8 @@ use hatoba_core::deploy::{
 use serde::{Deserialize, Serialize};
 use worker::{DurableObject, Env, Method, Request, Response, Result, State, durable_object};
 
-use crate::config;
 use crate::transport::{FetchTransport, WorkerClock};
+use crate::{config, stored};
 
 const LEDGER: &str = "ledger";
 const TARGET: &str = "target";
@@ -138,11 +138,13 @@ impl TargetObject {
     }
 
     async fn ledger(&self) -> Result<Ledger> {
-        Ok(self.state.storage().get(LEDGER).await?.unwrap_or_default())
+        Ok(stored::get(&self.state.storage(), LEDGER)
+            .await?
+            .unwrap_or_default())
     }
 
     async fn record(&self, id: &str) -> Result<Option<Deployment>> {
-        self.state.storage().get(&record_key(id)).await
+        stored::get(&self.state.storage(), &record_key(id)).await
     }
 
     async fn admit(&self, admit: Admit) -> Result<Admitted> {
@@ -151,7 +153,7 @@ impl TargetObject {
         let now = worker::Date::now().as_millis();
         match ledger.admit(&admit.request, &admit.keys, now) {
             Admission::Ignored(why) => {
-                storage.put(LEDGER, &ledger).await?;
+                stored::put(&storage, LEDGER, &ledger).await?;
                 Ok(Admitted {
                     id: None,
                     ignored: Some(why),
@@ -165,17 +167,15 @@ impl TargetObject {
                 for id in &superseded {
                     if let Some(mut d) = self.record(id).await? {
                         deploy::supersede(&mut d, &deployment.sha, now);
-                        storage.put(&record_key(id), &d).await?;
+                        stored::put(&storage, &record_key(id), &d).await?;
                     }
                 }
                 for id in &evicted {
                     storage.delete(&record_key(id)).await?;
                 }
-                storage
-                    .put(&record_key(&deployment.id), &deployment)
-                    .await?;
-                storage.put(TARGET, &admit.request.target).await?;
-                storage.put(LEDGER, &ledger).await?;
+                stored::put(&storage, &record_key(&deployment.id), &deployment).await?;
+                stored::put(&storage, TARGET, &admit.request.target).await?;
+                stored::put(&storage, LEDGER, &ledger).await?;
                 if storage.get_alarm().await?.is_none() {
                     storage.set_alarm(Duration::ZERO).await?;
                 }
@@ -192,7 +192,7 @@ impl TargetObject {
     /// of this alarm is spent.
     async fn run(&self) -> Result<()> {
         let storage = self.state.storage();
-        let Some(name) = storage.get::<String>(TARGET).await? else {
+        let Some(name) = stored::get::<String>(&storage, TARGET).await? else {
             return Ok(());
         };
         let targets = config::targets(&self.env).map_err(|f| {
@@ -246,23 +246,23 @@ impl TargetObject {
             // AWS or GitHub, so deliveries that arrive meanwhile are not overwritten.
             let mut ledger = self.ledger().await?;
             let Some(id) = ledger.next_to_run() else {
-                storage.put(LEDGER, &ledger).await?;
+                stored::put(&storage, LEDGER, &ledger).await?;
                 return Ok(());
             };
             let Some(mut d) = self.record(&id).await? else {
                 ledger.active = None;
-                storage.put(LEDGER, &ledger).await?;
+                stored::put(&storage, LEDGER, &ledger).await?;
                 continue;
             };
             if let Some(by) = ledger.superseding(&d).map(str::to_owned) {
                 deploy::supersede(&mut d, &by, worker::Date::now().as_millis());
             }
-            storage.put(LEDGER, &ledger).await?;
+            stored::put(&storage, LEDGER, &ledger).await?;
             let wake = deploy::advance(&mut d, &ctx).await;
-            storage.put(&record_key(&id), &d).await?;
+            stored::put(&storage, &record_key(&id), &d).await?;
             let mut ledger = self.ledger().await?;
             ledger.update(&d);
-            storage.put(LEDGER, &ledger).await?;
+            stored::put(&storage, LEDGER, &ledger).await?;
             match wake {
                 Wake::Now | Wake::Done => {
                     if worker::Date::now().as_millis() - started > ALARM_BUDGET_MS {
