@@ -76,6 +76,14 @@ impl Finding {
     }
 }
 
+/// Sorts findings by position, then rule, path and message: a total order, so the list reads the
+/// same whatever order the rules ran in.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_unstable_by(|a, b| {
+        (a.pos, a.rule, &a.path, &a.message).cmp(&(b.pos, b.rule, &b.path, &b.message))
+    });
+}
+
 impl fmt::Display for Finding {
     /// `LINE:COL: severity: message [rule]`, the form compilers and linters use.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -84,7 +84,9 @@ impl Redactor {
                 }
             }
         }
-        values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+        // Longest first (a secret containing another is masked whole); equal values side by
+        // side for dedup.
+        values.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         values.dedup();
         Self { values }
     }
@@ -205,6 +207,17 @@ mod tests {
         assert_eq!(
             r.redact("decoding failed near BKcwggSjAgEAAoIBAQC7fakefakefake"),
             "decoding failed near [redacted]"
+        );
+    }
+
+    #[test]
+    fn a_value_given_twice_is_kept_once() {
+        // Equal values of the same length as another are still side by side for dedup.
+        let r = Redactor::new(["fake-secret-aaaa", "fake-secret-bbbb", "fake-secret-aaaa"]);
+        assert_eq!(r.values.len(), 2);
+        assert_eq!(
+            r.redact("fake-secret-aaaa fake-secret-bbbb"),
+            "[redacted] [redacted]"
         );
     }
 }

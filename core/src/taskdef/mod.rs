@@ -110,7 +110,7 @@ pub fn check(text: &str) -> Vec<Finding> {
     if let Some(document) = &loaded.document {
         rules::run_all(&TaskDefinition::new(document), &mut findings);
     }
-    findings.sort_by(|a, b| (a.pos, a.rule).cmp(&(b.pos, b.rule)));
+    crate::finding::sort(&mut findings);
     findings
 }
 

@@ -20,7 +20,7 @@ pub fn check(text: &str) -> Vec<Finding> {
         Ok(root) => rules::run_all(&Workflow::new(&root, text), &mut findings),
         Err(e) => findings.push(Finding::error(rules::SYNTAX, "", e.pos, e.message)),
     }
-    findings.sort_by(|a, b| (a.pos, a.rule).cmp(&(b.pos, b.rule)));
+    crate::finding::sort(&mut findings);
     findings
 }
 
