@@ -24,6 +24,19 @@ pub fn utf16_offset(text: &str, line: u32, column: u32) -> u32 {
     offset
 }
 
+/// The editor's line height in CSS pixels (`.editor-body` in style.css says the same).
+const LINE_HEIGHT: u32 = 20;
+
+/// The gutter's text: the numbers 1 to `count`, one a line.
+fn numbers(count: usize) -> String {
+    use std::fmt::Write;
+    let mut text = String::with_capacity(count * 5);
+    for n in 1..=count {
+        let _ = writeln!(text, "{n}");
+    }
+    text
+}
+
 /// The source editor with its gutter and findings.
 #[component]
 pub fn SourceEditor(
@@ -39,11 +52,20 @@ pub fn SourceEditor(
     let area: NodeRef<leptos::html::Textarea> = NodeRef::new();
     let gutter: NodeRef<leptos::html::Div> = NodeRef::new();
     let line_count = Memo::new(move |_| source.with(|s| s.split('\n').count()));
+    // Each line with findings once, marked by its most serious one (findings come sorted by
+    // position, so a line's findings are side by side).
     let marked = Memo::new(move |_| {
         findings.with(|fs| {
-            fs.iter()
-                .map(|f| (f.pos.line, f.severity))
-                .collect::<Vec<_>>()
+            let mut lines: Vec<(u32, Severity)> = Vec::new();
+            for f in fs {
+                match lines.last_mut() {
+                    Some((line, severity)) if *line == f.pos.line => {
+                        *severity = (*severity).min(f.severity);
+                    }
+                    _ => lines.push((f.pos.line, f.severity)),
+                }
+            }
+            lines
         })
     });
     let go_to = move |line: u32, column: u32| {
@@ -51,9 +73,8 @@ pub fn SourceEditor(
             let at = source.with_untracked(|s| utf16_offset(s, line, column));
             let _ = el.focus();
             let _ = el.set_selection_range(at, at);
-            // Scroll the line into view: roughly one line-height per line.
-            let line_height = 20.0;
-            el.set_scroll_top(((f64::from(line) - 3.0).max(0.0) * line_height) as i32);
+            // Scroll the line into view, three lines below the top.
+            el.set_scroll_top((line.saturating_sub(3) * LINE_HEIGHT) as i32);
         }
     };
     let read_file = move |file: web_sys::File| {
@@ -94,20 +115,29 @@ pub fn SourceEditor(
                 }
             >
                 <div class="gutter" node_ref=gutter aria-hidden="true">
-                    {move || {
-                        let marks = marked.get();
-                        (1..=line_count.get() as u32)
-                            .map(|n| {
-                                let severity = marks.iter().filter(|(l, _)| *l == n).map(|(_, s)| *s).min();
-                                let class = match severity {
-                                    Some(Severity::Error) => "line error",
-                                    Some(Severity::Warning) => "line warning",
-                                    None => "line",
-                                };
-                                view! { <div class=class data-line=n>{n}</div> }
-                            })
-                            .collect_view()
-                    }}
+                    // The numbers are one text node, however long the file: a keystroke lays out
+                    // and paints the textarea, not thousands of gutter rows. Lines with findings
+                    // get a mark laid over their number.
+                    <div class="numbers">{move || numbers(line_count.get())}</div>
+                    <div class="marks">
+                        {move || {
+                            let mut next = 1;
+                            marked
+                                .get()
+                                .into_iter()
+                                .map(|(n, severity)| {
+                                    let class = match severity {
+                                        Severity::Error => "line error",
+                                        Severity::Warning => "line warning",
+                                    };
+                                    // Empty lines down to line n; the mark is a line itself.
+                                    let skip = "\n".repeat(n.saturating_sub(next) as usize);
+                                    next = n + 1;
+                                    view! { {skip}<div class=class data-line=n>{n}</div> }
+                                })
+                                .collect_view()
+                        }}
+                    </div>
                 </div>
                 <textarea
                     node_ref=area
@@ -214,6 +244,36 @@ pub fn stored(key: &str) -> Option<String> {
         .ok()?
 }
 
+/// `source` as it stands once the frame of the keystroke that changed it is painted, kept in
+/// local storage under `key`. The checks read this, so a keystroke's frame holds only the edit
+/// itself, and the findings follow in the next one. The page being hidden, reloaded or left stores the text at once: nothing typed
+/// is lost.
+pub fn settled(key: &'static str, source: RwSignal<String>) -> ReadSignal<String> {
+    let (settled, set_settled) = signal(source.get_untracked());
+    Effect::new(move |ran: Option<()>| {
+        source.track();
+        // The first run sees the text just read from storage, or the sample.
+        if ran.is_none() {
+            return;
+        }
+        // Past the next frame: one comes at most 16.7 ms after the keystroke.
+        set_timeout(
+            move || {
+                if let Some(text) = source.try_get_untracked() {
+                    store(key, &text);
+                    set_settled.set(text);
+                }
+            },
+            std::time::Duration::from_millis(20),
+        );
+    });
+    let hidden = window_event_listener(leptos::ev::pagehide, move |_| {
+        source.try_with_untracked(|s| store(key, s));
+    });
+    on_cleanup(move || hidden.remove());
+    settled
+}
+
 /// Keeps `value` under `key` in the browser's local storage.
 pub fn store(key: &str, value: &str) {
     if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
@@ -223,7 +283,14 @@ pub fn store(key: &str, value: &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::utf16_offset;
+    use super::{numbers, utf16_offset};
+
+    #[test]
+    fn the_gutter_numbers_every_line_once() {
+        assert_eq!(numbers(0), "");
+        assert_eq!(numbers(3), "1\n2\n3\n");
+        assert_eq!(numbers(1000).lines().last(), Some("1000"));
+    }
 
     #[test]
     fn offsets_count_utf16_units() {

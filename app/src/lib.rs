@@ -47,7 +47,7 @@ pub fn App() -> impl IntoView {
                 Page::Setup => setup::SetupPage().into_any(),
             }}
         </main>
-        <footer class="footer">{format!("Hatoba {}", hatoba_core::VERSION)}</footer>
+        <footer class="footer">"Hatoba "{hatoba_core::VERSION}</footer>
     }
 }
 
@@ -118,6 +118,6 @@ pub fn bench_check(kind: &str, text: &str, rounds: u32, warm_up_ms: f64) -> Vec<
     let mut samples: Vec<f64> = (0..(rounds / BATCH).max(1))
         .map(|_| timed_batch())
         .collect();
-    samples.sort_by(f64::total_cmp);
+    samples.sort_unstable_by(f64::total_cmp);
     vec![samples[samples.len() / 2], samples[0], cold]
 }

@@ -6,7 +6,7 @@ use hatoba_core::taskdef::{diff, render, units};
 use leptos::prelude::*;
 use serde_json::{Value, json};
 
-use crate::editor::{SourceEditor, copy_to_clipboard, download, store, stored};
+use crate::editor::{SourceEditor, copy_to_clipboard, download, settled, stored};
 use crate::{Page, PageIntro};
 
 const STORAGE_KEY: &str = "hatoba.taskdef.source";
@@ -44,11 +44,11 @@ fn pretty(value: &Value) -> String {
 #[component]
 pub fn TaskDefinitionPage() -> impl IntoView {
     let source = RwSignal::new(stored(STORAGE_KEY).unwrap_or_else(|| SAMPLE.to_owned()));
-    Effect::new(move |_| source.with(|s| store(STORAGE_KEY, s)));
+    let checked = settled(STORAGE_KEY, source);
     let findings: Signal<Vec<Finding>> =
-        Memo::new(move |_| source.with(|s| hatoba_core::taskdef::check(s))).into();
+        Memo::new(move |_| checked.with(|s| hatoba_core::taskdef::check(s))).into();
     let document = Memo::new(move |_| {
-        source.with(|s| hatoba_core::taskdef::load(s).document.map(|d| d.to_json()))
+        checked.with(|s| hatoba_core::taskdef::load(s).document.map(|d| d.to_json()))
     });
     // Form edits rewrite the source from the parsed document.
     let edit = move |change: &dyn Fn(&mut Value)| {

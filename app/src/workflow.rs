@@ -5,7 +5,7 @@ use hatoba_core::finding::Finding;
 use hatoba_core::workflow::generate::{DeployTarget, Kind, generate};
 use leptos::prelude::*;
 
-use crate::editor::{SourceEditor, copy_to_clipboard, download, store, stored};
+use crate::editor::{SourceEditor, copy_to_clipboard, download, settled, stored};
 use crate::{Page, PageIntro};
 
 const STORAGE_KEY: &str = "hatoba.workflow.source";
@@ -16,9 +16,9 @@ pub fn WorkflowPage() -> impl IntoView {
     let initial =
         stored(STORAGE_KEY).unwrap_or_else(|| generate(Kind::Deploy, &DeployTarget::default()));
     let source = RwSignal::new(initial);
-    Effect::new(move |_| source.with(|s| store(STORAGE_KEY, s)));
+    let checked = settled(STORAGE_KEY, source);
     let findings: Signal<Vec<Finding>> =
-        Memo::new(move |_| source.with(|s| hatoba_core::workflow::check(s))).into();
+        Memo::new(move |_| checked.with(|s| hatoba_core::workflow::check(s))).into();
     view! {
         <section class="page" data-page="workflow">
             <PageIntro page=Page::Workflow>

@@ -67,6 +67,8 @@ test('fixing it through the form removes the findings', async () => {
 
 test('the form offers only the memory sizes Fargate pairs with the CPU', async () => {
   await page.locator('select[name=cpu]').selectOption('8192');
+  // The form follows the source once the edit's frame is painted.
+  await page.locator('select[name=memory] option[value="61440"]').waitFor({ state: 'attached' });
   const offered = await page.locator('select[name=memory] option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
   assert.deepEqual(offered, ['16384', '20480', '24576', '28672', '32768', '36864', '40960', '45056', '49152', '53248', '57344', '61440']);
   assert.match(await source().inputValue(), /"memory": "16384"/);

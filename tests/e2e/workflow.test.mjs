@@ -56,7 +56,9 @@ test('an output read from a step that has no such id is found inside the express
     '        uses: aws-actions/amazon-ecr-login@v2',
     '      - run: docker push ${{ steps.login.outputs.registry }}/web:${{ github.sha }}',
   ].join('\n'));
-  await page.waitForFunction(() => document.querySelectorAll('.findings li').length === 1);
+  // Findings follow the text once the keystroke's frame is painted: wait for the new one.
+  await findings().getByText('no step of job `deploy` has `id: login`', { exact: false }).waitFor();
+  assert.equal(await findings().locator('li').count(), 1);
   const text = await findings().locator('li').first().innerText();
   assert.match(text, /^8:36[\s\S]*no step of job `deploy` has `id: login`[\s\S]*\[step-ref\]/);
 });
