@@ -73,7 +73,20 @@ impl std::fmt::Display for SetupFinding {
 
 impl Setup {
     /// A setup with the default principal names for `target`.
+    /// A role given by its short name (as a task definition's `taskRoleArn` may be, which ECS
+    /// completes with the registering account) becomes that account's role ARN.
     pub fn new(target: Target, account_id: &str, family: &str, pass_roles: Vec<String>) -> Self {
+        let partition = partition_of(&target.region);
+        let pass_roles = pass_roles
+            .into_iter()
+            .map(|role| {
+                if !role.starts_with("arn:") && check_iam_name(&role).is_ok() {
+                    format!("arn:{partition}:iam::{account_id}:role/{role}")
+                } else {
+                    role
+                }
+            })
+            .collect();
         Self {
             worker_user: "hatoba-worker".to_owned(),
             deploy_role: format!("hatoba-deploy-{}", target.name),
@@ -299,12 +312,14 @@ pub fn check_role_arn(text: &str, partition: &str) -> Result<(), String> {
 }
 
 /// What a task definition says about the policy: its family, and the roles it passes to ECS
-/// (`executionRoleArn`, `taskRoleArn`, in that order, without repeats).
+/// (`executionRoleArn`, `taskRoleArn`, in that order, without repeats; an empty one names no
+/// role; a short name stays one, for [`Setup::new`] to complete with the account).
 pub fn read_task_definition(document: &Value) -> (Option<String>, Vec<String>) {
     let family = document["family"].as_str().map(str::to_owned);
     let mut roles: Vec<String> = Vec::new();
     for key in ["executionRoleArn", "taskRoleArn"] {
         if let Some(arn) = document[key].as_str()
+            && !arn.is_empty()
             && !roles.iter().any(|r| r == arn)
         {
             roles.push(arn.to_owned());
@@ -658,6 +673,26 @@ mod tests {
             "arn:aws:s3:::config-bucket/deploy/web.json"
         );
         assert!(!p.to_string().contains("iam:PassRole"));
+    }
+
+    #[test]
+    fn a_short_role_name_is_passed_as_the_accounts_role_and_an_empty_one_not_at_all() {
+        let document = json!({
+            "family": "web",
+            "executionRoleArn": "",
+            "taskRoleArn": "web-task",
+        });
+        let (family, roles) = read_task_definition(&document);
+        assert_eq!(family.as_deref(), Some("web"));
+        assert_eq!(roles, ["web-task"]);
+        let s = Setup::new(target(json!({})), "123456789012", "web", roles);
+        assert_eq!(s.check(), []);
+        assert_eq!(s.pass_roles, ["arn:aws:iam::123456789012:role/web-task"]);
+        let p = deploy_policy(&s);
+        assert_eq!(
+            statement_of(&p, "PassTheTaskDefinitionRolesToEcsTasksOnly")["Resource"],
+            json!(["arn:aws:iam::123456789012:role/web-task"])
+        );
     }
 
     #[test]

@@ -1,5 +1,10 @@
 //! `role-arn`: `taskRoleArn` and `executionRoleArn` are IAM role ARNs
-//! (`arn:aws:iam::123456789012:role/NAME`).
+//! (`arn:aws:iam::123456789012:role/NAME`), or for the task role its short name.
+//!
+//! The ECS API reference: taskRoleArn is "The short name or full Amazon Resource Name (ARN) of
+//! the IAM role that containers in this task can assume"; executionRoleArn is "The Amazon
+//! Resource Name (ARN) of the task execution role" (ECS fills in the account of a short name
+//! there too, so one is a warning, not an error). An empty string registers without the role.
 
 use crate::finding::Finding;
 use crate::source::Path;
@@ -24,6 +29,16 @@ pub(crate) fn is_role_arn(value: &str) -> bool {
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-/".contains(&b))
+}
+
+/// Whether `value` is an IAM role's short name (no path), which ECS completes with the
+/// account registering the task definition.
+fn is_role_name(value: &str) -> bool {
+    !value.starts_with("arn:")
+        && value.len() <= 64
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
 }
 
 /// A hint when the account part looks like a placeholder left in (`XXXXXXXXXXXX`, `<account>`,
@@ -52,7 +67,23 @@ pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         let Some(value) = node.as_str() else { continue };
-        if !is_role_arn(value) {
+        if value.is_empty() {
+            out.push(Finding::warning(
+                ID,
+                Path::root().key(key),
+                node.pos,
+                format!("{key} is empty: the task definition is registered without that role; remove the field, or name the role"),
+            ));
+        } else if is_role_name(value) {
+            if key == "executionRoleArn" {
+                out.push(Finding::warning(
+                    ID,
+                    Path::root().key(key),
+                    node.pos,
+                    format!("{key} \"{value}\" is a role name: ECS documents an ARN here (arn:aws:iam::ACCOUNT:role/{value})"),
+                ));
+            }
+        } else if !is_role_arn(value) {
             out.push(Finding::error(
                 ID,
                 Path::root().key(key),
@@ -69,6 +100,21 @@ pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod placeholder_tests {
     use crate::taskdef::rules::findings;
+
+    #[test]
+    fn a_short_name_is_a_task_role_and_an_empty_one_no_role() {
+        let json = r#"{"taskRoleArn": "web-task", "executionRoleArn": "ecsTaskExecutionRole"}"#;
+        let found = findings(super::check, json);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("executionRoleArn \"ecsTaskExecutionRole\" is a role name"));
+        let json = r#"{"taskRoleArn": ""}"#;
+        let found = findings(super::check, json);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("taskRoleArn is empty"), "{found:?}");
+        // Not a name, not an ARN: still an error.
+        let found = findings(super::check, r#"{"taskRoleArn": "role/web task"}"#);
+        assert!(found[0].contains("is not an IAM role ARN"), "{found:?}");
+    }
 
     #[test]
     fn a_placeholder_account_is_named_as_one() {
