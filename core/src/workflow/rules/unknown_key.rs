@@ -317,15 +317,55 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                     step.pos,
                     "a step has either `run` or `uses`, not both",
                 )),
-                _ => {}
+                (true, false) => {
+                    for key in ["shell", "working-directory"] {
+                        if let Some(m) = member(step, key) {
+                            out.push(Finding::error(
+                                ID,
+                                path.key(key),
+                                m.key_pos,
+                                format!("`{key}` is for a `run` step: a `uses` step runs an action, which has no script (give the action its `with` inputs)"),
+                            ));
+                        }
+                    }
+                }
+                (false, true) => {
+                    if let Some(m) = member(step, "with") {
+                        out.push(Finding::error(
+                            ID,
+                            path.key("with"),
+                            m.key_pos,
+                            "`with` gives an action its inputs: a `run` step has none (pass values to the script with `env`)",
+                        ));
+                    }
+                }
             }
         }
     }
 }
 
+/// The member `key` of a mapping, with the key's position.
+fn member<'n, 't>(node: &'n Node<'t>, key: &str) -> Option<&'n crate::source::Member<'t>> {
+    node.members()?.iter().find(|m| m.key == key)
+}
+
 #[cfg(test)]
 mod tests {
     use crate::workflow::rules::findings;
+
+    #[test]
+    fn keys_belong_to_the_kind_of_step() {
+        let yaml = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        shell: bash\n        working-directory: app\n      - run: make\n        with: {target: all}\n";
+        let found = findings(super::check, yaml);
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(found[0].starts_with("7:9 jobs.a.steps[0].shell: `shell` is for a `run` step"));
+        assert!(found[1].starts_with(
+            "8:9 jobs.a.steps[0].working-directory: `working-directory` is for a `run` step"
+        ));
+        assert!(
+            found[2].starts_with("10:9 jobs.a.steps[1].with: `with` gives an action its inputs")
+        );
+    }
 
     #[test]
     fn unknown_and_missing_keys_at_every_level() {

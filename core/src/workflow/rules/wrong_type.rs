@@ -32,6 +32,19 @@ enum Kind {
     RunsOn,
     /// A boolean, a string or a number (`if`).
     Condition,
+    /// `true` or `false`, no expression (an input's `required`: read before any context exists).
+    BoolOnly,
+    /// A list, or a string with `${{ }}` (container ports, a matrix vector).
+    List,
+    /// A list of mappings, or a string with `${{ }}` (a matrix's `include` and `exclude`).
+    MapListOrExpression,
+    /// An event name, a list of them, or a mapping of events (`on`).
+    Events,
+    /// `inherit` or a mapping of names to values (a reusable workflow's `secrets`).
+    Secrets,
+    /// A mapping with an `image`, or a string naming the image (a job's `container`, a
+    /// service).
+    Container,
 }
 
 impl Kind {
@@ -47,6 +60,12 @@ impl Kind {
             Kind::TextOrMap => "a string or a mapping",
             Kind::RunsOn => "a label, a list of labels, or {group, labels}",
             Kind::Condition => "an expression",
+            Kind::BoolOnly => "true or false",
+            Kind::List => "a list or a ${{ }} expression",
+            Kind::MapListOrExpression => "a list of mappings or a ${{ }} expression",
+            Kind::Events => "an event name, a list of event names, or a mapping of events",
+            Kind::Secrets => "inherit, or a mapping of secret names to values",
+            Kind::Container => "an image name, or a mapping with `image`",
         }
     }
 
@@ -82,6 +101,30 @@ impl Kind {
                         .is_some_and(|i| i.iter().all(|i| i.as_str().is_some()))
             }
             Kind::TextOrMap => scalar || node.members().is_some(),
+            Kind::BoolOnly => matches!(node.value, Value::Bool(_)),
+            Kind::List => node.items().is_some() || expression,
+            Kind::MapListOrExpression => {
+                expression
+                    || node
+                        .items()
+                        .is_some_and(|items| items.iter().all(|i| i.members().is_some()))
+            }
+            Kind::Events => {
+                node.as_str().is_some()
+                    || node.members().is_some()
+                    || node
+                        .items()
+                        .is_some_and(|i| i.iter().all(|i| i.as_str().is_some()))
+            }
+            Kind::Secrets => node.as_str() == Some("inherit") || node.members().is_some(),
+            Kind::Container => {
+                // GitHub reads any scalar as the image's name.
+                node.as_str().is_some_and(|s| !s.is_empty())
+                    || matches!(node.value, Value::Number(_))
+                    || node
+                        .get("image")
+                        .is_some_and(|image| image.as_str().is_some_and(|s| !s.is_empty()))
+            }
             Kind::RunsOn => {
                 scalar
                     || node.members().is_some()
@@ -93,7 +136,8 @@ impl Kind {
     }
 }
 
-const WORKFLOW: [(&str, Kind); 7] = [
+const WORKFLOW: [(&str, Kind); 8] = [
+    ("on", Kind::Events),
     ("name", Kind::Text),
     ("run-name", Kind::Text),
     ("env", Kind::ScalarMap),
@@ -102,7 +146,7 @@ const WORKFLOW: [(&str, Kind); 7] = [
     ("jobs", Kind::Map),
     ("permissions", Kind::TextOrMap),
 ];
-const JOB: [(&str, Kind); 17] = [
+const JOB: [(&str, Kind); 18] = [
     ("name", Kind::Text),
     ("needs", Kind::TextOrList),
     ("if", Kind::Condition),
@@ -116,9 +160,10 @@ const JOB: [(&str, Kind); 17] = [
     ("timeout-minutes", Kind::Number),
     ("strategy", Kind::Map),
     ("continue-on-error", Kind::Bool),
-    ("container", Kind::TextOrMap),
+    ("container", Kind::Container),
     ("services", Kind::Map),
     ("with", Kind::ScalarMap),
+    ("secrets", Kind::Secrets),
     ("permissions", Kind::TextOrMap),
 ];
 const STEP: [(&str, Kind); 11] = [
@@ -139,6 +184,19 @@ const STRATEGY: [(&str, Kind); 3] = [
     ("fail-fast", Kind::Bool),
     ("max-parallel", Kind::Number),
 ];
+/// A job's `container` or a service, written as a mapping.
+const CONTAINER: [(&str, Kind); 6] = [
+    ("image", Kind::Text),
+    ("options", Kind::Text),
+    ("ports", Kind::List),
+    ("volumes", Kind::List),
+    ("env", Kind::ScalarMap),
+    ("credentials", Kind::Map),
+];
+const ENVIRONMENT: [(&str, Kind); 2] = [("name", Kind::Text), ("url", Kind::Text)];
+const DEFAULTS_RUN: [(&str, Kind); 2] = [("shell", Kind::Text), ("working-directory", Kind::Text)];
+/// An input of `workflow_dispatch` or `workflow_call`, or a secret of `workflow_call`.
+const INPUT: [(&str, Kind); 2] = [("description", Kind::Text), ("required", Kind::BoolOnly)];
 const CONCURRENCY: [(&str, Kind); 2] = [("group", Kind::Text), ("cancel-in-progress", Kind::Bool)];
 
 /// The scopes of `permissions`.
@@ -185,18 +243,22 @@ fn kinds(node: &Node, table: &[(&str, Kind)], path: &Path, out: &mut Vec<Finding
             }
             continue;
         }
-        out.push(Finding::error(
-            ID,
-            path.key(&m.key),
-            m.value.pos,
-            format!(
-                "`{}` is {}: expected {}",
-                m.key,
-                yaml_kind(&m.value),
-                kind.expected()
-            ),
-        ));
+        mismatch(&m.key, &m.value, *kind, path, out);
     }
+}
+
+/// `key` holds `node`, which is not of `kind`.
+fn mismatch(key: &str, node: &Node, kind: Kind, path: &Path, out: &mut Vec<Finding>) {
+    out.push(Finding::error(
+        ID,
+        path.key(key),
+        node.pos,
+        format!(
+            "`{key}` is {}: expected {}",
+            yaml_kind(node),
+            kind.expected()
+        ),
+    ));
 }
 
 /// What a value is, in YAML's words.
@@ -263,10 +325,79 @@ fn permissions(node: &Node, path: &Path, out: &mut Vec<Finding>) {
     }
 }
 
+/// `defaults.run` of the workflow or of a job.
+fn defaults(node: &Node, path: &Path, out: &mut Vec<Finding>) {
+    if let Some(run) = node.get("defaults").and_then(|d| d.get("run")) {
+        kinds(run, &DEFAULTS_RUN, &path.key("defaults").key("run"), out);
+    }
+}
+
+/// The inputs of `workflow_dispatch` and `workflow_call`, and the secrets of `workflow_call`.
+fn inputs(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
+    let Some(on) = wf.root.get("on") else { return };
+    let path = Path::root().key("on");
+    for (event, section) in [
+        ("workflow_dispatch", "inputs"),
+        ("workflow_call", "inputs"),
+        ("workflow_call", "secrets"),
+    ] {
+        let Some(items) = on.get(event).and_then(|e| e.get(section)) else {
+            continue;
+        };
+        for m in items.members().unwrap_or_default() {
+            kinds(
+                &m.value,
+                &INPUT,
+                &path.key(event).key(section).key(&m.key),
+                out,
+            );
+        }
+    }
+}
+
+/// A job's container and services.
+fn containers(job: &Node, path: &Path, out: &mut Vec<Finding>) {
+    if let Some(c) = job.get("container").filter(|c| c.members().is_some()) {
+        kinds(c, &CONTAINER, &path.key("container"), out);
+    }
+    let path = path.key("services");
+    for m in job
+        .get("services")
+        .and_then(Node::members)
+        .unwrap_or_default()
+    {
+        if !Kind::Container.accepts(&m.value) {
+            mismatch(&m.key, &m.value, Kind::Container, &path, out);
+        }
+        if m.value.members().is_some() {
+            kinds(&m.value, &CONTAINER, &path.key(&m.key), out);
+        }
+    }
+}
+
+/// A matrix's vectors are lists; its `include` and `exclude` lists of mappings.
+fn matrix(strategy: &Node, path: &Path, out: &mut Vec<Finding>) {
+    let Some(matrix) = strategy.get("matrix") else {
+        return;
+    };
+    let path = path.key("matrix");
+    for m in matrix.members().unwrap_or_default() {
+        let kind = match &*m.key {
+            "include" | "exclude" => Kind::MapListOrExpression,
+            _ => Kind::List,
+        };
+        if !kind.accepts(&m.value) {
+            mismatch(&m.key, &m.value, kind, &path, out);
+        }
+    }
+}
+
 pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     let root = Path::root();
     kinds(wf.root, &WORKFLOW, &root, out);
     permissions(wf.root, &root, out);
+    defaults(wf.root, &root, out);
+    inputs(wf, out);
     if let Some(c) = wf.root.get("concurrency") {
         kinds(c, &CONCURRENCY, &root.key("concurrency"), out);
     }
@@ -286,8 +417,18 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         }
         kinds(job.node, &JOB, &job.path, out);
         permissions(job.node, &job.path, out);
+        defaults(job.node, &job.path, out);
+        containers(job.node, &job.path, out);
+        if let Some(e) = job
+            .node
+            .get("environment")
+            .filter(|e| e.members().is_some())
+        {
+            kinds(e, &ENVIRONMENT, &job.path.key("environment"), out);
+        }
         if let Some(s) = job.node.get("strategy") {
             kinds(s, &STRATEGY, &job.path.key("strategy"), out);
+            matrix(s, &job.path.key("strategy"), out);
         }
         if let Some(c) = job.node.get("concurrency") {
             kinds(c, &CONCURRENCY, &job.path.key("concurrency"), out);
@@ -315,6 +456,70 @@ mod tests {
                 "13:18 jobs.a.strategy.fail-fast: `fail-fast` is a string: expected true, false or a ${{ }} expression",
                 "19:15 jobs.a.steps[0].with: `with` is a list: expected a mapping of names to strings, numbers or booleans",
                 "20:6 jobs.b: job `b` is a string: expected a mapping",
+            ]
+        );
+    }
+
+    #[test]
+    fn where_githubs_loader_is_stricter_than_yaml() {
+        let yaml = "on:
+  workflow_call:
+    inputs:
+      tag:
+        type: string
+        required: yes please
+    secrets:
+      token:
+        required: true
+defaults:
+  run:
+    shell: [bash]
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    environment:
+      name: prod
+      url: [a]
+    container:
+      image: node:22
+      ports: 80
+    services:
+      db:
+        env: {A: 1}
+      cache: redis:7
+    strategy:
+      matrix:
+        os: linux
+        node: ${{ fromJSON(vars.NODES) }}
+        include: foo
+    steps:
+      - run: x
+  b:
+    uses: ./.github/workflows/b.yml
+    secrets: [a]
+";
+        assert_eq!(
+            findings(super::check, yaml),
+            [
+                "12:12 defaults.run.shell: `shell` is a list: expected a string",
+                "6:19 on.workflow_call.inputs.tag.required: `required` is a string: expected true or false",
+                "21:14 jobs.a.container.ports: `ports` is a number: expected a list or a ${{ }} expression",
+                "24:9 jobs.a.services.db: `db` is a mapping: expected an image name, or a mapping with `image`",
+                "18:12 jobs.a.environment.url: `url` is a list: expected a string",
+                "28:13 jobs.a.strategy.matrix.os: `os` is a string: expected a list or a ${{ }} expression",
+                "30:18 jobs.a.strategy.matrix.include: `include` is a string: expected a list of mappings or a ${{ }} expression",
+                "35:14 jobs.b.secrets: `secrets` is a list: expected inherit, or a mapping of secret names to values",
+            ]
+        );
+        assert_eq!(
+            findings(
+                super::check,
+                "on: 5
+jobs: {}
+"
+            ),
+            [
+                "1:5 on: `on` is a number: expected an event name, a list of event names, or a mapping of events"
             ]
         );
     }
