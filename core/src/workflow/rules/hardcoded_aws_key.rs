@@ -19,34 +19,39 @@ fn has_access_key_id(text: &str) -> bool {
     })
 }
 
-fn walk(node: &Node, path: &Path, out: &mut Vec<Finding>) {
+/// Walks the tree with one path, grown and shrunk as it goes: a path is copied only for a
+/// finding, not built for every node of the file.
+fn walk(node: &Node, path: &mut Path, out: &mut Vec<Finding>) {
     match &node.value {
         Value::String(s) if has_access_key_id(s) => out.push(Finding::error(
             ID,
-            path,
+            &*path,
             node.pos,
             "an AWS access key id is written in the workflow: remove it, rotate the key, and use role-to-assume (OIDC) or a secret",
         )),
         Value::Object(members) => {
             for m in members {
-                let here = path.key(&m.key);
+                path.push_key(&m.key);
                 let literal_secret = m.key == "aws-secret-access-key"
                     && m.value.as_str().is_some_and(|v| !v.trim_start().starts_with("${{"));
                 if literal_secret {
                     out.push(Finding::error(
                         ID,
-                        &here,
+                        &*path,
                         m.value.pos,
                         "aws-secret-access-key is written in the workflow: remove it, rotate the key, and use role-to-assume (OIDC) or ${{ secrets.NAME }}",
                     ));
                 } else {
-                    walk(&m.value, &here, out);
+                    walk(&m.value, path, out);
                 }
+                path.pop();
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                walk(item, &path.index(i), out);
+                path.push_index(i);
+                walk(item, path, out);
+                path.pop();
             }
         }
         _ => {}
@@ -54,7 +59,7 @@ fn walk(node: &Node, path: &Path, out: &mut Vec<Finding>) {
 }
 
 pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
-    walk(wf.root, &Path::root(), out);
+    walk(wf.root, &mut Path::root(), out);
 }
 
 #[cfg(test)]
