@@ -1,7 +1,8 @@
 // Differential test against GitHub's own workflow loader (npm @actions/workflow-parser, the parser
 // and schema of GitHub's Actions language services): every file it refuses to load, Hatoba's
 // workflow check reports an error for, at each line it names (within a line: the two sometimes
-// mark a job's key and the key inside it). The corpus: every workflow fixture, and
+// mark a job's key and the key inside it); and where it loads a file, none of Hatoba's rules that
+// stand for the loader (syntax, types, keys, ids) refuses it. The corpus: every workflow fixture, and
 // tests/fixtures/workflow/loader, a file per mistake people make in the places where GitHub's
 // loader is stricter than YAML (types, keys per step kind, matrix, inputs, containers, `on`).
 // And every `ok` fixture loads in GitHub's parser as it is clean in Hatoba.
@@ -60,6 +61,27 @@ test('every workflow GitHub refuses to load, Hatoba reports at the lines GitHub 
   assert.deepEqual(missed, []);
   // The loader cases are mistakes GitHub refuses, bar a few it only refuses at run time.
   assert.ok(refused >= 60, `GitHub's loader refused only ${refused} files: is it running?`);
+});
+
+// Rules that stand for GitHub's loader: where it loads a file, none of them may fire.
+const LOADER_RULES = new Set(['syntax', 'wrong-type', 'unknown-key', 'duplicate-key', 'id-format']);
+
+test('where GitHub\'s loader takes a file, no rule that stands for the loader refuses it', async () => {
+  const files = [...filesOf('loader'), ...filesOf('ok'), ...filesOf('err')];
+  const ours = hatobaErrors(files);
+  const falseAlarms = [];
+  let loaded = 0;
+  for (const file of files) {
+    if ((await githubErrorLines(file)).length) continue;
+    loaded += 1;
+    for (const [line, messages] of ours.get(file)) {
+      for (const m of messages) {
+        if (LOADER_RULES.has(m.match(/\[([a-z-]+)\]$/)[1])) falseAlarms.push(`${path.relative(dir, file)}:${line}: ${m}`);
+      }
+    }
+  }
+  assert.deepEqual(falseAlarms, []);
+  assert.ok(loaded >= 20, `only ${loaded} files load in GitHub's parser`);
 });
 
 test('every ok fixture loads in GitHub\'s parser', async () => {

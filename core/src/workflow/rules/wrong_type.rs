@@ -42,8 +42,8 @@ enum Kind {
     Events,
     /// `inherit` or a mapping of names to values (a reusable workflow's `secrets`).
     Secrets,
-    /// A mapping with an `image`, or a string naming the image (a job's `container`, a
-    /// service).
+    /// A string naming the image (empty: none), or a mapping with a non-empty `image` (a
+    /// job's `container`, a service).
     Container,
 }
 
@@ -118,8 +118,9 @@ impl Kind {
             }
             Kind::Secrets => node.as_str() == Some("inherit") || node.members().is_some(),
             Kind::Container => {
-                // GitHub reads any scalar as the image's name.
-                node.as_str().is_some_and(|s| !s.is_empty())
+                // GitHub reads any scalar as the image's name; an empty one (often from a
+                // matrix) runs the job on the runner itself.
+                node.as_str().is_some()
                     || matches!(node.value, Value::Number(_))
                     || node
                         .get("image")
