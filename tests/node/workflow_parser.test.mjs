@@ -43,18 +43,29 @@ function hatobaErrors(files) {
   return errors;
 }
 
+/** Each file of the corpus with the lines GitHub's loader refuses and Hatoba's errors: worked
+ * out once for all the tests below. */
+let corpus;
+async function verdicts() {
+  if (!corpus) {
+    const files = [...filesOf('loader'), ...filesOf('ok'), ...filesOf('err')];
+    const ours = hatobaErrors(files);
+    corpus = [];
+    for (const file of files) {
+      corpus.push({ name: path.relative(dir, file), github: await githubErrorLines(file), ours: ours.get(file) });
+    }
+  }
+  return corpus;
+}
+
 test('every workflow GitHub refuses to load, Hatoba reports at the lines GitHub names', async () => {
-  const files = [...filesOf('loader'), ...filesOf('ok'), ...filesOf('err')];
-  const ours = hatobaErrors(files);
   const missed = [];
   let refused = 0;
-  for (const file of files) {
-    const lines = await githubErrorLines(file);
-    if (lines.length) refused += 1;
-    const found = ours.get(file);
-    for (const line of lines) {
-      if (![line - 1, line, line + 1].some((l) => found.has(l))) {
-        missed.push(`${path.relative(dir, file)}:${line}: GitHub refuses it; Hatoba has errors only at ${[...found.keys()].join(', ') || 'no line'}`);
+  for (const { name, github, ours } of await verdicts()) {
+    if (github.length) refused += 1;
+    for (const line of github) {
+      if (![line - 1, line, line + 1].some((l) => ours.has(l))) {
+        missed.push(`${name}:${line}: GitHub refuses it; Hatoba has errors only at ${[...ours.keys()].join(', ') || 'no line'}`);
       }
     }
   }
@@ -67,16 +78,14 @@ test('every workflow GitHub refuses to load, Hatoba reports at the lines GitHub 
 const LOADER_RULES = new Set(['syntax', 'wrong-type', 'unknown-key', 'duplicate-key', 'id-format']);
 
 test('where GitHub\'s loader takes a file, no rule that stands for the loader refuses it', async () => {
-  const files = [...filesOf('loader'), ...filesOf('ok'), ...filesOf('err')];
-  const ours = hatobaErrors(files);
   const falseAlarms = [];
   let loaded = 0;
-  for (const file of files) {
-    if ((await githubErrorLines(file)).length) continue;
+  for (const { name, github, ours } of await verdicts()) {
+    if (github.length) continue;
     loaded += 1;
-    for (const [line, messages] of ours.get(file)) {
+    for (const [line, messages] of ours) {
       for (const m of messages) {
-        if (LOADER_RULES.has(m.match(/\[([a-z-]+)\]$/)[1])) falseAlarms.push(`${path.relative(dir, file)}:${line}: ${m}`);
+        if (LOADER_RULES.has(m.match(/\[([a-z-]+)\]$/)[1])) falseAlarms.push(`${name}:${line}: ${m}`);
       }
     }
   }
@@ -85,7 +94,7 @@ test('where GitHub\'s loader takes a file, no rule that stands for the loader re
 });
 
 test('every ok fixture loads in GitHub\'s parser', async () => {
-  for (const file of filesOf('ok')) {
-    assert.deepEqual(await githubErrorLines(file), [], path.relative(dir, file));
-  }
+  const ok = (await verdicts()).filter(({ name }) => name.startsWith('ok/'));
+  assert.ok(ok.length >= 5);
+  for (const { name, github } of ok) assert.deepEqual(github, [], name);
 });
