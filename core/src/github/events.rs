@@ -1,10 +1,13 @@
 //! The webhook events Hatoba acts on, typed: tolerant of fields it does not use (GitHub adds
 //! them all the time), strict on the ones it does, with errors naming the JSON path.
+//!
+//! Read by hand from a `serde_json::Value` rather than derived: the worker already carries the
+//! `Value` reader, each field's path comes for free, and the derived readers of these types were
+//! the largest part of the worker's event code.
 
 use std::fmt;
 
-use serde::Deserialize;
-use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
 
 /// The header naming the event.
 pub const EVENT_HEADER: &str = "X-GitHub-Event";
@@ -55,138 +58,235 @@ impl std::error::Error for EventError {}
 
 /// Reads a delivery: `event` is the `X-GitHub-Event` header, `body` the JSON payload.
 pub fn parse_event(event: &str, body: &[u8]) -> Result<Event, EventError> {
-    Ok(match event {
-        "ping" => Event::Ping(parse(event, body)?),
-        "push" => Event::Push(parse(event, body)?),
-        "workflow_run" => Event::WorkflowRun(parse(event, body)?),
-        "deployment" => Event::Deployment(parse(event, body)?),
-        other => Event::Other(other.to_owned()),
-    })
-}
-
-#[cfg(feature = "json-paths")]
-fn parse<T: DeserializeOwned>(event: &str, body: &[u8]) -> Result<T, EventError> {
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        EventError {
-            event: event.to_owned(),
-            // "." is the root and "?" an unknown place (a syntax error): no path to name.
-            path: if path == "." || path == "?" {
-                String::new()
-            } else {
-                path
-            },
-            message: e.into_inner().to_string(),
-        }
-    })
-}
-
-/// Without `json-paths` (the worker, for its size) the error names the line and column only.
-#[cfg(not(feature = "json-paths"))]
-fn parse<T: DeserializeOwned>(event: &str, body: &[u8]) -> Result<T, EventError> {
-    serde_json::from_slice(body).map_err(|e| EventError {
+    let read: fn(&Obj) -> Result<Event, EventError> = match event {
+        "ping" => |o| Ping::read(o).map(Event::Ping),
+        "push" => |o| Push::read(o).map(Event::Push),
+        "workflow_run" => |o| WorkflowRunEvent::read(o).map(Event::WorkflowRun),
+        "deployment" => |o| DeploymentEvent::read(o).map(Event::Deployment),
+        other => return Ok(Event::Other(other.to_owned())),
+    };
+    let fail = |path: &str, message: String| EventError {
         event: event.to_owned(),
+        path: path.to_owned(),
+        message,
+    };
+    let value: Value = serde_json::from_slice(body).map_err(|e| fail("", e.to_string()))?;
+    let Value::Object(map) = &value else {
+        return Err(fail(
+            "",
+            format!("the body is {}: expected a JSON object", kind(&value)),
+        ));
+    };
+    read(&Obj {
+        map,
         path: String::new(),
-        message: e.to_string(),
+        event,
     })
 }
 
-/// A commit sha as Git writes it: 40 hex digits (64 in a SHA-256 repository). A deploy names
-/// its image tag, its status URL and its record after it, so nothing else gets that far.
-fn commit_sha<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    let text = String::deserialize(deserializer)?;
-    if matches!(text.len(), 40 | 64) && text.bytes().all(|b| b.is_ascii_hexdigit()) {
-        Ok(text)
-    } else {
-        let shown: String = text.chars().take(80).collect();
-        Err(serde::de::Error::custom(format!(
-            "\"{shown}\" is not a commit sha: expected 40 hex digits"
-        )))
+/// What a JSON value is, in words.
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A JSON object of a payload being read, with its path for errors. A field that is absent or
+/// `null` is "not there": an error when required, `None` or the default when optional.
+struct Obj<'v> {
+    map: &'v Map<String, Value>,
+    path: String,
+    event: &'v str,
+}
+
+impl<'v> Obj<'v> {
+    fn path_of(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{}.{key}", self.path)
+        }
+    }
+
+    fn error(&self, key: &str, message: String) -> EventError {
+        EventError {
+            event: self.event.to_owned(),
+            path: self.path_of(key),
+            message,
+        }
+    }
+
+    fn field(&self, key: &str) -> Option<&'v Value> {
+        self.map.get(key).filter(|v| !v.is_null())
+    }
+
+    /// `key` as `T` (read by `read`, which names what it expects), absent or null being `None`.
+    fn optional<T>(
+        &self,
+        key: &str,
+        expected: &str,
+        read: impl Fn(&'v Value) -> Option<T>,
+    ) -> Result<Option<T>, EventError> {
+        match self.field(key) {
+            None => Ok(None),
+            Some(v) => read(v)
+                .map(Some)
+                .ok_or_else(|| self.error(key, format!("found {}: expected {expected}", kind(v)))),
+        }
+    }
+
+    fn required<T>(
+        &self,
+        key: &str,
+        expected: &str,
+        read: impl Fn(&'v Value) -> Option<T>,
+    ) -> Result<T, EventError> {
+        let found = self.map.get(key).map_or("nothing", kind);
+        self.optional(key, expected, read)?
+            .ok_or_else(|| self.error(key, format!("found {found}: expected {expected}")))
+    }
+
+    fn string(&self, key: &str) -> Result<String, EventError> {
+        self.required(key, "a string", |v| v.as_str().map(str::to_owned))
+    }
+
+    fn opt_string(&self, key: &str) -> Result<Option<String>, EventError> {
+        self.optional(key, "a string", |v| v.as_str().map(str::to_owned))
+    }
+
+    fn id(&self, key: &str) -> Result<u64, EventError> {
+        self.required(key, "a whole number", Value::as_u64)
+    }
+
+    fn object(&self, key: &str) -> Result<Obj<'v>, EventError> {
+        let map = self.required(key, "an object", Value::as_object)?;
+        Ok(self.nested(key, map))
+    }
+
+    fn opt_object(&self, key: &str) -> Result<Option<Obj<'v>>, EventError> {
+        Ok(self
+            .optional(key, "an object", Value::as_object)?
+            .map(|map| self.nested(key, map)))
+    }
+
+    fn nested(&self, key: &str, map: &'v Map<String, Value>) -> Obj<'v> {
+        Obj {
+            map,
+            path: self.path_of(key),
+            event: self.event,
+        }
+    }
+
+    /// A commit sha as Git writes it: 40 hex digits (64 in a SHA-256 repository). A deploy names
+    /// its image tag, its status URL and its record after it, so nothing else gets that far.
+    fn commit_sha(&self, key: &str) -> Result<String, EventError> {
+        let text = self.string(key)?;
+        if matches!(text.len(), 40 | 64) && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+            Ok(text)
+        } else {
+            let shown: String = text.chars().take(80).collect();
+            Err(self.error(
+                key,
+                format!("\"{shown}\" is not a commit sha: expected 40 hex digits"),
+            ))
+        }
+    }
+
+    fn repository(&self) -> Result<Repository, EventError> {
+        Repository::read(&self.object("repository")?)
+    }
+
+    fn installation(&self) -> Result<Option<Installation>, EventError> {
+        self.opt_object("installation")?
+            .map(|i| Ok(Installation { id: i.id("id")? }))
+            .transpose()
+    }
+
+    fn commit(&self, key: &str) -> Result<Option<Commit>, EventError> {
+        self.opt_object(key)?
+            .map(|c| {
+                Ok(Commit {
+                    id: c.opt_string("id")?.unwrap_or_default(),
+                    timestamp: c.opt_string("timestamp")?,
+                })
+            })
+            .transpose()
     }
 }
 
 /// A repository, as events name it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Repository {
     /// `owner/name`.
     pub full_name: String,
     /// The name alone.
     pub name: String,
     /// Its owner.
-    #[serde(default)]
     pub owner: Account,
     /// Its web page.
-    #[serde(default)]
     pub html_url: String,
     /// The default branch, when the event says.
-    #[serde(default)]
     pub default_branch: Option<String>,
 }
 
 /// A user or organization. Push payloads name a repository's owner as a commit author does
 /// (`name` and `email`, no `login`), so every field is optional.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Account {
     /// The login.
-    #[serde(default)]
     pub login: Option<String>,
     /// The name (push payloads).
-    #[serde(default)]
     pub name: Option<String>,
 }
 
 /// The GitHub App installation a delivery came through, when it came through one.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Installation {
     /// The installation id (for an installation token).
     pub id: u64,
 }
 
 /// `ping`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ping {
     /// GitHub's zen of the day.
     pub zen: String,
     /// The webhook's id.
     pub hook_id: u64,
     /// The repository, for a repository webhook.
-    #[serde(default)]
     pub repository: Option<Repository>,
 }
 
 /// `push`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Push {
     /// `refs/heads/main` or `refs/tags/v1`.
-    #[serde(rename = "ref")]
     pub git_ref: String,
     /// The commit before the push.
     pub before: String,
     /// The commit after the push (all zeros when the branch was deleted).
-    #[serde(deserialize_with = "commit_sha")]
     pub after: String,
     /// Whether the push deleted the ref.
-    #[serde(default)]
     pub deleted: bool,
     /// The repository.
     pub repository: Repository,
     /// The installation, for a GitHub App.
-    #[serde(default)]
     pub installation: Option<Installation>,
     /// The newest commit pushed (none for a deletion).
-    #[serde(default)]
     pub head_commit: Option<Commit>,
 }
 
 /// A commit, as push and workflow_run events describe it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Commit {
     /// Its sha.
-    #[serde(default)]
     pub id: String,
     /// When it was committed: `2019-05-15T15:20:41-07:00` (ISO 8601 with an offset).
-    #[serde(default)]
     pub timestamp: Option<String>,
 }
 
@@ -198,7 +298,7 @@ impl Push {
 }
 
 /// `workflow_run`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkflowRunEvent {
     /// `requested`, `in_progress` or `completed`.
     pub action: String,
@@ -207,43 +307,36 @@ pub struct WorkflowRunEvent {
     /// The repository.
     pub repository: Repository,
     /// The installation, for a GitHub App.
-    #[serde(default)]
     pub installation: Option<Installation>,
 }
 
 /// A workflow run.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkflowRun {
     /// The run id.
     pub id: u64,
     /// The workflow's name.
-    #[serde(default)]
     pub name: Option<String>,
     /// The commit the run built.
-    #[serde(deserialize_with = "commit_sha")]
     pub head_sha: String,
     /// The branch, when the run is for one.
-    #[serde(default)]
     pub head_branch: Option<String>,
     /// `queued`, `in_progress`, `completed`, ...
     pub status: String,
     /// `success`, `failure`, ... once completed.
-    #[serde(default)]
     pub conclusion: Option<String>,
     /// The event that started it (`push`, `workflow_dispatch`, ...).
     pub event: String,
     /// Its page.
     pub html_url: String,
     /// The workflow file (`.github/workflows/build.yml`).
-    #[serde(default)]
     pub path: Option<String>,
     /// The commit the run built.
-    #[serde(default)]
     pub head_commit: Option<Commit>,
 }
 
 /// `deployment`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeploymentEvent {
     /// `created`.
     pub action: String,
@@ -252,29 +345,114 @@ pub struct DeploymentEvent {
     /// The repository.
     pub repository: Repository,
     /// The installation, for a GitHub App.
-    #[serde(default)]
     pub installation: Option<Installation>,
 }
 
 /// A GitHub deployment.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Deployment {
     /// Its id (deployment statuses go to it).
     pub id: u64,
     /// The commit to deploy.
-    #[serde(deserialize_with = "commit_sha")]
     pub sha: String,
     /// The ref it was made for.
-    #[serde(rename = "ref")]
     pub git_ref: String,
     /// The environment (`production`, ...).
     pub environment: String,
     /// `deploy` or a custom task.
-    #[serde(default)]
     pub task: Option<String>,
     /// Extra data set by whoever created it.
-    #[serde(default)]
     pub payload: serde_json::Value,
+}
+
+impl Repository {
+    fn read(o: &Obj) -> Result<Self, EventError> {
+        let owner = match o.opt_object("owner")? {
+            Some(a) => Account {
+                login: a.opt_string("login")?,
+                name: a.opt_string("name")?,
+            },
+            None => Account::default(),
+        };
+        Ok(Self {
+            full_name: o.string("full_name")?,
+            name: o.string("name")?,
+            owner,
+            html_url: o.opt_string("html_url")?.unwrap_or_default(),
+            default_branch: o.opt_string("default_branch")?,
+        })
+    }
+}
+
+impl Ping {
+    fn read(o: &Obj) -> Result<Self, EventError> {
+        Ok(Self {
+            zen: o.string("zen")?,
+            hook_id: o.id("hook_id")?,
+            repository: o
+                .opt_object("repository")?
+                .map(|r| Repository::read(&r))
+                .transpose()?,
+        })
+    }
+}
+
+impl Push {
+    fn read(o: &Obj) -> Result<Self, EventError> {
+        Ok(Self {
+            git_ref: o.string("ref")?,
+            before: o.string("before")?,
+            after: o.commit_sha("after")?,
+            deleted: o
+                .optional("deleted", "true or false", Value::as_bool)?
+                .unwrap_or(false),
+            repository: o.repository()?,
+            installation: o.installation()?,
+            head_commit: o.commit("head_commit")?,
+        })
+    }
+}
+
+impl WorkflowRunEvent {
+    fn read(o: &Obj) -> Result<Self, EventError> {
+        let run = o.object("workflow_run")?;
+        Ok(Self {
+            action: o.string("action")?,
+            workflow_run: WorkflowRun {
+                id: run.id("id")?,
+                name: run.opt_string("name")?,
+                head_sha: run.commit_sha("head_sha")?,
+                head_branch: run.opt_string("head_branch")?,
+                status: run.string("status")?,
+                conclusion: run.opt_string("conclusion")?,
+                event: run.string("event")?,
+                html_url: run.string("html_url")?,
+                path: run.opt_string("path")?,
+                head_commit: run.commit("head_commit")?,
+            },
+            repository: o.repository()?,
+            installation: o.installation()?,
+        })
+    }
+}
+
+impl DeploymentEvent {
+    fn read(o: &Obj) -> Result<Self, EventError> {
+        let d = o.object("deployment")?;
+        Ok(Self {
+            action: o.string("action")?,
+            deployment: Deployment {
+                id: d.id("id")?,
+                sha: d.commit_sha("sha")?,
+                git_ref: d.string("ref")?,
+                environment: d.string("environment")?,
+                task: d.opt_string("task")?,
+                payload: d.map.get("payload").cloned().unwrap_or_default(),
+            },
+            repository: o.repository()?,
+            installation: o.installation()?,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -296,12 +474,12 @@ mod tests {
         assert_eq!(err.path, "repository.full_name");
         assert_eq!(
             err.to_string(),
-            "push event: at `repository.full_name`: invalid type: null, expected a string at line 1 column 119"
+            "push event: at `repository.full_name`: found null: expected a string"
         );
         let body = br#"{"ref":"refs/heads/main","before":"a","after":"../../etc","repository":{"full_name":"o/r","name":"r","owner":{"login":"o"}}}"#;
         assert_eq!(
             parse_event("push", body).unwrap_err().to_string(),
-            "push event: at `after`: \"../../etc\" is not a commit sha: expected 40 hex digits at line 1 column 57"
+            "push event: at `after`: \"../../etc\" is not a commit sha: expected 40 hex digits"
         );
         let err = parse_event("push", b"{").unwrap_err();
         assert!(
@@ -312,7 +490,39 @@ mod tests {
         let err = parse_event("ping", br#"{"zen":"z"}"#).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "ping event: missing field `hook_id` at line 1 column 11"
+            "ping event: at `hook_id`: found nothing: expected a whole number"
+        );
+        let err = parse_event("ping", br#"[1]"#).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "ping event: the body is an array: expected a JSON object"
+        );
+        let body = br#"{"action":"completed","workflow_run":{"id":-1},"repository":{}}"#;
+        assert_eq!(
+            parse_event("workflow_run", body).unwrap_err().to_string(),
+            "workflow_run event: at `workflow_run.id`: found a number: expected a whole number"
+        );
+    }
+
+    #[test]
+    fn a_push_read_whole() {
+        let sha = "0d3e5c8a9b1f2e4d6c7a8b9c0d1e2f3a4b5c6d7e";
+        let body = format!(
+            r#"{{"ref":"refs/heads/main","before":"{sha}","after":"{sha}","deleted":null,"repository":{{"full_name":"o/r","name":"r","owner":{{"name":"o","email":"o@example.com"}},"html_url":"https://example.com/o/r","default_branch":"main","extra":[1]}},"installation":{{"id":7}},"head_commit":{{"id":"{sha}","timestamp":"2026-11-29T12:00:00Z"}}}}"#
+        );
+        let Event::Push(push) = parse_event("push", body.as_bytes()).unwrap() else {
+            panic!("not a push");
+        };
+        assert_eq!(push.branch(), Some("main"));
+        assert_eq!(push.after, sha);
+        assert!(!push.deleted);
+        assert_eq!(push.repository.owner.login, None);
+        assert_eq!(push.repository.owner.name.as_deref(), Some("o"));
+        assert_eq!(push.repository.default_branch.as_deref(), Some("main"));
+        assert_eq!(push.installation, Some(Installation { id: 7 }));
+        assert_eq!(
+            push.head_commit.unwrap().timestamp.as_deref(),
+            Some("2026-11-29T12:00:00Z")
         );
     }
 
