@@ -33,8 +33,9 @@ impl State {
     }
 }
 
-/// What started a deployment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// What started a deployment. In JSON, an object whose `event` names the kind:
+/// `{"event": "push", "delivery": "..."}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "event")]
 pub enum Trigger {
     /// A push to the target's branch.
@@ -68,6 +69,54 @@ pub enum Trigger {
         /// Who or what asked (`cli`, `api`).
         by: String,
     },
+}
+
+/// Read by hand through a JSON value: a derived reader of an internally tagged enum buffers
+/// the object in serde's `Content` first, whose code was the largest part of a record's
+/// reader in the worker and the app.
+impl<'de> Deserialize<'de> for Trigger {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let text = |key: &str| match value.get(key) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(D::Error::custom(format!(
+                "trigger `{key}`: expected a string"
+            ))),
+        };
+        let required = |key: &str| {
+            text(key)?.ok_or_else(|| D::Error::custom(format!("trigger: missing `{key}`")))
+        };
+        let id = |key: &str| {
+            value
+                .get(key)
+                .and_then(serde_json::Value::as_u64)
+                .ok_or_else(|| {
+                    D::Error::custom(format!("trigger `{key}`: expected a whole number"))
+                })
+        };
+        match required("event")?.as_str() {
+            "push" => Ok(Trigger::Push {
+                delivery: text("delivery")?,
+            }),
+            "workflow_run" => Ok(Trigger::WorkflowRun {
+                delivery: text("delivery")?,
+                run_id: id("runId")?,
+            }),
+            "deployment" => Ok(Trigger::Deployment {
+                delivery: text("delivery")?,
+                deployment_id: id("deploymentId")?,
+                environment: required("environment")?,
+            }),
+            "manual" => Ok(Trigger::Manual {
+                by: required("by")?,
+            }),
+            other => Err(D::Error::custom(format!(
+                "unknown trigger `{other}`: expected push, workflow_run, deployment or manual"
+            ))),
+        }
+    }
 }
 
 impl Trigger {
@@ -438,6 +487,54 @@ pub mod time {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn triggers_read_back_as_written_and_refuse_what_they_are_not() {
+        for trigger in [
+            Trigger::Push { delivery: None },
+            Trigger::Push {
+                delivery: Some("d-1".into()),
+            },
+            Trigger::WorkflowRun {
+                delivery: Some("d-2".into()),
+                run_id: 42,
+            },
+            Trigger::Deployment {
+                delivery: None,
+                deployment_id: 7,
+                environment: "production".into(),
+            },
+            Trigger::Manual { by: "api".into() },
+        ] {
+            let json = serde_json::to_value(&trigger).unwrap();
+            assert_eq!(serde_json::from_value::<Trigger>(json).unwrap(), trigger);
+        }
+        assert_eq!(
+            serde_json::to_value(Trigger::WorkflowRun {
+                delivery: None,
+                run_id: 42
+            })
+            .unwrap(),
+            serde_json::json!({"event": "workflow_run", "runId": 42})
+        );
+        for (json, error) in [
+            (r#"{"event":"tag"}"#, "unknown trigger `tag`"),
+            (r#"{"delivery":"d"}"#, "trigger: missing `event`"),
+            (
+                r#"{"event":"workflow_run"}"#,
+                "trigger `runId`: expected a whole number",
+            ),
+            (
+                r#"{"event":"manual","by":3}"#,
+                "trigger `by`: expected a string",
+            ),
+        ] {
+            let e = serde_json::from_str::<Trigger>(json)
+                .unwrap_err()
+                .to_string();
+            assert!(e.starts_with(error), "{json}: {e}");
+        }
+    }
 
     #[test]
     fn times_round_trip_as_rfc_3339() {
