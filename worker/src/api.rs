@@ -137,7 +137,7 @@ pub async fn handle(mut req: Request, env: &Env, path: &str) -> Result<Response>
             if !targets.iter().any(|t| t.name == name) {
                 return error(404, "not_found", &format!("no target named \"{name}\""));
             }
-            let body: DeployBody = match req.json().await {
+            let body: DeployBody = match crate::json_body(&mut req).await {
                 Ok(body) => body,
                 Err(_) => {
                     return error(

@@ -113,6 +113,13 @@ fn target_stub(env: &Env, name: &str) -> Result<Stub> {
         .get_stub()
 }
 
+/// A request's JSON body, read with `serde_json` like every other JSON of the worker
+/// (`Request::json` goes through JavaScript's parser and `serde_wasm_bindgen`, a second reader
+/// of each type in the wasm).
+async fn json_body<T: serde::de::DeserializeOwned>(req: &mut Request) -> Result<T> {
+    Ok(serde_json::from_str(&req.text().await?)?)
+}
+
 /// Asks a Durable Object: `method` on `path`, with `body` as JSON when given; its JSON answer.
 async fn ask_object<T: serde::de::DeserializeOwned>(
     stub: &Stub,

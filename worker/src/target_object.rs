@@ -88,7 +88,7 @@ impl TargetObject {
         let path = req.path();
         match (req.method(), path.as_str()) {
             (Method::Post, "/admit") => {
-                let admit: Admit = req.json().await?;
+                let admit: Admit = crate::json_body(&mut req).await?;
                 Response::from_json(&self.admit(admit).await?)
             }
             (Method::Get, "/deployments") => {
@@ -118,7 +118,7 @@ impl TargetObject {
             }
             (Method::Post, "/find-sha") => {
                 // The commit a revision was deployed from, for a rollback asked by ARN alone.
-                let body: serde_json::Value = req.json().await?;
+                let body: serde_json::Value = crate::json_body(&mut req).await?;
                 let arn = body["taskDefinitionArn"]
                     .as_str()
                     .unwrap_or_default()
