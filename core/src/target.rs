@@ -187,7 +187,7 @@ const KEYS: [&str; 16] = [
 /// Reads targets from text: a JSON array, or a JSON string holding one (as a plain-text
 /// wrangler var arrives).
 pub fn parse_targets_json(text: &str) -> Result<Vec<Target>, Vec<ConfigFinding>> {
-    let value: Value = serde_json::from_str(text).map_err(|e| {
+    let value: Value = serde_json::from_slice(text.as_bytes()).map_err(|e| {
         vec![ConfigFinding {
             path: VARIABLE.to_owned(),
             message: format!("not JSON: {e}"),

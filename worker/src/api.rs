@@ -129,7 +129,7 @@ pub async fn handle(mut req: Request, env: &Env, path: &str) -> Result<Response>
             if response.status_code() == 404 {
                 return error(404, "not_found", &format!("no deployment \"{id}\""));
             }
-            let record: serde_json::Value = response.json().await?;
+            let record: serde_json::Value = serde_json::from_slice(&response.bytes().await?)?;
             json(200, &record)
         }
         (Method::Post, p) => {

@@ -10,7 +10,7 @@ use worker::{Error, Result, Storage};
 /// Reads `key`, `None` when it was never written.
 pub async fn get<T: DeserializeOwned>(storage: &Storage, key: &str) -> Result<Option<T>> {
     match storage.get::<String>(key).await? {
-        Some(text) => serde_json::from_str(&text)
+        Some(text) => serde_json::from_slice(text.as_bytes())
             .map(Some)
             .map_err(|e| Error::RustError(format!("stored {key} does not read back: {e}"))),
         None => Ok(None),

@@ -141,7 +141,7 @@ fn parse_error_body(response: &HttpResponse) -> (String, String) {
     let trimmed = body.trim_start();
     let (mut code, mut message) = (None, None);
     if trimmed.starts_with('{') {
-        if let Ok(json) = serde_json::from_str::<JsonError>(trimmed) {
+        if let Ok(json) = serde_json::from_slice::<JsonError>(trimmed.as_bytes()) {
             code = json.code;
             message = json.message;
         }

@@ -123,7 +123,9 @@ impl<'t> Node<'t> {
         match &self.value {
             Value::Null => serde_json::Value::Null,
             Value::Bool(b) => (*b).into(),
-            Value::Number(n) => serde_json::from_str(n).unwrap_or(serde_json::Value::Null),
+            Value::Number(n) => n
+                .parse::<serde_json::Number>()
+                .map_or(serde_json::Value::Null, serde_json::Value::Number),
             Value::String(s) => s.as_ref().into(),
             Value::Array(items) => items.iter().map(Node::to_json).collect(),
             Value::Object(members) => members
