@@ -244,8 +244,10 @@ async fn prepare_task_definition<T: Transport, C: Clock>(
     end(d, i, Outcome::Ok, format!("{} ← {image}", t.container), ctx);
 
     let i = begin(d, StepName::Check, ctx);
-    let pretty = serde_json::to_string_pretty(&rendered).expect("JSON values serialize");
-    let findings = taskdef::check(&pretty);
+    // Compact: the findings are reported by path, not line, and the worker then needs no
+    // pretty printer.
+    let text = serde_json::to_string(&rendered).expect("JSON values serialize");
+    let findings = taskdef::check(&text);
     let errors: Vec<_> = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
