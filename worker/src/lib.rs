@@ -128,12 +128,12 @@ async fn ask_object<T: serde::de::DeserializeOwned>(
     path: &str,
     body: Option<&impl serde::Serialize>,
 ) -> Result<T> {
-    let mut init = worker::RequestInit::new();
-    init.with_method(method);
-    if let Some(body) = body {
-        init.with_body(Some(serde_json::to_string(body)?.into()));
-    }
-    let request = Request::new_with_init(&format!("https://object{path}"), &init)?;
+    let body = match body {
+        Some(body) => Some(serde_json::to_string(body)?.into()),
+        None => None,
+    };
+    let request =
+        transport::new_request(&format!("https://object{path}"), method.as_ref(), &[], body)?;
     let text = stub.fetch_with_request(request).await?.text().await?;
     Ok(serde_json::from_slice(text.as_bytes())?)
 }
