@@ -246,8 +246,8 @@ pub fn stored(key: &str) -> Option<String> {
 
 /// `source` as it stands once the frame of the keystroke that changed it is painted, kept in
 /// local storage under `key`. The checks read this, so a keystroke's frame holds only the edit
-/// itself, and the findings follow in the next one. The page being hidden, reloaded or left stores the text at once: nothing typed
-/// is lost.
+/// itself, and the findings follow in the next one. The page being hidden, reloaded or left
+/// stores the text at once: nothing typed is lost.
 pub fn settled(key: &'static str, source: RwSignal<String>) -> ReadSignal<String> {
     let (settled, set_settled) = signal(source.get_untracked());
     Effect::new(move |ran: Option<()>| {
