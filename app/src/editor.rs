@@ -51,6 +51,18 @@ pub fn SourceEditor(
 ) -> impl IntoView {
     let area: NodeRef<leptos::html::Textarea> = NodeRef::new();
     let gutter: NodeRef<leptos::html::Div> = NodeRef::new();
+    // The text the textarea itself last reported: a change that came from typing is not written
+    // back (which would copy the whole text into JavaScript and compare it on every keystroke).
+    let typed: StoredValue<Option<String>, LocalStorage> = StoredValue::new_local(None);
+    Effect::new(move |_| {
+        let Some(el) = area.get() else { return };
+        source.with(|s| {
+            if typed.with_value(|t| t.as_deref() != Some(s.as_str())) {
+                el.set_value(s);
+            }
+        });
+        typed.set_value(None);
+    });
     let line_count = Memo::new(move |_| source.with(|s| s.split('\n').count()));
     // Each line with findings once, marked by its most serious one (findings come sorted by
     // position, so a line's findings are side by side).
@@ -144,8 +156,11 @@ pub fn SourceEditor(
                     aria-label=label
                     spellcheck="false"
                     wrap="off"
-                    prop:value=move || source.get()
-                    on:input:target=move |ev| source.set(ev.target().value())
+                    on:input:target=move |ev| {
+                        let text = ev.target().value();
+                        typed.set_value(Some(text.clone()));
+                        source.set(text);
+                    }
                     on:scroll=move |_| {
                         if let (Some(a), Some(g)) = (area.get(), gutter.get()) {
                             g.set_scroll_top(a.scroll_top());

@@ -1,10 +1,11 @@
 // A keystroke in the editors, timed in headless Chromium as a person types: real key events
-// (the browser's input pipeline, through Chromium's DevTools protocol), a space at the end of the
-// middle line of the bench task definition (89 KB) and of the bench workflow (13 KB), timed from
-// the key's own time stamp (the trusted keydown's, or the paste event's) to the next frame (requestAnimationFrame, then a task
-// after it, so the frame's style, layout and paint are counted). 20 keystrokes each after 5
-// untimed ones; then the whole file pasted into the emptied editor, 5 times. Prints one line of
-// JSON per file for scripts/bench.
+// (the browser's input pipeline, through Chromium's DevTools protocol), each at its own point of
+// a frame, a space at the end of the middle line of the bench task definition (89 KB) and of the
+// bench workflow (13 KB), timed from the key's own time stamp (the trusted keydown's, or the
+// paste event's) to the first task after the frame that shows it (so the frame's style, layout
+// and paint are counted, and work the page puts after the frame is not). 20 keystrokes each
+// after 5 untimed ones; then the whole file pasted into the emptied editor, 5 times. Prints one
+// line of JSON per file for scripts/bench.
 //
 // Script edits (`el.value = ...`, `setRangeText`) are not used to type: they replace the
 // textarea's whole text, which a keystroke never does, and cost five times as much to lay out.
@@ -39,12 +40,15 @@ function installTimer(label) {
 async function timed(page, count, act) {
   const out = [];
   for (let i = 0; i < count; i += 1) {
-    // A person's keys fall anywhere in a frame: start each at a random point of one (after a
-    // frame, 0 to 16.7 ms), not right after the frame that ended the last measurement.
-    await page.evaluate(() => new Promise((resolve) => {
+    // A person's keys fall anywhere in a frame: start each at its own point of one (after a
+    // frame, 0 to 16.7 ms), not right after the frame that ended the last measurement. The
+    // points are spread evenly over the frame, in an order that jumps about, so the median
+    // does not hang on where 20 random draws happened to fall.
+    const phase = (((i * 7) % count) + 0.5) / count * 16.7;
+    await page.evaluate((phase) => new Promise((resolve) => {
       window.hatobaTimes.length = 0;
-      requestAnimationFrame(() => setTimeout(resolve, Math.random() * 16.7));
-    }));
+      requestAnimationFrame(() => setTimeout(resolve, phase));
+    }), phase);
     await act();
     await page.waitForFunction(() => window.hatobaTimes.length > 0, undefined, { timeout: 20000, polling: 'raf' });
     out.push(await page.evaluate(() => window.hatobaTimes[0]));
