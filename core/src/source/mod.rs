@@ -137,6 +137,36 @@ impl<'t> Node<'t> {
     }
 }
 
+/// Calls `visit` on `node` and on every node under it, parents first, each with its path: one
+/// path grown and shrunk along the walk, copied only where `visit` copies it (for a finding).
+pub fn walk<'n, 't>(node: &'n Node<'t>, visit: &mut impl FnMut(&Path, &'n Node<'t>)) {
+    fn go<'n, 't>(
+        node: &'n Node<'t>,
+        path: &mut Path,
+        visit: &mut impl FnMut(&Path, &'n Node<'t>),
+    ) {
+        visit(path, node);
+        match &node.value {
+            Value::Object(members) => {
+                for m in members {
+                    path.push_key(&m.key);
+                    go(&m.value, path, visit);
+                    path.pop();
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    path.push_index(i);
+                    go(item, path, visit);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    go(node, &mut Path::root(), visit);
+}
+
 /// A JSON path: `containerDefinitions[1].portMappings[0].hostPort`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Path(Vec<Segment>);
@@ -176,6 +206,14 @@ impl Path {
     /// Removes the last step.
     pub fn pop(&mut self) {
         self.0.pop();
+    }
+
+    /// The key of the last step, when it is an object member.
+    pub fn last_key(&self) -> Option<&str> {
+        match self.0.last()? {
+            Segment::Key(key) => Some(key),
+            Segment::Index(_) => None,
+        }
     }
 
     /// This path, then item `index`.

@@ -4,45 +4,24 @@
 //! things to different tools: a warning, to remove the key.
 
 use crate::finding::Finding;
-use crate::source::{Node, Path, Value};
+use crate::source::{self, Value};
 use crate::taskdef::TaskDefinition;
 
 pub(crate) const ID: &str = "explicit-null";
 
-fn walk(node: &Node<'_>, path: &mut Path, out: &mut Vec<Finding>) {
-    match &node.value {
-        Value::Object(members) => {
-            for m in members {
-                path.push_key(&m.key);
-                if matches!(m.value.value, Value::Null) {
-                    out.push(Finding::warning(
-                        ID,
-                        path.clone(),
-                        m.value.pos,
-                        format!(
-                            "`{}` is null: the AWS CLI refuses null fields and the deploy action drops them; remove the key",
-                            m.key
-                        ),
-                    ));
-                } else {
-                    walk(&m.value, path, out);
-                }
-                path.pop();
-            }
-        }
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                path.push_index(i);
-                walk(item, path, out);
-                path.pop();
-            }
-        }
-        _ => {}
-    }
-}
-
 pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
-    walk(td.root, &mut Path::root(), out);
+    source::walk(td.root, &mut |path, node| {
+        if let (Value::Null, Some(key)) = (&node.value, path.last_key()) {
+            out.push(Finding::warning(
+                ID,
+                path,
+                node.pos,
+                format!(
+                    "`{key}` is null: the AWS CLI refuses null fields and the deploy action drops them; remove the key"
+                ),
+            ));
+        }
+    });
 }
 
 #[cfg(test)]

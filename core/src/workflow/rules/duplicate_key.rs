@@ -7,41 +7,31 @@
 //! is the same refusal.
 
 use crate::finding::Finding;
-use crate::source::{Node, Path, Value};
+use crate::source::{self, Node, Path, Value};
 use crate::workflow::Workflow;
 
 pub(crate) const ID: &str = "duplicate-key";
 
 /// Every mapping, with its path: equal keys twice are an error.
-fn exact(node: &Node<'_>, path: &mut Path, out: &mut Vec<Finding>) {
-    match &node.value {
-        Value::Object(members) => {
-            for (i, m) in members.iter().enumerate() {
-                if members[..i].iter().any(|o| o.key == m.key) {
-                    out.push(Finding::error(
-                        ID,
-                        path.key(&m.key),
-                        m.key_pos,
-                        format!(
-                            "`{}` appears twice in this mapping: GitHub refuses the whole file (it does not keep the last one)",
-                            m.key
-                        ),
-                    ));
-                }
-                path.push_key(&m.key);
-                exact(&m.value, path, out);
-                path.pop();
+fn exact(root: &Node<'_>, out: &mut Vec<Finding>) {
+    source::walk(root, &mut |path, node| {
+        let Value::Object(members) = &node.value else {
+            return;
+        };
+        for (i, m) in members.iter().enumerate() {
+            if members[..i].iter().any(|o| o.key == m.key) {
+                out.push(Finding::error(
+                    ID,
+                    path.key(&m.key),
+                    m.key_pos,
+                    format!(
+                        "`{}` appears twice in this mapping: GitHub refuses the whole file (it does not keep the last one)",
+                        m.key
+                    ),
+                ));
             }
         }
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                path.push_index(i);
-                exact(item, path, out);
-                path.pop();
-            }
-        }
-        _ => {}
-    }
+    });
 }
 
 /// Keys of `node` (a mapping GitHub compares without case) that differ from an earlier one only
@@ -72,7 +62,7 @@ fn without_case(node: Option<&Node<'_>>, path: Path, what: &str, out: &mut Vec<F
 }
 
 pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
-    exact(wf.root, &mut Path::root(), out);
+    exact(wf.root, out);
     let root = wf.root;
     without_case(root.get("jobs"), Path::root().key("jobs"), "job ids", out);
     if let Some(on) = root.get("on") {

@@ -3,7 +3,7 @@
 //! Use OIDC (`role-to-assume`) or a secret.
 
 use crate::finding::Finding;
-use crate::source::{Node, Path, Value};
+use crate::source::{self, Value};
 use crate::workflow::Workflow;
 
 pub(crate) const ID: &str = "hardcoded-aws-key";
@@ -19,47 +19,28 @@ fn has_access_key_id(text: &str) -> bool {
     })
 }
 
-/// Walks the tree with one path, grown and shrunk as it goes: a path is copied only for a
-/// finding, not built for every node of the file.
-fn walk(node: &Node, path: &mut Path, out: &mut Vec<Finding>) {
-    match &node.value {
-        Value::String(s) if has_access_key_id(s) => out.push(Finding::error(
-            ID,
-            &*path,
-            node.pos,
-            "an AWS access key id is written in the workflow: remove it, rotate the key, and use role-to-assume (OIDC) or a secret",
-        )),
-        Value::Object(members) => {
-            for m in members {
-                path.push_key(&m.key);
-                let literal_secret = m.key == "aws-secret-access-key"
-                    && m.value.as_str().is_some_and(|v| !v.trim_start().starts_with("${{"));
-                if literal_secret {
-                    out.push(Finding::error(
-                        ID,
-                        &*path,
-                        m.value.pos,
-                        "aws-secret-access-key is written in the workflow: remove it, rotate the key, and use role-to-assume (OIDC) or ${{ secrets.NAME }}",
-                    ));
-                } else {
-                    walk(&m.value, path, out);
-                }
-                path.pop();
-            }
-        }
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                path.push_index(i);
-                walk(item, path, out);
-                path.pop();
-            }
-        }
-        _ => {}
-    }
-}
-
 pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
-    walk(wf.root, &mut Path::root(), out);
+    source::walk(wf.root, &mut |path, node| {
+        let Value::String(text) = &node.value else {
+            return;
+        };
+        if path.last_key() == Some("aws-secret-access-key") && !text.trim_start().starts_with("${{")
+        {
+            out.push(Finding::error(
+                ID,
+                path,
+                node.pos,
+                "aws-secret-access-key is written in the workflow: remove it, rotate the key, and use role-to-assume (OIDC) or ${{ secrets.NAME }}",
+            ));
+        } else if has_access_key_id(text) {
+            out.push(Finding::error(
+                ID,
+                path,
+                node.pos,
+                "an AWS access key id is written in the workflow: remove it, rotate the key, and use role-to-assume (OIDC) or a secret",
+            ));
+        }
+    });
 }
 
 #[cfg(test)]
