@@ -1,5 +1,5 @@
 //! GitHub Actions workflows: read from YAML with positions (the same tree as task
-//! definitions, via saphyr-parser) and checked by named rules, one rule a file in [`rules`],
+//! definitions, via `source::parse_yaml`) and checked by named rules, one rule a file in [`rules`],
 //! with the deploy-specific knowledge (aws-actions, OIDC) general linters lack.
 
 use crate::finding::Finding;
