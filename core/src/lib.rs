@@ -9,6 +9,7 @@
 pub mod api;
 pub mod aws;
 pub mod deploy;
+pub mod fields;
 pub mod finding;
 pub mod github;
 mod graph;

@@ -3,7 +3,6 @@
 
 use hatoba_core::api::{Queued, TargetSummary, Targets, bearer_token, query_param, same_secret};
 use hatoba_core::deploy::{DeployRequest, Deployment, Trigger};
-use serde::Deserialize;
 use worker::{Env, Method, Request, Response, Result};
 
 use crate::target_object::Admit;
@@ -45,20 +44,6 @@ async fn from_object<T: serde::de::DeserializeOwned>(
     ask_object(&stub, Method::Get, path, None::<&()>).await
 }
 
-#[derive(Deserialize)]
-struct Last {
-    deployment: Option<Deployment>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct DeployBody {
-    #[serde(default)]
-    sha: Option<String>,
-    #[serde(default)]
-    task_definition_arn: Option<String>,
-}
-
 /// Handles `/api/...`.
 pub async fn handle(mut req: Request, env: &Env, path: &str) -> Result<Response> {
     let method = req.method();
@@ -92,10 +77,17 @@ pub async fn handle(mut req: Request, env: &Env, path: &str) -> Result<Response>
         (Method::Get, "/api/targets") => {
             let mut out = Vec::new();
             for t in &targets {
-                let last: Last = from_object(env, &t.name, "/last").await?;
+                let last: serde_json::Value = from_object(env, &t.name, "/last").await?;
+                let last_deployment = match &last["deployment"] {
+                    serde_json::Value::Null => None,
+                    d => Some(
+                        Deployment::from_json(d)
+                            .map_err(|e| worker::Error::RustError(e.to_string()))?,
+                    ),
+                };
                 out.push(TargetSummary {
                     target: t.clone(),
-                    last_deployment: last.deployment,
+                    last_deployment,
                     console_url: t.console_url(),
                 });
             }
@@ -137,7 +129,7 @@ pub async fn handle(mut req: Request, env: &Env, path: &str) -> Result<Response>
             if !targets.iter().any(|t| t.name == name) {
                 return error(404, "not_found", &format!("no target named \"{name}\""));
             }
-            let body: DeployBody = match crate::json_body(&mut req).await {
+            let body: serde_json::Value = match crate::json_body(&mut req).await {
                 Ok(body) => body,
                 Err(_) => {
                     return error(
@@ -147,7 +139,8 @@ pub async fn handle(mut req: Request, env: &Env, path: &str) -> Result<Response>
                     );
                 }
             };
-            let sha = match (&body.sha, &body.task_definition_arn) {
+            let task_definition_arn = body["taskDefinitionArn"].as_str().map(str::to_owned);
+            let sha = match (body["sha"].as_str(), &task_definition_arn) {
                 (Some(sha), _) => sha.to_ascii_lowercase(),
                 (None, Some(arn)) => {
                     let stub = target_stub(env, name)?;
@@ -187,7 +180,7 @@ pub async fn handle(mut req: Request, env: &Env, path: &str) -> Result<Response>
                     by: "api".to_owned(),
                 },
                 commit_time: None,
-                task_definition_arn: body.task_definition_arn,
+                task_definition_arn,
             };
             let admitted = webhook::admit(
                 env,

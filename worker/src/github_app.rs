@@ -4,9 +4,10 @@
 //! expires.
 
 use hatoba_core::deploy::{Target, time};
+use hatoba_core::fields::Obj;
 use hatoba_core::github::api::{GitHubClient, app};
 use hatoba_core::http::{HttpRequest, Transport};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::{Env, Storage, js_sys, wasm_bindgen_futures::JsFuture};
 
@@ -17,7 +18,7 @@ const CACHE_KEY: &str = "github-installation-token";
 /// A cached token is renewed this long before it expires.
 const RENEW_BEFORE_MS: u64 = 5 * 60 * 1000;
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct Cached {
     token: String,
     expires_at_millis: u64,
@@ -41,12 +42,16 @@ pub async fn client(
     let api_url = config::text(env, "GITHUB_API_URL")
         .unwrap_or_else(|| hatoba_core::github::api::DEFAULT_API_URL.to_owned());
     let now = worker::Date::now().as_millis();
-    if let Ok(Some(cached)) = crate::stored::get::<Cached>(storage, CACHE_KEY).await
-        && cached.expires_at_millis > now + RENEW_BEFORE_MS
+    if let Ok(Some(cached)) = crate::stored::get::<serde_json::Value>(storage, CACHE_KEY).await
+        && let (Some(token), Some(expires)) = (
+            cached["token"].as_str(),
+            cached["expires_at_millis"].as_u64(),
+        )
+        && expires > now + RENEW_BEFORE_MS
     {
         return Ok(Some(GitHubClient {
             api_url,
-            token: cached.token,
+            token: token.to_owned(),
         }));
     }
     let jwt = sign_jwt(&app_id, &key, now).await?;
@@ -56,7 +61,8 @@ pub async fn client(
         .as_u64()
         .ok_or_else(|| format!("the GitHub App is not installed on {}", target.repository))?;
     let answer = send(app::create_installation_token(&api_url, &jwt, id)).await?;
-    let token: app::InstallationToken = serde_json::from_value(answer)
+    let token = Obj::of(&answer)
+        .and_then(|o| app::InstallationToken::read(&o))
         .map_err(|e| format!("GitHub's installation token answer: {e}"))?;
     let expires_at_millis = time::parse(&token.expires_at).unwrap_or(now + 50 * 60 * 1000);
     let cached = Cached {

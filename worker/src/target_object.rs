@@ -9,7 +9,8 @@ use hatoba_core::deploy::session::Session;
 use hatoba_core::deploy::{
     self, Admission, Context, DeployRequest, DeployRole, Deployment, Ledger, Wake,
 };
-use serde::{Deserialize, Serialize};
+use hatoba_core::fields::{FieldError, Obj};
+use serde::Serialize;
 use worker::{DurableObject, Env, Method, Request, Response, Result, State, durable_object};
 
 use crate::transport::{FetchTransport, WorkerClock};
@@ -25,7 +26,7 @@ fn record_key(id: &str) -> String {
 }
 
 /// What the worker asks the object to admit.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize)]
 pub struct Admit {
     /// The deploy asked for.
     pub request: DeployRequest,
@@ -34,7 +35,7 @@ pub struct Admit {
 }
 
 /// The object's answer to an admit.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Admitted {
     /// The deployment's id, when one was queued.
@@ -43,6 +44,28 @@ pub struct Admitted {
     /// Why nothing was queued.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignored: Option<String>,
+}
+
+// Read by hand, as core's records are (`hatoba_core::fields`): no derived reader in the wasm.
+hatoba_core::deserialize_with_read!(Admit, "admit");
+hatoba_core::deserialize_with_read!(Admitted, "admitted");
+
+impl Admit {
+    fn read(o: &Obj) -> std::result::Result<Self, FieldError> {
+        Ok(Admit {
+            request: DeployRequest::read(&o.object("request")?)?,
+            keys: o.strings("keys")?,
+        })
+    }
+}
+
+impl Admitted {
+    fn read(o: &Obj) -> std::result::Result<Self, FieldError> {
+        Ok(Admitted {
+            id: o.opt_string("id")?,
+            ignored: o.opt_string("ignored")?,
+        })
+    }
 }
 
 #[durable_object]
@@ -192,7 +215,8 @@ impl TargetObject {
     /// of this alarm is spent.
     async fn run(&self) -> Result<()> {
         let storage = self.state.storage();
-        let Some(name) = stored::get::<String>(&storage, TARGET).await? else {
+        let name = stored::get::<serde_json::Value>(&storage, TARGET).await?;
+        let Some(name) = name.as_ref().and_then(serde_json::Value::as_str) else {
             return Ok(());
         };
         let targets = config::targets(&self.env).map_err(|f| {

@@ -1,6 +1,10 @@
 //! Amazon ECR: finding the image a deploy ships (its digest) by tag.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::deserialize_with_read;
+use crate::fields::{FieldError, Obj};
 
 use super::client::{ECR, Operation};
 
@@ -11,7 +15,7 @@ fn ecr(name: &'static str, input: &impl Serialize) -> Operation {
 }
 
 /// An image by tag or by digest.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImageIdentifier {
     /// `sha256:...`.
@@ -49,69 +53,104 @@ pub fn batch_get_image(repository: &str, image_ids: &[ImageIdentifier]) -> Opera
 }
 
 /// The answer of `DescribeImages`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DescribeImagesOutput {
     /// The images found.
-    #[serde(default)]
     pub image_details: Vec<ImageDetail>,
 }
 
 /// One image of a repository.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImageDetail {
     /// The registry (account id).
-    #[serde(default)]
     pub registry_id: String,
     /// The repository.
-    #[serde(default)]
     pub repository_name: String,
     /// `sha256:...`.
     pub image_digest: String,
     /// Its tags.
-    #[serde(default)]
     pub image_tags: Vec<String>,
     /// When it was pushed (seconds since the epoch).
-    #[serde(default)]
     pub image_pushed_at: Option<f64>,
 }
 
 /// The answer of `BatchGetImage`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BatchGetImageOutput {
     /// The images found.
-    #[serde(default)]
     pub images: Vec<Image>,
     /// The ones not found, and why.
-    #[serde(default)]
     pub failures: Vec<ImageFailure>,
 }
 
 /// An image with its manifest.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Image {
     /// Which image.
     pub image_id: ImageIdentifier,
     /// The manifest, as JSON text.
-    #[serde(default)]
     pub image_manifest: String,
 }
 
 /// An image `BatchGetImage` did not return.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImageFailure {
     /// Which image.
     pub image_id: ImageIdentifier,
     /// `ImageNotFound`, `ImageTagDoesNotMatchDigest`, ...
-    #[serde(default)]
     pub failure_code: String,
     /// Why.
-    #[serde(default)]
     pub failure_reason: String,
+}
+
+// Read by hand (`crate::fields`), as ECS's answers are.
+deserialize_with_read!(DescribeImagesOutput, "DescribeImages' answer");
+deserialize_with_read!(BatchGetImageOutput, "BatchGetImage's answer");
+deserialize_with_read!(ImageIdentifier, "an image id");
+
+impl ImageIdentifier {
+    fn read(o: &Obj) -> Result<Self, FieldError> {
+        Ok(Self {
+            image_digest: o.opt_string("imageDigest")?,
+            image_tag: o.opt_string("imageTag")?,
+        })
+    }
+}
+
+impl DescribeImagesOutput {
+    fn read(o: &Obj) -> Result<Self, FieldError> {
+        Ok(Self {
+            image_details: o.list("imageDetails", |d| {
+                Ok(ImageDetail {
+                    registry_id: d.text("registryId")?,
+                    repository_name: d.text("repositoryName")?,
+                    image_digest: d.string("imageDigest")?,
+                    image_tags: d.strings("imageTags")?,
+                    image_pushed_at: d.optional("imagePushedAt", "a number", Value::as_f64)?,
+                })
+            })?,
+        })
+    }
+}
+
+impl BatchGetImageOutput {
+    fn read(o: &Obj) -> Result<Self, FieldError> {
+        Ok(Self {
+            images: o.list("images", |i| {
+                Ok(Image {
+                    image_id: ImageIdentifier::read(&i.object("imageId")?)?,
+                    image_manifest: i.text("imageManifest")?,
+                })
+            })?,
+            failures: o.list("failures", |f| {
+                Ok(ImageFailure {
+                    image_id: ImageIdentifier::read(&f.object("imageId")?)?,
+                    failure_code: f.text("failureCode")?,
+                    failure_reason: f.text("failureReason")?,
+                })
+            })?,
+        })
+    }
 }
 
 #[cfg(test)]

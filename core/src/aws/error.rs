@@ -4,8 +4,6 @@
 
 use std::fmt;
 
-use serde::Deserialize;
-
 use super::sigv4::SigningError;
 use super::xml::element_text;
 use crate::http::{HttpResponse, TransportError};
@@ -125,14 +123,6 @@ impl AwsError {
     }
 }
 
-#[derive(Deserialize)]
-struct JsonError {
-    #[serde(rename = "__type", alias = "code", alias = "Code")]
-    code: Option<String>,
-    #[serde(alias = "Message", alias = "errorMessage")]
-    message: Option<String>,
-}
-
 /// The error code and message of an error answer: the `x-amzn-ErrorType` header, a JSON body
 /// (`__type` may be `com.amazon...#Code` or `Code:http://...`), an XML body, or, when the body
 /// says nothing, the status.
@@ -141,9 +131,17 @@ fn parse_error_body(response: &HttpResponse) -> (String, String) {
     let trimmed = body.trim_start();
     let (mut code, mut message) = (None, None);
     if trimmed.starts_with('{') {
-        if let Ok(json) = serde_json::from_slice::<JsonError>(trimmed.as_bytes()) {
-            code = json.code;
-            message = json.message;
+        if let Ok(serde_json::Value::Object(json)) =
+            serde_json::from_slice::<serde_json::Value>(trimmed.as_bytes())
+        {
+            // The first string of each set of spellings the services use.
+            let first = |keys: &[&str]| {
+                keys.iter()
+                    .find_map(|k| json.get(*k).and_then(|v| v.as_str()))
+                    .map(str::to_owned)
+            };
+            code = first(&["__type", "code", "Code"]);
+            message = first(&["message", "Message", "errorMessage"]);
         }
     } else if trimmed.starts_with('<') {
         code = element_text(trimmed, "Code");

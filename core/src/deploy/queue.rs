@@ -2,9 +2,12 @@
 //! has seen. The worker's Durable Object stores it and asks it every question; the decisions
 //! (exactly once, one at a time, newest wins, never backwards by webhook) are made here.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::record::{Deployment, Next, State, Trigger};
+use crate::deserialize_with_read;
+use crate::fields::{FieldError, Obj};
+
+use super::record::{Deployment, Next, STATES, State, Trigger};
 use super::route::DeployRequest;
 use super::target::short_sha;
 
@@ -14,7 +17,7 @@ pub const HISTORY: usize = 100;
 pub const DELIVERIES: usize = 1000;
 
 /// A line of a target's history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Summary {
     /// The deployment's id.
@@ -28,7 +31,7 @@ pub struct Summary {
 }
 
 /// A target's queue, running deployment and history.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Ledger {
     /// Deployments waiting, oldest first.
@@ -43,6 +46,29 @@ pub struct Ledger {
     pub last_commit_time: Option<u64>,
     /// A newer commit arrived while `active` ran: it is superseded if it has not reached AWS.
     pub supersede_active_by: Option<String>,
+}
+
+// Read by hand (`crate::fields`), as the deployment records are.
+deserialize_with_read!(Ledger, "target ledger");
+
+impl Ledger {
+    fn read(o: &Obj) -> Result<Self, FieldError> {
+        Ok(Ledger {
+            queue: o.strings("queue")?,
+            active: o.opt_string("active")?,
+            history: o.list("history", |s| {
+                Ok(Summary {
+                    id: s.string("id")?,
+                    sha: s.string("sha")?,
+                    state: s.one_of("state", &STATES)?,
+                    webhook: s.required("webhook", "true or false", serde_json::Value::as_bool)?,
+                })
+            })?,
+            deliveries: o.strings("deliveries")?,
+            last_commit_time: o.opt_id("lastCommitTime")?,
+            supersede_active_by: o.opt_string("supersedeActiveBy")?,
+        })
+    }
 }
 
 /// What became of a request.

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::target::short_sha;
+use crate::fields::{FieldError, Obj};
 
 /// Where a deployment stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,46 +77,43 @@ pub enum Trigger {
 /// reader in the worker and the app.
 impl<'de> Deserialize<'de> for Trigger {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use serde::de::Error;
         let value = serde_json::Value::deserialize(deserializer)?;
-        let text = |key: &str| match value.get(key) {
-            None | Some(serde_json::Value::Null) => Ok(None),
-            Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
-            Some(_) => Err(D::Error::custom(format!(
-                "trigger `{key}`: expected a string"
-            ))),
+        Trigger::read(&Obj::of(&value).map_err(serde::de::Error::custom)?)
+            .map_err(|e| serde::de::Error::custom(format!("trigger: {e}")))
+    }
+}
+
+impl Trigger {
+    fn read(o: &Obj) -> Result<Self, FieldError> {
+        let trigger = match o.string("event")?.as_str() {
+            "push" => Trigger::Push {
+                delivery: o.opt_string("delivery")?,
+            },
+            "workflow_run" => Trigger::WorkflowRun {
+                delivery: o.opt_string("delivery")?,
+                run_id: o.id("runId")?,
+            },
+            "deployment" => Trigger::Deployment {
+                delivery: o.opt_string("delivery")?,
+                deployment_id: o.id("deploymentId")?,
+                environment: o.string("environment")?,
+            },
+            "manual" => Trigger::Manual {
+                by: o.string("by")?,
+            },
+            other => {
+                return Err(o.error(
+                    "event",
+                    format!("unknown trigger `{other}`: expected push, workflow_run, deployment or manual"),
+                ));
+            }
         };
-        let required = |key: &str| {
-            text(key)?.ok_or_else(|| D::Error::custom(format!("trigger: missing `{key}`")))
-        };
-        let id = |key: &str| {
-            value
-                .get(key)
-                .and_then(serde_json::Value::as_u64)
-                .ok_or_else(|| {
-                    D::Error::custom(format!("trigger `{key}`: expected a whole number"))
-                })
-        };
-        match required("event")?.as_str() {
-            "push" => Ok(Trigger::Push {
-                delivery: text("delivery")?,
-            }),
-            "workflow_run" => Ok(Trigger::WorkflowRun {
-                delivery: text("delivery")?,
-                run_id: id("runId")?,
-            }),
-            "deployment" => Ok(Trigger::Deployment {
-                delivery: text("delivery")?,
-                deployment_id: id("deploymentId")?,
-                environment: required("environment")?,
-            }),
-            "manual" => Ok(Trigger::Manual {
-                by: required("by")?,
-            }),
-            other => Err(D::Error::custom(format!(
-                "unknown trigger `{other}`: expected push, workflow_run, deployment or manual"
-            ))),
-        }
+        Ok(trigger)
+    }
+
+    /// The trigger at `key` of a record being read.
+    pub(crate) fn read_at(o: &Obj, key: &str) -> Result<Self, FieldError> {
+        Trigger::read(&o.object(key)?)
     }
 }
 
@@ -186,7 +184,7 @@ pub enum Outcome {
 }
 
 /// One step of a deployment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Step {
     /// Which step.
@@ -213,7 +211,7 @@ pub struct Step {
 }
 
 /// A GitHub status Hatoba sent (or tried to).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StatusSent {
     /// `commit` or `deployment`.
@@ -234,7 +232,7 @@ pub struct StatusSent {
 }
 
 /// Tasks of the new deployment, while the rollout runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Progress {
     /// Tasks running.
@@ -282,8 +280,9 @@ impl Next {
     }
 }
 
-/// One deployment of a commit (or of a revision) to a target.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One deployment of a commit (or of a revision) to a target. Read by hand (see the
+/// `Deserialize` impl below), written by serde with the names the fields say.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Deployment {
     /// Unique id: `<target>.<created, ms>.<short sha>`.
@@ -387,10 +386,144 @@ impl Deployment {
     }
 }
 
+/// The JSON spellings of the record's enums, for reading them back.
+pub(crate) const STATES: [(&str, State); 6] = [
+    ("queued", State::Queued),
+    ("in_progress", State::InProgress),
+    ("success", State::Success),
+    ("failure", State::Failure),
+    ("error", State::Error),
+    ("superseded", State::Superseded),
+];
+const STEP_NAMES: [StepName; 10] = [
+    StepName::PendingStatus,
+    StepName::AssumeRole,
+    StepName::FindImage,
+    StepName::LoadTaskDefinition,
+    StepName::Render,
+    StepName::Check,
+    StepName::RegisterTaskDefinition,
+    StepName::UpdateService,
+    StepName::WaitRollout,
+    StepName::FinalStatus,
+];
+const OUTCOMES: [(&str, Outcome); 3] = [
+    ("ok", Outcome::Ok),
+    ("failed", Outcome::Failed),
+    ("warning", Outcome::Warning),
+];
+const NEXTS: [(&str, Next); 8] = [
+    ("start", Next::Start),
+    ("find_image", Next::FindImage),
+    ("prepare", Next::Prepare),
+    ("register", Next::Register),
+    ("update_service", Next::UpdateService),
+    ("wait_rollout", Next::WaitRollout),
+    ("final_status", Next::FinalStatus),
+    ("done", Next::Done),
+];
+
+impl Obj<'_> {
+    /// A time as the record writes it ([`time::format`]).
+    fn time(&self, key: &str) -> Result<u64, FieldError> {
+        self.opt_time(key)?
+            .ok_or_else(|| self.error(key, "found nothing: expected a time".to_owned()))
+    }
+
+    fn opt_time(&self, key: &str) -> Result<Option<u64>, FieldError> {
+        let Some(text) = self.opt_string(key)? else {
+            return Ok(None);
+        };
+        time::parse(&text).map(Some).ok_or_else(|| {
+            self.error(
+                key,
+                format!("\"{text}\" is not a time like 2026-11-29T16:38:51.123Z"),
+            )
+        })
+    }
+}
+
+impl Step {
+    fn read(o: &Obj) -> Result<Self, FieldError> {
+        let names = STEP_NAMES.map(|n| (n.as_str(), n));
+        Ok(Step {
+            name: o.one_of("name", &names)?,
+            started_at: o.time("startedAt")?,
+            ended_at: o.opt_time("endedAt")?,
+            outcome: match o.opt_string("outcome")? {
+                Some(_) => Some(o.one_of("outcome", &OUTCOMES)?),
+                None => None,
+            },
+            detail: o.opt_string("detail")?.unwrap_or_default(),
+            request_ids: o.strings("requestIds")?,
+        })
+    }
+}
+
+impl StatusSent {
+    fn read(o: &Obj) -> Result<Self, FieldError> {
+        Ok(StatusSent {
+            kind: o.string("kind")?,
+            state: o.string("state")?,
+            description: o.string("description")?,
+            target_url: o.opt_string("targetUrl")?,
+            at: o.time("at")?,
+            error: o.opt_string("error")?,
+        })
+    }
+}
+
+impl Deployment {
+    /// Reads a record from its JSON (as the API and the worker's storage hold it).
+    pub fn from_json(value: &serde_json::Value) -> Result<Self, FieldError> {
+        Deployment::read(&Obj::of(value)?, value)
+    }
+
+    fn read(o: &Obj, value: &serde_json::Value) -> Result<Self, FieldError> {
+        let progress = match o.opt_object("progress")? {
+            Some(p) => Some(Progress {
+                running: p.count("running")?,
+                desired: p.count("desired")?,
+                failed: p.count("failed")?,
+            }),
+            None => None,
+        };
+        Ok(Deployment {
+            id: o.string("id")?,
+            target: o.string("target")?,
+            sha: o.string("sha")?,
+            trigger: Trigger::read_at(o, "trigger")?,
+            state: o.one_of("state", &STATES)?,
+            created_at: o.time("createdAt")?,
+            finished_at: o.opt_time("finishedAt")?,
+            task_definition_arn: o.opt_string("taskDefinitionArn")?,
+            image: o.opt_string("image")?,
+            previous_task_definition_arn: o.opt_string("previousTaskDefinitionArn")?,
+            ecs_deployment_id: o.opt_string("ecsDeploymentId")?,
+            progress,
+            description: o.opt_string("description")?.unwrap_or_default(),
+            steps: o.list("steps", Step::read)?,
+            statuses: o.list("statuses", StatusSent::read)?,
+            next: o.one_of("next", &NEXTS)?,
+            rendered: value.get("rendered").filter(|v| !v.is_null()).cloned(),
+        })
+    }
+}
+
+/// Read by hand through a JSON value, with errors naming the field (`steps[2].startedAt: ...`):
+/// the derived reader of the record and its parts was the largest reader in the worker.
+impl<'de> Deserialize<'de> for Deployment {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        Deployment::from_json(&value)
+            .map_err(|e| serde::de::Error::custom(format!("deployment record: {e}")))
+    }
+}
+
 /// Times as RFC 3339 in UTC with milliseconds (`2026-11-29T16:38:51.123Z`), kept as milliseconds
 /// since the epoch in memory.
 pub mod time {
-    use serde::{Deserialize, Deserializer, Serializer};
+    use serde::Serializer;
 
     use crate::aws::sigv4::AmzDate;
 
@@ -447,15 +580,6 @@ pub mod time {
         s.serialize_str(&format(*millis))
     }
 
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
-        let text = String::deserialize(d)?;
-        parse(&text).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "\"{text}\" is not a time like 2026-11-29T16:38:51.123Z"
-            ))
-        })
-    }
-
     pub(crate) mod option {
         use super::*;
 
@@ -466,19 +590,6 @@ pub mod time {
             match millis {
                 Some(m) => super::serialize(m, s),
                 None => s.serialize_none(),
-            }
-        }
-
-        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-            d: D,
-        ) -> Result<Option<u64>, D::Error> {
-            match Option::<String>::deserialize(d)? {
-                None => Ok(None),
-                Some(text) => super::parse(&text).map(Some).ok_or_else(|| {
-                    serde::de::Error::custom(format!(
-                        "\"{text}\" is not a time like 2026-11-29T16:38:51.123Z"
-                    ))
-                }),
             }
         }
     }
@@ -518,15 +629,21 @@ mod tests {
             serde_json::json!({"event": "workflow_run", "runId": 42})
         );
         for (json, error) in [
-            (r#"{"event":"tag"}"#, "unknown trigger `tag`"),
-            (r#"{"delivery":"d"}"#, "trigger: missing `event`"),
+            (
+                r#"{"event":"tag"}"#,
+                "trigger: event: unknown trigger `tag`",
+            ),
+            (
+                r#"{"delivery":"d"}"#,
+                "trigger: event: found nothing: expected a string",
+            ),
             (
                 r#"{"event":"workflow_run"}"#,
-                "trigger `runId`: expected a whole number",
+                "trigger: runId: found nothing: expected a whole number",
             ),
             (
                 r#"{"event":"manual","by":3}"#,
-                "trigger `by`: expected a string",
+                "trigger: by: found a number: expected a string",
             ),
         ] {
             let e = serde_json::from_str::<Trigger>(json)
@@ -609,5 +726,84 @@ mod tests {
         let back: Deployment = serde_json::from_value(json).unwrap();
         assert_eq!(back, d);
         assert_eq!(Deployment::target_of_id(&d.id), Some("stg-web"));
+    }
+
+    #[test]
+    fn every_field_reads_back_and_a_bad_one_is_named_by_its_path() {
+        let mut d = Deployment::new(
+            "web",
+            "1a2b3c4d5e6f",
+            Trigger::Deployment {
+                delivery: None,
+                deployment_id: 9,
+                environment: "production".into(),
+            },
+            1_795_970_331_123,
+        );
+        d.state = State::InProgress;
+        d.finished_at = Some(1_795_970_400_000);
+        d.task_definition_arn =
+            Some("arn:aws:ecs:eu-west-1:111122223333:task-definition/web:8".into());
+        d.image = Some("111122223333.dkr.ecr.eu-west-1.amazonaws.com/web:1a2b3c4".into());
+        d.previous_task_definition_arn =
+            Some("arn:aws:ecs:eu-west-1:111122223333:task-definition/web:7".into());
+        d.ecs_deployment_id = Some("ecs-svc/123".into());
+        d.progress = Some(Progress {
+            running: 1,
+            desired: 2,
+            failed: 0,
+        });
+        d.description = "Rolling out".into();
+        d.steps.push(Step {
+            name: StepName::RegisterTaskDefinition,
+            started_at: 1_795_970_331_123,
+            ended_at: None,
+            outcome: Some(Outcome::Warning),
+            detail: "web:8".into(),
+            request_ids: vec!["req-1".into()],
+        });
+        d.statuses.push(StatusSent {
+            kind: "deployment".into(),
+            state: "in_progress".into(),
+            description: "Deploying".into(),
+            target_url: Some("https://example.com/d".into()),
+            at: 1_795_970_331_500,
+            error: Some("422".into()),
+        });
+        d.next = Next::WaitRollout;
+        d.rendered = Some(serde_json::json!({"family": "web"}));
+        let text = serde_json::to_string(&d).unwrap();
+        assert_eq!(serde_json::from_str::<Deployment>(&text).unwrap(), d);
+
+        let good = serde_json::to_value(&d).unwrap();
+        for (path, value, error) in [
+            (
+                "/steps/0/startedAt",
+                serde_json::json!("yesterday"),
+                "deployment record: steps[0].startedAt: \"yesterday\" is not a time",
+            ),
+            (
+                "/state",
+                serde_json::json!("done"),
+                "deployment record: state: \"done\" is not one of queued, in_progress",
+            ),
+            (
+                "/statuses/0/at",
+                serde_json::json!(5),
+                "deployment record: statuses[0].at: found a number: expected a string",
+            ),
+            (
+                "/trigger/deploymentId",
+                serde_json::json!(-1),
+                "deployment record: trigger.deploymentId: found a number: expected a whole number",
+            ),
+        ] {
+            let mut bad = good.clone();
+            *bad.pointer_mut(path).unwrap() = value;
+            let e = serde_json::from_value::<Deployment>(bad)
+                .unwrap_err()
+                .to_string();
+            assert!(e.starts_with(error), "{path}: {e}");
+        }
     }
 }

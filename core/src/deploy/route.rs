@@ -1,14 +1,16 @@
 //! Which targets a webhook delivery deploys to, and why not when it deploys nowhere.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::record::{Trigger, time};
 use super::target::Target;
+use crate::deserialize_with_read;
+use crate::fields::{FieldError, Obj};
 use crate::github::events::{Event, EventError, parse_event};
 use crate::github::webhook::verify_signature;
 
 /// A deploy a delivery (or a person) asks of one target.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeployRequest {
     /// The target's name.
@@ -24,6 +26,21 @@ pub struct DeployRequest {
     /// A revision to redeploy instead of building one (rollback from the API).
     #[serde(default)]
     pub task_definition_arn: Option<String>,
+}
+
+deserialize_with_read!(DeployRequest, "deploy request");
+
+impl DeployRequest {
+    /// Reads a request from its JSON object.
+    pub fn read(o: &Obj) -> Result<Self, FieldError> {
+        Ok(DeployRequest {
+            target: o.string("target")?,
+            sha: o.string("sha")?,
+            trigger: Trigger::read_at(o, "trigger")?,
+            commit_time: o.opt_id("commitTime")?,
+            task_definition_arn: o.opt_string("taskDefinitionArn")?,
+        })
+    }
 }
 
 /// What a delivery asks for.

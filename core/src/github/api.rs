@@ -272,12 +272,24 @@ pub mod app {
     }
 
     /// An installation token, as `POST .../access_tokens` answers it.
-    #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
     pub struct InstallationToken {
         /// The token (`ghs_...`).
         pub token: String,
         /// When it expires: `2026-11-29T17:38:51Z`.
         pub expires_at: String,
+    }
+
+    crate::deserialize_with_read!(InstallationToken, "installation token");
+
+    impl InstallationToken {
+        /// Reads GitHub's answer.
+        pub fn read(o: &crate::fields::Obj) -> Result<Self, crate::fields::FieldError> {
+            Ok(Self {
+                token: o.string("token")?,
+                expires_at: o.string("expires_at")?,
+            })
+        }
     }
 
     /// The DER of the app's private key as WebCrypto imports it (PKCS #8), from the PEM GitHub

@@ -7,7 +7,9 @@
 
 use std::fmt;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+use crate::fields::{FieldError, Obj, kind};
 
 /// The header naming the event.
 pub const EVENT_HEADER: &str = "X-GitHub-Event";
@@ -58,7 +60,7 @@ impl std::error::Error for EventError {}
 
 /// Reads a delivery: `event` is the `X-GitHub-Event` header, `body` the JSON payload.
 pub fn parse_event(event: &str, body: &[u8]) -> Result<Event, EventError> {
-    let read: fn(&Obj) -> Result<Event, EventError> = match event {
+    let read: fn(&Obj) -> Result<Event, FieldError> = match event {
         "ping" => |o| Ping::read(o).map(Event::Ping),
         "push" => |o| Push::read(o).map(Event::Push),
         "workflow_run" => |o| WorkflowRunEvent::read(o).map(Event::WorkflowRun),
@@ -77,114 +79,13 @@ pub fn parse_event(event: &str, body: &[u8]) -> Result<Event, EventError> {
             format!("the body is {}: expected a JSON object", kind(&value)),
         ));
     };
-    read(&Obj {
-        map,
-        path: String::new(),
-        event,
-    })
+    read(&Obj::root(map)).map_err(|e| fail(&e.path, e.message))
 }
 
-/// What a JSON value is, in words.
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-/// A JSON object of a payload being read, with its path for errors. A field that is absent or
-/// `null` is "not there": an error when required, `None` or the default when optional.
-struct Obj<'v> {
-    map: &'v Map<String, Value>,
-    path: String,
-    event: &'v str,
-}
-
-impl<'v> Obj<'v> {
-    fn path_of(&self, key: &str) -> String {
-        if self.path.is_empty() {
-            key.to_owned()
-        } else {
-            format!("{}.{key}", self.path)
-        }
-    }
-
-    fn error(&self, key: &str, message: String) -> EventError {
-        EventError {
-            event: self.event.to_owned(),
-            path: self.path_of(key),
-            message,
-        }
-    }
-
-    fn field(&self, key: &str) -> Option<&'v Value> {
-        self.map.get(key).filter(|v| !v.is_null())
-    }
-
-    /// `key` as `T` (read by `read`, which names what it expects), absent or null being `None`.
-    fn optional<T>(
-        &self,
-        key: &str,
-        expected: &str,
-        read: impl Fn(&'v Value) -> Option<T>,
-    ) -> Result<Option<T>, EventError> {
-        match self.field(key) {
-            None => Ok(None),
-            Some(v) => read(v)
-                .map(Some)
-                .ok_or_else(|| self.error(key, format!("found {}: expected {expected}", kind(v)))),
-        }
-    }
-
-    fn required<T>(
-        &self,
-        key: &str,
-        expected: &str,
-        read: impl Fn(&'v Value) -> Option<T>,
-    ) -> Result<T, EventError> {
-        let found = self.map.get(key).map_or("nothing", kind);
-        self.optional(key, expected, read)?
-            .ok_or_else(|| self.error(key, format!("found {found}: expected {expected}")))
-    }
-
-    fn string(&self, key: &str) -> Result<String, EventError> {
-        self.required(key, "a string", |v| v.as_str().map(str::to_owned))
-    }
-
-    fn opt_string(&self, key: &str) -> Result<Option<String>, EventError> {
-        self.optional(key, "a string", |v| v.as_str().map(str::to_owned))
-    }
-
-    fn id(&self, key: &str) -> Result<u64, EventError> {
-        self.required(key, "a whole number", Value::as_u64)
-    }
-
-    fn object(&self, key: &str) -> Result<Obj<'v>, EventError> {
-        let map = self.required(key, "an object", Value::as_object)?;
-        Ok(self.nested(key, map))
-    }
-
-    fn opt_object(&self, key: &str) -> Result<Option<Obj<'v>>, EventError> {
-        Ok(self
-            .optional(key, "an object", Value::as_object)?
-            .map(|map| self.nested(key, map)))
-    }
-
-    fn nested(&self, key: &str, map: &'v Map<String, Value>) -> Obj<'v> {
-        Obj {
-            map,
-            path: self.path_of(key),
-            event: self.event,
-        }
-    }
-
+impl Obj<'_> {
     /// A commit sha as Git writes it: 40 hex digits (64 in a SHA-256 repository). A deploy names
     /// its image tag, its status URL and its record after it, so nothing else gets that far.
-    fn commit_sha(&self, key: &str) -> Result<String, EventError> {
+    fn commit_sha(&self, key: &str) -> Result<String, FieldError> {
         let text = self.string(key)?;
         if matches!(text.len(), 40 | 64) && text.bytes().all(|b| b.is_ascii_hexdigit()) {
             Ok(text)
@@ -197,17 +98,17 @@ impl<'v> Obj<'v> {
         }
     }
 
-    fn repository(&self) -> Result<Repository, EventError> {
+    fn repository(&self) -> Result<Repository, FieldError> {
         Repository::read(&self.object("repository")?)
     }
 
-    fn installation(&self) -> Result<Option<Installation>, EventError> {
+    fn installation(&self) -> Result<Option<Installation>, FieldError> {
         self.opt_object("installation")?
             .map(|i| Ok(Installation { id: i.id("id")? }))
             .transpose()
     }
 
-    fn commit(&self, key: &str) -> Result<Option<Commit>, EventError> {
+    fn commit(&self, key: &str) -> Result<Option<Commit>, FieldError> {
         self.opt_object(key)?
             .map(|c| {
                 Ok(Commit {
@@ -366,7 +267,7 @@ pub struct Deployment {
 }
 
 impl Repository {
-    fn read(o: &Obj) -> Result<Self, EventError> {
+    fn read(o: &Obj) -> Result<Self, FieldError> {
         let owner = match o.opt_object("owner")? {
             Some(a) => Account {
                 login: a.opt_string("login")?,
@@ -385,7 +286,7 @@ impl Repository {
 }
 
 impl Ping {
-    fn read(o: &Obj) -> Result<Self, EventError> {
+    fn read(o: &Obj) -> Result<Self, FieldError> {
         Ok(Self {
             zen: o.string("zen")?,
             hook_id: o.id("hook_id")?,
@@ -398,7 +299,7 @@ impl Ping {
 }
 
 impl Push {
-    fn read(o: &Obj) -> Result<Self, EventError> {
+    fn read(o: &Obj) -> Result<Self, FieldError> {
         Ok(Self {
             git_ref: o.string("ref")?,
             before: o.string("before")?,
@@ -414,7 +315,7 @@ impl Push {
 }
 
 impl WorkflowRunEvent {
-    fn read(o: &Obj) -> Result<Self, EventError> {
+    fn read(o: &Obj) -> Result<Self, FieldError> {
         let run = o.object("workflow_run")?;
         Ok(Self {
             action: o.string("action")?,
@@ -437,7 +338,7 @@ impl WorkflowRunEvent {
 }
 
 impl DeploymentEvent {
-    fn read(o: &Obj) -> Result<Self, EventError> {
+    fn read(o: &Obj) -> Result<Self, FieldError> {
         let d = o.object("deployment")?;
         Ok(Self {
             action: o.string("action")?,
