@@ -140,33 +140,142 @@ impl<'t> Node<'t> {
 }
 
 /// Calls `visit` on `node` and on every node under it, parents first, each with its path: one
-/// path grown and shrunk along the walk, copied only where `visit` copies it (for a finding).
-pub fn walk<'n, 't>(node: &'n Node<'t>, visit: &mut impl FnMut(&Path, &'n Node<'t>)) {
+/// [`Trail`] of borrowed keys grown and shrunk along the walk, made a [`Path`] only where `visit`
+/// needs one (for a finding), so a walk allocates nothing per node.
+pub fn walk<'n, 't>(node: &'n Node<'t>, visit: &mut impl FnMut(&Trail<'n>, &'n Node<'t>)) {
     fn go<'n, 't>(
         node: &'n Node<'t>,
-        path: &mut Path,
-        visit: &mut impl FnMut(&Path, &'n Node<'t>),
+        trail: &mut Trail<'n>,
+        visit: &mut impl FnMut(&Trail<'n>, &'n Node<'t>),
     ) {
-        visit(path, node);
+        visit(trail, node);
         match &node.value {
             Value::Object(members) => {
                 for m in members {
-                    path.push_key(&m.key);
-                    go(&m.value, path, visit);
-                    path.pop();
+                    trail.0.push(Err(&m.key));
+                    go(&m.value, trail, visit);
+                    trail.0.pop();
                 }
             }
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    path.push_index(i);
-                    go(item, path, visit);
-                    path.pop();
+                    trail.0.push(Ok(i));
+                    go(item, trail, visit);
+                    trail.0.pop();
                 }
             }
             _ => {}
         }
     }
-    go(node, &mut Path::root(), visit);
+    go(node, &mut Trail(Vec::new()), visit);
+}
+
+/// A path a finding can be placed at and extended from: a [`Path`], or a borrowed [`Trail`].
+pub trait ToPath: fmt::Display {
+    /// This path, then member `key`.
+    fn key(&self, key: &str) -> Path;
+    /// This path, then item `index`.
+    fn index(&self, index: usize) -> Path;
+}
+
+impl ToPath for Path {
+    fn key(&self, key: &str) -> Path {
+        Path::key(self, key)
+    }
+
+    fn index(&self, index: usize) -> Path {
+        Path::index(self, index)
+    }
+}
+
+impl ToPath for Trail<'_> {
+    fn key(&self, key: &str) -> Path {
+        Trail::key(self, key)
+    }
+
+    fn index(&self, index: usize) -> Path {
+        Trail::index(self, index)
+    }
+}
+
+/// A path whose keys are borrowed from the document (each step a key, or an item's index): what
+/// a [`walk`] hands its visitor, and what a reader that goes down a document keeps, made a
+/// [`Path`] only for a finding.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Trail<'n>(Vec<Result<usize, &'n str>>);
+
+impl<'n> Trail<'n> {
+    /// The empty path (the document itself).
+    pub fn root() -> Self {
+        Self(Vec::new())
+    }
+
+    /// Extends this path by member `key`.
+    pub fn push_key(&mut self, key: &'n str) {
+        self.0.push(Err(key));
+    }
+
+    /// Extends this path by item `index`.
+    pub fn push_index(&mut self, index: usize) {
+        self.0.push(Ok(index));
+    }
+
+    /// Removes the last step.
+    pub fn pop(&mut self) {
+        self.0.pop();
+    }
+
+    /// The path it stands for.
+    pub fn to_path(&self) -> Path {
+        Path(
+            self.0
+                .iter()
+                .map(|step| match step {
+                    Ok(i) => Segment::Index(*i),
+                    Err(key) => Segment::Key((*key).to_owned()),
+                })
+                .collect(),
+        )
+    }
+
+    /// The path, then member `key`.
+    pub fn key(&self, key: &str) -> Path {
+        let mut path = self.to_path();
+        path.push_key(key);
+        path
+    }
+
+    /// The path, then item `index`.
+    pub fn index(&self, index: usize) -> Path {
+        let mut path = self.to_path();
+        path.push_index(index);
+        path
+    }
+
+    /// This path, then member `key`, still borrowed.
+    pub fn with_key(&self, key: &'n str) -> Self {
+        let mut trail = self.clone();
+        trail.push_key(key);
+        trail
+    }
+
+    /// This path, then item `index`, still borrowed.
+    pub fn with_index(&self, index: usize) -> Self {
+        let mut trail = self.clone();
+        trail.push_index(index);
+        trail
+    }
+
+    /// The key of the last step, when it is an object member.
+    pub fn last_key(&self) -> Option<&'n str> {
+        self.0.last()?.err()
+    }
+}
+
+impl fmt::Display for Trail<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.to_path().fmt(f)
+    }
 }
 
 /// A JSON path: `containerDefinitions[1].portMappings[0].hostPort`.

@@ -3,7 +3,7 @@
 //! with the deploy-specific knowledge (aws-actions, OIDC) general linters lack.
 
 use crate::finding::Finding;
-use crate::source::{Node, Path, Pos, parse_yaml};
+use crate::source::{Node, Pos, Trail, parse_yaml};
 
 pub mod actions;
 pub mod expr;
@@ -34,9 +34,9 @@ pub struct Job<'a> {
     /// The job's mapping.
     pub node: &'a Node<'a>,
     /// `jobs.<id>`.
-    pub path: Path,
+    pub path: Trail<'a>,
     /// The steps that are mappings, with their paths (`jobs.<id>.steps[2]`).
-    pub steps: Vec<(Path, &'a Node<'a>)>,
+    pub steps: Vec<(Trail<'a>, &'a Node<'a>)>,
 }
 
 /// A read-only view of a workflow with the lookups rules share, and every `${{ }}`
@@ -64,7 +64,7 @@ impl<'a> Workflow<'a> {
         let jobs = members
             .iter()
             .map(|m| {
-                let path = Path::root().key("jobs").key(&m.key);
+                let path = Trail::root().with_key("jobs").with_key(&m.key);
                 let steps = m
                     .value
                     .get("steps")
@@ -73,7 +73,7 @@ impl<'a> Workflow<'a> {
                     .iter()
                     .enumerate()
                     .filter(|(_, s)| s.members().is_some())
-                    .map(|(i, s)| (path.key("steps").index(i), s))
+                    .map(|(i, s)| (path.with_key("steps").with_index(i), s))
                     .collect();
                 Job {
                     id: &m.key,
@@ -171,7 +171,7 @@ impl<'a> Workflow<'a> {
 
     /// Every step's string value of `key` (`run`, `uses`) across all jobs, with the step's
     /// path (`jobs.build.steps[2]`; add the key when reporting) and the value's node.
-    pub fn step_values<'w>(&'w self, key: &str) -> Vec<(&'w Path, &'a Node<'a>, &'a str)> {
+    pub fn step_values<'w>(&'w self, key: &str) -> Vec<(&'w Trail<'a>, &'a Node<'a>, &'a str)> {
         let mut values = Vec::new();
         for job in &self.jobs {
             for (path, step) in &job.steps {

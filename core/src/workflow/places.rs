@@ -5,7 +5,7 @@
 use super::Workflow;
 use super::expr::{self, Expr, ExprError};
 use crate::finding::Finding;
-use crate::source::{Node, Path, Pos, Value};
+use crate::source::{Node, Pos, Trail, Value};
 
 /// The contexts of GitHub Actions expressions, in the order GitHub's docs list them.
 pub const CONTEXTS: [&str; 12] = [
@@ -206,7 +206,7 @@ pub struct Expression<'a> {
     /// The index of its step in the job's `steps`, when inside a step.
     pub step: Option<usize>,
     /// The path of the value holding it (`jobs.build.steps[2].with.image`).
-    pub path: Path,
+    pub path: Trail<'a>,
     /// The expression's text (between `${{` and `}}`, or a whole `if:`).
     pub text: &'a str,
     /// Where `text` starts in the source.
@@ -218,7 +218,7 @@ pub struct Expression<'a> {
 impl Expression<'_> {
     /// An error of `rule` at byte `offset` of [`Self::text`].
     pub fn error(&self, rule: &'static str, offset: usize, message: impl Into<String>) -> Finding {
-        Finding::error(rule, self.path.clone(), self.pos_at(offset), message)
+        Finding::error(rule, &self.path, self.pos_at(offset), message)
     }
 
     /// The source position of byte `offset` of [`Self::text`].
@@ -251,7 +251,7 @@ struct Collector<'w, 'a> {
     step: Option<usize>,
     /// The path of the value being visited, pushed and popped on the way (cloned only into
     /// an expression found).
-    path: Path,
+    path: Trail<'a>,
     out: Vec<Expression<'a>>,
 }
 
@@ -261,7 +261,7 @@ pub(crate) fn collect<'a>(wf: &Workflow<'a>) -> Vec<Expression<'a>> {
         wf,
         job: None,
         step: None,
-        path: Path::root(),
+        path: Trail::root(),
         out: Vec::new(),
     };
     for m in wf.root.members().unwrap_or_default() {

@@ -69,7 +69,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         if std::ptr::eq(e.place, &at::NOWHERE) {
             out.push(Finding::error(
                 ID,
-                e.path.clone(),
+                &e.path,
                 e.pos,
                 "expressions are not evaluated here: GitHub reads `uses` and `id` before running anything, so write a fixed value",
             ));

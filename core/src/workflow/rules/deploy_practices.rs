@@ -11,10 +11,14 @@ use crate::workflow::Workflow;
 
 pub(crate) const ID: &str = "deploy-practices";
 
+/// Whether `step` uses `action` (`owner/name`, lowercase) at some ref, as GitHub compares: without
+/// case. Asked four times a step, so it compares in place rather than lowercasing a copy.
 fn uses(step: &Node, action: &str) -> bool {
-    step.get("uses")
-        .and_then(Node::as_str)
-        .is_some_and(|u| u.to_ascii_lowercase().starts_with(&format!("{action}@")))
+    step.get("uses").and_then(Node::as_str).is_some_and(|u| {
+        u.as_bytes().get(action.len()) == Some(&b'@')
+            && u.get(..action.len())
+                .is_some_and(|name| name.eq_ignore_ascii_case(action))
+    })
 }
 
 pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {

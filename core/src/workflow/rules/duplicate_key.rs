@@ -7,7 +7,7 @@
 //! is the same refusal.
 
 use crate::finding::Finding;
-use crate::source::{self, Node, Path, Value};
+use crate::source::{self, Node, Path, ToPath, Value};
 use crate::workflow::Workflow;
 
 pub(crate) const ID: &str = "duplicate-key";
@@ -34,9 +34,15 @@ fn exact(root: &Node<'_>, out: &mut Vec<Finding>) {
     });
 }
 
-/// Keys of `node` (a mapping GitHub compares without case) that differ from an earlier one only
-/// in case.
-fn without_case(node: Option<&Node<'_>>, path: Path, what: &str, out: &mut Vec<Finding>) {
+/// Keys of `node` (a mapping GitHub compares without case, at `path` then `key`) that differ
+/// from an earlier one only in case. The path is built only for a finding: this runs on every
+/// step.
+fn without_case(
+    node: Option<&Node<'_>>,
+    (path, key): (&impl ToPath, &str),
+    what: &str,
+    out: &mut Vec<Finding>,
+) {
     let Some(Value::Object(members)) = node.map(|n| &n.value) else {
         return;
     };
@@ -50,7 +56,7 @@ fn without_case(node: Option<&Node<'_>>, path: Path, what: &str, out: &mut Vec<F
         {
             out.push(Finding::error(
                 ID,
-                path.key(&m.key),
+                path.key(key).key(&m.key),
                 m.key_pos,
                 format!(
                     "`{}` and `{}` differ only in case: GitHub compares {what} without case, so it refuses the file",
@@ -64,7 +70,7 @@ fn without_case(node: Option<&Node<'_>>, path: Path, what: &str, out: &mut Vec<F
 pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     exact(wf.root, out);
     let root = wf.root;
-    without_case(root.get("jobs"), Path::root().key("jobs"), "job ids", out);
+    without_case(root.get("jobs"), (&Path::root(), "jobs"), "job ids", out);
     if let Some(on) = root.get("on") {
         for (event, what) in [
             ("workflow_dispatch", &["inputs"][..]),
@@ -76,7 +82,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             for key in what {
                 without_case(
                     trigger.get(key),
-                    Path::root().key("on").key(event).key(key),
+                    (&Path::root().key("on").key(event), key),
                     &format!("{event} {key}"),
                     out,
                 );
@@ -87,13 +93,13 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         if let Some(strategy) = job.node.get("strategy") {
             without_case(
                 strategy.get("matrix"),
-                job.path.key("strategy").key("matrix"),
+                (&job.path.key("strategy"), "matrix"),
                 "matrix keys",
                 out,
             );
         }
         for (path, step) in &job.steps {
-            without_case(step.get("with"), path.key("with"), "action inputs", out);
+            without_case(step.get("with"), (path, "with"), "action inputs", out);
         }
     }
 }

@@ -3,7 +3,7 @@
 //! level needs (`on` and `jobs`; `runs-on` and `steps`, or `uses`; `run` or `uses`).
 
 use crate::finding::{Finding, did_you_mean};
-use crate::source::{Node, Path};
+use crate::source::{Node, Path, ToPath};
 use crate::workflow::Workflow;
 
 pub(crate) const ID: &str = "unknown-key";
@@ -62,13 +62,7 @@ const STEP_KEYS: [&str; 11] = [
     "timeout-minutes",
 ];
 
-fn unknown(
-    node: &Node,
-    known: &[&str],
-    level: &str,
-    path: &crate::source::Path,
-    out: &mut Vec<Finding>,
-) {
+fn unknown(node: &Node, known: &[&str], level: &str, path: &impl ToPath, out: &mut Vec<Finding>) {
     for m in node.members().unwrap_or_default() {
         if !known.contains(&&*m.key) {
             let hint = did_you_mean(&m.key, known.iter().copied())
@@ -104,7 +98,7 @@ fn nested(
     key: &str,
     known: &[&str],
     level: &str,
-    path: &Path,
+    path: &impl ToPath,
     out: &mut Vec<Finding>,
 ) {
     if let Some(node) = parent.get(key) {
@@ -118,7 +112,7 @@ fn each(
     key: &str,
     known: &[&str],
     level: &str,
-    path: &Path,
+    path: &impl ToPath,
     out: &mut Vec<Finding>,
 ) {
     let Some(map) = parent.and_then(|p| p.get(key)) else {
@@ -129,7 +123,7 @@ fn each(
     }
 }
 
-fn container(node: &Node, level: &str, path: &Path, out: &mut Vec<Finding>) {
+fn container(node: &Node, level: &str, path: &impl ToPath, out: &mut Vec<Finding>) {
     unknown(node, &CONTAINER_KEYS, level, path, out);
     nested(
         node,

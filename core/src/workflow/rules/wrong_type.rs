@@ -4,7 +4,7 @@
 //! `permissions` names scopes GitHub has with `read`, `write` or `none`.
 
 use crate::finding::{Finding, did_you_mean};
-use crate::source::{Node, Path, Value};
+use crate::source::{Node, Path, ToPath, Value};
 use crate::workflow::Workflow;
 
 pub(crate) const ID: &str = "wrong-type";
@@ -220,7 +220,7 @@ const SCOPES: [&str; 16] = [
     "statuses",
 ];
 
-fn kinds(node: &Node, table: &[(&str, Kind)], path: &Path, out: &mut Vec<Finding>) {
+fn kinds(node: &Node, table: &[(&str, Kind)], path: &impl ToPath, out: &mut Vec<Finding>) {
     for m in node.members().unwrap_or_default() {
         let Some((_, kind)) = table.iter().find(|(k, _)| *k == m.key) else {
             continue;
@@ -249,7 +249,7 @@ fn kinds(node: &Node, table: &[(&str, Kind)], path: &Path, out: &mut Vec<Finding
 }
 
 /// `key` holds `node`, which is not of `kind`.
-fn mismatch(key: &str, node: &Node, kind: Kind, path: &Path, out: &mut Vec<Finding>) {
+fn mismatch(key: &str, node: &Node, kind: Kind, path: &impl ToPath, out: &mut Vec<Finding>) {
     out.push(Finding::error(
         ID,
         path.key(key),
@@ -272,7 +272,7 @@ fn yaml_kind(node: &Node) -> &'static str {
     }
 }
 
-fn permissions(node: &Node, path: &Path, out: &mut Vec<Finding>) {
+fn permissions(node: &Node, path: &impl ToPath, out: &mut Vec<Finding>) {
     let Some(p) = node.get("permissions") else {
         return;
     };
@@ -327,7 +327,7 @@ fn permissions(node: &Node, path: &Path, out: &mut Vec<Finding>) {
 }
 
 /// `defaults.run` of the workflow or of a job.
-fn defaults(node: &Node, path: &Path, out: &mut Vec<Finding>) {
+fn defaults(node: &Node, path: &impl ToPath, out: &mut Vec<Finding>) {
     if let Some(run) = node.get("defaults").and_then(|d| d.get("run")) {
         kinds(run, &DEFAULTS_RUN, &path.key("defaults").key("run"), out);
     }
@@ -357,7 +357,7 @@ fn inputs(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
 }
 
 /// A job's container and services.
-fn containers(job: &Node, path: &Path, out: &mut Vec<Finding>) {
+fn containers(job: &Node, path: &impl ToPath, out: &mut Vec<Finding>) {
     if let Some(c) = job.get("container").filter(|c| c.members().is_some()) {
         kinds(c, &CONTAINER, &path.key("container"), out);
     }
@@ -377,7 +377,7 @@ fn containers(job: &Node, path: &Path, out: &mut Vec<Finding>) {
 }
 
 /// A matrix's vectors are lists; its `include` and `exclude` lists of mappings.
-fn matrix(strategy: &Node, path: &Path, out: &mut Vec<Finding>) {
+fn matrix(strategy: &Node, path: &impl ToPath, out: &mut Vec<Finding>) {
     let Some(matrix) = strategy.get("matrix") else {
         return;
     };
