@@ -332,7 +332,7 @@ fn github_format_prints_workflow_commands_that_annotate_the_line() {
     assert_eq!(
         line,
         format!(
-            "::error file={},line=23,col=17,title=deprecated-command::`::set-output` is disabled on GitHub Actions: use echo \"NAME=value\" >> \"$GITHUB_OUTPUT\"",
+            "::error file={},line=23,col=17,title=deprecated-command::`::set-output` is deprecated and announced to fail on GitHub Actions: use echo \"NAME=value\" >> \"$GITHUB_OUTPUT\"",
             file.replace(':', "%3A").replace(',', "%2C")
         )
     );

@@ -41,7 +41,7 @@ test('::set-output is found at its line', async () => {
   ].join('\n'));
   await page.waitForFunction(() => document.querySelectorAll('.findings li').length === 1);
   const text = await findings().locator('li').first().innerText();
-  assert.match(text, /^9:17[\s\S]*`::set-output` is disabled on GitHub Actions: use echo "NAME=value" >> "\$GITHUB_OUTPUT"[\s\S]*\[deprecated-command\]/);
+  assert.match(text, /^9:17[\s\S]*`::set-output` is deprecated and announced to fail on GitHub Actions: use echo "NAME=value" >> "\$GITHUB_OUTPUT"[\s\S]*\[deprecated-command\]/);
   assert.deepEqual(await page.locator('.gutter .line.error').evaluateAll((els) => els.map((e) => e.dataset.line)), ['9']);
 });
 

@@ -35,7 +35,8 @@ pub struct Loaded<'t> {
 
 /// Loads a task definition from JSON or YAML text: a plain one, or `aws ecs describe-task-definition`
 /// output (`{"taskDefinition": {...}, "tags": [...]}`), whose tags join the task definition.
-/// Read-only fields are removed with a warning each.
+/// Read-only fields are removed with a warning each, as are fields set to `null` (which mean
+/// "not set" to the deploy action, and which the AWS CLI refuses).
 pub fn load(text: &str) -> Loaded<'_> {
     let mut findings = Vec::new();
     let root = match parse_document(text) {
@@ -66,6 +67,7 @@ pub fn load(text: &str) -> Loaded<'_> {
             !read_only
         });
     }
+    rules::explicit_null::drop_nulls(&mut document, &mut findings);
     Loaded {
         document: Some(document),
         findings,

@@ -4,14 +4,18 @@
 //! things to different tools: a warning, to remove the key.
 
 use crate::finding::Finding;
-use crate::source::{self, Value};
-use crate::taskdef::TaskDefinition;
+use crate::source::{self, Node, Value};
 
 pub(crate) const ID: &str = "explicit-null";
 
-pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
-    source::walk(td.root, &mut |path, node| {
+/// Warns of every member set to `null` in `root`, then removes them: every rule after load,
+/// the renderer and the deploy see such a field as the deploy action sends it, absent (Fargate
+/// refuses `hostname`, not `"hostname": null`).
+pub(crate) fn drop_nulls(root: &mut Node<'_>, out: &mut Vec<Finding>) {
+    let mut any = false;
+    source::walk(root, &mut |path, node| {
         if let (Value::Null, Some(key)) = (&node.value, path.last_key()) {
+            any = true;
             out.push(Finding::warning(
                 ID,
                 path,
@@ -22,21 +26,49 @@ pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
             ));
         }
     });
+    if any {
+        prune(root);
+    }
+}
+
+fn prune(node: &mut Node<'_>) {
+    match &mut node.value {
+        Value::Object(members) => {
+            members.retain(|m| !matches!(m.value.value, Value::Null));
+            members.iter_mut().for_each(|m| prune(&mut m.value));
+        }
+        Value::Array(items) => items.iter_mut().for_each(prune),
+        _ => {}
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::taskdef::rules::findings;
+    use crate::taskdef;
 
     #[test]
-    fn nulls_are_named() {
-        let json = r#"{"family": "x", "taskRoleArn": null, "containerDefinitions": [{"name": "a", "environment": null}]}"#;
-        let found = findings(super::check, json);
-        assert_eq!(found.len(), 2, "{found:?}");
+    fn nulls_are_named_and_then_absent_to_every_rule() {
+        // Fargate refuses `hostname` and `dnsServers`; set to null (an old console export),
+        // they are not set at all, as the deploy action sends them.
+        let json = r#"{"family": "x", "taskRoleArn": null, "requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc", "cpu": "256", "memory": "512",
+            "containerDefinitions": [{"name": "a", "image": "nginx", "environment": null, "hostname": null, "dnsServers": null, "essential": true}]}"#;
+        let found: Vec<String> = taskdef::check(json)
+            .iter()
+            .map(|f| format!("{} {}: {}", f.rule, f.path, f.message))
+            .collect();
+        assert_eq!(found.len(), 4, "{found:?}");
+        assert!(
+            found.iter().all(|f| f.starts_with("explicit-null ")),
+            "{found:?}"
+        );
         assert!(
             found[0].contains(" taskRoleArn: `taskRoleArn` is null"),
             "{found:?}"
         );
         assert!(found[1].contains("containerDefinitions[0].environment: `environment` is null"));
+        let loaded = taskdef::load(json).document.unwrap().to_json();
+        assert_eq!(loaded.get("taskRoleArn"), None);
+        assert_eq!(loaded["containerDefinitions"][0].get("hostname"), None);
+        assert_eq!(loaded["containerDefinitions"][0]["image"], "nginx");
     }
 }

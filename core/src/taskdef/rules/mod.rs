@@ -1,6 +1,6 @@
 //! The task-definition rules, one file each. A rule reads a [`TaskDefinition`] and pushes
-//! [`Finding`]s; adding one touches no other. `syntax` and `read-only-field` are reported by
-//! [`super::load`].
+//! [`Finding`]s; adding one touches no other. `syntax`, `read-only-field` and `explicit-null`
+//! are reported by [`super::load`].
 
 use super::TaskDefinition;
 use crate::finding::Finding;
@@ -16,7 +16,7 @@ mod duplicate_environment;
 mod enum_value;
 mod essential_container;
 mod execution_role;
-mod explicit_null;
+pub(crate) mod explicit_null;
 mod family_name;
 mod fargate_cpu_memory;
 mod fargate_limits;
@@ -56,7 +56,6 @@ const RULES: &[(&str, Check)] = &[
     (container_resources::ID, container_resources::check),
     (container_limits::ID, container_limits::check),
     (awsvpc_hostname::ID, awsvpc_hostname::check),
-    (explicit_null::ID, explicit_null::check),
     (secret_value_from::ID, secret_value_from::check),
     (role_arn::ID, role_arn::check),
     (depends_on::ID, depends_on::check),
@@ -65,9 +64,9 @@ const RULES: &[(&str, Check)] = &[
     (awslogs_options::ID, awslogs_options::check),
 ];
 
-/// The ids of every rule, `syntax` and `read-only-field` included.
+/// The ids of every rule, `syntax`, `read-only-field` and `explicit-null` included.
 pub fn ids() -> Vec<&'static str> {
-    let mut ids = vec![SYNTAX, READ_ONLY_FIELD];
+    let mut ids = vec![SYNTAX, READ_ONLY_FIELD, explicit_null::ID];
     ids.extend(RULES.iter().map(|(id, _)| *id));
     ids
 }

@@ -20,7 +20,13 @@ pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
                 ID,
                 path,
                 *pos,
-                format!("`{path}` is {found}: expected {expected}"),
+                if path.to_string().is_empty() {
+                    format!(
+                        "the document is {found}: expected a task definition (a JSON object or a YAML mapping)"
+                    )
+                } else {
+                    format!("`{path}` is {found}: expected {expected}")
+                },
             ));
         }
     }
@@ -28,6 +34,16 @@ pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_document_that_is_not_an_object_is_named_as_such() {
+        let found = crate::taskdef::check("deploy.js\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].message,
+            "the document is a string: expected a task definition (a JSON object or a YAML mapping)"
+        );
+    }
+
     use crate::taskdef::rules::findings;
 
     #[test]

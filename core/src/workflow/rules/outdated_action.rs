@@ -1,5 +1,10 @@
 //! `outdated-action`: well-known actions pinned to a major version that runs on a Node.js
-//! runtime GitHub Actions has retired (12 or 16), with the first major that does not.
+//! runtime GitHub Actions has retired (12 or 16), with the first major that does not. The runner
+//! forces a newer Node.js on them ("Node16 actions ... will be forced to run on Node20"), which
+//! they were not built for; actionlint calls them too old to run, and so does this rule. The
+//! message says more where GitHub fails the run outright: the artifact actions before v4 ("workflows using v3 of actions/upload-artifact or
+//! actions/download-artifact will fail", from January 30, 2025) and actions/cache before v3
+//! (its v1 and v2 were closed down on March 1, 2025; v3 works from 3.4.0, which `@v3` is).
 
 use crate::finding::Finding;
 use crate::workflow::Workflow;
@@ -23,6 +28,13 @@ const MINIMUM_MAJOR: [(&str, u32); 15] = [
     ("docker/login-action", 3),
     ("docker/build-push-action", 5),
     ("docker/setup-buildx-action", 3),
+];
+
+/// (action, first major version GitHub still runs at all).
+const REFUSED_BELOW: [(&str, u32); 3] = [
+    ("actions/upload-artifact", 4),
+    ("actions/download-artifact", 4),
+    ("actions/cache", 3),
 ];
 
 /// Archived actions whose every version runs on a retired Node.js, and what replaces them.
@@ -73,12 +85,22 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
         let Some(major) = major.and_then(|m| m.parse::<u32>().ok()) else {
             continue;
         };
-        if major < *minimum {
+        let refused = REFUSED_BELOW
+            .iter()
+            .any(|(a, first)| a.eq_ignore_ascii_case(action) && major < *first);
+        if refused {
             out.push(Finding::error(
                 ID,
                 path.key("uses"),
                 node.pos,
-                format!("{action}@{git_ref} runs on a Node.js version GitHub Actions retired: use {action}@v{minimum} or later"),
+                format!("GitHub fails every run that uses {action}@{git_ref} (this version's service is shut down): use {action}@v{minimum}"),
+            ));
+        } else if major < *minimum {
+            out.push(Finding::error(
+                ID,
+                path.key("uses"),
+                node.pos,
+                format!("{action}@{git_ref} runs on a Node.js version GitHub Actions retired (the runner forces a newer one on it): use {action}@v{minimum} or later"),
             ));
         }
     }
@@ -90,13 +112,16 @@ mod tests {
 
     #[test]
     fn retired_runtimes_are_flagged_with_the_version_to_use() {
-        let yaml = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v1\n      - uses: aws-actions/configure-aws-credentials@v1-node16\n      - uses: actions/checkout@v4\n      - uses: actions/cache@0123456789abcdef0123456789abcdef01234567\n      - uses: actions-rs/toolchain@v1\n";
+        let yaml = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v1\n      - uses: aws-actions/configure-aws-credentials@v1-node16\n      - uses: actions/checkout@v4\n      - uses: actions/cache@0123456789abcdef0123456789abcdef01234567\n      - uses: actions-rs/toolchain@v1\n      - uses: actions/upload-artifact@v3\n      - uses: actions/cache@v2\n      - uses: actions/cache@v3\n";
         assert_eq!(
             findings(super::check, yaml),
             [
-                "6:15 jobs.a.steps[0].uses: actions/checkout@v1 runs on a Node.js version GitHub Actions retired: use actions/checkout@v4 or later",
-                "7:15 jobs.a.steps[1].uses: aws-actions/configure-aws-credentials@v1-node16 runs on a Node.js version GitHub Actions retired: use aws-actions/configure-aws-credentials@v4 or later",
+                "6:15 jobs.a.steps[0].uses: actions/checkout@v1 runs on a Node.js version GitHub Actions retired (the runner forces a newer one on it): use actions/checkout@v4 or later",
+                "7:15 jobs.a.steps[1].uses: aws-actions/configure-aws-credentials@v1-node16 runs on a Node.js version GitHub Actions retired (the runner forces a newer one on it): use aws-actions/configure-aws-credentials@v4 or later",
                 "10:15 jobs.a.steps[4].uses: actions-rs/toolchain is archived and every version of it runs on a Node.js version GitHub Actions retired: use dtolnay/rust-toolchain",
+                "11:15 jobs.a.steps[5].uses: GitHub fails every run that uses actions/upload-artifact@v3 (this version's service is shut down): use actions/upload-artifact@v4",
+                "12:15 jobs.a.steps[6].uses: GitHub fails every run that uses actions/cache@v2 (this version's service is shut down): use actions/cache@v4",
+                "13:15 jobs.a.steps[7].uses: actions/cache@v3 runs on a Node.js version GitHub Actions retired (the runner forces a newer one on it): use actions/cache@v4 or later",
             ]
         );
     }
