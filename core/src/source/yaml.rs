@@ -543,12 +543,16 @@ impl<'t> Reader<'t> {
                         pos: empty_at,
                     }
                 } else if seq_here && self.col() as isize == col {
-                    // A list at its key's column (`key:` then `- item` below it), placed at
-                    // its first item as saphyr places it.
+                    // A list at its key's column (`key:` then `- item` below it), placed
+                    // where its first item's content starts on the dash's line, as saphyr
+                    // places it.
+                    let dash = self.i;
+                    self.i += 1;
+                    self.skip_blanks();
+                    let at = self.pos();
+                    self.i = dash;
                     let mut seq = self.node(col, true)?;
-                    if let Some(first) = seq.items().and_then(<[Node<'_>]>::first) {
-                        seq.pos = first.pos;
-                    }
+                    seq.pos = at;
                     seq
                 } else {
                     self.node(col, true)?
@@ -1051,12 +1055,6 @@ impl<'t> Reader<'t> {
         }
         let mut lines: Vec<&'t str> = Vec::new();
         let mut leading = 0;
-        if is_break(self.peek()) {
-            pos = Pos {
-                line: self.line + 1,
-                column: 1,
-            };
-        }
         while is_break(self.peek()) {
             let save = (self.i, self.line, self.line_start);
             self.newline();
@@ -1079,6 +1077,11 @@ impl<'t> Reader<'t> {
                 }
                 None => {
                     if spaces as isize <= indent {
+                        // Empty: placed where the next line's content starts.
+                        pos = Pos {
+                            line: self.line,
+                            column: spaces as u32 + 1,
+                        };
                         (self.i, self.line, self.line_start) = save;
                         break;
                     }
@@ -1098,6 +1101,12 @@ impl<'t> Reader<'t> {
                 };
             }
             if !blank && (spaces < ci || self.at_marker().is_some()) {
+                if lines.iter().all(|l| l.is_empty()) {
+                    pos = Pos {
+                        line: self.line,
+                        column: spaces as u32 + 1,
+                    };
+                }
                 (self.i, self.line, self.line_start) = save;
                 break;
             }
@@ -1368,6 +1377,10 @@ mod oracle {
         let mut files = Vec::new();
         fixtures(&root, &mut files);
         assert!(files.len() > 100, "{}", files.len());
+        // More YAML to hold the reader to, from anywhere: HATOBA_YAML_ORACLE_DIR=DIR.
+        if let Some(dir) = std::env::var_os("HATOBA_YAML_ORACLE_DIR") {
+            fixtures(Path::new(&dir), &mut files);
+        }
         let mut failures = Vec::new();
         let mut checked = 0;
         for (name, text) in &files {
