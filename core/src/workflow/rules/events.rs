@@ -53,8 +53,9 @@ const EXCLUSIVE: [(&str, &str); 3] = [
     ("paths", "paths-ignore"),
 ];
 
-/// The filter keys each event takes; events not listed take only `types`.
-const FILTERS: [(&str, &[&str]); 8] = [
+/// The filter keys each event takes; events not listed take only `types`. As GitHub's workflow
+/// schema has them (`on-mapping-strict`): the events of the last rows take none.
+const FILTERS: [(&str, &[&str]); 18] = [
     (
         "push",
         &[
@@ -93,7 +94,17 @@ const FILTERS: [(&str, &[&str]); 8] = [
     ("workflow_dispatch", &["inputs"]),
     ("workflow_call", &["inputs", "outputs", "secrets"]),
     ("schedule", &[]),
-    ("merge_group", &["types"]),
+    ("merge_group", &["types", "branches", "branches-ignore"]),
+    ("image_version", &["names", "versions", "types"]),
+    ("create", &[]),
+    ("delete", &[]),
+    ("deployment", &[]),
+    ("deployment_status", &[]),
+    ("fork", &[]),
+    ("gollum", &[]),
+    ("page_build", &[]),
+    ("public", &[]),
+    ("status", &[]),
 ];
 
 /// Activity types of the events deploy workflows use most.
@@ -269,5 +280,14 @@ mod tests {
             ]
         );
         assert_eq!(findings(super::check, "on: pushh\njobs: {}\n").len(), 1);
+    }
+
+    #[test]
+    fn filters_as_githubs_schema_has_them() {
+        let yaml = "on:\n  merge_group:\n    branches: [main]\n  image_version:\n    names: [web]\n    versions: ['1.*']\n  create:\n    branches: [main]\njobs: {}\n";
+        assert_eq!(
+            findings(super::check, yaml),
+            ["8:5 on.create.branches: `create` has no filter `branches`: it takes none"]
+        );
     }
 }
