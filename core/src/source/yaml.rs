@@ -314,13 +314,13 @@ impl<'t> Reader<'t> {
 
     /// After a node on a line: only blanks and a comment may follow it there.
     fn end_of_node(&mut self) -> Result<()> {
-        if self.at_line_start() {
-            return Ok(());
-        }
+        // Most values end their line; a block collection or scalar leaves the reader on the
+        // next line, with only indentation before it.
         self.skip_blanks();
         match self.peek() {
             _ if self.eof() => Ok(()),
             b'#' | b'\n' | b'\r' => Ok(()),
+            _ if self.at_line_start() => Ok(()),
             b':' => Err(self.error(
                 "a mapping value here: a key on the line of another value (quote the value if it holds `: `)",
             )),
@@ -366,7 +366,10 @@ impl<'t> Reader<'t> {
         if self.depth > MAX_DEPTH {
             return Err(self.error(format!("nested deeper than {MAX_DEPTH} collections")));
         }
-        let props = self.props()?;
+        let props = match self.peek() {
+            b'&' | b'!' => self.props()?,
+            _ => Props::default(),
+        };
         // `!!str` (or the non-specific `!`) keeps a plain scalar a string.
         let raw = matches!(props.tag, Some("!!str" | "!"));
         let node = if props.pos.is_some() && matches!(self.peek(), b'#' | b'\n' | b'\r' | 0) {
@@ -386,6 +389,9 @@ impl<'t> Reader<'t> {
             self.bare_node(indent, compact, raw)?
         };
         self.depth -= 1;
+        if props.pos.is_none() {
+            return Ok(node);
+        }
         self.finish(node, props)
     }
 
@@ -604,7 +610,10 @@ impl<'t> Reader<'t> {
             return key_text(node);
         }
         let line = self.line;
-        let props = self.props()?;
+        let props = match self.peek() {
+            b'&' | b'!' => self.props()?,
+            _ => Props::default(),
+        };
         let node = match self.peek() {
             b'"' | b'\'' => Node {
                 value: Value::String(self.quoted()?),
@@ -625,7 +634,11 @@ impl<'t> Reader<'t> {
                 }
             }
         };
-        let node = self.finish(node, props)?;
+        let node = if props.pos.is_some() {
+            self.finish(node, props)?
+        } else {
+            node
+        };
         self.skip_blanks();
         if self.line != line || self.peek() != b':' || !self.ends_token(1) {
             return Err(self.error_at(
