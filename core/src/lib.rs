@@ -16,6 +16,7 @@ mod graph;
 pub mod http;
 pub mod iam;
 pub mod redact;
+mod repeats;
 pub mod source;
 pub mod target;
 pub mod taskdef;

@@ -3,6 +3,7 @@
 //! list items matched by their names, so only real changes show:
 //! `~ containerDefinitions[web].image: "web:1" → "web:2"`.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde_json::{Map, Value, json};
@@ -226,25 +227,35 @@ fn compare_objects(
 }
 
 fn compare_keyed(path: &str, a: &[Value], b: &[Value], field: &str, out: &mut Vec<Change>) {
+    // Each side's items by key (the first of a key wins, as a linear search found it): large
+    // lists (50,000 variables) compare in O(n log n).
+    let index = |items: &[Value]| {
+        let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
+        for (i, item) in items.iter().enumerate() {
+            by_key.entry(item_key(item, field)).or_insert(i);
+        }
+        by_key
+    };
+    let (in_a, in_b) = (index(a), index(b));
     for old in a {
         let key = item_key(old, field);
         let here = format!("{path}[{key}]");
-        match b.iter().find(|n| item_key(n, field) == key) {
-            Some(new) => compare(here, old, new, out),
+        match in_b.get(&key) {
+            Some(&new) => compare(here, old, &b[new], out),
             None => out.push(Change::Removed {
                 path: here,
                 value: old.clone(),
             }),
         }
     }
-    for new in b
-        .iter()
-        .filter(|n| !a.iter().any(|o| item_key(o, field) == item_key(n, field)))
-    {
-        out.push(Change::Added {
-            path: format!("{path}[{}]", item_key(new, field)),
-            value: new.clone(),
-        });
+    for new in b {
+        let key = item_key(new, field);
+        if !in_a.contains_key(&key) {
+            out.push(Change::Added {
+                path: format!("{path}[{key}]"),
+                value: new.clone(),
+            });
+        }
     }
 }
 

@@ -1,30 +1,32 @@
 //! `unique-container-name`: container names must be unique within a task definition.
 
 use crate::finding::Finding;
+use crate::repeats::repeats;
+use crate::source::Node;
 use crate::taskdef::TaskDefinition;
 
 pub(crate) const ID: &str = "unique-container-name";
 
 pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
     let containers: Vec<_> = td.containers().collect();
-    for (i, (path, container)) in containers.iter().enumerate() {
+    fn name<'n>(c: &'n Node<'_>) -> Option<&'n str> {
+        c.get("name").and_then(Node::as_str)
+    }
+    for (again, first) in repeats(&containers, |(_, c)| name(c).map(Into::into)) {
+        let (path, container) = &containers[again];
         let Some(node) = container.get("name") else {
             continue;
         };
-        let Some(name) = node.as_str() else { continue };
-        let first = containers[..i]
-            .iter()
-            .find(|(_, c)| c.get("name").and_then(|n| n.as_str()) == Some(name));
-        if let Some((first, _)) = first {
-            out.push(Finding::error(
-                ID,
-                path.key("name"),
-                node.pos,
-                format!(
-                    "container name \"{name}\" is already used by {first}: names must be unique"
-                ),
-            ));
-        }
+        out.push(Finding::error(
+            ID,
+            path.key("name"),
+            node.pos,
+            format!(
+                "container name \"{}\" is already used by {}: names must be unique",
+                name(container).unwrap_or_default(),
+                containers[first].0
+            ),
+        ));
     }
 }
 

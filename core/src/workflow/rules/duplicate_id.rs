@@ -2,6 +2,8 @@
 //! with one id are `duplicate-key`'s: GitHub refuses the file.
 
 use crate::finding::Finding;
+use crate::repeats::repeats;
+use crate::source::Node;
 use crate::workflow::Workflow;
 
 pub(crate) const ID: &str = "duplicate-id";
@@ -9,23 +11,22 @@ pub(crate) const ID: &str = "duplicate-id";
 pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     let jobs = wf.jobs();
     for job in jobs {
-        let mut seen: Vec<&str> = Vec::new();
-        for (path, step) in job.steps.iter().map(|(p, s)| (p, *s)) {
+        fn id<'n>(step: &'n Node<'_>) -> Option<&'n str> {
+            step.get("id").and_then(Node::as_str)
+        }
+        for (again, _) in repeats(&job.steps, |(_, step)| id(step).map(Into::into)) {
+            let (path, step) = &job.steps[again];
             let Some(node) = step.get("id") else { continue };
-            let Some(id) = node.as_str() else { continue };
-            if seen.contains(&id) {
-                out.push(Finding::error(
-                    ID,
-                    path.key("id"),
-                    node.pos,
-                    format!(
-                        "step id `{id}` is already used in job `{}`: ids must be unique",
-                        job.id
-                    ),
-                ));
-            } else {
-                seen.push(id);
-            }
+            out.push(Finding::error(
+                ID,
+                path.key("id"),
+                node.pos,
+                format!(
+                    "step id `{}` is already used in job `{}`: ids must be unique",
+                    id(step).unwrap_or_default(),
+                    job.id
+                ),
+            ));
         }
     }
 }

@@ -7,6 +7,9 @@
 //! is the same refusal.
 
 use crate::finding::Finding;
+use std::borrow::Cow;
+
+use crate::repeats::repeats;
 use crate::source::{self, Node, Path, ToPath, Value};
 use crate::workflow::Workflow;
 
@@ -18,8 +21,9 @@ fn exact(root: &Node<'_>, out: &mut Vec<Finding>) {
         let Value::Object(members) = &node.value else {
             return;
         };
-        for (i, m) in members.iter().enumerate() {
-            if members[..i].iter().any(|o| o.key == m.key) {
+        for (again, _) in repeats(members, |m| Some(m.key.as_ref().into())) {
+            let m = &members[again];
+            {
                 out.push(Finding::error(
                     ID,
                     path.key(&m.key),
@@ -46,14 +50,21 @@ fn without_case(
     let Some(Value::Object(members)) = node.map(|n| &n.value) else {
         return;
     };
-    for (i, m) in members.iter().enumerate() {
+    // Keys folded to lowercase (a copy only for a key that has capitals); keys written alike
+    // are `exact`'s to report.
+    let folded = repeats(members, |m| {
         if matches!(m.key.as_ref(), "include" | "exclude") && what == "matrix keys" {
-            continue;
+            return None;
         }
-        if let Some(first) = members[..i]
-            .iter()
-            .find(|o| o.key != m.key && o.key.eq_ignore_ascii_case(&m.key))
-        {
+        Some(if m.key.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(m.key.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(m.key.as_ref())
+        })
+    });
+    for (again, first) in folded {
+        let (m, first) = (&members[again], &members[first]);
+        if m.key != first.key {
             out.push(Finding::error(
                 ID,
                 path.key(key).key(&m.key),
