@@ -103,8 +103,11 @@ pub fn did_you_mean<'a>(
 ) -> Option<&'a str> {
     let lower = word.to_ascii_lowercase();
     let limit = if word.chars().count() <= 4 { 1 } else { 2 };
+    // The first 100: a hint is for a slip among a few names, and a document of thousands of
+    // names must not cost an edit distance to each for every wrong one.
     candidates
         .into_iter()
+        .take(100)
         .map(|c| {
             let distance = if c.to_ascii_lowercase() == lower {
                 0
@@ -116,6 +119,15 @@ pub fn did_you_mean<'a>(
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
+}
+
+/// The names a message offers, at most 20 of them: a document of thousands of steps or jobs does
+/// not make a message of thousands of names for each wrong one.
+pub(crate) fn some_names(names: &[&str]) -> String {
+    match names.len() {
+        0..=20 => names.join(", "),
+        n => format!("{}, ... ({n} in all)", names[..20].join(", ")),
+    }
 }
 
 /// Levenshtein distance in characters.

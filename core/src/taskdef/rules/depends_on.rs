@@ -1,7 +1,8 @@
 //! `depends-on`: `dependsOn` names containers of the same task, not itself, and the
 //! dependencies form no cycle (ECS could start none of them).
 
-use crate::finding::Finding;
+use crate::finding::{Finding, some_names};
+use crate::graph;
 use crate::taskdef::TaskDefinition;
 
 pub(crate) const ID: &str = "depends-on";
@@ -12,6 +13,7 @@ pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
         .iter()
         .map(|(_, c)| c.get("name").and_then(|n| n.as_str()))
         .collect();
+    let index = graph::by_name(names.iter().copied());
     // edges[i] = indexes container i waits for
     let mut edges: Vec<Vec<usize>> = vec![Vec::new(); containers.len()];
     for (i, (path, container)) in containers.iter().enumerate() {
@@ -27,7 +29,7 @@ pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
                 continue;
             };
             let at = path.key("dependsOn").index(j).key("containerName");
-            match names.iter().position(|n| *n == Some(target)) {
+            match index.get(target).copied() {
                 Some(k) if k == i => out.push(Finding::error(
                     ID,
                     at,
@@ -37,18 +39,19 @@ pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
                 Some(k) => edges[i].push(k),
                 None => {
                     let known: Vec<&str> = names.iter().flatten().copied().collect();
+                    let known = some_names(&known);
                     out.push(Finding::error(
                         ID,
                         at,
                         node.pos,
-                        format!("dependsOn names \"{target}\", which is not a container of this task: expected one of {}", known.join(", ")),
+                        format!("dependsOn names \"{target}\", which is not a container of this task: expected one of {known}"),
                     ));
                 }
             }
         }
     }
     // Each cycle once, at its first container in document order.
-    for cycle in crate::graph::cycles(&edges) {
+    for cycle in graph::cycles(&edges) {
         let start = cycle[0];
         let (path, container) = &containers[start];
         let node = container

@@ -1,7 +1,9 @@
 //! `input-ref`: `inputs.X` names an input the workflow declares under
 //! `on.workflow_dispatch.inputs` or `on.workflow_call.inputs`.
 
-use crate::finding::{Finding, did_you_mean};
+use std::collections::BTreeSet;
+
+use crate::finding::{Finding, did_you_mean, some_names};
 use crate::source::Node;
 use crate::workflow::Workflow;
 
@@ -22,6 +24,8 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     let mut names = declared(wf.root.get("on"));
     names.sort_unstable();
     names.dedup();
+    // Compared without case, as GitHub compares them.
+    let lower: BTreeSet<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
     for e in &wf.expressions {
         let Ok(parsed) = &e.parsed else { continue };
         for path in parsed.references() {
@@ -31,7 +35,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             let Some((name, offset)) = super::named(&path, 1) else {
                 continue;
             };
-            if names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+            if lower.contains(&name.to_ascii_lowercase()) {
                 continue;
             }
             let message = if names.is_empty() {
@@ -44,7 +48,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                     .unwrap_or_default();
                 format!(
                     "no input `{name}` is declared: {hint}the inputs are {}",
-                    names.join(", ")
+                    some_names(&names)
                 )
             };
             out.push(e.error(ID, offset, message));

@@ -3,7 +3,7 @@
 //! `choice` lists its `options`, and a default fits the type (a boolean for `boolean`, one of
 //! the options for `choice`); a `workflow_call` input must say its type, an output its value.
 
-use crate::finding::{Finding, did_you_mean};
+use crate::finding::{Finding, did_you_mean, some_names};
 use crate::source::{Node, Path, Value};
 use crate::workflow::Workflow;
 
@@ -82,7 +82,7 @@ fn check_input(
         {
             Some(format!(
                 "expected one of the options: {}",
-                options.join(", ")
+                some_names(&options)
             ))
         }
         _ => None,

@@ -1,6 +1,7 @@
 //! `job-needs`: `needs` names jobs of this workflow, and the needs form no cycle.
 
-use crate::finding::Finding;
+use crate::finding::{Finding, some_names};
+use crate::graph;
 use crate::source::Node;
 use crate::workflow::Workflow;
 
@@ -23,29 +24,30 @@ pub(super) fn needs<'a>(job: &'a Node<'a>) -> Vec<(&'a str, &'a Node<'a>)> {
 pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     let jobs = wf.jobs();
     let ids: Vec<&str> = jobs.iter().map(|j| j.id).collect();
+    let index = graph::by_name(ids.iter().map(|i| Some(*i)));
+    // edges[j] = the jobs job j needs
+    let mut edges: Vec<Vec<usize>> = Vec::with_capacity(jobs.len());
     for job in jobs {
+        let mut needed = Vec::new();
         for (name, node) in needs(job.node) {
-            if !ids.contains(&name) {
-                out.push(Finding::error(
+            match index.get(name) {
+                Some(&k) => needed.push(k),
+                None => out.push(Finding::error(
                     ID,
                     job.path.key("needs"),
                     node.pos,
-                    format!("job `{}` needs `{name}`, which is not a job of this workflow: expected one of {}", job.id, ids.join(", ")),
-                ));
+                    format!(
+                        "job `{}` needs `{name}`, which is not a job of this workflow: expected one of {}",
+                        job.id,
+                        some_names(&ids)
+                    ),
+                )),
             }
         }
+        edges.push(needed);
     }
     // Each cycle once, at its first job.
-    let edges: Vec<Vec<usize>> = jobs
-        .iter()
-        .map(|j| {
-            needs(j.node)
-                .iter()
-                .filter_map(|(n, _)| ids.iter().position(|i| i == n))
-                .collect()
-        })
-        .collect();
-    for cycle in crate::graph::cycles(&edges) {
+    for cycle in graph::cycles(&edges) {
         let mut names: Vec<&str> = cycle.iter().map(|&j| ids[j]).collect();
         names.push(ids[cycle[0]]);
         let job = &jobs[cycle[0]];

@@ -1,7 +1,9 @@
 //! `matrix-ref`: `matrix.K` names a key of the job's `strategy.matrix` (or of one of its
 //! `include` entries). A matrix built by an expression (`fromJSON(...)`) is not checked.
 
-use crate::finding::{Finding, did_you_mean};
+use std::collections::BTreeSet;
+
+use crate::finding::{Finding, did_you_mean, some_names};
 use crate::source::Node;
 use crate::workflow::Workflow;
 
@@ -31,14 +33,26 @@ fn keys<'a>(job: &'a Node<'a>) -> Option<Vec<&'a str>> {
 
 pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     let jobs = wf.jobs();
+    // Each job's keys once, with their lowercase spellings (GitHub compares them without case).
+    let per_job: Vec<Option<(Vec<&str>, BTreeSet<String>)>> = jobs
+        .iter()
+        .map(|job| {
+            keys(job.node).map(|k| {
+                let lower = k.iter().map(|k| k.to_ascii_lowercase()).collect();
+                (k, lower)
+            })
+        })
+        .collect();
     for e in &wf.expressions {
-        let (Ok(parsed), Some(job)) = (&e.parsed, e.job.and_then(|j| jobs.get(j))) else {
+        let (Ok(parsed), Some(j)) = (&e.parsed, e.job.filter(|&j| j < jobs.len())) else {
             continue;
         };
         if !e.place.allows("matrix") {
             continue;
         }
-        let Some(keys) = keys(job.node) else { continue };
+        let (job, Some((keys, lower))) = (&jobs[j], &per_job[j]) else {
+            continue;
+        };
         for path in parsed.references() {
             if !path[0].0.eq_ignore_ascii_case("matrix") {
                 continue;
@@ -46,7 +60,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             let Some((key, offset)) = super::named(&path, 1) else {
                 continue;
             };
-            if keys.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+            if lower.contains(&key.to_ascii_lowercase()) {
                 continue;
             }
             let message = if keys.is_empty() {
@@ -61,7 +75,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                 format!(
                     "the matrix of job `{}` has no key `{key}`: {hint}its keys are {}",
                     job.id,
-                    keys.join(", ")
+                    some_names(keys)
                 )
             };
             out.push(e.error(ID, offset, message));

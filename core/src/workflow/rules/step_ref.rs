@@ -3,7 +3,9 @@
 //! an empty value at run time, and a deploy that silently uses an empty image tag.
 
 use super::named;
-use crate::finding::{Finding, did_you_mean};
+use std::collections::BTreeMap;
+
+use crate::finding::{Finding, did_you_mean, some_names};
 use crate::source::Node;
 use crate::workflow::{Workflow, actions};
 
@@ -27,11 +29,27 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                 .collect()
         })
         .collect();
+    // Per job, the ids alone (for messages) and each lowercase id's first step there (GitHub
+    // compares ids without case).
+    let names: Vec<Vec<&str>> = ids
+        .iter()
+        .map(|ids| ids.iter().map(|(_, id, _)| *id).collect())
+        .collect();
+    let first: Vec<BTreeMap<String, usize>> = ids
+        .iter()
+        .map(|ids| {
+            let mut first = BTreeMap::new();
+            for (k, (_, id, _)) in ids.iter().enumerate() {
+                first.entry(id.to_ascii_lowercase()).or_insert(k);
+            }
+            first
+        })
+        .collect();
     for e in &wf.expressions {
         let (Ok(parsed), Some(j)) = (&e.parsed, e.job.filter(|&j| j < jobs.len())) else {
             continue;
         };
-        let (job, ids) = (&jobs[j], &ids[j]);
+        let (job, ids, names, first) = (&jobs[j], &ids[j], &names[j], &first[j]);
         if !e.place.allows("steps") {
             continue; // the `context` rule says so
         }
@@ -44,7 +62,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             let Some((id, offset)) = named(&path, 1) else {
                 continue;
             };
-            let found = ids.iter().find(|(_, i, _)| i.eq_ignore_ascii_case(id));
+            let found = first.get(&id.to_ascii_lowercase()).map(|&k| &ids[k]);
             let message = match found {
                 Some((index, _, _)) if *index >= before => format!(
                     "step `{id}` runs {} this one: `steps.{id}` reads only steps that ran before",
@@ -92,17 +110,17 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                     _ => continue,
                 },
                 None => {
-                    let earlier: Vec<&str> = ids
-                        .iter()
-                        .filter(|(i, _, _)| *i < before)
-                        .map(|(_, id, _)| *id)
-                        .collect();
-                    let hint = match did_you_mean(id, earlier.iter().copied()) {
+                    // The steps before this one: a prefix, as `ids` is in step order.
+                    let earlier = &names[..ids.partition_point(|(i, _, _)| *i < before)];
+                    let hint = match did_you_mean(
+                        id,
+                        earlier[earlier.len().saturating_sub(100)..].iter().copied(),
+                    ) {
                         Some(s) => format!("; did you mean `{s}`?"),
                         None if earlier.is_empty() => {
                             format!("; give the step that sets it `id: {id}`")
                         }
-                        None => format!(": expected one of {}", earlier.join(", ")),
+                        None => format!(": expected one of {}", some_names(earlier)),
                     };
                     format!("no step of job `{}` has `id: {id}`{hint}", job.id)
                 }
@@ -130,5 +148,29 @@ mod tests {
                 "15:75 jobs.a.steps[4].run: step `ecr` (aws-actions/amazon-ecr-login) has no output `registy`: did you mean `registry`? its outputs are registry, docker_username_*, docker_password_*",
             ]
         );
+    }
+
+    /// A job of 3,000 steps, each reading a step that does not exist: each message names 20 of
+    /// the steps before it and how many there are, not all of them.
+    #[test]
+    fn thousands_of_steps_and_wrong_references() {
+        let mut yaml = String::from("on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n");
+        for i in 0..3_000 {
+            yaml.push_str(&format!(
+                "      - id: s{i}\n        run: echo ${{{{ steps.nope{i}.outputs.x }}}}\n"
+            ));
+        }
+        let found = findings(super::check, &yaml);
+        assert_eq!(found.len(), 3_000);
+        assert!(
+            found[0].ends_with(
+                "no step of job `a` has `id: nope0`; give the step that sets it `id: nope0`"
+            ),
+            "{}",
+            found[0]
+        );
+        let last = &found[2_999];
+        assert!(last.contains("expected one of s0, s1,"), "{last}");
+        assert!(last.ends_with(", s19, ... (2999 in all)"), "{last}");
     }
 }
