@@ -319,14 +319,6 @@ impl Path {
         self.0.pop();
     }
 
-    /// The key of the last step, when it is an object member.
-    pub fn last_key(&self) -> Option<&str> {
-        match self.0.last()? {
-            Segment::Key(key) => Some(key),
-            Segment::Index(_) => None,
-        }
-    }
-
     /// This path, then item `index`.
     pub fn index(&self, index: usize) -> Self {
         let mut p = self.clone();

@@ -282,6 +282,18 @@ impl<'t> Reader<'t> {
         self.eof() || self.at_marker().is_some() || (self.col() as isize) <= indent
     }
 
+    /// Whether a list starts here at column `indent` itself: a mapping's value may be a list at
+    /// its key's column (`key:` then `- item` below it).
+    fn compact_seq_at(&self, indent: isize) -> bool {
+        self.peek() == b'-' && self.ends_token(1) && self.col() as isize == indent
+    }
+
+    /// Whether a node that was to come on the lines below is empty: its block ended, and no
+    /// list starts at its collection's column.
+    fn empty_below(&self, indent: isize) -> bool {
+        self.ends_block(indent) && !self.compact_seq_at(indent)
+    }
+
     fn document(&mut self) -> Result<Node<'t>> {
         if self.text.starts_with('\u{feff}') {
             self.i = 3;
@@ -394,8 +406,7 @@ impl<'t> Reader<'t> {
             // Properties alone on their line: the node is on the lines below, or empty.
             let at = props.pos.unwrap_or_default();
             self.skip_space()?;
-            let seq_here = self.peek() == b'-' && self.ends_token(1);
-            if self.ends_block(indent) && !(seq_here && self.col() as isize == indent) {
+            if self.empty_below(indent) {
                 Node {
                     value: Value::Null,
                     pos: at,
@@ -561,13 +572,12 @@ impl<'t> Reader<'t> {
             self.skip_blanks();
             let value = if matches!(self.peek(), b'#' | b'\n' | b'\r' | 0) {
                 self.skip_space()?;
-                let seq_here = self.peek() == b'-' && self.ends_token(1);
-                if self.ends_block(col) && !(seq_here && self.col() as isize == col) {
+                if self.empty_below(col) {
                     Node {
                         value: Value::Null,
                         pos: empty_at,
                     }
-                } else if seq_here && self.col() as isize == col {
+                } else if self.compact_seq_at(col) {
                     // A list at its key's column (`key:` then `- item` below it), placed
                     // where its first item's content starts on the dash's line, as saphyr
                     // places it.
@@ -720,6 +730,15 @@ impl<'t> Reader<'t> {
         let close = if open == b'[' { b']' } else { b'}' };
         self.i += 1;
         self.flow += 1;
+        let unclosed = |r: &Self| {
+            r.error_at(
+                pos,
+                format!(
+                    "`{}` is never closed: expected `{}`",
+                    open as char, close as char
+                ),
+            )
+        };
         let mut items = Vec::new();
         let mut members = Vec::new();
         loop {
@@ -729,13 +748,7 @@ impl<'t> Reader<'t> {
                 break;
             }
             if self.eof() || self.at_marker().is_some() {
-                return Err(self.error_at(
-                    pos,
-                    format!(
-                        "`{}` is never closed: expected `{}`",
-                        open as char, close as char
-                    ),
-                ));
+                return Err(unclosed(self));
             }
             let entry_pos = self.pos();
             let entry =
@@ -752,73 +765,57 @@ impl<'t> Reader<'t> {
                     || entry.as_ref().is_some_and(|e| {
                         matches!(e.value, Value::String(_)) && self.b[self.i - 1] != b' '
                     }));
-            let member = if pair {
+            // The entry's value when it is a pair (`key: value`, the value empty at the colon
+            // when left out), or a key alone in a mapping (`{a, b}`: empty here).
+            let value = if pair {
                 let colon = self.pos();
                 self.i += 1;
                 self.skip_space()?;
-                let value = if matches!(self.peek(), b',' | b']' | b'}') {
+                Some(if matches!(self.peek(), b',' | b']' | b'}') {
                     Node {
                         value: Value::Null,
                         pos: colon,
                     }
                 } else {
                     self.node(-1, false)?
-                };
-                let key = match entry {
-                    Some(e) => key_text(e)?,
-                    None => (Cow::Borrowed("null"), entry_pos),
-                };
-                Some((key, value))
-            } else if open == b'{' {
-                let key = match entry {
-                    Some(e) => key_text(e)?,
-                    None => (Cow::Borrowed("null"), entry_pos),
-                };
-                Some((
-                    key,
-                    Node {
-                        value: Value::Null,
-                        pos: self.pos(),
-                    },
-                ))
+                })
             } else {
-                items.push(entry.unwrap_or(Node {
+                (open == b'{').then(|| Node {
+                    value: Value::Null,
+                    pos: self.pos(),
+                })
+            };
+            match value {
+                None => items.push(entry.unwrap_or(Node {
                     value: Value::Null,
                     pos: entry_pos,
-                }));
-                None
-            };
-            if let Some(((key, key_pos), value)) = member {
-                if open == b'{' {
-                    members.push(Member {
+                })),
+                Some(value) => {
+                    let (key, key_pos) = match entry {
+                        Some(e) => key_text(e)?,
+                        None => (Cow::Borrowed("null"), entry_pos),
+                    };
+                    let member = Member {
                         key,
                         key_pos,
                         value,
-                    });
-                } else {
-                    items.push(Node {
-                        value: Value::Object(vec![Member {
-                            key,
-                            key_pos,
-                            value,
-                        }]),
-                        pos: entry_pos,
-                    });
+                    };
+                    if open == b'{' {
+                        members.push(member);
+                    } else {
+                        // `[a: 1]`: a single-pair mapping in a sequence.
+                        items.push(Node {
+                            value: Value::Object(vec![member]),
+                            pos: entry_pos,
+                        });
+                    }
                 }
             }
             self.skip_space()?;
             match self.peek() {
                 b',' => self.i += 1,
                 c if c == close => {}
-                _ if self.eof() => {
-                    return Err(self.error_at(
-                        pos,
-                        format!(
-                            "`{}` is never closed: expected `{}`",
-                            open as char, close as char
-                        ),
-                    ));
-                }
+                _ if self.eof() => return Err(unclosed(self)),
                 _ => {
                     return Err(self.error(format!(
                         "{} in a flow collection: expected `,` or `{}`",

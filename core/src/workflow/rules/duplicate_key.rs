@@ -23,17 +23,15 @@ fn exact(root: &Node<'_>, out: &mut Vec<Finding>) {
         };
         for (again, _) in repeats(members, |m| Some(m.key.as_ref().into())) {
             let m = &members[again];
-            {
-                out.push(Finding::error(
-                    ID,
-                    path.key(&m.key),
-                    m.key_pos,
-                    format!(
-                        "`{}` appears twice in this mapping: GitHub refuses the whole file (it does not keep the last one)",
-                        m.key
-                    ),
-                ));
-            }
+            out.push(Finding::error(
+                ID,
+                path.key(&m.key),
+                m.key_pos,
+                format!(
+                    "`{}` appears twice in this mapping: GitHub refuses the whole file (it does not keep the last one)",
+                    m.key
+                ),
+            ));
         }
     });
 }
