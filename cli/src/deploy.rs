@@ -2,15 +2,17 @@
 //! as it ends, with its time, and the rollout's tasks while it is followed.
 
 use std::io::Write;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use hatoba_core::aws::retry::RetryPolicy;
 use hatoba_core::aws::sigv4::Credentials;
 use hatoba_core::deploy::session::Session;
 use hatoba_core::deploy::{
-    self, Context, DeployRole, Deployment, Next, Outcome, State, Trigger, Wake,
+    self, Context, DeployRequest, DeployRole, Deployment, Driver, MemoryStore, Next, Outcome,
+    State, Trigger, Wake,
 };
 use hatoba_core::github::api::{DEFAULT_API_URL, GitHubClient};
 use hatoba_core::redact::Redactor;
@@ -191,12 +193,14 @@ pub fn run(args: DeployArgs, env: Environment) -> ExitCode {
         redactor,
     };
     let now = hatoba_core::http::Clock::now_millis(&clock);
-    let trigger = Trigger::Manual {
-        by: "cli".to_owned(),
-    };
-    let mut d = match &args.task_definition {
-        Some(arn) => Deployment::redeploy(&target.name, &sha, arn, trigger, now),
-        None => Deployment::new(&target.name, &sha, trigger, now),
+    let request = DeployRequest {
+        target: target.name.clone(),
+        sha: sha.clone(),
+        trigger: Trigger::Manual {
+            by: "cli".to_owned(),
+        },
+        commit_time: None,
+        task_definition_arn: args.task_definition.clone(),
     };
     let what = match &args.task_definition {
         Some(arn) => format!("revision {arn}"),
@@ -206,8 +210,15 @@ pub fn run(args: DeployArgs, env: Environment) -> ExitCode {
         "Deploying {what} to {} ({}/{} in {})",
         target.name, target.cluster, target.service, target.region
     );
-    let printer = Printer::new();
-    let finished = drive(&mut d, &ctx, &printer, args.no_wait);
+    let store = MemoryStore::default();
+    let driver = Driver::new(&store);
+    let (d, finished) = match drive(&driver, &request, now, &ctx, args.no_wait) {
+        Ok(done) => done,
+        Err(message) => {
+            eprintln!("hatoba deploy: {message}");
+            return ExitCode::from(1);
+        }
+    };
     if args.format == DeployFormat::Json {
         let mut out = std::io::stdout().lock();
         let _ = serde_json::to_writer_pretty(&mut out, &d);
@@ -239,27 +250,44 @@ fn state_word(state: State) -> &'static str {
     }
 }
 
-/// Advances `d` until it is done (true), or, with `no_wait`, until the rollout would be
-/// followed (false).
+/// Runs the deploy through core's driver, sleeping while it waits, until it is done (true), or,
+/// with `no_wait`, until the rollout would be followed (false). Each stored step is printed.
 fn drive(
-    d: &mut Deployment,
+    driver: &Driver<'_, MemoryStore>,
+    request: &DeployRequest,
+    now: u64,
     ctx: &Context<'_, NativeTransport, SystemClock>,
-    printer: &Printer,
     no_wait: bool,
-) -> bool {
+) -> Result<(Deployment, bool), String> {
+    let store_error = |e: deploy::StoreError| e.to_string();
+    let admitted = block_on(driver.admit(request, &[], now)).map_err(store_error)?;
+    let id = admitted
+        .id
+        .ok_or_else(|| admitted.ignored.unwrap_or_default())?;
+    let printer = Printer::new();
     let mut shown = Shown::default();
+    let mut stopped = false;
     loop {
-        let wake = block_on(deploy::advance(d, ctx));
-        printer.show(d, &mut shown);
-        if no_wait && d.next == Next::WaitRollout {
-            return false;
-        }
+        let wake = block_on(driver.run(ctx, Duration::MAX, |d| {
+            printer.show(d, &mut shown);
+            if no_wait && d.next == Next::WaitRollout {
+                stopped = true;
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        }))
+        .map_err(store_error)?;
         match wake {
-            Wake::Now => {}
             Wake::After(wait) => std::thread::sleep(wait),
-            Wake::Done => return true,
+            Wake::Now if !stopped => {}
+            Wake::Now | Wake::Done => break,
         }
     }
+    let d = block_on(driver.deployment(&id))
+        .map_err(store_error)?
+        .ok_or_else(|| format!("deployment {id} was not stored"))?;
+    Ok((d, !stopped))
 }
 
 /// What has been printed already: the ended steps, and the open step's last detail.

@@ -1,12 +1,14 @@
-//! The deploy pipeline against a scripted AWS and GitHub and a fake clock: every step, every
-//! retryable failure retried, every final failure named with its step, the circuit breaker's
-//! rollback, the deadlines, a task definition that breaks a rule, and a resume from the stored
-//! record at every step boundary, including after a crash between a request and its answer being
-//! stored.
+//! The deploy pipeline, driven by core's driver over a store, against a scripted AWS and GitHub
+//! and a fake clock: every step, every retryable failure retried, every final failure named with
+//! its step, the circuit breaker's rollback, the deadlines, a task definition that breaks a rule,
+//! a resume from the stored record at every step boundary (also after a crash between a request
+//! and its answer being stored), and the driver crashed at every write of admitting and of a
+//! whole deploy.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::future::Future;
+use std::ops::ControlFlow;
 use std::pin::pin;
 use std::task::{Context as TaskContext, Poll, Waker};
 use std::time::Duration;
@@ -14,7 +16,8 @@ use std::time::Duration;
 use hatoba_core::aws::retry::RetryPolicy;
 use hatoba_core::aws::sigv4::Credentials;
 use hatoba_core::deploy::{
-    self, BaseSource, Context, Deployment, Next, Outcome, State, StepName, Target, Trigger, Wake,
+    self, BaseSource, Context, DeployRequest, Deployment, Driver, Ledger, MemoryStore, Next,
+    Outcome, State, StepName, Store, StoreError, Summary, Target, Trigger, Wake,
 };
 use hatoba_core::github::api::GitHubClient;
 use hatoba_core::http::{Clock, HttpRequest, HttpResponse, Transport, TransportError};
@@ -439,19 +442,59 @@ fn fake_clock() -> FakeClock {
     FakeClock(RefCell::new(1_795_766_400_000))
 }
 
-/// Drives a deployment to its end as the CLI does, the fake clock jumping over waits. Returns
-/// how many advances it took.
-fn run(d: &mut Deployment, ctx: &Context<'_, Fake, FakeClock>) -> usize {
-    for n in 1..=500 {
-        match block_on(deploy::advance(d, ctx)) {
+/// Stores `d` as its target's only queued deployment, as admitting it would have.
+fn enqueue(store: &MemoryStore, d: &Deployment) {
+    let ledger = Ledger {
+        queue: vec![d.id.clone()],
+        history: vec![Summary {
+            id: d.id.clone(),
+            sha: d.sha.clone(),
+            state: d.state,
+            webhook: !matches!(d.trigger, Trigger::Manual { .. }),
+            superseded_by: None,
+        }],
+        ..Ledger::default()
+    };
+    let put = |key: &str, text: String| block_on(store.put(key, text)).unwrap();
+    put(
+        &deploy::driver::record_key(&d.id),
+        serde_json::to_string(d).unwrap(),
+    );
+    put(
+        deploy::driver::LEDGER_KEY,
+        serde_json::to_string(&ledger).unwrap(),
+    );
+}
+
+/// Runs the driver over `store` until nothing is left, the fake clock jumping over waits, one
+/// step a run (the smallest alarm budget). Returns how many steps it took.
+fn drive<S: Store>(store: &S, ctx: &Context<'_, Fake, FakeClock>) -> Result<usize, StoreError> {
+    let driver = Driver::new(store);
+    let mut steps = 0;
+    for _ in 0..500 {
+        let wake = block_on(driver.run(ctx, Duration::ZERO, |_| {
+            steps += 1;
+            ControlFlow::Continue(())
+        }))?;
+        match wake {
             Wake::Now => {}
-            Wake::After(wait) => {
-                *ctx.clock.0.borrow_mut() += wait.as_millis() as u64;
-            }
-            Wake::Done => return n,
+            Wake::After(wait) => *ctx.clock.0.borrow_mut() += wait.as_millis() as u64,
+            Wake::Done => return Ok(steps),
         }
     }
-    panic!("the deployment never ended: {d:#?}");
+    panic!("the driver never finished");
+}
+
+/// Drives a deployment to its end through the driver, as the worker and the CLI do. Returns
+/// how many steps it took.
+fn run(d: &mut Deployment, ctx: &Context<'_, Fake, FakeClock>) -> usize {
+    let store = MemoryStore::default();
+    enqueue(&store, d);
+    let steps = drive(&store, ctx).unwrap();
+    *d = block_on(Driver::new(&store).deployment(&d.id))
+        .unwrap()
+        .unwrap();
+    steps
 }
 
 fn new_deployment(clock: &FakeClock) -> Deployment {
@@ -1135,5 +1178,254 @@ fn credentials_an_answer_echoes_never_reach_the_record_or_a_status() {
     assert!(
         !sent.contains("fake-secret") && !sent.contains("AKIDFAKEDEPLOY"),
         "{sent}"
+    );
+}
+
+/// A store whose `fail_at`-th write (puts and deletes, counted from 1) fails, as a worker that
+/// dies there would: the write does not happen and the driver stops.
+#[derive(Default)]
+struct CrashingStore {
+    inner: MemoryStore,
+    writes: Cell<usize>,
+    fail_at: Cell<Option<usize>>,
+}
+
+impl CrashingStore {
+    fn write(&self) -> Result<(), StoreError> {
+        self.writes.set(self.writes.get() + 1);
+        if self.fail_at.get() == Some(self.writes.get()) {
+            return Err(StoreError("the worker died here".into()));
+        }
+        Ok(())
+    }
+}
+
+impl Store for CrashingStore {
+    async fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.inner.get(key).await
+    }
+    async fn put(&self, key: &str, value: String) -> Result<(), StoreError> {
+        self.write()?;
+        self.inner.put(key, value).await
+    }
+    async fn delete(&self, key: &str) -> Result<(), StoreError> {
+        self.write()?;
+        self.inner.delete(key).await
+    }
+}
+
+fn push_request() -> DeployRequest {
+    DeployRequest {
+        target: "stg-web".into(),
+        sha: SHA.into(),
+        trigger: Trigger::Push {
+            delivery: Some("d-1".into()),
+        },
+        commit_time: Some(1_795_766_000_000),
+        task_definition_arn: None,
+    }
+}
+
+/// Admits the push (GitHub redelivers it when the worker failed to answer), then drives the
+/// target to its end, starting again from the store after a failed write.
+fn admit_and_drive(store: &CrashingStore, ctx: &Context<'_, Fake, FakeClock>) -> String {
+    let keys = vec!["delivery d-1".to_owned(), "body 0f0f".to_owned()];
+    let mut id = None;
+    for _ in 0..3 {
+        match block_on(Driver::new(store).admit(&push_request(), &keys, ctx.clock.now_millis())) {
+            Ok(admitted) => {
+                id = admitted.id.or(id);
+                break;
+            }
+            Err(_) => continue,
+        }
+    }
+    for _ in 0..3 {
+        if drive(store, ctx).is_ok() {
+            break;
+        }
+    }
+    id.expect("the push was admitted")
+}
+
+#[test]
+fn the_driver_crashed_at_every_write_resumes_with_one_revision_one_update_and_a_final_status() {
+    // How many writes a clean run makes.
+    let (fake, clock, target) = (Fake::new(Ending::Complete(2)), fake_clock(), stg_target());
+    let store = CrashingStore::default();
+    admit_and_drive(&store, &context(&fake, &clock, &target));
+    let total = store.writes.get();
+    assert!(total > 10, "{total} writes");
+    for n in 1..=total {
+        let (fake, clock, target) = (Fake::new(Ending::Complete(2)), fake_clock(), stg_target());
+        let ctx = context(&fake, &clock, &target);
+        let store = CrashingStore::default();
+        store.fail_at.set(Some(n));
+        let id = admit_and_drive(&store, &ctx);
+        assert_eq!(
+            status_states(&fake).last().map(String::as_str),
+            Some("success"),
+            "crash at write {n}: the final status"
+        );
+        let w = fake.world();
+        assert_eq!(w.register_calls, 1, "crash at write {n}: revisions");
+        assert_eq!(w.update_calls, 1, "crash at write {n}: UpdateService calls");
+        // Nothing lost: the record is the truth, the ledger agrees, nothing is left running.
+        let driver = Driver::new(&store.inner);
+        let d = block_on(driver.deployment(&id)).unwrap().unwrap();
+        assert_eq!(d.state, State::Success, "crash at write {n}: {d:#?}");
+        assert_eq!(d.next, Next::Done);
+        let ledger = block_on(driver.ledger()).unwrap();
+        assert_eq!(ledger.active, None, "crash at write {n}");
+        assert!(ledger.queue.is_empty(), "crash at write {n}");
+        assert_eq!(ledger.history.len(), 1, "crash at write {n}: {ledger:?}");
+        assert_eq!(ledger.history[0].state, State::Success);
+        assert_eq!(w.service_td, d.task_definition_arn.unwrap());
+        // A redelivery afterwards does nothing.
+        let again = block_on(driver.admit(
+            &push_request(),
+            &["delivery d-1".to_owned()],
+            clock.now_millis(),
+        ))
+        .unwrap();
+        assert_eq!(again.id, None, "crash at write {n}");
+    }
+}
+
+#[test]
+fn a_newer_push_supersedes_one_waiting_for_its_image_and_the_queue_runs_in_order() {
+    let (fake, clock, target) = (Fake::new(Ending::Complete(1)), fake_clock(), stg_target());
+    // The first commit's image never appears; the second's is there.
+    let newer = "9f8e7d6c5b4a39281706f5e4d3c2b1a098765432";
+    fake.world().image_tags = vec![newer.to_owned()];
+    fake.world().github_files.insert(
+        format!(".aws/task-definition.json@{newer}"),
+        base_td().to_string(),
+    );
+    let ctx = context(&fake, &clock, &target);
+    let store = MemoryStore::default();
+    let driver = Driver::new(&store);
+    let first = block_on(driver.admit(&push_request(), &["delivery d-1".into()], 1))
+        .unwrap()
+        .id
+        .unwrap();
+    // It runs until it waits for its image.
+    let wake =
+        block_on(driver.run(&ctx, Duration::from_secs(20), |_| ControlFlow::Continue(()))).unwrap();
+    assert!(matches!(wake, Wake::After(_)), "{wake:?}");
+    let second = DeployRequest {
+        sha: newer.into(),
+        trigger: Trigger::Push {
+            delivery: Some("d-2".into()),
+        },
+        commit_time: Some(1_795_766_100_000),
+        ..push_request()
+    };
+    let second = block_on(driver.admit(&second, &["delivery d-2".into()], 2))
+        .unwrap()
+        .id
+        .unwrap();
+    drive(&store, &ctx).unwrap();
+    let first = block_on(driver.deployment(&first)).unwrap().unwrap();
+    assert_eq!(first.state, State::Superseded, "{first:#?}");
+    assert_eq!(first.description, "Superseded by 9f8e7d6");
+    let second = block_on(driver.deployment(&second)).unwrap().unwrap();
+    assert_eq!(second.state, State::Success, "{second:#?}");
+    assert_eq!(fake.world().register_calls, 1);
+    assert_eq!(
+        status_states(&fake),
+        ["pending", "error", "pending", "success"]
+    );
+    let history = block_on(driver.deployments()).unwrap();
+    assert_eq!(
+        history.iter().map(|d| d.state).collect::<Vec<_>>(),
+        [State::Success, State::Superseded]
+    );
+}
+
+#[test]
+fn a_queued_push_superseded_before_it_ran_sends_its_error_and_never_reaches_aws() {
+    let (fake, clock, target) = (Fake::new(Ending::Complete(1)), fake_clock(), stg_target());
+    let newer = "9f8e7d6c5b4a39281706f5e4d3c2b1a098765432";
+    fake.world().image_tags.push(newer.to_owned());
+    fake.world().github_files.insert(
+        format!(".aws/task-definition.json@{newer}"),
+        base_td().to_string(),
+    );
+    let ctx = context(&fake, &clock, &target);
+    let store = MemoryStore::default();
+    let driver = Driver::new(&store);
+    // A manual deploy runs; two pushes queue behind it; the newer supersedes the older.
+    let manual = DeployRequest {
+        trigger: Trigger::Manual { by: "api".into() },
+        ..push_request()
+    };
+    block_on(driver.admit(&manual, &[], 1)).unwrap();
+    // It runs past registering its revision, so nothing supersedes it any more.
+    block_on(driver.run(&ctx, Duration::from_secs(20), |d| {
+        if d.next == Next::WaitRollout {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    }))
+    .unwrap();
+    let older = DeployRequest {
+        sha: "0123456789abcdef0123456789abcdef01234567".into(),
+        ..push_request()
+    };
+    let older = block_on(driver.admit(&older, &["delivery d-2".into()], 2))
+        .unwrap()
+        .id
+        .unwrap();
+    let newer = DeployRequest {
+        sha: newer.into(),
+        commit_time: Some(1_795_766_100_000),
+        ..push_request()
+    };
+    block_on(driver.admit(&newer, &["delivery d-3".into()], 3)).unwrap();
+    drive(&store, &ctx).unwrap();
+    let older = block_on(driver.deployment(&older)).unwrap().unwrap();
+    assert_eq!(older.state, State::Superseded);
+    assert_eq!(older.description, "Superseded by 9f8e7d6");
+    // Two revisions: the manual deploy's and the newer push's; the older push none.
+    assert_eq!(fake.world().register_calls, 2);
+    let states: Vec<State> = block_on(driver.deployments())
+        .unwrap()
+        .iter()
+        .map(|d| d.state)
+        .collect();
+    assert_eq!(states, [State::Success, State::Superseded, State::Success]);
+}
+
+#[test]
+fn an_alarm_hands_over_when_its_budget_is_spent() {
+    let (fake, clock, target) = (Fake::new(Ending::Complete(1)), fake_clock(), stg_target());
+    let ctx = context(&fake, &clock, &target);
+    let store = MemoryStore::default();
+    let driver = Driver::new(&store);
+    block_on(driver.admit(&push_request(), &[], 1)).unwrap();
+    // A budget already spent: one step, then "call me again now".
+    let mut seen = 0;
+    let wake = block_on(driver.run(&ctx, Duration::ZERO, |_| {
+        seen += 1;
+        ControlFlow::Continue(())
+    }))
+    .unwrap();
+    assert_eq!((wake, seen), (Wake::Now, 1));
+    // A break from the observer stops at once, with the step stored.
+    let wake =
+        block_on(driver.run(&ctx, Duration::from_secs(20), |_| ControlFlow::Break(()))).unwrap();
+    assert_eq!(wake, Wake::Now);
+    let d = &block_on(driver.deployments()).unwrap()[0];
+    assert_eq!(step_names(d), ["pending_status", "find_image"]);
+    // With nothing queued, the driver has nothing to do.
+    assert_eq!(
+        block_on(
+            Driver::new(&MemoryStore::default())
+                .run(&ctx, Duration::ZERO, |_| { ControlFlow::Continue(()) })
+        )
+        .unwrap(),
+        Wake::Done
     );
 }

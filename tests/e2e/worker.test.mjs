@@ -65,14 +65,21 @@ test('the app module and its wasm are served with the types browsers require', a
   assert.deepEqual([...bytes.slice(0, 4)], [0x00, 0x61, 0x73, 0x6d], 'wasm magic number');
 });
 
-for (const p of ['/nope', '/api/nope', '/webhooks/nope', '/pkg/missing.js']) {
-  test(`GET ${p} is a JSON 404 naming the path`, async () => {
+for (const p of ['/nope', '/webhooks/nope', '/pkg/missing.js']) {
+  test(`GET ${p} is a JSON 404 that quotes nothing of the request`, async () => {
     const r = await fetch(`${worker.url}${p}`);
     assert.equal(r.status, 404);
     assert.match(r.headers.get('content-type'), /^application\/json/);
-    assert.deepEqual(await r.json(), { error: 'not_found', message: `no route for GET ${p}` });
+    assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+    assert.deepEqual(await r.json(), { error: 'not_found', message: 'nothing is here' });
   });
 }
+
+test('GET /api/nope without a token is 401: no API path is revealed before the token', async () => {
+  const r = await fetch(`${worker.url}/api/nope`);
+  assert.equal(r.status, 401);
+  assert.equal((await r.json()).error, 'unauthorized');
+});
 
 test('POST to a UI path is 405, not a file', async () => {
   const r = await fetch(`${worker.url}/`, { method: 'POST', body: 'x' });

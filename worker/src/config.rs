@@ -6,9 +6,6 @@ use hatoba_core::deploy::{ConfigFinding, Target, parse_targets_json};
 use hatoba_core::github::api::{DEFAULT_API_URL, GitHubClient};
 use worker::{Env, js_sys};
 
-/// GitHub's own limit on a webhook payload.
-pub const DEFAULT_MAX_BODY_BYTES: usize = 25 * 1024 * 1024;
-
 /// A variable or secret as text; unset and empty are the same.
 pub fn text(env: &Env, name: &str) -> Option<String> {
     env.secret(name)
@@ -41,57 +38,13 @@ pub fn targets(env: &Env) -> Result<Vec<Target>, Vec<ConfigFinding>> {
     }
 }
 
-/// Every secret the worker holds, by name: what the redaction layer removes from whatever
-/// leaves the worker.
-pub const SECRETS: [&str; 8] = [
-    "GITHUB_WEBHOOK_SECRET",
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "GITHUB_TOKEN",
-    "GITHUB_APP_PRIVATE_KEY",
-    "HATOBA_READ_TOKEN",
-    "HATOBA_ADMIN_TOKEN",
-];
-
 /// The redaction layer for this configuration's secrets.
 pub fn redactor(env: &Env) -> hatoba_core::redact::Redactor {
-    hatoba_core::redact::Redactor::new(SECRETS.iter().filter_map(|name| text(env, name)))
-}
-
-/// Everything wrong with the configuration: the targets' findings, and the secrets a deploy
-/// cannot do without.
-pub fn check(env: &Env) -> Vec<ConfigFinding> {
-    let mut findings = targets(env).err().unwrap_or_default();
-    for name in [
-        "GITHUB_WEBHOOK_SECRET",
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-    ] {
-        if text(env, name).is_none() {
-            findings.push(ConfigFinding {
-                path: name.to_owned(),
-                message: format!("missing: set it with `wrangler secret put {name}`"),
-            });
-        }
-    }
-    if let Some(value) = text(env, "HATOBA_MAX_BODY_BYTES")
-        && value.parse::<usize>().map_or(true, |n| n == 0)
-    {
-        findings.push(ConfigFinding {
-            path: "HATOBA_MAX_BODY_BYTES".to_owned(),
-            message: format!("\"{value}\" is not a positive number of bytes"),
-        });
-    }
-    findings
-}
-
-/// The largest webhook body accepted.
-pub fn max_body_bytes(env: &Env) -> usize {
-    text(env, "HATOBA_MAX_BODY_BYTES")
-        .and_then(|v| v.parse().ok())
-        .filter(|n| *n > 0)
-        .unwrap_or(DEFAULT_MAX_BODY_BYTES)
+    hatoba_core::redact::Redactor::new(
+        hatoba_core::api::serve::SECRETS
+            .iter()
+            .filter_map(|name| text(env, name)),
+    )
 }
 
 /// AWS credentials from the secrets.

@@ -1,33 +1,25 @@
 //! GitHub credentials for a deploy: `GITHUB_TOKEN`, or a GitHub App (`GITHUB_APP_ID`,
 //! `GITHUB_APP_PRIVATE_KEY`): a JWT signed RS256 with WebCrypto buys an installation token for
-//! the target's repository, cached in the target's Durable Object until shortly before it
-//! expires.
+//! the target's repository, kept in the target's store while core's `CachedToken` says it may
+//! be used.
 
-use hatoba_core::deploy::{Target, time};
+use hatoba_core::deploy::{Store, Target};
 use hatoba_core::fields::Obj;
+use hatoba_core::github::api::app::CachedToken;
 use hatoba_core::github::api::{GitHubClient, app};
 use hatoba_core::http::{HttpRequest, Transport};
-use serde::Serialize;
 use worker::wasm_bindgen::{JsCast, JsValue};
-use worker::{Env, Storage, js_sys, wasm_bindgen_futures::JsFuture};
+use worker::{Env, js_sys, wasm_bindgen_futures::JsFuture};
 
 use crate::config;
 use crate::transport::FetchTransport;
 
 const CACHE_KEY: &str = "github-installation-token";
-/// A cached token is renewed this long before it expires.
-const RENEW_BEFORE_MS: u64 = 5 * 60 * 1000;
-
-#[derive(Serialize)]
-struct Cached {
-    token: String,
-    expires_at_millis: u64,
-}
 
 /// The GitHub client for `target`'s deploys, or why there is none.
 pub async fn client(
     env: &Env,
-    storage: &Storage,
+    store: &impl Store,
     target: &Target,
 ) -> Result<Option<GitHubClient>, String> {
     if let Some(client) = config::github(env) {
@@ -42,13 +34,13 @@ pub async fn client(
     let api_url = config::text(env, "GITHUB_API_URL")
         .unwrap_or_else(|| hatoba_core::github::api::DEFAULT_API_URL.to_owned());
     let now = worker::Date::now().as_millis();
-    if let Ok(Some(cached)) = crate::stored::get::<serde_json::Value>(storage, CACHE_KEY).await
-        && let (Some(token), Some(expires)) = (
-            cached["token"].as_str(),
-            cached["expires_at_millis"].as_u64(),
-        )
-        && expires > now + RENEW_BEFORE_MS
-    {
+    let cached = store
+        .get(CACHE_KEY)
+        .await
+        .ok()
+        .flatten()
+        .and_then(|text| serde_json::from_slice::<CachedToken>(text.as_bytes()).ok());
+    if let Some(token) = cached.as_ref().and_then(|c| c.usable(now)) {
         return Ok(Some(GitHubClient {
             api_url,
             token: token.to_owned(),
@@ -64,17 +56,12 @@ pub async fn client(
     let token = Obj::of(&answer)
         .and_then(|o| app::InstallationToken::read(&o))
         .map_err(|e| format!("GitHub's installation token answer: {e}"))?;
-    let expires_at_millis = time::parse(&token.expires_at).unwrap_or(now + 50 * 60 * 1000);
-    let cached = Cached {
-        token: token.token.clone(),
-        expires_at_millis,
-    };
-    crate::stored::put(storage, CACHE_KEY, &cached)
-        .await
-        .map_err(|e| e.to_string())?;
+    let cached = CachedToken::bought(token, now);
+    let text = serde_json::to_string(&cached).map_err(|e| e.to_string())?;
+    store.put(CACHE_KEY, text).await.map_err(|e| e.0)?;
     Ok(Some(GitHubClient {
         api_url,
-        token: token.token,
+        token: cached.token,
     }))
 }
 

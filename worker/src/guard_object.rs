@@ -1,58 +1,47 @@
-//! The Durable Object of one client address: its failed webhook signature checks, kept in memory
-//! only (an evicted object forgets, which costs an attacker nothing and spares a storage write per
-//! failure). Decisions are `hatoba_core::github::guard`'s.
+//! The Durable Object of one client address (keyed by core's `address_key`): the failures it
+//! has had, kept in the object's storage so an isolate that restarts still refuses it. One
+//! object answers one call at a time, so concurrent failures are counted one by one. Decisions
+//! are `hatoba_core::github::guard`'s.
 
-use std::cell::RefCell;
-
+use hatoba_core::api::calls::{GuardAnswer, GuardCall};
+use hatoba_core::deploy::Store;
 use hatoba_core::github::guard::Guard;
-use worker::{DurableObject, Env, Method, Request, Response, Result, State, durable_object};
+use worker::{DurableObject, Env, Request, Response, Result, State, durable_object};
+
+use crate::storage::ObjectStore;
+
+const GUARD_KEY: &str = "guard";
 
 #[durable_object]
 pub struct GuardObject {
-    guard: RefCell<Guard>,
+    state: State,
 }
 
 impl DurableObject for GuardObject {
-    fn new(_state: State, _env: Env) -> Self {
-        Self {
-            guard: RefCell::new(Guard::default()),
-        }
+    fn new(state: State, _env: Env) -> Self {
+        Self { state }
     }
 
-    async fn fetch(&self, req: Request) -> Result<Response> {
-        let now = worker::Date::now().as_millis();
-        let retry_after = match req.method() {
-            Method::Post => self.guard.borrow_mut().failed(now),
-            _ => self.guard.borrow().retry_after(now),
+    async fn fetch(&self, mut req: Request) -> Result<Response> {
+        let call: GuardCall = serde_json::from_slice(&req.bytes().await?)?;
+        let store = ObjectStore(self.state.storage());
+        let err = |e: hatoba_core::deploy::StoreError| worker::Error::RustError(e.0);
+        let mut guard: Guard = match store.get(GUARD_KEY).await.map_err(err)? {
+            Some(text) => serde_json::from_slice(text.as_bytes()).unwrap_or_default(),
+            None => Guard::default(),
         };
-        Response::from_json(&serde_json::json!({ "retryAfter": retry_after }))
+        let now = worker::Date::now().as_millis();
+        let retry_after = match call {
+            GuardCall::Check => guard.retry_after(now),
+            GuardCall::Failed => {
+                let retry_after = guard.failed(now);
+                store
+                    .put(GUARD_KEY, serde_json::to_string(&guard)?)
+                    .await
+                    .map_err(err)?;
+                retry_after
+            }
+        };
+        Response::from_json(&GuardAnswer { retry_after })
     }
-}
-
-/// The guard of the address a request came from (`CF-Connecting-IP`, which Cloudflare sets and
-/// clients cannot).
-fn stub(env: &Env, req: &Request) -> Result<worker::Stub> {
-    let address = req
-        .headers()
-        .get("cf-connecting-ip")?
-        .unwrap_or_else(|| "unknown".to_owned());
-    env.durable_object("GUARDS")?
-        .id_from_name(&address)?
-        .get_stub()
-}
-
-async fn ask(env: &Env, req: &Request, method: Method) -> Result<Option<u64>> {
-    let answer: serde_json::Value =
-        crate::ask_object(&stub(env, req)?, method, "/", None::<&()>).await?;
-    Ok(answer["retryAfter"].as_u64())
-}
-
-/// Seconds to wait when the request's address is refused now.
-pub async fn retry_after(env: &Env, req: &Request) -> Result<Option<u64>> {
-    ask(env, req, Method::Get).await
-}
-
-/// Records a failed signature check of the request's address.
-pub async fn failed(env: &Env, req: &Request) -> Result<()> {
-    ask(env, req, Method::Post).await.map(|_| ())
 }

@@ -8,6 +8,7 @@
 //! effect in AWS look before they act, so a step redone after a crash registers no second
 //! revision and updates the service once.
 
+pub mod driver;
 mod pipeline;
 mod queue;
 mod record;
@@ -19,10 +20,11 @@ pub mod status;
 /// the domain modules (`iam`) can use them without using `deploy`.
 pub use crate::target;
 
+pub use driver::{Driver, MemoryStore, Store, StoreError, Turn};
 pub use pipeline::{
     Context, DeployRole, MAX_TASK_DEFINITION_BYTES, Wake, advance, can_supersede, supersede,
 };
-pub use queue::{Admission, DELIVERIES, HISTORY, Ledger, Summary};
+pub use queue::{Admission, Admitted, DELIVERIES, HISTORY, Ledger, Summary};
 pub use record::{
     Deployment, Next, Outcome, Progress, State, StatusSent, Step, StepName, Trigger, time,
 };

@@ -28,6 +28,10 @@ pub struct Summary {
     pub state: State,
     /// Whether a webhook asked for it.
     pub webhook: bool,
+    /// The newer commit that superseded it while it was queued: the driver marks its record
+    /// when it reaches it, so admitting writes the ledger alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub superseded_by: Option<String>,
 }
 
 /// A target's queue, running deployment and history.
@@ -62,6 +66,7 @@ impl Ledger {
                     sha: s.string("sha")?,
                     state: s.one_of("state", &STATES)?,
                     webhook: s.required("webhook", "true or false", serde_json::Value::as_bool)?,
+                    superseded_by: s.opt_string("supersededBy")?,
                 })
             })?,
             deliveries: o.strings("deliveries")?,
@@ -71,13 +76,37 @@ impl Ledger {
     }
 }
 
+/// What the driver answers an admission: the deployment queued, or why nothing was.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Admitted {
+    /// The deployment's id, when one was queued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Why nothing was queued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ignored: Option<String>,
+}
+
+deserialize_with_read!(Admitted, "admitted");
+
+impl Admitted {
+    fn read(o: &Obj) -> Result<Self, FieldError> {
+        Ok(Admitted {
+            id: o.opt_string("id")?,
+            ignored: o.opt_string("ignored")?,
+        })
+    }
+}
+
 /// What became of a request.
 #[derive(Debug, Clone, PartialEq)]
 // Made once per delivery: the size of the largest variant does not matter.
 #[allow(clippy::large_enum_variant)]
 pub enum Admission {
-    /// Queued: store `deployment`, mark the `superseded` queued ones superseded (their final
-    /// status is still to send) and delete the `evicted` records.
+    /// Queued: store `deployment`, then the ledger, then delete the `evicted` records. The
+    /// `superseded` queued ones are named so in the ledger; their records are marked when the
+    /// driver reaches them (their final status is still to send).
     Accepted {
         /// The new deployment, queued.
         deployment: Deployment,
@@ -171,6 +200,7 @@ impl Ledger {
             .filter(|s| superseded.contains(&s.id))
         {
             s.state = State::Superseded;
+            s.superseded_by = Some(request.sha.clone());
         }
         if self.active.is_some() {
             self.supersede_active_by = Some(request.sha.clone());
@@ -183,6 +213,7 @@ impl Ledger {
                 sha: request.sha.clone(),
                 state: State::Queued,
                 webhook,
+                superseded_by: None,
             },
         );
         let mut evicted = Vec::new();
@@ -224,11 +255,22 @@ impl Ledger {
         }
     }
 
-    /// The newer commit that supersedes the running `d`, when one arrived and `d` has not yet
-    /// registered anything in AWS.
+    /// The newer commit that supersedes `d`, when one arrived while `d` was queued or running
+    /// and `d` has not yet registered anything in AWS.
     pub fn superseding(&self, d: &Deployment) -> Option<&str> {
-        let by = self.supersede_active_by.as_deref()?;
-        (self.active.as_deref() == Some(&d.id) && super::pipeline::can_supersede(d)).then_some(by)
+        if !super::pipeline::can_supersede(d) {
+            return None;
+        }
+        let queued = self
+            .history
+            .iter()
+            .find(|s| s.id == d.id)
+            .and_then(|s| s.superseded_by.as_deref());
+        let running = self
+            .supersede_active_by
+            .as_deref()
+            .filter(|_| self.active.as_deref() == Some(&d.id));
+        queued.or(running)
     }
 }
 

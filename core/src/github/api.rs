@@ -292,6 +292,52 @@ pub mod app {
         }
     }
 
+    /// An installation token as kept between deploys, and when to buy a new one: the one
+    /// place the renewal margin is decided.
+    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct CachedToken {
+        /// The token (`ghs_...`).
+        pub token: String,
+        /// When GitHub lets it expire (ms since the epoch).
+        pub expires_at_millis: u64,
+    }
+
+    crate::deserialize_with_read!(CachedToken, "cached installation token");
+
+    impl CachedToken {
+        /// A cached token is renewed this long before it expires, so no deploy step starts
+        /// with a token that dies during it.
+        pub const RENEW_BEFORE_MS: u64 = 5 * 60 * 1000;
+        /// How long a token whose expiry GitHub did not say in a readable form is kept
+        /// (GitHub's tokens live an hour).
+        pub const ASSUMED_LIFETIME_MS: u64 = 50 * 60 * 1000;
+
+        /// Reads a cached token.
+        pub fn read(o: &crate::fields::Obj) -> Result<Self, crate::fields::FieldError> {
+            Ok(Self {
+                token: o.string("token")?,
+                expires_at_millis: o.id("expiresAtMillis")?,
+            })
+        }
+
+        /// The token to keep from GitHub's answer, bought at `now_millis`.
+        pub fn bought(answer: InstallationToken, now_millis: u64) -> Self {
+            let expires_at_millis = crate::deploy::time::parse(&answer.expires_at)
+                .unwrap_or(now_millis + Self::ASSUMED_LIFETIME_MS);
+            Self {
+                token: answer.token,
+                expires_at_millis,
+            }
+        }
+
+        /// The token, while it may still be used at `now_millis`.
+        pub fn usable(&self, now_millis: u64) -> Option<&str> {
+            (self.expires_at_millis > now_millis.saturating_add(Self::RENEW_BEFORE_MS))
+                .then_some(self.token.as_str())
+        }
+    }
+
     /// The DER of the app's private key as WebCrypto imports it (PKCS #8), from the PEM GitHub
     /// hands out (`BEGIN RSA PRIVATE KEY`, PKCS #1) or a PKCS #8 PEM (`BEGIN PRIVATE KEY`).
     pub fn pkcs8_der(pem: &str) -> Result<Vec<u8>, String> {
@@ -400,6 +446,38 @@ pub mod app {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_installation_token_is_renewed_five_minutes_before_it_expires() {
+        let bought = app::CachedToken::bought(
+            app::InstallationToken {
+                token: "ghs_fakefakefake".into(),
+                expires_at: "2026-11-29T17:00:00Z".into(),
+            },
+            1_000,
+        );
+        let expires = bought.expires_at_millis;
+        assert_eq!(
+            bought.usable(expires - 5 * 60 * 1000 - 1),
+            Some("ghs_fakefakefake")
+        );
+        assert_eq!(bought.usable(expires - 5 * 60 * 1000), None);
+        assert_eq!(bought.usable(expires + 1), None);
+        let unreadable = app::CachedToken::bought(
+            app::InstallationToken {
+                token: "ghs_fakefakefake".into(),
+                expires_at: "soon".into(),
+            },
+            1_000,
+        );
+        assert_eq!(unreadable.expires_at_millis, 1_000 + 50 * 60 * 1000);
+        let text = serde_json::to_string(&bought).unwrap();
+        assert_eq!(
+            serde_json::from_str::<app::CachedToken>(&text).unwrap(),
+            bought
+        );
+        assert_eq!(bought.usable(u64::MAX), None);
+    }
 
     #[test]
     fn an_app_key_in_pkcs1_is_wrapped_in_pkcs8() {

@@ -41,6 +41,28 @@ impl Guard {
     }
 }
 
+/// The guard an address counts against: an IPv4 address itself, an IPv6 address by its /64
+/// (one subscriber's network holds 2^64 addresses), anything unreadable or missing as one
+/// shared key.
+pub fn address_key(address: Option<&str>) -> String {
+    let Some(address) = address.map(str::trim) else {
+        return "unknown".to_owned();
+    };
+    if let Ok(v4) = address.parse::<std::net::Ipv4Addr>() {
+        return v4.to_string();
+    }
+    match address.parse::<std::net::Ipv6Addr>() {
+        Ok(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return v4.to_string();
+            }
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Err(_) => "unknown".to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,6 +76,23 @@ mod tests {
         assert_eq!(g.failed(9_000), Some(600));
         assert_eq!(g.retry_after(9_000 + 599_500), Some(1));
         assert_eq!(g.retry_after(9_000 + 600_000), None);
+    }
+
+    #[test]
+    fn an_ipv6_address_counts_by_its_64_and_a_mapped_ipv4_as_itself() {
+        assert_eq!(address_key(Some("203.0.113.9")), "203.0.113.9");
+        assert_eq!(
+            address_key(Some("2001:db8:1:2:aaaa::1")),
+            address_key(Some("2001:0db8:0001:0002:ffff:ffff:ffff:ffff"))
+        );
+        assert_eq!(address_key(Some("2001:db8:1:2::9")), "2001:db8:1:2::/64");
+        assert_ne!(
+            address_key(Some("2001:db8:1:2::1")),
+            address_key(Some("2001:db8:1:3::1"))
+        );
+        assert_eq!(address_key(Some("::ffff:203.0.113.9")), "203.0.113.9");
+        assert_eq!(address_key(Some("not an address")), "unknown");
+        assert_eq!(address_key(None), "unknown");
     }
 
     #[test]

@@ -3,6 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod calls;
+pub mod route;
+pub mod serve;
+
 /// Body of `GET /healthz`: `{"status":"ok","version":"0.1.0"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Health {
@@ -32,12 +36,19 @@ pub struct ErrorBody {
 }
 
 impl ErrorBody {
-    /// The answer for a path no route handles.
-    pub fn not_found(method: &str, path: &str) -> Self {
+    /// An error answer: `code` for machines, `message` for people. Neither ever quotes the
+    /// request (its path, query, headers or body): an echo would let the redaction layer tell
+    /// a guess of a secret from a miss.
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
         Self {
-            error: "not_found".to_owned(),
-            message: format!("no route for {method} {path}"),
+            error: code.to_owned(),
+            message: message.into(),
         }
+    }
+
+    /// The answer for a path no route handles.
+    pub fn not_found() -> Self {
+        Self::new("not_found", "nothing is here")
     }
 }
 
@@ -162,6 +173,26 @@ pub fn percent_decode(text: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A path segment with its `%XX` escapes decoded (`+` stays itself, as in a URL's path); `None`
+/// when an escape is malformed or the result is not UTF-8.
+pub fn percent_decode_path(segment: &str) -> Option<String> {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%' {
+            let hex = bytes.get(i + 1..i + 3)?;
+            let digits = std::str::from_utf8(hex).ok()?;
+            out.push(u8::from_str_radix(digits, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// A deployment queued for a target, in the answer to a webhook or a deploy request.
@@ -359,9 +390,19 @@ mod tests {
     }
 
     #[test]
-    fn not_found_names_method_and_path() {
-        let body = ErrorBody::not_found("GET", "/nope");
+    fn not_found_quotes_nothing_of_the_request() {
+        let body = ErrorBody::not_found();
         assert_eq!(body.error, "not_found");
-        assert_eq!(body.message, "no route for GET /nope");
+        assert_eq!(body.message, "nothing is here");
+    }
+
+    #[test]
+    fn path_segments_decode_strictly() {
+        assert_eq!(percent_decode_path("a%2Db+c").as_deref(), Some("a-b+c"));
+        assert_eq!(percent_decode_path("%"), None);
+        assert_eq!(percent_decode_path("%4"), None);
+        assert_eq!(percent_decode_path("%g0"), None);
+        assert_eq!(percent_decode_path("%c3%a9").as_deref(), Some("é"));
+        assert_eq!(percent_decode_path("%ff"), None);
     }
 }

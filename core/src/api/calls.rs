@@ -1,0 +1,271 @@
+//! The messages between the worker and its Durable Objects, one type each way, written and read
+//! by the same code on both sides: a call is one JSON body `POST`ed to the object, and its
+//! answer is the JSON the object returns.
+//!
+//! A new question for a target's object is a variant of [`TargetCall`], its answer type here,
+//! and its branch in [`answer`].
+
+use serde::Serialize;
+
+use crate::deploy::{Admitted, DeployRequest, Deployment, Driver, Store, StoreError};
+use crate::deserialize_with_read;
+use crate::fields::{FieldError, Obj};
+
+use super::Deployments;
+
+/// A request for a target's Durable Object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "call", rename_all = "camelCase")]
+pub enum TargetCall {
+    /// Queue a deploy (answer: [`Admitted`]).
+    Admit(Admit),
+    /// The target's deployments, newest first (answer: [`Deployments`]).
+    Deployments,
+    /// The newest deployment (answer: [`OneDeployment`]).
+    Last,
+    /// One deployment by id (answer: [`OneDeployment`]).
+    Deployment {
+        /// The deployment's id.
+        id: String,
+    },
+    /// The commit a revision was deployed from (answer: [`RevisionCommit`]).
+    #[serde(rename_all = "camelCase")]
+    CommitOfRevision {
+        /// The revision's ARN.
+        task_definition_arn: String,
+    },
+}
+
+/// A deploy to admit: the request, and the keys of the delivery that asked (its id and its
+/// body's hash; none for a person's request).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Admit {
+    /// The deploy asked for.
+    pub request: DeployRequest,
+    /// The delivery's keys.
+    pub keys: Vec<String>,
+}
+
+deserialize_with_read!(TargetCall, "target call");
+
+impl TargetCall {
+    fn read(o: &Obj) -> Result<Self, FieldError> {
+        Ok(match o.string("call")?.as_str() {
+            "admit" => TargetCall::Admit(Admit {
+                request: DeployRequest::read(&o.object("request")?)?,
+                keys: o.strings("keys")?,
+            }),
+            "deployments" => TargetCall::Deployments,
+            "last" => TargetCall::Last,
+            "deployment" => TargetCall::Deployment {
+                id: o.string("id")?,
+            },
+            "commitOfRevision" => TargetCall::CommitOfRevision {
+                task_definition_arn: o.string("taskDefinitionArn")?,
+            },
+            other => {
+                return Err(o.error(
+                    "call",
+                    format!(
+                        "unknown call `{other}`: expected admit, deployments, last, deployment or commitOfRevision"
+                    ),
+                ));
+            }
+        })
+    }
+}
+
+/// The answer to [`TargetCall::Last`] and [`TargetCall::Deployment`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OneDeployment {
+    /// The deployment, when there is one.
+    pub deployment: Option<Deployment>,
+}
+
+deserialize_with_read!(OneDeployment, "deployment answer");
+
+impl OneDeployment {
+    fn read(o: &Obj) -> Result<Self, FieldError> {
+        let deployment = match o.map.get("deployment") {
+            None | Some(serde_json::Value::Null) => None,
+            Some(value) => Some(Deployment::from_json(value).map_err(|e| {
+                FieldError {
+                    path: format!("deployment.{}", e.path)
+                        .trim_end_matches('.')
+                        .to_owned(),
+                    message: e.message,
+                }
+            })?),
+        };
+        Ok(OneDeployment { deployment })
+    }
+}
+
+/// The answer to [`TargetCall::CommitOfRevision`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RevisionCommit {
+    /// The commit, when Hatoba deployed the revision here.
+    pub sha: Option<String>,
+}
+
+deserialize_with_read!(RevisionCommit, "revision commit");
+
+impl RevisionCommit {
+    fn read(o: &Obj) -> Result<Self, FieldError> {
+        Ok(RevisionCommit {
+            sha: o.opt_string("sha")?,
+        })
+    }
+}
+
+/// Answers `call` from the target's store: the JSON text to return, and whether a deployment
+/// was queued (the object then makes sure its driver runs).
+pub async fn answer<S: Store>(
+    driver: &Driver<'_, S>,
+    call: &TargetCall,
+    now_millis: u64,
+) -> Result<(String, bool), StoreError> {
+    fn json<T: Serialize>(value: &T) -> Result<String, StoreError> {
+        serde_json::to_string(value).map_err(|e| StoreError(e.to_string()))
+    }
+    match call {
+        TargetCall::Admit(Admit { request, keys }) => {
+            let admitted: Admitted = driver.admit(request, keys, now_millis).await?;
+            let queued = admitted.id.is_some();
+            Ok((json(&admitted)?, queued))
+        }
+        TargetCall::Deployments => {
+            let deployments = driver.deployments().await?;
+            Ok((json(&Deployments { deployments })?, false))
+        }
+        TargetCall::Last => {
+            let ledger = driver.ledger().await?;
+            let deployment = match ledger.history.first() {
+                Some(s) => driver.deployment(&s.id).await?,
+                None => None,
+            };
+            Ok((json(&OneDeployment { deployment })?, false))
+        }
+        TargetCall::Deployment { id } => {
+            let deployment = driver.deployment(id).await?;
+            Ok((json(&OneDeployment { deployment })?, false))
+        }
+        TargetCall::CommitOfRevision {
+            task_definition_arn,
+        } => {
+            let sha = driver.commit_of_revision(task_definition_arn).await?;
+            Ok((json(&RevisionCommit { sha })?, false))
+        }
+    }
+}
+
+/// A request for the guard of one client address (see [`crate::github::guard`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "call", rename_all = "camelCase")]
+pub enum GuardCall {
+    /// Is the address refused now?
+    Check,
+    /// The address failed a check (a signature, a body): count it.
+    Failed,
+}
+
+deserialize_with_read!(GuardCall, "guard call");
+
+impl GuardCall {
+    fn read(o: &Obj) -> Result<Self, FieldError> {
+        o.one_of(
+            "call",
+            &[("check", GuardCall::Check), ("failed", GuardCall::Failed)],
+        )
+    }
+}
+
+/// The guard's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GuardAnswer {
+    /// Seconds the address must wait, when it is refused.
+    pub retry_after: Option<u64>,
+}
+
+deserialize_with_read!(GuardAnswer, "guard answer");
+
+impl GuardAnswer {
+    fn read(o: &Obj) -> Result<Self, FieldError> {
+        Ok(GuardAnswer {
+            retry_after: o.opt_id("retryAfter")?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deploy::Trigger;
+
+    fn round_trip<T: Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(
+        value: &T,
+    ) {
+        let text = serde_json::to_string(value).unwrap();
+        let back: T = serde_json::from_str(&text).unwrap();
+        assert_eq!(&back, value, "{text}");
+    }
+
+    #[test]
+    fn every_call_and_answer_reads_back_what_the_other_side_writes() {
+        let request = DeployRequest {
+            target: "stg-web".into(),
+            sha: "1a2b3c4".into(),
+            trigger: Trigger::Manual { by: "api".into() },
+            commit_time: None,
+            task_definition_arn: None,
+        };
+        for call in [
+            TargetCall::Admit(Admit {
+                request,
+                keys: vec!["delivery d-1".into()],
+            }),
+            TargetCall::Deployments,
+            TargetCall::Last,
+            TargetCall::Deployment {
+                id: "stg-web.1.1a2b3c4".into(),
+            },
+            TargetCall::CommitOfRevision {
+                task_definition_arn: "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:4"
+                    .into(),
+            },
+        ] {
+            round_trip(&call);
+        }
+        assert_eq!(
+            serde_json::to_value(TargetCall::Deployment { id: "x".into() }).unwrap(),
+            serde_json::json!({"call": "deployment", "id": "x"})
+        );
+        round_trip(&GuardCall::Check);
+        round_trip(&GuardCall::Failed);
+        round_trip(&GuardAnswer {
+            retry_after: Some(600),
+        });
+        round_trip(&GuardAnswer { retry_after: None });
+        round_trip(&RevisionCommit {
+            sha: Some("1a2b3c4".into()),
+        });
+        round_trip(&OneDeployment {
+            deployment: Some(Deployment::new(
+                "stg-web",
+                "1a2b3c4",
+                Trigger::Manual { by: "api".into() },
+                1_795_766_400_000,
+            )),
+        });
+        round_trip(&OneDeployment { deployment: None });
+    }
+
+    #[test]
+    fn an_unknown_call_is_named() {
+        let err = serde_json::from_str::<TargetCall>(r#"{"call": "delete"}"#).unwrap_err();
+        assert!(err.to_string().contains("unknown call `delete`"), "{err}");
+        let err = serde_json::from_str::<GuardCall>(r#"{"call": 3}"#).unwrap_err();
+        assert!(err.to_string().contains("call"), "{err}");
+    }
+}
