@@ -142,6 +142,17 @@ pub fn run(args: DeployArgs, env: Environment) -> ExitCode {
             args.sha
         ));
     }
+    // The pipeline checks the family against the service's before it updates it; what the
+    // configuration alone can refuse is refused here, before any AWS call.
+    let task_definition = match args
+        .task_definition
+        .as_deref()
+        .map(|t| target.check_revision(t))
+        .transpose()
+    {
+        Ok(revision) => revision,
+        Err(message) => return usage_error(format!("--task-definition {message}")),
+    };
     let Some(credentials) = env.credentials else {
         return usage_error(
             "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials)",
@@ -200,9 +211,9 @@ pub fn run(args: DeployArgs, env: Environment) -> ExitCode {
             by: "cli".to_owned(),
         },
         commit_time: None,
-        task_definition_arn: args.task_definition.clone(),
+        task_definition_arn: task_definition.clone(),
     };
-    let what = match &args.task_definition {
+    let what = match &task_definition {
         Some(arn) => format!("revision {arn}"),
         None => format!("commit {}", deploy::target::short_sha(&sha)),
     };

@@ -121,7 +121,7 @@ pub fn setup_for(
         (None, Some(f)) => f,
         (None, None) => {
             notes.push(format!(
-                "family: none given and no task-definition file read; using the service's name \"{}\" (--family to set it)",
+                "family: none given and no task-definition file read; using the service's name \"{}\": the policy registers and updates the service to that family's revisions only (--family to set it)",
                 target.service
             ));
             target.service.clone()

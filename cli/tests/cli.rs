@@ -385,3 +385,61 @@ fn an_alias_bomb_is_a_syntax_error_for_both_checks() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn deploy_refuses_a_revision_the_target_cannot_run_before_any_aws_call() {
+    let dir = std::env::temp_dir().join(format!("hatoba-cli-revision-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("wrangler.toml");
+    std::fs::write(
+        &config,
+        "[[vars.HATOBA_TARGETS]]\nname = \"stg-web\"\nrepository = \"octo/shop\"\nbranch = \"main\"\n\
+         region = \"eu-west-1\"\ncluster = \"stg\"\nservice = \"web\"\ncontainer = \"web\"\n\
+         ecrRepository = \"shop/web\"\ntaskDefinition = \"current\"\n",
+    )
+    .unwrap();
+    let deploy = |revision: &str| {
+        Command::new(env!("CARGO_BIN_EXE_hatoba"))
+            .args(["deploy", "--target", "stg-web", "--sha", "abcdef0"])
+            .args([
+                "--config",
+                config.to_str().unwrap(),
+                "--task-definition",
+                revision,
+            ])
+            // No credentials: a revision that passes is stopped by their absence, still exit 2.
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .output()
+            .expect("the hatoba binary runs")
+    };
+    let expected = "expected FAMILY:REVISION (web:42) or arn:aws:ecs:eu-west-1:ACCOUNT:task-definition/FAMILY:REVISION";
+    for (revision, why) in [
+        ("web:latest", format!("\"web:latest\" has revision \"latest\", not a revision number (1, 2, ...): {expected}")),
+        (
+            "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1",
+            "\"arn:aws:ecs:us-east-1:123456789012:task-definition/web:1\" is in region us-east-1: target stg-web deploys to eu-west-1".to_owned(),
+        ),
+        (
+            "arn:aws:ecs:eu-west-1:123456789012:service/stg/web",
+            format!("\"arn:aws:ecs:eu-west-1:123456789012:service/stg/web\" is not a task definition's ARN (it names service/stg/web): {expected}"),
+        ),
+    ] {
+        let out = deploy(revision);
+        assert_eq!(out.status.code(), Some(2), "{revision}");
+        assert_eq!(
+            String::from_utf8(out.stderr).unwrap(),
+            format!("hatoba deploy: --task-definition {why}\n")
+        );
+    }
+    // The form is right: the next check (credentials) speaks. The family is the pipeline's to
+    // check, against the service's.
+    let out = deploy("other-team-admin:1");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("set AWS_ACCESS_KEY_ID")
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

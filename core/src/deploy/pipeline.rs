@@ -380,17 +380,28 @@ fn registered<T, C: Clock>(
 
 /// Points the service at the revision. Looks first: a service already on it (a step redone
 /// after a crash, or a redeploy of the running revision) is followed, not updated again.
+///
+/// A redeploy names its revision itself, so before anything changes the revision must be of
+/// the family the service runs, in its account ([`Target::check_revision_against`]): else the
+/// deploy ends in `failure` and the service is not touched. A revision this deploy registered
+/// is of the base's family already, and may start a new family (the base renamed it).
 async fn update_service<T: Transport, C: Clock>(
     d: &mut Deployment,
     ctx: &Context<'_, T, C>,
 ) -> Wake {
     let t = ctx.target;
     let i = begin(d, StepName::UpdateService, ctx);
-    let arn = d.task_definition_arn.clone().unwrap_or_default();
+    let mut arn = d.task_definition_arn.clone().unwrap_or_default();
     let service = match describe_service(d, i, ctx).await {
         Ok(service) => service,
         Err(wake) => return wake,
     };
+    if is_redeploy(d) {
+        match t.check_revision_against(&arn, &service.task_definition) {
+            Ok(full) => arn = full,
+            Err(message) => return fail_step(d, i, State::Failure, message, ctx),
+        }
+    }
     let on_it = |s: &ecs::Service| {
         s.deployments
             .iter()
@@ -949,6 +960,13 @@ fn registry_host(registry_id: &str, region: &str) -> String {
         "amazonaws.com"
     };
     format!("{registry_id}.dkr.ecr.{region}.{suffix}")
+}
+
+/// Whether `d` redeploys a revision it was given rather than one it registered.
+fn is_redeploy(d: &Deployment) -> bool {
+    !d.steps
+        .iter()
+        .any(|s| s.name == StepName::RegisterTaskDefinition)
 }
 
 /// Whether `full` (an ARN) names `wanted` (an ARN, or `family:revision` as a rollback may ask).

@@ -346,9 +346,10 @@ fn document(statements: Vec<Value>) -> Value {
 }
 
 /// What a deploy needs and nothing more, each action on the narrowest resource AWS accepts:
-/// find the image, read task definitions, register and tag revisions of the family, update and
-/// follow the one service, pass the task definition's roles to ECS tasks, and read the base from
-/// its one S3 object when it lives there.
+/// find the image, read task definitions, register and tag revisions of the family, update the
+/// one service to a revision of the family (`ecs:task-definition` `ArnLike`
+/// `task-definition/FAMILY:*`) and follow it, pass the task definition's roles to ECS tasks, and
+/// read the base from its one S3 object when it lives there.
 pub fn deploy_policy(setup: &Setup) -> Value {
     let t = &setup.target;
     let mut statements = vec![
@@ -377,9 +378,23 @@ pub fn deploy_policy(setup: &Setup) -> Value {
             "ecs:CreateAction",
             "RegisterTaskDefinition",
         ),
+        // The service's ARN alone would let the service be pointed at any task definition in
+        // the account; `ecs:task-definition` is the ARN UpdateService is asked to run.
+        with_condition(
+            statement(
+                "UpdateTheServiceOnlyToRevisionsOfTheFamily",
+                &["ecs:UpdateService"],
+                json!(setup.service_arn()),
+            ),
+            "ArnLike",
+            "ecs:task-definition",
+            &setup.family_arn(),
+        ),
+        // Apart: DescribeServices has no `ecs:task-definition`, and a condition on a key a
+        // request lacks fails.
         statement(
-            "UpdateAndFollowTheService",
-            &["ecs:UpdateService", "ecs:DescribeServices"],
+            "FollowTheService",
+            &["ecs:DescribeServices"],
             json!(setup.service_arn()),
         ),
     ];
@@ -631,15 +646,29 @@ mod tests {
             tag["Condition"]["StringEquals"]["ecs:CreateAction"],
             "RegisterTaskDefinition"
         );
-        let update = statement_of(&p, "UpdateAndFollowTheService");
+        let update = statement_of(&p, "UpdateTheServiceOnlyToRevisionsOfTheFamily");
         assert_eq!(
             update["Resource"],
             "arn:aws:ecs:eu-west-1:123456789012:service/prod/web"
         );
+        assert_eq!(update["Action"], "ecs:UpdateService");
+        // Only the family's revisions: another family's is not `ArnLike` this.
         assert_eq!(
-            update["Action"],
-            json!(["ecs:UpdateService", "ecs:DescribeServices"])
+            update["Condition"],
+            json!({"ArnLike": {"ecs:task-definition": "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:*"}})
         );
+        let follow = statement_of(&p, "FollowTheService");
+        assert_eq!(follow["Resource"], update["Resource"]);
+        assert_eq!(follow["Action"], "ecs:DescribeServices");
+        assert!(follow.get("Condition").is_none());
+        // UpdateService is granted by that one statement.
+        let updates = p["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["Action"].to_string().contains("ecs:UpdateService"))
+            .count();
+        assert_eq!(updates, 1);
         let pass = statement_of(&p, "PassTheTaskDefinitionRolesToEcsTasksOnly");
         assert_eq!(pass["Resource"].as_array().unwrap().len(), 2);
         assert_eq!(
@@ -705,6 +734,13 @@ mod tests {
         );
         assert_eq!(s.check(), []);
         assert!(s.service_arn().starts_with("arn:aws-cn:ecs:cn-north-1:"));
+        assert_eq!(
+            statement_of(
+                &deploy_policy(&s),
+                "UpdateTheServiceOnlyToRevisionsOfTheFamily"
+            )["Condition"]["ArnLike"]["ecs:task-definition"],
+            "arn:aws-cn:ecs:cn-north-1:123456789012:task-definition/web:*"
+        );
         let wrong = Setup::new(
             target(json!({"region": "cn-north-1"})),
             "123456789012",
