@@ -9,6 +9,7 @@ use super::retry::RetryPolicy;
 use super::sigv4::{self, AmzDate, Credentials, Payload, Settings, SignableRequest};
 use super::url::SplitUrl;
 use crate::http::{Clock, HttpRequest, HttpResponse, Transport};
+use crate::percent::uri_encode;
 
 /// Which service a call goes to: how its API, its signature and its endpoint name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,7 +121,7 @@ impl Operation {
             form.push('&');
             form.push_str(name);
             form.push('=');
-            form.push_str(&sigv4::uri_encode(value, true));
+            form.push_str(&uri_encode(value, true));
         }
         Operation {
             service: service.name,
@@ -164,7 +165,7 @@ impl Endpoint {
             let bucket = operation
                 .bucket
                 .as_deref()
-                .map(|b| format!("/{}", sigv4::uri_encode(b, true)))
+                .map(|b| format!("/{}", uri_encode(b, true)))
                 .unwrap_or_default();
             return format!("{base}{bucket}{}{query}", operation.path);
         }
