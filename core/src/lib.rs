@@ -19,6 +19,7 @@ pub mod iam;
 pub mod percent;
 pub mod redact;
 mod repeats;
+pub mod retry;
 pub mod source;
 pub mod target;
 pub mod taskdef;

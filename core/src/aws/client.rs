@@ -5,11 +5,11 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::error::{AwsError, AwsErrorKind};
-use super::retry::RetryPolicy;
 use super::sigv4::{self, AmzDate, Credentials, Payload, Settings, SignableRequest};
 use super::url::SplitUrl;
 use crate::http::{Clock, HttpRequest, HttpResponse, Transport};
 use crate::percent::uri_encode;
+use crate::retry::RetryPolicy;
 
 /// Which service a call goes to: how its API, its signature and its endpoint name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,18 +225,13 @@ impl<'a, T: Transport, C: Clock> AwsClient<'a, T, C> {
 
     /// Signs and sends `operation`, retrying retryable failures; returns the success answer.
     pub async fn send(&self, operation: &Operation) -> Result<HttpResponse, AwsError> {
-        let mut attempt = 1;
-        loop {
-            let result = self.send_once(operation).await;
-            match result {
-                Err(e) if e.is_retryable() && attempt < self.retry.max_attempts => {
-                    let delay = self.retry.delay(attempt, self.clock.jitter());
-                    self.clock.sleep(delay).await;
-                    attempt += 1;
-                }
-                other => return other,
-            }
-        }
+        self.retry
+            .run(
+                self.clock,
+                |result: &Result<_, AwsError>| result.as_ref().is_err_and(AwsError::is_retryable),
+                || self.send_once(operation),
+            )
+            .await
     }
 
     /// Sends `operation` and reads its JSON answer as `O`.

@@ -8,9 +8,11 @@ pub mod client;
 pub mod ecr;
 pub mod ecs;
 pub mod error;
-pub mod retry;
 pub mod s3;
 pub mod sigv4;
 pub mod sts;
 pub mod url;
 pub mod xml;
+
+/// The retry policy began as AWS's and is still named from here.
+pub use crate::retry;

@@ -26,7 +26,7 @@ use crate::finding::Severity;
 use crate::github::api::{
     CommitStatus, DESCRIPTION_LIMIT, DeploymentStatus, GitHubClient, truncate_description,
 };
-use crate::http::{Clock, HttpRequest, HttpResponse, Transport};
+use crate::http::{Clock, HttpRequest, HttpResponse, Transport, TransportError};
 use crate::redact::Redactor;
 use crate::taskdef;
 use crate::taskdef::render::{ContainerChange, Render, render};
@@ -833,21 +833,14 @@ async fn send_github<T: Transport, C: Clock>(
     ctx: &Context<'_, T, C>,
     request: HttpRequest,
 ) -> Result<HttpResponse, String> {
-    let mut attempt = 1;
-    loop {
-        let result = ctx.transport.send(request.clone()).await;
-        let retryable = match &result {
-            Ok(r) => r.status >= 500 || r.status == 429,
-            Err(e) => e.is_retryable(),
-        };
-        if !retryable || attempt >= ctx.retry.max_attempts {
-            return result.map_err(|e| e.to_string());
-        }
-        ctx.clock
-            .sleep(ctx.retry.delay(attempt, ctx.clock.jitter()))
-            .await;
-        attempt += 1;
-    }
+    let retryable = |result: &Result<HttpResponse, TransportError>| match result {
+        Ok(r) => r.status >= 500 || r.status == 429,
+        Err(e) => e.is_retryable(),
+    };
+    ctx.retry
+        .run(ctx.clock, retryable, || ctx.transport.send(request.clone()))
+        .await
+        .map_err(|e| e.to_string())
 }
 
 fn github_message(response: &HttpResponse) -> String {
