@@ -169,11 +169,7 @@ impl Endpoint {
                 .unwrap_or_default();
             return format!("{base}{bucket}{}{query}", operation.path);
         }
-        let suffix = if self.region.starts_with("cn-") {
-            "amazonaws.com.cn"
-        } else {
-            "amazonaws.com"
-        };
+        let suffix = super::dns_suffix(&self.region);
         let host = match &operation.bucket {
             Some(bucket) => format!(
                 "{bucket}.{}.{}.{suffix}",

@@ -16,7 +16,7 @@ use super::status::{
 use super::target::{BaseSource, Target, short_sha};
 use super::{COMMIT_TAG, DEPLOYMENT_TAG};
 use crate::aws::client::{AwsClient, Endpoint, Operation, read_json};
-use crate::aws::ecr::{self, DescribeImagesOutput, ImageIdentifier};
+use crate::aws::ecr::{self, DescribeImagesOutput, ImageIdentifier, registry_host};
 use crate::aws::ecs::{self, DescribeServicesOutput, TaskDefinitionOutput, UpdateServiceOutput};
 use crate::aws::error::{AwsError, AwsErrorKind};
 use crate::aws::retry::RetryPolicy;
@@ -933,15 +933,6 @@ fn state_name(state: &impl serde::Serialize) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default()
-}
-
-fn registry_host(registry_id: &str, region: &str) -> String {
-    let suffix = if region.starts_with("cn-") {
-        "amazonaws.com.cn"
-    } else {
-        "amazonaws.com"
-    };
-    format!("{registry_id}.dkr.ecr.{region}.{suffix}")
 }
 
 /// Whether `full` (an ARN) names `wanted` (an ARN, or `family:revision` as a rollback may ask).
