@@ -46,11 +46,11 @@ impl View {
 }
 
 fn decode(text: &str) -> String {
-    hatoba_core::api::percent_decode(text)
+    hatoba_core::percent::percent_decode(text)
 }
 
 fn encode(text: &str) -> String {
-    hatoba_core::aws::sigv4::uri_encode(text, true)
+    hatoba_core::percent::uri_encode(text, true)
 }
 
 fn session() -> Option<web_sys::Storage> {

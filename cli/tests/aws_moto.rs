@@ -23,10 +23,11 @@ use hatoba_core::aws::ecs::{
 };
 use hatoba_core::aws::error::AwsError;
 use hatoba_core::aws::retry::RetryPolicy;
-use hatoba_core::aws::sigv4::{Credentials, uri_encode};
+use hatoba_core::aws::sigv4::Credentials;
 use hatoba_core::aws::xml::element_text;
 use hatoba_core::aws::{s3, sts};
 use hatoba_core::http::{HttpRequest, Transport};
+use hatoba_core::percent::uri_encode;
 use serde_json::json;
 
 const ACCOUNT: &str = "123456789012";

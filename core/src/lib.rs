@@ -13,13 +13,17 @@ pub mod fields;
 pub mod finding;
 pub mod github;
 mod graph;
+pub mod hex;
 pub mod http;
 pub mod iam;
+pub mod percent;
 pub mod redact;
 mod repeats;
+pub mod retry;
 pub mod source;
 pub mod target;
 pub mod taskdef;
+pub mod time;
 pub mod workflow;
 
 /// Hatoba's version, as the worker reports it on `/healthz` and the CLI on `--version`.

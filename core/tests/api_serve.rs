@@ -332,6 +332,20 @@ fn a_deploy_body_is_capped_json_of_a_known_shape() {
         }
         other => panic!("{other:?}"),
     }
+    // A revision of another region, or not a revision at all, is refused before anything is
+    // asked of the target (the family is the pipeline's check, against the service).
+    for arn in [
+        "arn:aws:ecs:us-east-1:123456789012:task-definition/web:4",
+        "web:latest",
+        "arn:aws:iam::123456789012:role/admin",
+    ] {
+        let (status, b, edge) = deploy(FakeEdge::new().json_body(&format!(
+            r#"{{"sha": "1a2b3c4", "taskDefinitionArn": "{arn}"}}"#
+        )));
+        assert_eq!(status, 400, "{arn}: {b}");
+        assert!(!b.to_string().contains(arn), "{b}");
+        assert!(edge.calls.borrow().is_empty());
+    }
     let mut refused = FakeEdge::new().json_body(r#"{"sha": "1a2b3c4"}"#);
     refused.answers.insert(
         "admit",

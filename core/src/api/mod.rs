@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 pub mod calls;
 pub mod route;
 pub mod serve;
+use crate::percent::percent_decode;
+pub use crate::percent::percent_decode_path;
 
 /// Body of `GET /healthz`: `{"status":"ok","version":"0.1.0"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -149,50 +151,6 @@ pub fn query_param(url: &str, name: &str) -> Option<String> {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         (percent_decode(key) == name).then(|| percent_decode(value))
     })
-}
-
-/// `text` with its `%XX` escapes decoded and `+` read as a space (a malformed escape stays).
-pub fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() && text.is_char_boundary(i + 3) => {
-                match u8::from_str_radix(&text[i + 1..i + 3], 16) {
-                    Ok(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    Err(_) => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// A path segment with its `%XX` escapes decoded (`+` stays itself, as in a URL's path); `None`
-/// when an escape is malformed or the result is not UTF-8.
-pub fn percent_decode_path(segment: &str) -> Option<String> {
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let digits = std::str::from_utf8(hex).ok()?;
-            out.push(u8::from_str_radix(digits, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// A deployment queued for a target, in the answer to a webhook or a deploy request.
@@ -404,5 +362,6 @@ mod tests {
         assert_eq!(percent_decode_path("%g0"), None);
         assert_eq!(percent_decode_path("%c3%a9").as_deref(), Some("é"));
         assert_eq!(percent_decode_path("%ff"), None);
+        assert_eq!(percent_decode_path("%+f"), None);
     }
 }

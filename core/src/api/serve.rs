@@ -541,6 +541,22 @@ async fn deploy(edge: &mut impl Edge, name: &str) -> Reply {
         Ok(fields) => fields,
         Err(e) => return Reply::error(400, "bad_request", format!("{e}: {EXPECTED}")),
     };
+    // A revision must be one the target can run; the family is checked again against the
+    // service before UpdateService. The message does not quote what was sent.
+    let task_definition_arn = match task_definition_arn.map(|arn| target.check_revision(&arn)) {
+        None => None,
+        Some(Ok(arn)) => Some(arn),
+        Some(Err(_)) => {
+            return Reply::error(
+                400,
+                "bad_request",
+                format!(
+                    "taskDefinitionArn is not a revision target {} can run: expected FAMILY:REVISION or arn:PARTITION:ecs:{}:ACCOUNT:task-definition/FAMILY:REVISION",
+                    target.name, target.region
+                ),
+            );
+        }
+    };
     let sha = match (sha, &task_definition_arn) {
         (Some(sha), _) => sha,
         (None, Some(arn)) => {

@@ -5,10 +5,11 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::error::{AwsError, AwsErrorKind};
-use super::retry::RetryPolicy;
 use super::sigv4::{self, AmzDate, Credentials, Payload, Settings, SignableRequest};
 use super::url::SplitUrl;
 use crate::http::{Clock, HttpRequest, HttpResponse, Transport};
+use crate::percent::uri_encode;
+use crate::retry::RetryPolicy;
 
 /// Which service a call goes to: how its API, its signature and its endpoint name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,7 +121,7 @@ impl Operation {
             form.push('&');
             form.push_str(name);
             form.push('=');
-            form.push_str(&sigv4::uri_encode(value, true));
+            form.push_str(&uri_encode(value, true));
         }
         Operation {
             service: service.name,
@@ -164,15 +165,11 @@ impl Endpoint {
             let bucket = operation
                 .bucket
                 .as_deref()
-                .map(|b| format!("/{}", sigv4::uri_encode(b, true)))
+                .map(|b| format!("/{}", uri_encode(b, true)))
                 .unwrap_or_default();
             return format!("{base}{bucket}{}{query}", operation.path);
         }
-        let suffix = if self.region.starts_with("cn-") {
-            "amazonaws.com.cn"
-        } else {
-            "amazonaws.com"
-        };
+        let suffix = super::dns_suffix(&self.region);
         let host = match &operation.bucket {
             Some(bucket) => format!(
                 "{bucket}.{}.{}.{suffix}",
@@ -224,18 +221,13 @@ impl<'a, T: Transport, C: Clock> AwsClient<'a, T, C> {
 
     /// Signs and sends `operation`, retrying retryable failures; returns the success answer.
     pub async fn send(&self, operation: &Operation) -> Result<HttpResponse, AwsError> {
-        let mut attempt = 1;
-        loop {
-            let result = self.send_once(operation).await;
-            match result {
-                Err(e) if e.is_retryable() && attempt < self.retry.max_attempts => {
-                    let delay = self.retry.delay(attempt, self.clock.jitter());
-                    self.clock.sleep(delay).await;
-                    attempt += 1;
-                }
-                other => return other,
-            }
-        }
+        self.retry
+            .run(
+                self.clock,
+                |result: &Result<_, AwsError>| result.as_ref().is_err_and(AwsError::is_retryable),
+                || self.send_once(operation),
+            )
+            .await
     }
 
     /// Sends `operation` and reads its JSON answer as `O`.

@@ -36,6 +36,15 @@ impl ImageIdentifier {
     }
 }
 
+/// The registry of account `registry_id` in `region`, as image names start:
+/// `123456789012.dkr.ecr.eu-west-1.amazonaws.com`.
+pub fn registry_host(registry_id: &str, region: &str) -> String {
+    format!(
+        "{registry_id}.dkr.ecr.{region}.{}",
+        super::dns_suffix(region)
+    )
+}
+
 /// `DescribeImages` of `repository` for the given images.
 pub fn describe_images(repository: &str, image_ids: &[ImageIdentifier]) -> Operation {
     ecr(
@@ -156,6 +165,18 @@ impl BatchGetImageOutput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn registry_hosts_follow_the_regions_domain() {
+        assert_eq!(
+            registry_host("123456789012", "eu-west-1"),
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
+        );
+        assert_eq!(
+            registry_host("123456789012", "cn-north-1"),
+            "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn"
+        );
+    }
 
     #[test]
     fn describe_images_asks_by_tag_on_the_api_endpoint() {

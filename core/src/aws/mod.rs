@@ -8,9 +8,34 @@ pub mod client;
 pub mod ecr;
 pub mod ecs;
 pub mod error;
-pub mod retry;
 pub mod s3;
 pub mod sigv4;
 pub mod sts;
 pub mod url;
 pub mod xml;
+
+/// The retry policy began as AWS's and is still named from here.
+pub use crate::retry;
+
+/// The domain AWS's endpoints in `region` end with: `amazonaws.com.cn` in the China regions,
+/// `amazonaws.com` everywhere else.
+pub fn dns_suffix(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "amazonaws.com.cn"
+    } else {
+        "amazonaws.com"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_china_regions_have_their_own_domain() {
+        assert_eq!(dns_suffix("eu-west-1"), "amazonaws.com");
+        assert_eq!(dns_suffix("us-gov-west-1"), "amazonaws.com");
+        assert_eq!(dns_suffix("cn-north-1"), "amazonaws.com.cn");
+        assert_eq!(dns_suffix("cn-northwest-1"), "amazonaws.com.cn");
+    }
+}

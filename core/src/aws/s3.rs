@@ -1,7 +1,8 @@
 //! Amazon S3: reading the base task definition from an object, as the old pipeline kept it.
 
 use super::client::{Operation, S3};
-use super::sigv4::{Settings, uri_encode};
+use super::sigv4::Settings;
+use crate::percent::uri_encode;
 
 /// `GetObject` of `key` in `bucket`.
 pub fn get_object(bucket: &str, key: &str) -> Operation {

@@ -11,6 +11,11 @@ use std::fmt;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 
+use crate::hex;
+use crate::percent::{percent_decode_bytes, uri_encode, uri_encode_bytes};
+pub use crate::time::AmzDate;
+use crate::time::InvalidDate;
+
 /// The algorithm name that starts the string to sign and the `Authorization` header.
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 
@@ -57,140 +62,6 @@ impl fmt::Debug for Credentials {
             )
             .finish()
     }
-}
-
-/// A UTC instant with second precision, as SigV4 writes it (`20150830T123600Z`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct AmzDate {
-    unix_seconds: i64,
-}
-
-impl AmzDate {
-    /// The instant `unix_seconds` after 1970-01-01T00:00:00Z.
-    pub fn from_unix_seconds(unix_seconds: i64) -> Self {
-        Self { unix_seconds }
-    }
-
-    /// Seconds since 1970-01-01T00:00:00Z.
-    pub fn unix_seconds(self) -> i64 {
-        self.unix_seconds
-    }
-
-    /// Parses `20150830T123600Z` (the `X-Amz-Date` form).
-    pub fn parse(text: &str) -> Result<Self, SigningError> {
-        let bad = || SigningError::InvalidDate(text.to_owned());
-        let b = text.as_bytes();
-        if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
-            return Err(bad());
-        }
-        let num = |range: std::ops::Range<usize>| -> Result<i64, SigningError> {
-            let s = &text[range];
-            if !s.bytes().all(|c| c.is_ascii_digit()) {
-                return Err(bad());
-            }
-            s.parse().map_err(|_| bad())
-        };
-        let (year, month, day) = (num(0..4)?, num(4..6)?, num(6..8)?);
-        let (hour, minute, second) = (num(9..11)?, num(11..13)?, num(13..15)?);
-        if !(1..=12).contains(&month)
-            || day < 1
-            || day > days_in_month(year, month)
-            || hour > 23
-            || minute > 59
-            || second > 59
-        {
-            return Err(bad());
-        }
-        let days = days_from_civil(year, month, day);
-        Ok(Self::from_unix_seconds(
-            days * 86_400 + hour * 3_600 + minute * 60 + second,
-        ))
-    }
-
-    fn civil(self) -> (i64, i64, i64, i64, i64, i64) {
-        let days = self.unix_seconds.div_euclid(86_400);
-        let secs = self.unix_seconds.rem_euclid(86_400);
-        let (y, m, d) = civil_from_days(days);
-        (y, m, d, secs / 3_600, secs % 3_600 / 60, secs % 60)
-    }
-
-    /// The `X-Amz-Date` form: `20150830T123600Z`.
-    pub fn amz_date(self) -> String {
-        let (y, mo, d, h, mi, s) = self.civil();
-        let mut out = String::with_capacity(16);
-        for (value, width) in [(y, 4), (mo, 2), (d, 2)] {
-            push_digits(&mut out, value, width);
-        }
-        out.push('T');
-        for value in [h, mi, s] {
-            push_digits(&mut out, value, 2);
-        }
-        out.push('Z');
-        out
-    }
-
-    /// The credential-scope date: `20150830`.
-    pub fn date_stamp(self) -> String {
-        let (y, mo, d, ..) = self.civil();
-        let mut out = String::with_capacity(8);
-        for (value, width) in [(y, 4), (mo, 2), (d, 2)] {
-            push_digits(&mut out, value, width);
-        }
-        out
-    }
-}
-
-/// `value` in decimal, zero-padded to `width` digits (a signature's dates are all small and
-/// positive; formatting machinery would cost a tenth of a signature).
-fn push_digits(out: &mut String, value: i64, width: u32) {
-    let value = value.clamp(0, 10i64.pow(width) - 1);
-    for place in (0..width).rev() {
-        out.push(char::from(b'0' + (value / 10i64.pow(place) % 10) as u8));
-    }
-}
-
-fn is_leap(year: i64) -> bool {
-    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-// Howard Hinnant's civil-calendar algorithms (proleptic Gregorian, days since 1970-01-01).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (
-        if m <= 2 {
-            yoe + era * 400 + 1
-        } else {
-            yoe + era * 400
-        },
-        m,
-        d,
-    )
 }
 
 /// How the payload enters the signature.
@@ -321,6 +192,12 @@ impl fmt::Display for SigningError {
 
 impl std::error::Error for SigningError {}
 
+impl From<InvalidDate> for SigningError {
+    fn from(e: InvalidDate) -> Self {
+        SigningError::InvalidDate(e.0)
+    }
+}
+
 /// Signs `request`: returns the headers to add and every intermediate step.
 pub fn sign(
     request: &SignableRequest<'_>,
@@ -328,7 +205,7 @@ pub fn sign(
 ) -> Result<SigningOutput, SigningError> {
     let amz_date = params.time.amz_date();
     let content_sha256 = match request.payload {
-        Payload::Bytes(body) => hex(&Sha256::digest(body)),
+        Payload::Bytes(body) => hex::encode(&Sha256::digest(body)),
         Payload::Unsigned => UNSIGNED_PAYLOAD.to_owned(),
     };
 
@@ -395,7 +272,7 @@ pub fn sign(
     for part in [ALGORITHM, "\n", &amz_date, "\n", &scope, "\n"] {
         string_to_sign.push_str(part);
     }
-    push_hex(
+    hex::encode_into(
         &mut string_to_sign,
         &Sha256::digest(canonical_request.as_bytes()),
     );
@@ -406,7 +283,7 @@ pub fn sign(
         params.service,
     );
     mac.update(string_to_sign.as_bytes());
-    let signature = hex(&mac.finalize().into_bytes());
+    let signature = hex::encode(&mac.finalize().into_bytes());
     let authorization = format!(
         "{ALGORITHM} Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}",
         params.credentials.access_key_id
@@ -506,21 +383,6 @@ fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes keys of any length");
     mac.update(data);
     mac.finalize().into_bytes().into()
-}
-
-/// Lowercase hex of `bytes`.
-pub fn hex(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 2);
-    push_hex(&mut out, bytes);
-    out
-}
-
-fn push_hex(out: &mut String, bytes: &[u8]) {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    for b in bytes {
-        out.push(DIGITS[usize::from(b >> 4)] as char);
-        out.push(DIGITS[usize::from(b & 0xf)] as char);
-    }
 }
 
 /// Lowercased names, sorted, repeated names joined with `,`, values trimmed with inner runs of
@@ -640,8 +502,8 @@ fn canonical_query(query: &str) -> String {
         .map(|pair| {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
             (
-                encode_bytes(&percent_decode(name), true),
-                encode_bytes(&percent_decode(value), true),
+                uri_encode_bytes(&percent_decode_bytes(name), true),
+                uri_encode_bytes(&percent_decode_bytes(value), true),
             )
         })
         .collect();
@@ -651,50 +513,6 @@ fn canonical_query(query: &str) -> String {
         .map(|(name, value)| format!("{name}={value}"))
         .collect::<Vec<_>>()
         .join("&")
-}
-
-/// Percent-encodes every byte but the unreserved ones (`A-Z a-z 0-9 - _ . ~`) and, unless
-/// `encode_slash`, `/`.
-pub fn uri_encode(text: &str, encode_slash: bool) -> String {
-    encode_bytes(text.as_bytes(), encode_slash)
-}
-
-fn encode_bytes(bytes: &[u8], encode_slash: bool) -> String {
-    let mut out = String::with_capacity(bytes.len());
-    for &b in bytes {
-        let unreserved = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~');
-        if unreserved || (b == b'/' && !encode_slash) {
-            out.push(b as char);
-        } else {
-            const HEX: &[u8; 16] = b"0123456789ABCDEF";
-            out.push('%');
-            out.push(HEX[usize::from(b >> 4)] as char);
-            out.push(HEX[usize::from(b & 0xf)] as char);
-        }
-    }
-    out
-}
-
-/// Decodes `%XX` escapes; anything else (a lone `%`, `+`) stays as it is. Bytes, not text: an
-/// escape need not be UTF-8, and it must sign as sent.
-fn percent_decode(text: &str) -> Vec<u8> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hi = (bytes[i + 1] as char).to_digit(16);
-            let lo = (bytes[i + 2] as char).to_digit(16);
-            if let (Some(hi), Some(lo)) = (hi, lo) {
-                out.push((hi * 16 + lo) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    out
 }
 
 #[cfg(test)]
@@ -710,37 +528,14 @@ mod tests {
     }
 
     #[test]
-    fn amz_date_round_trips_and_matches_the_unix_epoch() {
-        // 2015-08-30T12:36:00Z, the suite's time: `date -u -d 2015-08-30T12:36:00Z +%s`.
-        let t = AmzDate::parse("20150830T123600Z").unwrap();
-        assert_eq!(t.unix_seconds(), 1_440_938_160);
-        assert_eq!(t.amz_date(), "20150830T123600Z");
-        assert_eq!(t.date_stamp(), "20150830");
-        assert_eq!(AmzDate::from_unix_seconds(0).amz_date(), "19700101T000000Z");
-        // Leap day, end of a leap century year.
-        let leap = AmzDate::parse("20000229T235959Z").unwrap();
-        assert_eq!(leap.unix_seconds(), 951_868_799);
+    fn a_bad_date_reads_the_same_as_a_signing_error() {
+        let err = AmzDate::parse("20150230T000000Z").unwrap_err();
+        let signing = SigningError::from(err.clone());
         assert_eq!(
-            AmzDate::from_unix_seconds(leap.unix_seconds() + 1).amz_date(),
-            "20000301T000000Z"
+            signing,
+            SigningError::InvalidDate("20150230T000000Z".to_owned())
         );
-    }
-
-    #[test]
-    fn amz_date_rejects_what_is_not_a_valid_instant() {
-        for bad in [
-            "",
-            "2015-08-30T12:36:00Z",
-            "20150830T123600",
-            "20150230T000000Z",
-            "20150830T246000Z",
-            "2015083OT123600Z",
-            "+0150830T123600Z",
-        ] {
-            let err = AmzDate::parse(bad).unwrap_err();
-            assert_eq!(err, SigningError::InvalidDate(bad.to_owned()));
-            assert!(err.to_string().contains("expected YYYYMMDDTHHMMSSZ"));
-        }
+        assert_eq!(signing.to_string(), err.to_string());
     }
 
     #[test]
@@ -854,9 +649,7 @@ mod tests {
     }
 
     #[test]
-    fn uri_encoding_keeps_only_unreserved_characters() {
-        assert_eq!(uri_encode("a b/c+d=é~", false), "a%20b/c%2Bd%3D%C3%A9~");
-        assert_eq!(uri_encode("a/b", true), "a%2Fb");
+    fn a_query_signs_the_same_encoded_or_not() {
         // A query is decoded before it is encoded, so both spellings sign the same.
         assert_eq!(canonical_query("b=2&a=%41&a=1"), "a=1&a=A&b=2");
         assert_eq!(canonical_query("k&x=%FF"), "k=&x=%FF");

@@ -19,15 +19,15 @@ pub mod status;
 /// The targets are the configuration the pipeline reads; they live at the crate's top level so
 /// the domain modules (`iam`) can use them without using `deploy`.
 pub use crate::target;
+/// A record's times are RFC 3339 text: whoever reads records reads their times with these.
+pub use crate::time;
 
 pub use driver::{Driver, MemoryStore, Store, StoreError, Turn};
 pub use pipeline::{
     Context, DeployRole, MAX_TASK_DEFINITION_BYTES, Wake, advance, can_supersede, supersede,
 };
 pub use queue::{Admission, Admitted, DELIVERIES, HISTORY, Ledger, Summary};
-pub use record::{
-    Deployment, Next, Outcome, Progress, State, StatusSent, Step, StepName, Trigger, time,
-};
+pub use record::{Deployment, Next, Outcome, Progress, State, StatusSent, Step, StepName, Trigger};
 pub use rollout::{Rollout, evaluate_rollout};
 pub use route::{Delivery, DeployRequest, Reception, Routing, receive, route};
 pub use target::{BaseSource, ConfigFinding, Target, parse_targets, parse_targets_json};

@@ -16,7 +16,7 @@ use super::status::{
 use super::target::{BaseSource, Target, short_sha};
 use super::{COMMIT_TAG, DEPLOYMENT_TAG};
 use crate::aws::client::{AwsClient, Endpoint, Operation, read_json};
-use crate::aws::ecr::{self, DescribeImagesOutput, ImageIdentifier};
+use crate::aws::ecr::{self, DescribeImagesOutput, ImageIdentifier, registry_host};
 use crate::aws::ecs::{self, DescribeServicesOutput, TaskDefinitionOutput, UpdateServiceOutput};
 use crate::aws::error::{AwsError, AwsErrorKind};
 use crate::aws::retry::RetryPolicy;
@@ -26,7 +26,7 @@ use crate::finding::Severity;
 use crate::github::api::{
     CommitStatus, DESCRIPTION_LIMIT, DeploymentStatus, GitHubClient, truncate_description,
 };
-use crate::http::{Clock, HttpRequest, HttpResponse, Transport};
+use crate::http::{Clock, HttpRequest, HttpResponse, Transport, TransportError};
 use crate::redact::Redactor;
 use crate::taskdef;
 use crate::taskdef::render::{ContainerChange, Render, render};
@@ -844,21 +844,14 @@ async fn send_github<T: Transport, C: Clock>(
     ctx: &Context<'_, T, C>,
     request: HttpRequest,
 ) -> Result<HttpResponse, String> {
-    let mut attempt = 1;
-    loop {
-        let result = ctx.transport.send(request.clone()).await;
-        let retryable = match &result {
-            Ok(r) => r.status >= 500 || r.status == 429,
-            Err(e) => e.is_retryable(),
-        };
-        if !retryable || attempt >= ctx.retry.max_attempts {
-            return result.map_err(|e| e.to_string());
-        }
-        ctx.clock
-            .sleep(ctx.retry.delay(attempt, ctx.clock.jitter()))
-            .await;
-        attempt += 1;
-    }
+    let retryable = |result: &Result<HttpResponse, TransportError>| match result {
+        Ok(r) => r.status >= 500 || r.status == 429,
+        Err(e) => e.is_retryable(),
+    };
+    ctx.retry
+        .run(ctx.clock, retryable, || ctx.transport.send(request.clone()))
+        .await
+        .map_err(|e| e.to_string())
 }
 
 fn github_message(response: &HttpResponse) -> String {
@@ -951,15 +944,6 @@ fn state_name(state: &impl serde::Serialize) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default()
-}
-
-fn registry_host(registry_id: &str, region: &str) -> String {
-    let suffix = if region.starts_with("cn-") {
-        "amazonaws.com.cn"
-    } else {
-        "amazonaws.com"
-    };
-    format!("{registry_id}.dkr.ecr.{region}.{suffix}")
 }
 
 /// Whether `d` redeploys a revision it was given rather than one it registered.

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::target::short_sha;
 use crate::fields::{FieldError, Obj};
+use crate::time;
 
 /// Where a deployment stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -520,81 +521,6 @@ impl<'de> Deserialize<'de> for Deployment {
     }
 }
 
-/// Times as RFC 3339 in UTC with milliseconds (`2026-11-29T16:38:51.123Z`), kept as milliseconds
-/// since the epoch in memory.
-pub mod time {
-    use serde::Serializer;
-
-    use crate::aws::sigv4::AmzDate;
-
-    /// `2026-11-29T16:38:51.123Z` for `millis` since the epoch.
-    pub fn format(millis: u64) -> String {
-        let d = AmzDate::from_unix_seconds((millis / 1000) as i64).amz_date();
-        format!(
-            "{}-{}-{}T{}:{}:{}.{:03}Z",
-            &d[0..4],
-            &d[4..6],
-            &d[6..8],
-            &d[9..11],
-            &d[11..13],
-            &d[13..15],
-            millis % 1000
-        )
-    }
-
-    /// Milliseconds since the epoch of `2026-11-29T16:38:51.123Z` (fraction optional).
-    pub fn parse(text: &str) -> Option<u64> {
-        let (main, fraction) = match text.strip_suffix('Z')?.split_once('.') {
-            Some((main, f)) => (main, f),
-            None => (text.strip_suffix('Z')?, "0"),
-        };
-        if main.len() != 19 || fraction.is_empty() || fraction.len() > 9 {
-            return None;
-        }
-        let compact: String = main.chars().filter(|c| *c != '-' && *c != ':').collect();
-        let seconds = AmzDate::parse(&format!("{compact}Z")).ok()?.unix_seconds();
-        let millis: u64 = format!("{fraction:0<3}")[..3].parse().ok()?;
-        Some(u64::try_from(seconds).ok()? * 1000 + millis)
-    }
-
-    /// Milliseconds since the epoch of an ISO 8601 time with an offset, as GitHub writes commit
-    /// times (`2019-05-15T15:20:41-07:00`), or in UTC (`...Z`).
-    pub fn parse_offset(text: &str) -> Option<u64> {
-        if text.ends_with('Z') {
-            return parse(text);
-        }
-        let split = text.len().checked_sub(6)?;
-        let (local, offset) = text.split_at(split);
-        let sign: i64 = match offset.as_bytes().first()? {
-            b'+' => 1,
-            b'-' => -1,
-            _ => return None,
-        };
-        let (h, m) = offset[1..].split_once(':')?;
-        let minutes = h.parse::<i64>().ok()? * 60 + m.parse::<i64>().ok()?;
-        let utc = parse(&format!("{local}Z"))? as i64 - sign * minutes * 60_000;
-        u64::try_from(utc).ok()
-    }
-
-    pub(crate) fn serialize<S: Serializer>(millis: &u64, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&format(*millis))
-    }
-
-    pub(crate) mod option {
-        use super::*;
-
-        pub(crate) fn serialize<S: Serializer>(
-            millis: &Option<u64>,
-            s: S,
-        ) -> Result<S::Ok, S::Error> {
-            match millis {
-                Some(m) => super::serialize(m, s),
-                None => s.serialize_none(),
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -651,35 +577,6 @@ mod tests {
                 .to_string();
             assert!(e.starts_with(error), "{json}: {e}");
         }
-    }
-
-    #[test]
-    fn times_round_trip_as_rfc_3339() {
-        assert_eq!(time::format(0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(time::format(1_795_970_331_123), "2026-11-29T16:38:51.123Z");
-        assert_eq!(
-            time::parse("2026-11-29T16:38:51.123Z"),
-            Some(1_795_970_331_123)
-        );
-        assert_eq!(time::parse("2026-11-29T16:38:51Z"), Some(1_795_970_331_000));
-        assert_eq!(
-            time::parse("2026-11-29T16:38:51.5Z"),
-            Some(1_795_970_331_500)
-        );
-        assert_eq!(time::parse("2026-13-29T16:38:51Z"), None);
-        assert_eq!(time::parse("yesterday"), None);
-        assert_eq!(
-            time::parse_offset("2026-11-29T09:38:51-07:00"),
-            Some(1_795_970_331_000)
-        );
-        assert_eq!(
-            time::parse_offset("2026-11-29T17:38:51+01:00"),
-            Some(1_795_970_331_000)
-        );
-        assert_eq!(
-            time::parse_offset("2026-11-29T16:38:51Z"),
-            Some(1_795_970_331_000)
-        );
     }
 
     #[test]

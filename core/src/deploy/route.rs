@@ -2,12 +2,13 @@
 
 use serde::Serialize;
 
-use super::record::{Trigger, time};
+use super::record::Trigger;
 use super::target::Target;
 use crate::deserialize_with_read;
 use crate::fields::{FieldError, Obj};
 use crate::github::events::{Event, EventError, parse_event};
 use crate::github::webhook::verify_signature;
+use crate::{hex, time};
 
 /// A deploy a delivery (or a person) asks of one target.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -156,10 +157,7 @@ pub fn receive(
         Ok(Routing::Ping) => Reception::Ping,
         Ok(Routing::Ignored(why)) => Reception::Ignored(why),
         Ok(Routing::Deploy(requests)) => {
-            let mut keys = vec![format!(
-                "body {}",
-                crate::aws::sigv4::hex(&Sha256::digest(d.body))
-            )];
+            let mut keys = vec![format!("body {}", hex::encode(&Sha256::digest(d.body)))];
             if let Some(id) = d.delivery {
                 keys.insert(0, format!("delivery {id}"));
             }

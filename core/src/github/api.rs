@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::http::HttpRequest;
+use crate::percent::uri_encode;
 
 /// GitHub's REST API, unless `GITHUB_API_URL` names another (GitHub Enterprise Server).
 pub const DEFAULT_API_URL: &str = "https://api.github.com";
@@ -198,8 +199,8 @@ impl GitHubClient {
 
     /// `GET /repos/{owner}/{repo}/contents/{path}?ref={git_ref}`, asking for the raw file.
     pub fn get_file_contents(&self, repo: &RepoRef, path: &str, git_ref: &str) -> HttpRequest {
-        let path = crate::aws::sigv4::uri_encode(path.trim_start_matches('/'), false);
-        let git_ref = crate::aws::sigv4::uri_encode(git_ref, true);
+        let path = uri_encode(path.trim_start_matches('/'), false);
+        let git_ref = uri_encode(git_ref, true);
         let mut request = self.request(
             "GET",
             &format!(
@@ -323,7 +324,7 @@ pub mod app {
 
         /// The token to keep from GitHub's answer, bought at `now_millis`.
         pub fn bought(answer: InstallationToken, now_millis: u64) -> Self {
-            let expires_at_millis = crate::deploy::time::parse(&answer.expires_at)
+            let expires_at_millis = crate::time::parse(&answer.expires_at)
                 .unwrap_or(now_millis + Self::ASSUMED_LIFETIME_MS);
             Self {
                 token: answer.token,

@@ -6,6 +6,8 @@ use std::fmt;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
+use crate::hex;
+
 /// The header GitHub puts the signature in.
 pub const SIGNATURE_HEADER: &str = "X-Hub-Signature-256";
 
@@ -62,10 +64,7 @@ pub fn verify_signature(
 pub fn sign(secret: &[u8], body: &[u8]) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes keys of any length");
     mac.update(body);
-    format!(
-        "sha256={}",
-        crate::aws::sigv4::hex(&mac.finalize().into_bytes())
-    )
+    format!("sha256={}", hex::encode(&mac.finalize().into_bytes()))
 }
 
 fn decode_hex_32(hex: &str) -> Option<[u8; 32]> {

@@ -7,6 +7,7 @@
 use serde_json::{Value, json};
 
 use super::{Parts, Setup};
+use crate::aws::ecr::registry_host;
 use crate::target::{BaseSource, Target};
 use crate::workflow::generate::{self, DeployTarget};
 
@@ -122,14 +123,8 @@ pub fn build_workflow(setup: &Setup) -> String {
 pub fn starter_task_definition(setup: &Setup, options: &KitOptions) -> Value {
     let t = &setup.target;
     let image = format!(
-        "{}.dkr.ecr.{}.amazonaws.com{}/{}:latest",
-        setup.account_id,
-        t.region,
-        if t.region.starts_with("cn-") {
-            ".cn"
-        } else {
-            ""
-        },
+        "{}/{}:latest",
+        registry_host(&setup.account_id, &t.region),
         t.ecr_repository
     );
     let mut document = json!({
