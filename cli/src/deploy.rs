@@ -212,6 +212,7 @@ pub fn run(args: DeployArgs, env: Environment) -> ExitCode {
         },
         commit_time: None,
         task_definition_arn: task_definition.clone(),
+        pushed_at: None,
     };
     let what = match &task_definition {
         Some(arn) => format!("revision {arn}"),

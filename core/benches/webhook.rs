@@ -28,6 +28,7 @@ fn main() {
             trigger: Trigger::Manual { by: "api".into() },
             commit_time: None,
             task_definition_arn: None,
+            pushed_at: None,
         };
         full.admit(&request, &[], n);
     }

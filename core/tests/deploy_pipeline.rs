@@ -70,6 +70,30 @@ enum Fault {
     Timeout,
     /// An error whose message echoes the request's credentials (as a careless server might).
     Echo(u16),
+    /// The call takes effect, and its answer is lost (a timeout once AWS or GitHub acted).
+    Lost,
+}
+
+/// Faults drawn at random for every call, from a seed: the soak's weather.
+struct Chaos {
+    seed: u64,
+    /// Percent of AWS calls throttled or failing before they act.
+    aws: u64,
+    /// Percent of calls whose answer is lost after they acted.
+    lost: u64,
+    /// Percent of GitHub calls failing with 502.
+    github: u64,
+}
+
+impl Chaos {
+    /// The next number in 0..100 (a 64-bit linear congruential generator).
+    fn roll(&mut self) -> u64 {
+        self.seed = self
+            .seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.seed >> 33) % 100
+    }
 }
 
 /// ECR, ECS, S3 and GitHub in one scripted world.
@@ -95,6 +119,8 @@ struct World {
     signed_by: Vec<(String, String)>,
     /// STS answers AccessDenied.
     sts_denies: bool,
+    /// Random faults on every call, when set.
+    chaos: Option<Chaos>,
 }
 
 struct Fake(RefCell<World>);
@@ -140,6 +166,7 @@ impl Fake {
             s3_object: base_td().to_string(),
             signed_by: vec![],
             sts_denies: false,
+            chaos: None,
         }))
     }
 
@@ -275,6 +302,63 @@ impl World {
 
 impl Transport for Fake {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        // A lost answer: the call is answered (and takes effect), the caller hears a timeout.
+        let lost = {
+            let mut w = self.0.borrow_mut();
+            let key = fault_key(&request);
+            let scripted = match w.faults.get_mut(&key) {
+                Some(faults) if matches!(faults.first(), Some(Fault::Lost)) => {
+                    faults.remove(0);
+                    true
+                }
+                _ => false,
+            };
+            let github = key == "GitHub";
+            let weather = match &mut w.chaos {
+                Some(chaos) if key != "AssumeRole" => {
+                    if chaos.roll() < chaos.lost {
+                        Some(())
+                    } else if github && chaos.roll() < chaos.github {
+                        return error(502, "BadGateway", "injected");
+                    } else if !github && chaos.roll() < chaos.aws {
+                        return match chaos.roll() % 3 {
+                            0 => error(400, "ThrottlingException", "Rate exceeded"),
+                            1 => error(500, "ServerException", "injected"),
+                            _ => Err(TransportError::Timeout),
+                        };
+                    } else {
+                        None
+                    }
+                }
+                _ => None,
+            };
+            scripted || weather.is_some()
+        };
+        let answer = self.answer(request, !lost);
+        if lost {
+            return Err(TransportError::Timeout);
+        }
+        answer
+    }
+}
+
+/// The key faults are scripted under: the ECS or ECR operation, `GitHub`, `GetObject` or
+/// `AssumeRole`.
+fn fault_key(request: &HttpRequest) -> String {
+    if let Some(target) = request.header("x-amz-target") {
+        target.rsplit('.').next().unwrap().to_owned()
+    } else if request.url.contains("://sts.") {
+        "AssumeRole".to_owned()
+    } else if request.url.contains("api.github.com") {
+        "GitHub".to_owned()
+    } else {
+        "GetObject".to_owned()
+    }
+}
+
+impl Fake {
+    /// The world's answer to `request`; with `faults`, the next scripted fault first.
+    fn answer(&self, request: HttpRequest, faults: bool) -> Result<HttpResponse, TransportError> {
         let mut w = self.0.borrow_mut();
         let op = if let Some(target) = request.header("x-amz-target") {
             target.rsplit('.').next().unwrap().to_owned()
@@ -320,12 +404,13 @@ impl Transport for Fake {
         } else {
             op.clone()
         };
-        if let Some(faults) = w.faults.get_mut(&key)
+        if let Some(faults) = w.faults.get_mut(&key).filter(|_| faults)
             && !faults.is_empty()
         {
             return match faults.remove(0) {
                 Fault::Status(status, code) => error(status, code, "injected"),
                 Fault::Timeout => Err(TransportError::Timeout),
+                Fault::Lost => unreachable!("handled before"),
                 Fault::Echo(status) => error(
                     status,
                     "AccessDeniedException",
@@ -456,6 +541,8 @@ fn enqueue(store: &MemoryStore, d: &Deployment) {
             state: d.state,
             webhook: !matches!(d.trigger, Trigger::Manual { .. }),
             superseded_by: None,
+            commit_time: None,
+            pushed_at: None,
         }],
         ..Ledger::default()
     };
@@ -683,7 +770,8 @@ fn a_final_aws_failure_ends_in_error_naming_the_step_and_awss_error() {
         assert_eq!(status_states(&fake), ["pending", "error"], "{op}");
         assert!(fake.world().update_calls <= 1);
     }
-    // A retryable failure that lasts is final once the attempts are spent.
+    // A retryable failure that outlasts the quick retries makes the step wait and try again;
+    // one that outlasts the step's patience is final, and the record counts the waits.
     let (fake, clock, target) = (Fake::new(Ending::Complete(1)), fake_clock(), stg_target());
     fake.fault(
         "UpdateService",
@@ -692,14 +780,147 @@ fn a_final_aws_failure_ends_in_error_naming_the_step_and_awss_error() {
     let ctx = context(&fake, &clock, &target);
     let mut d = new_deployment(&clock);
     run(&mut d, &ctx);
+    assert_eq!(d.state, State::Success, "{d:#?}");
+    assert_eq!(d.step(StepName::UpdateService).unwrap().retries, 1);
+    assert_eq!(fake.world().update_calls, 1);
+    let (fake, clock, target) = (Fake::new(Ending::Complete(1)), fake_clock(), stg_target());
+    fake.fault(
+        "UpdateService",
+        vec![Fault::Status(503, "ServiceUnavailable"); 1000],
+    );
+    let ctx = context(&fake, &clock, &target);
+    let mut d = new_deployment(&clock);
+    let started = clock.now_millis();
+    run(&mut d, &ctx);
     assert_eq!(d.state, State::Error);
+    assert!(
+        d.description
+            .starts_with("update_service: ECS UpdateService: ServiceUnavailable"),
+        "{}",
+        d.description
+    );
+    let step = d.step(StepName::UpdateService).unwrap();
+    assert!(step.retries >= 10, "{step:?}");
+    let took = step.ended_at.unwrap() - started;
+    assert!(
+        (deploy::STEP_PATIENCE.as_millis() as u64
+            ..deploy::STEP_PATIENCE.as_millis() as u64 + 70_000)
+            .contains(&took),
+        "{took} ms"
+    );
+}
+
+#[test]
+fn a_lost_answer_to_register_task_definition_never_registers_a_second_revision() {
+    for (case, faults) in [
+        vec![Fault::Lost],
+        vec![Fault::Lost, Fault::Status(500, "ServerException")],
+        vec![Fault::Timeout, Fault::Lost],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (fake, clock, target) = (Fake::new(Ending::Complete(1)), fake_clock(), stg_target());
+        fake.fault("RegisterTaskDefinition", faults);
+        let ctx = context(&fake, &clock, &target);
+        let mut d = new_deployment(&clock);
+        run(&mut d, &ctx);
+        assert_eq!(d.state, State::Success, "{d:#?}");
+        let w = fake.world();
+        // The revision ECS registered before the answer was lost is the one deployed.
+        assert_eq!(w.task_definitions.len(), 2, "one new revision");
+        assert_eq!(w.service_td, w.task_definitions[1].0);
+        let calls = w.calls.clone();
+        let step = d.step(StepName::RegisterTaskDefinition).unwrap();
+        assert!(step.retries >= 1);
+        assert!(
+            step.detail.contains("registered before"),
+            "case {case}: {calls:?}"
+        );
+    }
+}
+
+#[test]
+fn a_throttled_poll_of_the_rollout_is_a_missed_poll() {
+    let (fake, clock, target) = (Fake::new(Ending::Complete(3)), fake_clock(), stg_target());
+    let ctx = context(&fake, &clock, &target);
+    let mut d = new_deployment(&clock);
+    // Everything up to the rollout, then throttle every poll's quick retries once.
+    let store = MemoryStore::default();
+    enqueue(&store, &d);
+    let driver = Driver::new(&store);
+    block_on(driver.run(&ctx, Duration::from_secs(60), |d| {
+        if d.next == Next::WaitRollout {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    }))
+    .unwrap();
+    fake.fault(
+        "DescribeServices",
+        vec![Fault::Status(400, "ThrottlingException"); 3],
+    );
+    drive(&store, &ctx).unwrap();
+    d = block_on(driver.deployment(&d.id)).unwrap().unwrap();
+    assert_eq!(d.state, State::Success, "{d:#?}");
+    assert_eq!(d.step(StepName::WaitRollout).unwrap().retries, 1);
+}
+
+#[test]
+fn a_final_status_github_refuses_for_a_while_is_sent_until_it_is_taken() {
+    let (fake, clock, target) = (Fake::new(Ending::Complete(1)), fake_clock(), stg_target());
+    let ctx = context(&fake, &clock, &target);
+    let mut d = new_deployment(&clock);
+    // The pending status goes through; the final one meets GitHub's bad minute (each try is
+    // three quick attempts).
+    let store = MemoryStore::default();
+    enqueue(&store, &d);
+    let driver = Driver::new(&store);
+    while block_on(driver.deployment(&d.id)).unwrap().unwrap().next != Next::FinalStatus {
+        if let Wake::After(wait) =
+            block_on(driver.run(&ctx, Duration::ZERO, |_| ControlFlow::Continue(()))).unwrap()
+        {
+            *clock.0.borrow_mut() += wait.as_millis() as u64;
+        }
+    }
+    fake.fault("GitHub", vec![Fault::Status(502, "BadGateway"); 6]);
+    drive(&store, &ctx).unwrap();
+    d = block_on(driver.deployment(&d.id)).unwrap().unwrap();
+    assert_eq!(d.state, State::Success, "{d:#?}");
+    assert_eq!(status_states(&fake), ["pending", "success"]);
+    let step = d.step(StepName::FinalStatus).unwrap();
     assert_eq!(
-        fake.world()
-            .calls
-            .iter()
-            .filter(|c| *c == "UpdateService")
-            .count(),
-        3
+        (step.outcome, step.retries),
+        (Some(Outcome::Ok), 2),
+        "{step:?}"
+    );
+    let tries: Vec<bool> = d.statuses.iter().map(|s| s.error.is_none()).collect();
+    assert_eq!(tries, [true, false, false, true]);
+    // A status GitHub refuses for good (a 4xx) is not tried again: the record says why.
+    let (fake, clock, target) = (Fake::new(Ending::Complete(1)), fake_clock(), stg_target());
+    let ctx = context(&fake, &clock, &target);
+    let mut d = new_deployment(&clock);
+    let store = MemoryStore::default();
+    enqueue(&store, &d);
+    let driver = Driver::new(&store);
+    while block_on(driver.deployment(&d.id)).unwrap().unwrap().next != Next::FinalStatus {
+        if let Wake::After(wait) =
+            block_on(driver.run(&ctx, Duration::ZERO, |_| ControlFlow::Continue(()))).unwrap()
+        {
+            *clock.0.borrow_mut() += wait.as_millis() as u64;
+        }
+    }
+    fake.fault("GitHub", vec![Fault::Status(422, "Unprocessable"); 10]);
+    drive(&store, &ctx).unwrap();
+    d = block_on(driver.deployment(&d.id)).unwrap().unwrap();
+    assert_eq!(d.state, State::Success);
+    let step = d.step(StepName::FinalStatus).unwrap();
+    assert_eq!((step.outcome, step.retries), (Some(Outcome::Warning), 0));
+    assert!(
+        step.detail.contains("GitHub answered 422"),
+        "{}",
+        step.detail
     );
 }
 
@@ -1310,6 +1531,7 @@ fn push_request() -> DeployRequest {
         },
         commit_time: Some(1_795_766_000_000),
         task_definition_arn: None,
+        pushed_at: None,
     }
 }
 
@@ -1515,4 +1737,145 @@ fn an_alarm_hands_over_when_its_budget_is_spent() {
         .unwrap(),
         Wake::Done
     );
+}
+
+#[test]
+fn a_soak_of_sixty_pushes_through_faults_lost_answers_and_kills_deploys_each_commit_once() {
+    let (fake, clock, target) = (Fake::new(Ending::Complete(2)), fake_clock(), stg_target());
+    let shas: Vec<String> = (0..60u64)
+        .map(|n| format!("{:07x}{:033x}", 0x05ee_d000 + n, n))
+        .collect();
+    {
+        let mut w = fake.world();
+        for sha in &shas {
+            w.image_tags.push(sha.clone());
+            w.github_files.insert(
+                format!(".aws/task-definition.json@{sha}"),
+                base_td().to_string(),
+            );
+        }
+        // 30 % of AWS calls throttled or failing, 10 % of answers lost after the call took
+        // effect, 30 % of GitHub calls failing.
+        w.chaos = Some(Chaos {
+            seed: 20_261_202,
+            aws: 30,
+            lost: 10,
+            github: 30,
+        });
+    }
+    let ctx = context(&fake, &clock, &target);
+    let store = CrashingStore::default();
+    // The worker is killed three times: at these writes, whatever it was doing.
+    let kills = [137, 511, 933];
+    let mut killed = 0;
+    let mut next_kill = |store: &CrashingStore| {
+        if let Some(at) = kills.get(killed) {
+            if store.writes.get() < *at {
+                store.fail_at.set(Some(*at));
+            } else {
+                killed += 1;
+            }
+        }
+    };
+    let mut runs = 0;
+    let mut run_once = |store: &CrashingStore| -> bool {
+        runs += 1;
+        assert!(runs < 20_000, "the driver never settled");
+        match block_on(Driver::new(store).run(&ctx, Duration::ZERO, |_| ControlFlow::Continue(())))
+        {
+            Ok(Wake::After(wait)) => {
+                *clock.0.borrow_mut() += wait.as_millis() as u64;
+                true
+            }
+            Ok(Wake::Now) => true,
+            Ok(Wake::Done) => false,
+            // Killed: the next alarm starts again from what was stored.
+            Err(_) => true,
+        }
+    };
+    for (n, sha) in shas.iter().enumerate() {
+        next_kill(&store);
+        let request = DeployRequest {
+            sha: sha.clone(),
+            trigger: Trigger::Push {
+                delivery: Some(format!("d-{n}")),
+            },
+            commit_time: Some(1_795_766_000_000 + n as u64 * 1_000),
+            pushed_at: Some(1_795_766_000_000 + n as u64 * 1_000),
+            ..push_request()
+        };
+        let keys = vec![format!("delivery d-{n}")];
+        // GitHub redelivers what the worker failed to answer.
+        while block_on(Driver::new(&store).admit(&request, &keys, clock.now_millis())).is_err() {}
+        // Most pushes come after the deploy before them ended, some while it runs (every
+        // fourth pair comes together).
+        let steps = if n % 4 == 3 { 2 } else { 40 };
+        for _ in 0..steps {
+            next_kill(&store);
+            if !run_once(&store) {
+                break;
+            }
+        }
+    }
+    loop {
+        next_kill(&store);
+        if !run_once(&store) {
+            break;
+        }
+    }
+    next_kill(&store);
+    assert_eq!(killed, 3, "three kills in {} writes", store.writes.get());
+    let driver = Driver::new(&store.inner);
+    let all = block_on(driver.deployments()).unwrap();
+    assert_eq!(all.len(), 60);
+    // The newest commit is live.
+    let newest = &all[0];
+    assert_eq!(newest.sha, shas[59]);
+    assert_eq!(newest.state, State::Success, "{newest:#?}");
+    let w = fake.world();
+    assert_eq!(Some(w.service_td.clone()), newest.task_definition_arn);
+    // No deployment ended in error from faults alone, every one is over, and none registered
+    // two revisions.
+    for d in &all {
+        assert!(d.next == Next::Done, "{}: {:?}", d.id, d.next);
+        assert!(
+            matches!(d.state, State::Success | State::Superseded),
+            "{}: {:?} {}",
+            d.id,
+            d.state,
+            d.description
+        );
+        let revisions = w
+            .task_definitions
+            .iter()
+            .filter(|(_, _, tags)| {
+                tags.contains(&json!({"key": "hatoba:deployment", "value": d.id}))
+            })
+            .count();
+        assert!(revisions <= 1, "{}: {revisions} revisions", d.id);
+        assert_eq!(revisions == 1, d.state == State::Success, "{}", d.id);
+    }
+    // No status dangles: each commit's last status GitHub took is final.
+    for sha in &shas {
+        let last = w
+            .statuses
+            .iter()
+            .rev()
+            .find(|(url, _)| url.ends_with(sha.as_str()))
+            .map(|(_, body)| body["state"].as_str().unwrap().to_owned());
+        assert!(
+            matches!(last.as_deref(), Some("success" | "error")),
+            "{sha}: {last:?}: {:#?}",
+            all.iter()
+                .find(|d| &d.sha == sha)
+                .map(|d| (&d.steps, &d.statuses))
+        );
+    }
+    let superseded = all.iter().filter(|d| d.state == State::Superseded).count();
+    let retried: u32 = all.iter().flat_map(|d| &d.steps).map(|s| s.retries).sum();
+    println!(
+        "soak: {} deployed, {superseded} superseded, {retried} step retries, {runs} runs",
+        60 - superseded
+    );
+    assert!(retried > 0, "the weather never made a step wait");
 }

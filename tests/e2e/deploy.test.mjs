@@ -15,8 +15,8 @@ import { ROOT, startWorker, FAKE_SECRETS, launchBrowser, openApp, hatobaBin } fr
 const REPO = 'octo/shop';
 const SECRET = FAKE_SECRETS.GITHUB_WEBHOOK_SECRET;
 const sha = (n) => crypto.createHash('sha1').update(`commit ${n}`).digest('hex');
-const SERVICES = ['push', 'run', 'env', 'refused', 'dup', 'race', 'crash', 'api', 'old', 'ui', 'app', 'bomb', 'role', 'leak'];
-const SHAS = Object.fromEntries(['push', 'run', 'run-failed', 'env', 'dup', 'race-1', 'race-2', 'crash', 'api', 'old-new', 'old-old', 'refused', 'ui', 'app', 'bomb', 'role', 'leak'].map((k) => [k, sha(k)]));
+const SERVICES = ['push', 'run', 'env', 'refused', 'dup', 'race', 'crash', 'api', 'old', 'ui', 'app', 'bomb', 'role', 'leak', 'future'];
+const SHAS = Object.fromEntries(['push', 'run', 'run-failed', 'env', 'dup', 'race-1', 'race-2', 'crash', 'api', 'old-new', 'old-old', 'refused', 'ui', 'app', 'bomb', 'role', 'leak', 'future'].map((k) => [k, sha(k)]));
 
 const examples = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/@octokit/webhooks-examples/api.github.com/index.json'), 'utf8'));
 const example = (name) => structuredClone(examples.find((e) => e.name === name).examples[0]);
@@ -49,7 +49,7 @@ before(async () => {
   fs.writeFileSync(wrangler, shipped.replace('directory = "../dist"', `directory = ${JSON.stringify(path.join(ROOT, 'dist'))}`)
     .replace('main = "build/index.js"', `main = ${JSON.stringify(path.join(ROOT, 'worker/build/index.js'))}`) + [
     target('push'), target('run', { workflow: 'build.yml' }), target('env', { environment: 'staging' }),
-    target('refused'), target('dup'), target('race'), target('crash'), target('api'), target('old'), target('ui'), target('bomb', { taskDefinition: '.aws/bomb.yaml' }), target('role'), target('leak'),
+    target('refused'), target('dup'), target('race'), target('crash'), target('api'), target('old'), target('ui'), target('bomb', { taskDefinition: '.aws/bomb.yaml' }), target('role'), target('leak'), target('future'),
   ].join(''));
   worker = await startWorker({
     AWS_ENDPOINT_URL: aws.aws, GITHUB_API_URL: aws.github, GITHUB_TOKEN: 'ghs_fakefakefakefakefakefake',
@@ -74,12 +74,13 @@ async function deliver(event, payload, { delivery = crypto.randomUUID(), sign = 
   return { status: r.status, body: await r.json(), delivery, retryAfter: r.headers.get('retry-after') };
 }
 
-function push(service, commit, { time = new Date().toISOString() } = {}) {
+function push(service, commit, { time = new Date().toISOString(), pushedAt } = {}) {
   const p = example('push');
   p.ref = `refs/heads/deploy-${service}`; p.after = commit; p.deleted = false; p.created = false;
   p.repository.full_name = REPO; p.repository.name = 'shop';
   p.repository.owner = { name: 'octo', email: null }; // as GitHub's push format has it
   p.head_commit = { ...(p.head_commit ?? {}), id: commit, timestamp: time };
+  if (pushedAt !== undefined) p.repository.pushed_at = pushedAt; // GitHub's clock, seconds
   return p;
 }
 
@@ -235,6 +236,26 @@ test('a webhook never rolls a target back: an older commit is acknowledged and i
   assert.match(older.body.ignored, /older than the last commit a webhook deployed/);
   const list = await until('old', finished, 'the deploy');
   assert.deepEqual(list.map((d) => d.sha), [SHAS['old-new']]);
+});
+
+test('a commit dated in the year 9999 blocks no later push; an upper-case redelivery of a deployed commit does nothing', async () => {
+  const pushedAt = Math.floor(Date.now() / 1000);
+  // Signed, admitted, its image never built: it must not become the mark every later push is
+  // "older" than.
+  const bogus = await deliver('push', push('future', sha('future-bogus'), { time: '9999-12-31T23:59:59Z', pushedAt }));
+  assert.equal(bogus.status, 202);
+  assert.equal(bogus.body.deployments?.length, 1, JSON.stringify(bogus.body));
+  const real = await deliver('push', push('future', SHAS.future, { pushedAt: pushedAt + 1 }));
+  assert.equal(real.status, 202);
+  assert.equal(real.body.deployments?.length, 1, JSON.stringify(real.body));
+  const list = await until('future', (l) => l.length === 2 && finished(l), 'the real push');
+  assert.equal(list[0].sha, SHAS.future);
+  assert.equal(list[0].state, 'success', JSON.stringify(list[0].steps));
+  assert.equal(list[1].state, 'superseded');
+  const again = await deliver('push', push('future', SHAS.future.toUpperCase(), { pushedAt: pushedAt + 2 }));
+  assert.equal(again.status, 202);
+  assert.match(again.body.ignored, /already deployed/);
+  assert.equal((await deployments('future')).length, 2);
 });
 
 test('workerd killed mid-rollout and started again: the deploy resumes from its record and finishes', async () => {

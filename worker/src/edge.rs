@@ -5,7 +5,7 @@ use futures_util::StreamExt;
 use hatoba_core::api::calls::{GuardAnswer, GuardCall, TargetCall};
 use hatoba_core::api::serve::{BodyError, Edge};
 use hatoba_core::deploy::{ConfigFinding, Target};
-use worker::{Env, Request, Stub};
+use worker::{Env, Request};
 
 use crate::{config, transport};
 
@@ -29,19 +29,22 @@ impl<'a> WorkerEdge<'a> {
     }
 }
 
-/// Sends `body` to a Durable Object and reads its answer as text.
-pub async fn ask(stub: &Stub, body: String) -> worker::Result<String> {
-    let request = transport::new_request("https://object/", "POST", &[], Some(body.into()))?;
-    let mut response = stub.fetch_with_request(request).await?;
-    let text = response.text().await?;
-    if response.status_code() != 200 {
-        return Err(worker::Error::RustError(text));
-    }
-    Ok(text)
-}
-
-fn stub(env: &Env, binding: &str, name: &str) -> worker::Result<Stub> {
-    env.durable_object(binding)?.id_from_name(name)?.get_stub()
+/// Sends `body` to the Durable Object `name` of `binding` and reads its answer as text.
+pub async fn ask(env: &Env, binding: &str, name: &str, body: String) -> Result<String, String> {
+    let answer = async {
+        let stub = env
+            .durable_object(binding)?
+            .id_from_name(name)?
+            .get_stub()?;
+        let request = transport::new_request("https://object/", "POST", &[], Some(body.into()))?;
+        let mut response = stub.fetch_with_request(request).await?;
+        let text = response.text().await?;
+        if response.status_code() != 200 {
+            return Err(worker::Error::RustError(text));
+        }
+        Ok(text)
+    };
+    answer.await.map_err(|e: worker::Error| e.to_string())
 }
 
 impl Edge for WorkerEdge<'_> {
@@ -82,14 +85,12 @@ impl Edge for WorkerEdge<'_> {
 
     async fn ask_target(&self, target: &str, call: &TargetCall) -> Result<String, String> {
         let body = serde_json::to_string(call).map_err(|e| e.to_string())?;
-        let stub = stub(self.env, TARGETS_BINDING, target).map_err(|e| e.to_string())?;
-        ask(&stub, body).await.map_err(|e| e.to_string())
+        ask(self.env, TARGETS_BINDING, target, body).await
     }
 
     async fn ask_guard(&self, key: &str, call: GuardCall) -> Result<GuardAnswer, String> {
         let body = serde_json::to_string(&call).map_err(|e| e.to_string())?;
-        let stub = stub(self.env, GUARDS_BINDING, key).map_err(|e| e.to_string())?;
-        let text = ask(&stub, body).await.map_err(|e| e.to_string())?;
+        let text = ask(self.env, GUARDS_BINDING, key, body).await?;
         serde_json::from_slice(text.as_bytes()).map_err(|e| e.to_string())
     }
 }

@@ -23,7 +23,7 @@ impl DurableObject for GuardObject {
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
-        let call: GuardCall = serde_json::from_slice(&req.bytes().await?)?;
+        let call: GuardCall = serde_json::from_slice(req.text().await?.as_bytes())?;
         let store = ObjectStore(self.state.storage());
         let err = |e: hatoba_core::deploy::StoreError| worker::Error::RustError(e.0);
         let mut guard: Guard = match store.get(GUARD_KEY).await.map_err(err)? {
@@ -42,6 +42,6 @@ impl DurableObject for GuardObject {
                 retry_after
             }
         };
-        Response::from_json(&GuardAnswer { retry_after })
+        Response::ok(serde_json::to_string(&GuardAnswer { retry_after })?)
     }
 }

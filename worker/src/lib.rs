@@ -27,7 +27,12 @@ pub use target_object::TargetObject;
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     redaction::install(&env);
     let (method, path) = (req.method(), req.path());
-    let query = req.url().ok().and_then(|u| u.query().map(str::to_owned));
+    // The query from the runtime's own URL text: `Request::url` would parse it again with the
+    // `url` crate, whose IDNA tables alone are tens of kilobytes of the worker.
+    let url = req.inner().url();
+    let query = url
+        .split_once('?')
+        .map(|(_, q)| q.split('#').next().unwrap_or(q).to_owned());
     let mut edge = edge::WorkerEdge::new(req, &env);
     let answer = match serve(method.as_ref(), &path, query.as_deref(), &mut edge).await {
         Some(reply) => respond::reply(reply),

@@ -43,7 +43,7 @@ impl DurableObject for TargetObject {
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         redaction::install(&self.env);
         let result = async {
-            let call: TargetCall = serde_json::from_slice(&req.bytes().await?)?;
+            let call: TargetCall = serde_json::from_slice(req.text().await?.as_bytes())?;
             let store = ObjectStore(self.state.storage());
             let now = worker::Date::now().as_millis();
             let (json, queued) = calls::answer(&Driver::new(&store), &call, now)

@@ -63,14 +63,7 @@ impl TargetCall {
             "commitOfRevision" => TargetCall::CommitOfRevision {
                 task_definition_arn: o.string("taskDefinitionArn")?,
             },
-            other => {
-                return Err(o.error(
-                    "call",
-                    format!(
-                        "unknown call `{other}`: expected admit, deployments, last, deployment or commitOfRevision"
-                    ),
-                ));
-            }
+            other => return Err(o.error("call", format!("unknown call `{other}`"))),
         })
     }
 }
@@ -88,14 +81,7 @@ impl OneDeployment {
     fn read(o: &Obj) -> Result<Self, FieldError> {
         let deployment = match o.map.get("deployment") {
             None | Some(serde_json::Value::Null) => None,
-            Some(value) => Some(Deployment::from_json(value).map_err(|e| {
-                FieldError {
-                    path: format!("deployment.{}", e.path)
-                        .trim_end_matches('.')
-                        .to_owned(),
-                    message: e.message,
-                }
-            })?),
+            Some(value) => Some(Deployment::from_json(value)?),
         };
         Ok(OneDeployment { deployment })
     }
@@ -219,6 +205,7 @@ mod tests {
             trigger: Trigger::Manual { by: "api".into() },
             commit_time: None,
             task_definition_arn: None,
+            pushed_at: None,
         };
         for call in [
             TargetCall::Admit(Admit {

@@ -95,6 +95,19 @@ impl Store for MemoryStore {
     }
 }
 
+fn parse<T: DeserializeOwned>(key: &str, text: Option<String>) -> Result<Option<T>, StoreError> {
+    match text {
+        Some(text) => serde_json::from_slice(text.as_bytes())
+            .map(Some)
+            .map_err(|e| StoreError(format!("stored {key} does not read back: {e}"))),
+        None => Ok(None),
+    }
+}
+
+fn to_text<T: Serialize>(key: &str, value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError(format!("{key} does not serialize: {e}")))
+}
+
 /// One step the driver ran: the deployment as stored after it, and when the deployment wants
 /// its next step.
 #[derive(Debug, Clone)]
@@ -117,19 +130,15 @@ impl<'s, S: Store> Driver<'s, S> {
         Self { store }
     }
 
+    // Reading and writing are split into a sync generic half and one async half, so each
+    // stored type adds its (de)serializer and no copy of the waiting on storage.
     async fn read<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
-        match self.store.get(key).await? {
-            Some(text) => serde_json::from_slice(text.as_bytes())
-                .map(Some)
-                .map_err(|e| StoreError(format!("stored {key} does not read back: {e}"))),
-            None => Ok(None),
-        }
+        let text = self.store.get(key).await?;
+        parse(key, text)
     }
 
     async fn write<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
-        let text = serde_json::to_string(value)
-            .map_err(|e| StoreError(format!("{key} does not serialize: {e}")))?;
-        self.store.put(key, text).await
+        self.store.put(key, to_text(key, value)?).await
     }
 
     /// The target's ledger (empty before its first admission).
@@ -142,9 +151,12 @@ impl<'s, S: Store> Driver<'s, S> {
         self.read(&record_key(id)).await
     }
 
-    /// The name of the target this store belongs to, once anything was admitted.
+    /// The name of the target this store belongs to, once anything was admitted (kept as
+    /// plain text: a name needs no JSON).
     pub async fn target_name(&self) -> Result<Option<String>, StoreError> {
-        self.read(TARGET_KEY).await
+        // Earlier versions stored it as a JSON string: its quotes are not part of the name.
+        let name = self.store.get(TARGET_KEY).await?;
+        Ok(name.map(|n| n.trim_matches('"').to_owned()))
     }
 
     /// Takes a deploy request. `keys` identify its delivery (empty for a person's request).
@@ -172,7 +184,7 @@ impl<'s, S: Store> Driver<'s, S> {
             } => {
                 self.write(&record_key(&deployment.id), &deployment).await?;
                 if self.target_name().await?.as_deref() != Some(request.target.as_str()) {
-                    self.write(TARGET_KEY, &request.target).await?;
+                    self.store.put(TARGET_KEY, request.target.clone()).await?;
                 }
                 self.write(LEDGER_KEY, &ledger).await?;
                 for id in &evicted {
@@ -194,7 +206,7 @@ impl<'s, S: Store> Driver<'s, S> {
     ) -> Result<Option<Turn>, StoreError> {
         loop {
             let mut ledger = self.ledger().await?;
-            let before = ledger.clone();
+            let picks = ledger.active.is_none();
             let Some(id) = ledger.next_to_run() else {
                 return Ok(None);
             };
@@ -207,7 +219,8 @@ impl<'s, S: Store> Driver<'s, S> {
             if let Some(by) = ledger.superseding(&d).map(str::to_owned) {
                 supersede(&mut d, &by, ctx.clock.now_millis());
             }
-            if ledger != before {
+            if picks {
+                // The choice is stored before the deployment's first effect.
                 self.write(LEDGER_KEY, &ledger).await?;
             }
             let wake = advance(&mut d, ctx).await;

@@ -24,12 +24,13 @@ pub use crate::time;
 
 pub use driver::{Driver, MemoryStore, Store, StoreError, Turn};
 pub use pipeline::{
-    Context, DeployRole, MAX_TASK_DEFINITION_BYTES, Wake, advance, can_supersede, supersede,
+    Context, DeployRole, FINAL_STATUS_PATIENCE, MAX_TASK_DEFINITION_BYTES, STEP_PATIENCE, Wake,
+    advance, can_supersede, retry_delay, supersede,
 };
-pub use queue::{Admission, Admitted, DELIVERIES, HISTORY, Ledger, Summary};
+pub use queue::{Admission, Admitted, CLOCK_SKEW_MS, DELIVERIES, HISTORY, Ledger, Summary};
 pub use record::{Deployment, Next, Outcome, Progress, State, StatusSent, Step, StepName, Trigger};
 pub use rollout::{Rollout, evaluate_rollout};
-pub use route::{Delivery, DeployRequest, Reception, Routing, receive, route};
+pub use route::{Delivery, DeployRequest, Reception, Routing, is_json, receive, route};
 pub use target::{BaseSource, ConfigFinding, Target, parse_targets, parse_targets_json};
 
 /// Tags a registered revision carries, so a resumed deploy finds it and people see its origin.

@@ -34,6 +34,16 @@ use crate::taskdef::render::{ContainerChange, Render, render};
 /// The largest base task definition read (ECS itself caps a registered one at 64 KiB).
 pub const MAX_TASK_DEFINITION_BYTES: usize = 1024 * 1024;
 
+/// How long a step keeps trying through throttling, 5xx answers and timeouts, waiting between
+/// tries, before the deploy ends in `error` (a step that waits anyway, for an image or a
+/// rollout, keeps trying for as long as it waits, if that is longer). A deploy is not a
+/// request: it has minutes, and a bad minute of AWS must not end it.
+pub const STEP_PATIENCE: Duration = Duration::from_secs(10 * 60);
+
+/// How long the final status is tried again while GitHub refuses it with 5xx or 429: the next
+/// deployment of the target waits behind it, so for less than a step.
+pub const FINAL_STATUS_PATIENCE: Duration = Duration::from_secs(3 * 60);
+
 /// What a deploy runs with: the target, the seams, and the credentials for AWS and GitHub.
 #[derive(Debug)]
 pub struct Context<'a, T, C> {
@@ -136,7 +146,7 @@ async fn send_pending_status<T: Transport, C: Clock>(
     d.state = State::InProgress;
     let i = begin(d, StepName::PendingStatus, ctx);
     d.description = pending_description(ctx.target, &d.sha);
-    let (outcome, detail) = send_statuses(d, ctx).await;
+    let (outcome, detail, _) = send_statuses(d, ctx, false).await;
     end(d, i, outcome, detail, ctx);
     d.next = if d.task_definition_arn.is_some() {
         Next::UpdateService
@@ -338,7 +348,14 @@ async fn register_task_definition<T: Transport, C: Clock>(
     tags.push(json!({"key": DEPLOYMENT_TAG, "value": d.id}));
     rendered["tags"] = Value::Array(tags);
     let op = ecs::register_task_definition(&rendered);
-    match call::<TaskDefinitionOutput, _, _>(ctx, &op, &mut d.steps[i]).await {
+    // Sent once: an answer lost after ECS registered the revision (a 5xx, a timeout) must not
+    // register a second one. The step waits and runs again instead, and looks first (above).
+    let once = RetryPolicy {
+        max_attempts: 1,
+        ..ctx.retry
+    };
+    let answer = send_with(ctx, &op, &mut d.steps[i], once).await;
+    match answer.and_then(|response| read_json::<TaskDefinitionOutput>(&op, &response)) {
         Ok(out) => match out.arn() {
             Some(arn) => {
                 let arn = arn.to_owned();
@@ -533,7 +550,12 @@ async fn send_final_status<T: Transport, C: Clock>(
     ctx: &Context<'_, T, C>,
 ) -> Wake {
     let i = begin(d, StepName::FinalStatus, ctx);
-    let (outcome, detail) = send_statuses(d, ctx).await;
+    // Tried again, only the statuses GitHub did not take are sent again.
+    let again = d.steps[i].retries > 0;
+    let (outcome, detail, retryable) = send_statuses(d, ctx, again).await;
+    if let Some(wake) = wait_and_retry(d, i, &detail, retryable, ctx) {
+        return wake;
+    }
     end(d, i, outcome, detail, ctx);
     d.next = Next::Done;
     Wake::Done
@@ -556,6 +578,7 @@ fn begin<T, C: Clock>(d: &mut Deployment, name: StepName, ctx: &Context<'_, T, C
         outcome: None,
         detail: String::new(),
         request_ids: Vec::new(),
+        retries: 0,
     });
     d.steps.len() - 1
 }
@@ -595,6 +618,9 @@ fn fail_aws<T, C: Clock>(
     e: AwsError,
     ctx: &Context<'_, T, C>,
 ) -> Wake {
+    if let Some(wake) = wait_and_retry(d, i, &e.to_string(), e.is_retryable(), ctx) {
+        return wake;
+    }
     if let AwsErrorKind::Service {
         request_id: Some(id),
         ..
@@ -611,6 +637,52 @@ fn fail_aws<T, C: Clock>(
     };
     end(d, i, Outcome::Failed, e.to_string(), ctx);
     finish(d, State::Error, description, ctx)
+}
+
+/// The step's patience: [`STEP_PATIENCE`], or the step's own wait when that is longer.
+fn patience<T, C>(name: StepName, ctx: &Context<'_, T, C>) -> Duration {
+    let own = match name {
+        StepName::FindImage => ctx.target.image_wait_seconds,
+        StepName::WaitRollout => ctx.target.rollout_wait_seconds,
+        StepName::FinalStatus => return FINAL_STATUS_PATIENCE,
+        _ => 0,
+    };
+    STEP_PATIENCE.max(Duration::from_secs(own))
+}
+
+/// The wait before retry `n` of a step: 5 s, doubling, at most a minute.
+pub fn retry_delay(n: u32) -> Duration {
+    Duration::from_secs(5u64.saturating_mul(1 << n.saturating_sub(1).min(4)).min(60))
+}
+
+/// For a failure that may pass (`retryable`): when the step still has patience, it stays open,
+/// says why and when it tries again, and the deploy waits for it; `d.next` is unchanged, so the
+/// whole step runs again, looking before it acts. `None` when the failure is final.
+fn wait_and_retry<T, C: Clock>(
+    d: &mut Deployment,
+    i: usize,
+    why: &str,
+    retryable: bool,
+    ctx: &Context<'_, T, C>,
+) -> Option<Wake> {
+    if !retryable {
+        return None;
+    }
+    let step = &mut d.steps[i];
+    let waited = ctx.clock.now_millis().saturating_sub(step.started_at);
+    let left = patience(step.name, ctx).saturating_sub(Duration::from_millis(waited));
+    if left.is_zero() {
+        return None;
+    }
+    step.retries += 1;
+    let delay = retry_delay(step.retries).min(left);
+    let detail = format!(
+        "{why}: trying again in {} s (retry {})",
+        delay.as_secs().max(1),
+        step.retries
+    );
+    step.detail = ctx.redactor.redact(&detail).into_owned();
+    Some(Wake::After(delay))
 }
 
 /// Makes sure the deploy role's session for `d` lasts through the next step: assumed the first
@@ -711,7 +783,17 @@ async fn send<T: Transport, C: Clock>(
     op: &Operation,
     step: &mut Step,
 ) -> Result<HttpResponse, AwsError> {
-    let response = aws_client(ctx).send(op).await?;
+    send_with(ctx, op, step, ctx.retry).await
+}
+
+/// [`send`] with its own retry policy.
+async fn send_with<T: Transport, C: Clock>(
+    ctx: &Context<'_, T, C>,
+    op: &Operation,
+    step: &mut Step,
+    retry: RetryPolicy,
+) -> Result<HttpResponse, AwsError> {
+    let response = aws_client(ctx).with_retry(retry).send(op).await?;
     keep_request_id(step, &response);
     Ok(response)
 }
@@ -776,21 +858,30 @@ async fn load_base<T: Transport, C: Clock>(
                 ));
             };
             let request = github.get_file_contents(&t.repo(), path, &d.sha);
-            let why = match send_github(ctx, request).await {
-                Ok(r) if r.status == 200 => Ok(r.body),
-                Ok(r) if r.status == 404 => Err(format!(
-                    "{path} not found in {} at {}",
-                    t.repository,
-                    short_sha(&d.sha)
-                )),
-                Ok(r) => Err(format!(
-                    "GitHub answered {} reading {path}: {}",
-                    r.status,
-                    github_message(&r)
-                )),
-                Err(e) => Err(format!("reading {path} from GitHub: {e}")),
+            let (why, may_pass) = match send_github(ctx, request).await {
+                Ok(r) if r.status == 200 => (Ok(r.body), false),
+                Ok(r) if r.status == 404 => (
+                    Err(format!(
+                        "{path} not found in {} at {}",
+                        t.repository,
+                        short_sha(&d.sha)
+                    )),
+                    false,
+                ),
+                Ok(r) => (
+                    Err(format!(
+                        "GitHub answered {} reading {path}: {}",
+                        r.status,
+                        github_message(&r)
+                    )),
+                    r.status >= 500 || r.status == 429,
+                ),
+                Err(e) => (Err(format!("reading {path} from GitHub: {e}")), true),
             };
-            why.map_err(|message| fail_step(d, i, State::Error, message, ctx))?
+            why.map_err(|message| {
+                wait_and_retry(d, i, &message, may_pass, ctx)
+                    .unwrap_or_else(|| fail_step(d, i, State::Error, message, ctx))
+            })?
         }
         BaseSource::S3 { bucket, key } => {
             let op = s3::get_object(bucket, key);
@@ -867,16 +958,20 @@ fn github_message(response: &HttpResponse) -> String {
 }
 
 /// Sends the commit status for the deployment's state (and the deployment status, for a
-/// `deployment` event). A GitHub failure is the step's outcome, never the deploy's.
+/// `deployment` event); with `only_failed`, only those whose last try GitHub did not take. A
+/// GitHub failure is the step's outcome, never the deploy's; the third value says whether it
+/// may pass (5xx, 429, no connection).
 async fn send_statuses<T: Transport, C: Clock>(
     d: &mut Deployment,
     ctx: &Context<'_, T, C>,
-) -> (Outcome, String) {
+    only_failed: bool,
+) -> (Outcome, String, bool) {
     let t = ctx.target;
     let Some(github) = &ctx.github else {
         return (
             Outcome::Warning,
             "no GitHub token: no status sent".to_owned(),
+            false,
         );
     };
     let link = target_url(t, d, ctx.public_url.as_deref());
@@ -905,17 +1000,34 @@ async fn send_statuses<T: Transport, C: Clock>(
             github.create_deployment_status(&t.repo(), id, &status),
         ));
     }
+    if only_failed {
+        let failed_last = |kind: &str| {
+            d.statuses
+                .iter()
+                .rev()
+                .find(|s| s.kind == kind)
+                .is_none_or(|s| s.error.is_some())
+        };
+        requests.retain(|(kind, _, _)| failed_last(kind));
+    }
     let mut problems = Vec::new();
     let mut sent = Vec::new();
+    let mut may_pass = false;
     for (kind, state, request) in requests {
         let error = match send_github(ctx, request).await {
             Ok(r) if (200..300).contains(&r.status) => None,
-            Ok(r) => Some(format!(
-                "GitHub answered {}: {}",
-                r.status,
-                github_message(&r)
-            )),
-            Err(e) => Some(e),
+            Ok(r) => {
+                may_pass |= r.status >= 500 || r.status == 429;
+                Some(format!(
+                    "GitHub answered {}: {}",
+                    r.status,
+                    github_message(&r)
+                ))
+            }
+            Err(e) => {
+                may_pass = true;
+                Some(e)
+            }
         }
         .map(|e| ctx.redactor.redact(&e).into_owned());
         if let Some(e) = &error {
@@ -933,9 +1045,9 @@ async fn send_statuses<T: Transport, C: Clock>(
         });
     }
     if problems.is_empty() {
-        (Outcome::Ok, sent.join(", "))
+        (Outcome::Ok, sent.join(", "), false)
     } else {
-        (Outcome::Warning, problems.join("; "))
+        (Outcome::Warning, problems.join("; "), may_pass)
     }
 }
 

@@ -15,6 +15,9 @@ use super::target::short_sha;
 pub const HISTORY: usize = 100;
 /// Delivery keys remembered per target.
 pub const DELIVERIES: usize = 1000;
+/// How far in the future a commit's date may be before it is read as the time it arrived: a
+/// commit's date is whatever its author wrote.
+pub const CLOCK_SKEW_MS: u64 = 5 * 60 * 1000;
 
 /// A line of a target's history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -32,6 +35,13 @@ pub struct Summary {
     /// when it reaches it, so admitting writes the ledger alone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub superseded_by: Option<String>,
+    /// Its commit's date as admitted (a webhook's; a future date is read as the admission's
+    /// time): it becomes the target's mark once the deployment registers its revision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit_time: Option<u64>,
+    /// When GitHub says its repository was last pushed to, as the delivery said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pushed_at: Option<u64>,
 }
 
 /// A target's queue, running deployment and history.
@@ -46,8 +56,12 @@ pub struct Ledger {
     pub history: Vec<Summary>,
     /// Keys of deliveries seen (`X-GitHub-Delivery`, and a hash of the signed body), oldest first.
     pub deliveries: Vec<String>,
-    /// The commit time of the newest commit a webhook deployed (ms since the epoch).
+    /// The commit time of the newest commit a webhook deployed (ms since the epoch), set when
+    /// its deployment registered its revision, not when it was admitted.
     pub last_commit_time: Option<u64>,
+    /// The push time (GitHub's clock) that came with the commit of [`Ledger::last_commit_time`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_pushed_at: Option<u64>,
     /// A newer commit arrived while `active` ran: it is superseded if it has not reached AWS.
     pub supersede_active_by: Option<String>,
 }
@@ -67,10 +81,13 @@ impl Ledger {
                     state: s.one_of("state", &STATES)?,
                     webhook: s.required("webhook", "true or false", serde_json::Value::as_bool)?,
                     superseded_by: s.opt_string("supersededBy")?,
+                    commit_time: s.opt_id("commitTime")?,
+                    pushed_at: s.opt_id("pushedAt")?,
                 })
             })?,
             deliveries: o.strings("deliveries")?,
             last_commit_time: o.opt_id("lastCommitTime")?,
+            last_pushed_at: o.opt_id("lastPushedAt")?,
             supersede_active_by: o.opt_string("supersedeActiveBy")?,
         })
     }
@@ -137,13 +154,16 @@ impl Ledger {
             return Admission::Ignored(format!("{key} was seen before: nothing done"));
         }
         let webhook = is_webhook(&request.trigger);
+        let commit_time = request
+            .commit_time
+            .map(|t| t.min(now.saturating_add(CLOCK_SKEW_MS)));
         let sha = short_sha(&request.sha).to_owned();
         if webhook {
             let taken = self
                 .history
                 .iter()
                 .find(|s| {
-                    s.sha == request.sha
+                    s.sha.eq_ignore_ascii_case(&request.sha)
                         && s.webhook
                         && matches!(s.state, State::Queued | State::InProgress | State::Success)
                 })
@@ -160,9 +180,28 @@ impl Ledger {
                     request.target, s.id
                 ));
             }
-            if let (Some(time), Some(last)) = (request.commit_time, self.last_commit_time)
-                && time < last
-            {
+            // Never backwards by webhook: not behind the newest commit deployed (the mark, set
+            // when a deployment registers its revision) nor behind one still queued or running.
+            // Unless GitHub's own clock says the repository was pushed to after that commit
+            // came: commit dates are whatever their authors wrote.
+            let pending = self
+                .history
+                .iter()
+                .filter(|s| s.webhook && matches!(s.state, State::Queued | State::InProgress))
+                .filter_map(|s| Some((s.commit_time?, s.pushed_at)));
+            let newer = self
+                .last_commit_time
+                .map(|t| (t, self.last_pushed_at))
+                .into_iter()
+                .chain(pending)
+                .any(|(then, then_pushed)| {
+                    commit_time.is_some_and(|time| time < then)
+                        && request
+                            .pushed_at
+                            .zip(then_pushed)
+                            .is_none_or(|(now_pushed, then_pushed)| now_pushed <= then_pushed)
+                });
+            if newer {
                 self.remember(delivery_keys);
                 return Admission::Ignored(format!(
                     "commit {sha} is older than the last commit a webhook deployed to {}: a webhook never rolls back (use the API's rollback)",
@@ -171,8 +210,15 @@ impl Ledger {
             }
         }
         self.remember(delivery_keys);
-        if let Some(time) = request.commit_time.filter(|_| webhook) {
-            self.last_commit_time = Some(self.last_commit_time.map_or(time, |last| last.max(time)));
+        // Ids name the target, the millisecond and the short sha: two requests of one commit
+        // (or of two commits sharing a short sha) in one millisecond take the next one.
+        let mut now = now;
+        while self
+            .history
+            .iter()
+            .any(|s| Deployment::id_of(&request.target, &request.sha, now) == s.id)
+        {
+            now += 1;
         }
         let deployment = match &request.task_definition_arn {
             Some(arn) => Deployment::redeploy(
@@ -214,6 +260,8 @@ impl Ledger {
                 state: State::Queued,
                 webhook,
                 superseded_by: None,
+                commit_time: commit_time.filter(|_| webhook),
+                pushed_at: request.pushed_at.filter(|_| webhook),
             },
         );
         let mut evicted = Vec::new();
@@ -248,6 +296,18 @@ impl Ledger {
     pub fn update(&mut self, d: &Deployment) {
         if let Some(s) = self.history.iter_mut().find(|s| s.id == d.id) {
             s.state = d.state;
+            // The mark moves once the commit's revision is registered: a delivery whose image
+            // never appears moves nothing.
+            if s.webhook && d.task_definition_arn.is_some() {
+                if let Some(time) = s.commit_time {
+                    self.last_commit_time =
+                        Some(self.last_commit_time.map_or(time, |last| last.max(time)));
+                }
+                if let Some(pushed) = s.pushed_at {
+                    self.last_pushed_at =
+                        Some(self.last_pushed_at.map_or(pushed, |last| last.max(pushed)));
+                }
+            }
         }
         if d.next == Next::Done && self.active.as_deref() == Some(&d.id) {
             self.active = None;
@@ -288,6 +348,7 @@ mod tests {
             },
             commit_time: time,
             task_definition_arn: None,
+            pushed_at: None,
         }
     }
 
@@ -366,10 +427,23 @@ mod tests {
         assert_eq!(ledger.next_to_run(), Some(b.id.clone()));
     }
 
+    /// `d` as it is once it registered its revision, recorded in the ledger.
+    fn registered(ledger: &mut Ledger, d: &Deployment) {
+        let mut d = d.clone();
+        d.task_definition_arn =
+            Some("arn:aws:ecs:eu-west-1:123456789012:task-definition/web:2".into());
+        d.state = State::InProgress;
+        ledger.update(&d);
+    }
+
     #[test]
     fn a_webhook_never_deploys_an_older_commit_and_history_is_capped() {
         let mut ledger = Ledger::default();
-        accept(&mut ledger, &push("aaaaaaaa", "d-1", Some(2_000)), 1);
+        let a = accept(&mut ledger, &push("aaaaaaaa", "d-1", Some(2_000)), 1);
+        // The mark moves when a deployment registers its revision, not when it is admitted.
+        assert_eq!(ledger.last_commit_time, None);
+        registered(&mut ledger, &a);
+        assert_eq!(ledger.last_commit_time, Some(2_000));
         match ledger.admit(&push("bbbbbbbb", "d-2", Some(1_000)), &["d-2".into()], 2) {
             Admission::Ignored(why) => assert!(
                 why.contains("older than the last commit a webhook deployed"),
@@ -385,5 +459,99 @@ mod tests {
             ledger.admit(&request, &[], 10 + n);
         }
         assert_eq!(ledger.history.len(), HISTORY);
+    }
+
+    #[test]
+    fn a_commit_dated_in_the_future_blocks_no_later_push() {
+        const NOW: u64 = 1_795_766_400_000;
+        const YEAR_9999: u64 = 253_402_214_400_000;
+        // Admitted, its image not there yet: a push GitHub saw after it is still deployed.
+        let mut ledger = Ledger::default();
+        let bogus = DeployRequest {
+            pushed_at: Some(NOW),
+            ..push("aaaaaaaa", "d-1", Some(YEAR_9999))
+        };
+        let bogus = accept(&mut ledger, &bogus, NOW);
+        let real = DeployRequest {
+            pushed_at: Some(NOW + 1_000),
+            ..push("bbbbbbbb", "d-2", Some(NOW + 1_000))
+        };
+        assert!(matches!(
+            ledger.admit(&real, &["d-2".into()], NOW + 2_000),
+            Admission::Accepted { .. }
+        ));
+        // Its image never appeared: it ended having registered nothing, so it set no mark.
+        let mut ended = bogus.clone();
+        ended.state = State::Error;
+        ended.next = Next::Done;
+        ledger.update(&ended);
+        assert_eq!(ledger.last_commit_time, None);
+        let undated = push("eeeeeeee", "d-5", Some(NOW + 3_000));
+        assert!(matches!(
+            ledger.admit(&undated, &["d-5".into()], NOW + 4_000),
+            Admission::Accepted { .. }
+        ));
+        // Registered: its date counts as its arrival (plus the skew allowed), so a push made
+        // after that is deployed.
+        let mut ledger = Ledger::default();
+        let future = accept(&mut ledger, &push("cccccccc", "d-3", Some(YEAR_9999)), NOW);
+        registered(&mut ledger, &future);
+        assert_eq!(ledger.last_commit_time, Some(NOW + CLOCK_SKEW_MS));
+        let later = NOW + CLOCK_SKEW_MS + 60_000;
+        assert!(matches!(
+            ledger.admit(
+                &push("dddddddd", "d-4", Some(later)),
+                &["d-4".into()],
+                later
+            ),
+            Admission::Accepted { .. }
+        ));
+    }
+
+    #[test]
+    fn a_commit_pushed_after_the_deployed_one_is_never_older_whatever_its_date() {
+        let mut ledger = Ledger::default();
+        let a = accept(
+            &mut ledger,
+            &DeployRequest {
+                pushed_at: Some(5_000),
+                ..push("aaaaaaaa", "d-1", Some(3_000))
+            },
+            10_000,
+        );
+        registered(&mut ledger, &a);
+        assert_eq!(ledger.last_pushed_at, Some(5_000));
+        // Dated earlier (a rebase keeps old dates) but pushed later: deployed.
+        let rebased = DeployRequest {
+            pushed_at: Some(6_000),
+            ..push("bbbbbbbb", "d-2", Some(1_000))
+        };
+        assert!(matches!(
+            ledger.admit(&rebased, &["d-2".into()], 11_000),
+            Admission::Accepted { .. }
+        ));
+        // Dated earlier and pushed no later: ignored.
+        let stale = DeployRequest {
+            pushed_at: Some(5_000),
+            ..push("cccccccc", "d-3", Some(1_000))
+        };
+        assert!(matches!(
+            ledger.admit(&stale, &["d-3".into()], 12_000),
+            Admission::Ignored(_)
+        ));
+    }
+
+    #[test]
+    fn an_upper_case_redelivery_of_a_deployed_commit_does_nothing() {
+        let mut ledger = Ledger::default();
+        let a = accept(&mut ledger, &push("abcdef01", "d-1", None), 1);
+        let mut done = a.clone();
+        done.state = State::Success;
+        done.next = Next::Done;
+        ledger.update(&done);
+        assert!(matches!(
+            ledger.admit(&push("ABCDEF01", "d-2", None), &["d-2".into()], 2),
+            Admission::Ignored(_)
+        ));
     }
 }

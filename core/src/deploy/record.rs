@@ -209,6 +209,14 @@ pub struct Step {
     /// The request ids of the AWS calls it made (quote them to AWS support).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub request_ids: Vec<String>,
+    /// How many times it waited and started again after AWS or GitHub failed it for a while
+    /// (throttling, 5xx, timeouts).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub retries: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// A GitHub status Hatoba sent (or tried to).
@@ -334,10 +342,15 @@ pub struct Deployment {
 }
 
 impl Deployment {
+    /// The id a deployment of `sha` to `target` created at `now_millis` gets.
+    pub fn id_of(target: &str, sha: &str, now_millis: u64) -> String {
+        format!("{target}.{now_millis}.{}", short_sha(sha))
+    }
+
     /// A queued deployment of `sha` to `target`.
     pub fn new(target: &str, sha: &str, trigger: Trigger, now_millis: u64) -> Self {
         Deployment {
-            id: format!("{target}.{now_millis}.{}", short_sha(sha)),
+            id: Deployment::id_of(target, sha, now_millis),
             target: target.to_owned(),
             sha: sha.to_owned(),
             trigger,
@@ -457,6 +470,9 @@ impl Step {
             },
             detail: o.opt_string("detail")?.unwrap_or_default(),
             request_ids: o.strings("requestIds")?,
+            retries: o
+                .opt_id("retries")?
+                .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX)),
         })
     }
 }
@@ -596,6 +612,7 @@ mod tests {
             outcome: Some(Outcome::Ok),
             detail: String::new(),
             request_ids: vec![],
+            retries: 0,
         });
         let json = serde_json::to_value(&d).unwrap();
         for key in [
@@ -658,6 +675,7 @@ mod tests {
             outcome: Some(Outcome::Warning),
             detail: "web:8".into(),
             request_ids: vec!["req-1".into()],
+            retries: 0,
         });
         d.statuses.push(StatusSent {
             kind: "deployment".into(),

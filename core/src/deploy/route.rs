@@ -27,6 +27,10 @@ pub struct DeployRequest {
     /// A revision to redeploy instead of building one (rollback from the API).
     #[serde(default)]
     pub task_definition_arn: Option<String>,
+    /// When GitHub says the repository was last pushed to (ms since the epoch): a commit
+    /// pushed after the newest deployed one is never "older" than it, whatever its date says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pushed_at: Option<u64>,
 }
 
 deserialize_with_read!(DeployRequest, "deploy request");
@@ -40,6 +44,7 @@ impl DeployRequest {
             trigger: Trigger::read_at(o, "trigger")?,
             commit_time: o.opt_id("commitTime")?,
             task_definition_arn: o.opt_string("taskDefinitionArn")?,
+            pushed_at: o.opt_id("pushedAt")?,
         })
     }
 }
@@ -119,6 +124,13 @@ impl Reception {
     }
 }
 
+/// Whether a `Content-Type` is JSON (`application/json`, parameters aside).
+pub fn is_json(content_type: Option<&str>) -> bool {
+    content_type
+        .and_then(|t| t.split(';').next())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+}
+
 /// Decides what a delivery asks for. `secret` is the webhook secret, `limit` the largest body
 /// read, `targets` reads the configured targets (`None` when they do not check); it is called
 /// only for a verified delivery, so a forged one costs no configuration read.
@@ -139,15 +151,11 @@ pub fn receive(
     if let Err(e) = verify_signature(secret.as_bytes(), d.body, d.signature) {
         return Reception::Unauthorized(e.to_string());
     }
-    let content_type = d.content_type.unwrap_or_default();
-    if !content_type
-        .split(';')
-        .next()
-        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
-    {
-        return Reception::UnsupportedMediaType(format!(
-            "content type \"{content_type}\" is not application/json: set the webhook's content type to application/json in its GitHub settings"
-        ));
+    if !is_json(d.content_type) {
+        // The header is not quoted back: no answer repeats what the request said.
+        return Reception::UnsupportedMediaType(
+            "the content type is not application/json: set the webhook's content type to application/json in its GitHub settings".to_owned(),
+        );
     }
     let Some(targets) = targets() else {
         return Reception::NotConfigured;
@@ -204,9 +212,13 @@ pub fn route(
                 .into_iter()
                 .filter(|t| t.branch.as_deref() == Some(branch));
             let trigger = Trigger::Push { delivery };
-            deploy_or_ignore(matching, &push.after, &trigger, commit_time, || {
-                format!("no target deploys pushes to {repo} branch {branch}")
-            })
+            deploy_or_ignore(
+                matching,
+                &push.after,
+                &trigger,
+                (commit_time, push.repository.pushed_at),
+                || format!("no target deploys pushes to {repo} branch {branch}"),
+            )
         }
         Event::WorkflowRun(e) => {
             let run = &e.workflow_run;
@@ -251,9 +263,13 @@ pub fn route(
                 delivery,
                 run_id: run.id,
             };
-            deploy_or_ignore(matching, &run.head_sha, &trigger, commit_time, || {
-                format!("no target deploys workflow {name} ({path}) of {repo}")
-            })
+            deploy_or_ignore(
+                matching,
+                &run.head_sha,
+                &trigger,
+                (commit_time, e.repository.pushed_at),
+                || format!("no target deploys workflow {name} ({path}) of {repo}"),
+            )
         }
         Event::Deployment(e) => {
             let repo = &e.repository.full_name;
@@ -266,9 +282,13 @@ pub fn route(
                 deployment_id: e.deployment.id,
                 environment: environment.clone(),
             };
-            deploy_or_ignore(matching, &e.deployment.sha, &trigger, None, || {
-                format!("no target deploys environment {environment} of {repo}")
-            })
+            deploy_or_ignore(
+                matching,
+                &e.deployment.sha,
+                &trigger,
+                (None, e.repository.pushed_at),
+                || format!("no target deploys environment {environment} of {repo}"),
+            )
         }
         Event::Other(name) => {
             Routing::Ignored(format!("{name} events are not ones Hatoba deploys on"))
@@ -276,21 +296,24 @@ pub fn route(
     })
 }
 
-/// A deploy of `sha` to each matching target, or, when none matches, nothing and why.
+/// A deploy of `sha` to each matching target, or, when none matches, nothing and why. `times`
+/// are the commit's date and the repository's last push. Shas are lower case from here on: an
+/// upper-case redelivery is the same commit.
 fn deploy_or_ignore<'t>(
     matching: impl Iterator<Item = &'t Target>,
     sha: &str,
     trigger: &Trigger,
-    commit_time: Option<u64>,
+    (commit_time, pushed_at): (Option<u64>, Option<u64>),
     why_none: impl FnOnce() -> String,
 ) -> Routing {
     let requests: Vec<DeployRequest> = matching
         .map(|t| DeployRequest {
             target: t.name.clone(),
-            sha: sha.to_owned(),
+            sha: sha.to_ascii_lowercase(),
             trigger: trigger.clone(),
             commit_time,
             task_definition_arn: None,
+            pushed_at,
         })
         .collect();
     if requests.is_empty() {

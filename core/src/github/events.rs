@@ -133,6 +133,9 @@ pub struct Repository {
     pub html_url: String,
     /// The default branch, when the event says.
     pub default_branch: Option<String>,
+    /// When anything was last pushed to it (ms since the epoch), when the event says: GitHub's
+    /// clock, where a commit's date is whatever its author wrote.
+    pub pushed_at: Option<u64>,
 }
 
 /// A user or organization. Push payloads name a repository's owner as a commit author does
@@ -281,6 +284,12 @@ impl Repository {
             owner,
             html_url: o.opt_string("html_url")?.unwrap_or_default(),
             default_branch: o.opt_string("default_branch")?,
+            // A push event gives seconds since the epoch; the other events an RFC 3339 time.
+            pushed_at: o.optional("pushed_at", "a time", |v| match v {
+                serde_json::Value::Number(n) => n.as_u64().map(|s| s.saturating_mul(1000)),
+                serde_json::Value::String(s) => crate::time::parse_offset(s),
+                _ => None,
+            })?,
         })
     }
 }
@@ -440,6 +449,7 @@ mod tests {
                 owner: Account::default(),
                 html_url: String::new(),
                 default_branch: None,
+                pushed_at: None,
             },
             installation: None,
             head_commit: None,

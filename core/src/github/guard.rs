@@ -2,10 +2,13 @@
 //! [`Guard::LIMIT`] failures within [`Guard::WINDOW_MS`], an address is answered 429 for
 //! [`Guard::BLOCK_MS`], before its body is even read.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-/// The failures of one address.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+use crate::fields::{FieldError, Obj};
+
+/// The failures of one address, as its Durable Object stores them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Guard {
     /// When the recent failures happened (ms since the epoch), oldest first.
     failures: Vec<u64>,
@@ -13,7 +16,25 @@ pub struct Guard {
     blocked_until: Option<u64>,
 }
 
+// Read by hand (`crate::fields`), as every stored JSON of the worker is.
+crate::deserialize_with_read!(Guard, "guard");
+
 impl Guard {
+    fn read(o: &Obj) -> Result<Self, FieldError> {
+        let times = |v: &serde_json::Value| -> Option<Vec<u64>> {
+            v.as_array()?
+                .iter()
+                .map(serde_json::Value::as_u64)
+                .collect()
+        };
+        Ok(Guard {
+            failures: o
+                .optional("failures", "a list of times", times)?
+                .unwrap_or_default(),
+            blocked_until: o.opt_id("blockedUntil")?,
+        })
+    }
+
     /// Failures allowed within the window.
     pub const LIMIT: usize = 10;
     /// The window failures are counted in.
@@ -45,22 +66,39 @@ impl Guard {
 /// (one subscriber's network holds 2^64 addresses), anything unreadable or missing as one
 /// shared key.
 pub fn address_key(address: Option<&str>) -> String {
-    let Some(address) = address.map(str::trim) else {
+    let Some(address) = address.map(str::trim).filter(|a| !a.is_empty()) else {
         return "unknown".to_owned();
     };
-    if let Ok(v4) = address.parse::<std::net::Ipv4Addr>() {
-        return v4.to_string();
+    if !address.contains(':') {
+        // IPv4, or something else: kept as given (the header is Cloudflare's, not the client's).
+        return address.to_ascii_lowercase();
     }
-    match address.parse::<std::net::Ipv6Addr>() {
-        Ok(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return v4.to_string();
-            }
-            let s = v6.segments();
-            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-        }
-        Err(_) => "unknown".to_owned(),
+    // The first four groups of an IPv6 address, `::` expanded; an IPv4-mapped one as IPv4.
+    if let Some(v4) = address
+        .strip_prefix("::ffff:")
+        .filter(|v4| v4.contains('.'))
+    {
+        return v4.to_owned();
     }
+    let (head, tail) = address.split_once("::").unwrap_or((address, ""));
+    let group = |g: &str| u16::from_str_radix(g, 16).ok().filter(|_| g.len() <= 4);
+    let groups = |part: &str| -> Option<Vec<u16>> {
+        part.split(':')
+            .filter(|g| !g.is_empty())
+            .map(group)
+            .collect()
+    };
+    let (Some(head), Some(tail)) = (groups(head), groups(tail)) else {
+        return "unknown".to_owned();
+    };
+    let missing = 8usize.checked_sub(head.len() + tail.len());
+    let mut all = head;
+    all.extend(std::iter::repeat_n(0, missing.unwrap_or(0)));
+    all.extend(tail);
+    if missing.is_none() || all.len() != 8 {
+        return "unknown".to_owned();
+    }
+    format!("{:x}:{:x}:{:x}:{:x}::/64", all[0], all[1], all[2], all[3])
 }
 
 #[cfg(test)]
@@ -91,8 +129,23 @@ mod tests {
             address_key(Some("2001:db8:1:3::1"))
         );
         assert_eq!(address_key(Some("::ffff:203.0.113.9")), "203.0.113.9");
-        assert_eq!(address_key(Some("not an address")), "unknown");
+        assert_eq!(address_key(Some("2001:db8::1:2:3:4:5:6:7")), "unknown");
+        assert_eq!(address_key(Some("2001:db8:zz::1")), "unknown");
+        assert_eq!(address_key(Some("::1")), "0:0:0:0::/64");
+        assert_eq!(address_key(Some("")), "unknown");
         assert_eq!(address_key(None), "unknown");
+    }
+
+    #[test]
+    fn a_guard_reads_back_what_it_stores() {
+        let mut g = Guard::default();
+        g.failed(5);
+        let text = serde_json::to_string(&g).unwrap();
+        assert_eq!(serde_json::from_str::<Guard>(&text).unwrap(), g);
+        assert_eq!(
+            serde_json::from_str::<Guard>("{}").unwrap(),
+            Guard::default()
+        );
     }
 
     #[test]
