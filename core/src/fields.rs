@@ -39,6 +39,18 @@ macro_rules! deserialize_with_read {
     };
 }
 
+/// Reads JSON text with a type's own field reader: every type shares one JSON parser, so the
+/// worker's wasm carries no typed entry point per type.
+pub fn read_text<T>(
+    text: &[u8],
+    read: impl FnOnce(&Obj) -> Result<T, FieldError>,
+) -> Result<T, String> {
+    let value: Value = serde_json::from_slice(text).map_err(|e| e.to_string())?;
+    Obj::of(&value)
+        .and_then(|o| read(&o))
+        .map_err(|e| e.to_string())
+}
+
 /// A field that is not what its reader expects.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {

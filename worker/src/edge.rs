@@ -30,21 +30,18 @@ impl<'a> WorkerEdge<'a> {
 }
 
 /// Sends `body` to the Durable Object `name` of `binding` and reads its answer as text.
-pub async fn ask(env: &Env, binding: &str, name: &str, body: String) -> Result<String, String> {
-    let answer = async {
-        let stub = env
-            .durable_object(binding)?
-            .id_from_name(name)?
-            .get_stub()?;
-        let request = transport::new_request("https://object/", "POST", &[], Some(body.into()))?;
-        let mut response = stub.fetch_with_request(request).await?;
-        let text = response.text().await?;
-        if response.status_code() != 200 {
-            return Err(worker::Error::RustError(text));
-        }
-        Ok(text)
-    };
-    answer.await.map_err(|e: worker::Error| e.to_string())
+pub async fn ask(env: &Env, binding: &str, name: &str, body: String) -> worker::Result<String> {
+    let stub = env
+        .durable_object(binding)?
+        .id_from_name(name)?
+        .get_stub()?;
+    let request = transport::new_request("https://object/", "POST", &[], Some(body.into()))?;
+    let mut response = stub.fetch_with_request(request).await?;
+    let text = response.text().await?;
+    if response.status_code() != 200 {
+        return Err(worker::Error::RustError(text));
+    }
+    Ok(text)
 }
 
 impl Edge for WorkerEdge<'_> {
@@ -85,12 +82,15 @@ impl Edge for WorkerEdge<'_> {
 
     async fn ask_target(&self, target: &str, call: &TargetCall) -> Result<String, String> {
         let body = serde_json::to_string(call).map_err(|e| e.to_string())?;
-        ask(self.env, TARGETS_BINDING, target, body).await
+        ask(self.env, TARGETS_BINDING, target, body)
+            .await
+            .map_err(|e| e.to_string())
     }
 
     async fn ask_guard(&self, key: &str, call: GuardCall) -> Result<GuardAnswer, String> {
-        let body = serde_json::to_string(&call).map_err(|e| e.to_string())?;
-        let text = ask(self.env, GUARDS_BINDING, key, body).await?;
-        serde_json::from_slice(text.as_bytes()).map_err(|e| e.to_string())
+        let text = ask(self.env, GUARDS_BINDING, key, call.as_text().to_owned())
+            .await
+            .map_err(|e| e.to_string())?;
+        GuardAnswer::from_text(&text)
     }
 }

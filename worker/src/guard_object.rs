@@ -23,25 +23,21 @@ impl DurableObject for GuardObject {
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
-        let call: GuardCall = serde_json::from_slice(req.text().await?.as_bytes())?;
+        let call = GuardCall::from_text(&req.text().await?)
+            .ok_or_else(|| worker::Error::RustError("not a guard call".into()))?;
         let store = ObjectStore(self.state.storage());
         let err = |e: hatoba_core::deploy::StoreError| worker::Error::RustError(e.0);
-        let mut guard: Guard = match store.get(GUARD_KEY).await.map_err(err)? {
-            Some(text) => serde_json::from_slice(text.as_bytes()).unwrap_or_default(),
-            None => Guard::default(),
-        };
+        let mut guard =
+            Guard::from_text(&store.get(GUARD_KEY).await.map_err(err)?.unwrap_or_default());
         let now = worker::Date::now().as_millis();
         let retry_after = match call {
             GuardCall::Check => guard.retry_after(now),
             GuardCall::Failed => {
                 let retry_after = guard.failed(now);
-                store
-                    .put(GUARD_KEY, serde_json::to_string(&guard)?)
-                    .await
-                    .map_err(err)?;
+                store.put(GUARD_KEY, guard.to_text()).await.map_err(err)?;
                 retry_after
             }
         };
-        Response::ok(serde_json::to_string(&GuardAnswer { retry_after })?)
+        Response::ok(GuardAnswer { retry_after }.to_text())
     }
 }

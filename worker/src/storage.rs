@@ -9,24 +9,20 @@ use worker::Storage;
 #[derive(Debug)]
 pub struct ObjectStore(pub Storage);
 
-fn failed(key: &str, e: worker::Error) -> StoreError {
-    StoreError(format!("storage {key}: {e}"))
+fn failed(e: worker::Error) -> StoreError {
+    StoreError(e.to_string())
 }
 
 impl Store for ObjectStore {
     async fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
-        self.0.get::<String>(key).await.map_err(|e| failed(key, e))
+        self.0.get::<String>(key).await.map_err(failed)
     }
 
     async fn put(&self, key: &str, value: String) -> Result<(), StoreError> {
-        self.0.put(key, value).await.map_err(|e| failed(key, e))
+        self.0.put(key, value).await.map_err(failed)
     }
 
     async fn delete(&self, key: &str) -> Result<(), StoreError> {
-        self.0
-            .delete(key)
-            .await
-            .map(|_| ())
-            .map_err(|e| failed(key, e))
+        self.0.delete(key).await.map(|_| ()).map_err(failed)
     }
 }

@@ -9,6 +9,7 @@ use hatoba_core::api::calls::{self, TargetCall};
 use hatoba_core::aws::retry::RetryPolicy;
 use hatoba_core::deploy::session::Session;
 use hatoba_core::deploy::{Context, DeployRole, Driver, Wake};
+use hatoba_core::fields::read_text;
 use worker::{DurableObject, Env, Request, Response, Result, State, durable_object};
 
 use crate::storage::ObjectStore;
@@ -43,7 +44,8 @@ impl DurableObject for TargetObject {
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         redaction::install(&self.env);
         let result = async {
-            let call: TargetCall = serde_json::from_slice(req.text().await?.as_bytes())?;
+            let call = read_text(req.text().await?.as_bytes(), TargetCall::read)
+                .map_err(worker::Error::RustError)?;
             let store = ObjectStore(self.state.storage());
             let now = worker::Date::now().as_millis();
             let (json, queued) = calls::answer(&Driver::new(&store), &call, now)

@@ -49,7 +49,8 @@ pub struct Admit {
 deserialize_with_read!(TargetCall, "target call");
 
 impl TargetCall {
-    fn read(o: &Obj) -> Result<Self, FieldError> {
+    /// Reads a call from its JSON object.
+    pub fn read(o: &Obj) -> Result<Self, FieldError> {
         Ok(match o.string("call")?.as_str() {
             "admit" => TargetCall::Admit(Admit {
                 request: DeployRequest::read(&o.object("request")?)?,
@@ -77,7 +78,7 @@ pub struct OneDeployment {
 
 deserialize_with_read!(OneDeployment, "deployment answer");
 
-impl OneDeployment {
+impl Reply for OneDeployment {
     fn read(o: &Obj) -> Result<Self, FieldError> {
         let deployment = match o.map.get("deployment") {
             None | Some(serde_json::Value::Null) => None,
@@ -96,12 +97,30 @@ pub struct RevisionCommit {
 
 deserialize_with_read!(RevisionCommit, "revision commit");
 
-impl RevisionCommit {
+impl Reply for RevisionCommit {
     fn read(o: &Obj) -> Result<Self, FieldError> {
         Ok(RevisionCommit {
             sha: o.opt_string("sha")?,
         })
     }
+}
+
+/// An answer of a target's object, as the worker reads it.
+pub trait Reply: Sized {
+    /// Reads the answer from its JSON object.
+    fn read(o: &Obj) -> Result<Self, FieldError>;
+}
+
+impl Reply for Admitted {
+    fn read(o: &Obj) -> Result<Self, FieldError> {
+        Admitted::read(o)
+    }
+}
+
+/// Reads an object's answer: the JSON is parsed by one reader for every answer type, then
+/// read by the type's own fields.
+pub fn read_reply<T: Reply>(text: &str) -> Result<T, String> {
+    crate::fields::read_text(text.as_bytes(), T::read)
 }
 
 /// Answers `call` from the target's store: the JSON text to return, and whether a deployment
@@ -158,7 +177,26 @@ pub enum GuardCall {
 deserialize_with_read!(GuardCall, "guard call");
 
 impl GuardCall {
-    fn read(o: &Obj) -> Result<Self, FieldError> {
+    /// The call as the worker sends it: one word. (The guard's messages are this small; words
+    /// keep a JSON reader per message out of the worker.)
+    pub fn as_text(self) -> &'static str {
+        match self {
+            GuardCall::Check => "check",
+            GuardCall::Failed => "failed",
+        }
+    }
+
+    /// Reads [`GuardCall::as_text`]'s word.
+    pub fn from_text(text: &str) -> Option<Self> {
+        match text {
+            "check" => Some(GuardCall::Check),
+            "failed" => Some(GuardCall::Failed),
+            _ => None,
+        }
+    }
+
+    /// Reads a call from its JSON object.
+    pub fn read(o: &Obj) -> Result<Self, FieldError> {
         o.one_of(
             "call",
             &[("check", GuardCall::Check), ("failed", GuardCall::Failed)],
@@ -177,7 +215,26 @@ pub struct GuardAnswer {
 deserialize_with_read!(GuardAnswer, "guard answer");
 
 impl GuardAnswer {
-    fn read(o: &Obj) -> Result<Self, FieldError> {
+    /// The answer as the guard sends it: the seconds to wait, or nothing.
+    pub fn to_text(self) -> String {
+        self.retry_after.map(|s| s.to_string()).unwrap_or_default()
+    }
+
+    /// Reads [`GuardAnswer::to_text`]'s text.
+    pub fn from_text(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(GuardAnswer { retry_after: None });
+        }
+        text.parse()
+            .map(|s| GuardAnswer {
+                retry_after: Some(s),
+            })
+            .map_err(|_| "the guard's answer is not a number of seconds".to_owned())
+    }
+
+    /// Reads the answer from its JSON object.
+    pub fn read(o: &Obj) -> Result<Self, FieldError> {
         Ok(GuardAnswer {
             retry_after: o.opt_id("retryAfter")?,
         })
@@ -234,6 +291,19 @@ mod tests {
             retry_after: Some(600),
         });
         round_trip(&GuardAnswer { retry_after: None });
+        for call in [GuardCall::Check, GuardCall::Failed] {
+            assert_eq!(GuardCall::from_text(call.as_text()), Some(call));
+        }
+        assert_eq!(GuardCall::from_text("delete"), None);
+        for answer in [
+            GuardAnswer {
+                retry_after: Some(600),
+            },
+            GuardAnswer { retry_after: None },
+        ] {
+            assert_eq!(GuardAnswer::from_text(&answer.to_text()), Ok(answer));
+        }
+        assert!(GuardAnswer::from_text("soon").is_err());
         round_trip(&RevisionCommit {
             sha: Some("1a2b3c4".into()),
         });

@@ -454,8 +454,8 @@ async fn ask(edge: &impl Edge, target: &str, call: &TargetCall) -> Result<String
 }
 
 /// An object's answer read as `T`.
-fn answer_as<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Reply> {
-    serde_json::from_slice(text.as_bytes()).map_err(|e| Reply::internal(e.to_string()))
+fn answer_as<T: super::calls::Reply>(text: &str) -> Result<T, Reply> {
+    super::calls::read_reply(text).map_err(Reply::internal)
 }
 
 async fn targets(edge: &impl Edge) -> Reply {
@@ -568,10 +568,7 @@ async fn deploy(edge: &mut impl Edge, name: &str) -> Reply {
             return Reply::error(
                 400,
                 "bad_request",
-                format!(
-                    "taskDefinitionArn is not a revision target {} can run: expected FAMILY:REVISION or arn:PARTITION:ecs:{}:ACCOUNT:task-definition/FAMILY:REVISION",
-                    target.name, target.region
-                ),
+                "taskDefinitionArn is not a revision this target can run: expected FAMILY:REVISION, or the ARN of one in the target's region and partition",
             );
         }
     };

@@ -108,7 +108,8 @@ pub struct Admitted {
 deserialize_with_read!(Admitted, "admitted");
 
 impl Admitted {
-    fn read(o: &Obj) -> Result<Self, FieldError> {
+    /// Reads an admission's answer from its JSON object.
+    pub fn read(o: &Obj) -> Result<Self, FieldError> {
         Ok(Admitted {
             id: o.opt_string("id")?,
             ignored: o.opt_string("ignored")?,

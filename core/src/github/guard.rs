@@ -20,7 +20,8 @@ pub struct Guard {
 crate::deserialize_with_read!(Guard, "guard");
 
 impl Guard {
-    fn read(o: &Obj) -> Result<Self, FieldError> {
+    /// Reads a guard as its object stores it.
+    pub fn read(o: &Obj) -> Result<Self, FieldError> {
         let times = |v: &serde_json::Value| -> Option<Vec<u64>> {
             v.as_array()?
                 .iter()
@@ -33,6 +34,26 @@ impl Guard {
                 .unwrap_or_default(),
             blocked_until: o.opt_id("blockedUntil")?,
         })
+    }
+
+    /// The guard as its object stores it: `BLOCKED_UNTIL;T1,T2,...` (times in ms, the first
+    /// empty when not blocked).
+    pub fn to_text(&self) -> String {
+        let failures: Vec<String> = self.failures.iter().map(u64::to_string).collect();
+        let blocked = self
+            .blocked_until
+            .map(|t| t.to_string())
+            .unwrap_or_default();
+        format!("{blocked};{}", failures.join(","))
+    }
+
+    /// Reads [`Guard::to_text`]'s text; anything else is a guard with no failures.
+    pub fn from_text(text: &str) -> Self {
+        let (blocked, failures) = text.split_once(';').unwrap_or(("", ""));
+        Guard {
+            failures: failures.split(',').filter_map(|t| t.parse().ok()).collect(),
+            blocked_until: blocked.parse().ok(),
+        }
     }
 
     /// Failures allowed within the window.
