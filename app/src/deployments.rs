@@ -9,7 +9,9 @@ use hatoba_core::deploy::{Deployment, Outcome, State, time};
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 
-use crate::{Page, PageIntro};
+use crate::frame::PageIntro;
+use crate::html::esc;
+use crate::page::Page;
 
 const READ_TOKEN: &str = "hatoba.readToken";
 const ADMIN_TOKEN: &str = "hatoba.adminToken";
@@ -168,17 +170,6 @@ async fn deploy(
     }
 }
 
-fn state_word(state: State) -> &'static str {
-    match state {
-        State::Queued => "queued",
-        State::InProgress => "in progress",
-        State::Success => "success",
-        State::Failure => "failure",
-        State::Error => "error",
-        State::Superseded => "superseded",
-    }
-}
-
 fn clock_time(millis: u64) -> String {
     time::format(millis)[11..19].to_owned()
 }
@@ -195,25 +186,9 @@ fn seconds(from: u64, to: Option<u64>) -> String {
     }
 }
 
-/// Escapes text for HTML (element content and quoted attribute values).
-pub(crate) fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// A deployment's state as a badge.
 fn badge(state: State) -> String {
-    let word = state_word(state);
+    let word = state.words();
     format!(
         "<span class=\"badge {}\">{word}</span>",
         word.replace(' ', "-")
@@ -518,7 +493,7 @@ fn DeploymentDetail(
     earlier: Vec<(String, String)>,
 ) -> impl IntoView {
     view! {
-        <article class="card deployment" data-state=state_word(d.state)>
+        <article class="card deployment" data-state=d.state.words()>
             <div inner_html=detail_html(&d, repository.as_ref())></div>
             <Actions target=d.target.clone() sha=d.sha.clone() earlier />
         </article>

@@ -5,9 +5,10 @@
 use hatoba_core::iam::kit::{self, AnswerFinding, Answers, Kit};
 use leptos::prelude::*;
 
-use crate::deployments::esc;
 use crate::editor::{copy_to_clipboard, download, store, stored};
-use crate::{Page, PageIntro};
+use crate::frame::PageIntro;
+use crate::html::esc;
+use crate::page::Page;
 
 const STORAGE_KEY: &str = "hatoba.setup.answers";
 

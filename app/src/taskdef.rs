@@ -7,7 +7,8 @@ use leptos::prelude::*;
 use serde_json::{Value, json};
 
 use crate::editor::{SourceEditor, copy_to_clipboard, download, settled, stored};
-use crate::{Page, PageIntro};
+use crate::frame::PageIntro;
+use crate::page::Page;
 
 const STORAGE_KEY: &str = "hatoba.taskdef.source";
 

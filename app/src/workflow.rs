@@ -6,7 +6,8 @@ use hatoba_core::workflow::generate::{DeployTarget, Kind, generate};
 use leptos::prelude::*;
 
 use crate::editor::{SourceEditor, copy_to_clipboard, download, settled, stored};
-use crate::{Page, PageIntro};
+use crate::frame::PageIntro;
+use crate::page::Page;
 
 const STORAGE_KEY: &str = "hatoba.workflow.source";
 

@@ -243,22 +243,11 @@ pub fn run(args: DeployArgs, env: Environment) -> ExitCode {
         );
         return ExitCode::SUCCESS;
     }
-    eprintln!("{}: {}", state_word(d.state), d.description);
+    eprintln!("{}: {}", d.state.words(), d.description);
     if d.state == State::Success {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
-    }
-}
-
-fn state_word(state: State) -> &'static str {
-    match state {
-        State::Success => "success",
-        State::Failure => "failure",
-        State::Error => "error",
-        State::Superseded => "superseded",
-        State::Queued => "queued",
-        State::InProgress => "in progress",
     }
 }
 

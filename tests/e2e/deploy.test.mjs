@@ -207,9 +207,12 @@ test('one delivery sent three times and a second delivery of the same commit dep
   assert.deepEqual((await commitStatuses(SHAS.dup, 'hatoba/dup')).map((s) => s.state), ['pending', 'success']);
 });
 
-test('two pushes 50 ms apart: the second is deployed, the first superseded', async () => {
+test('two pushes 50 ms apart, the first still waiting for its image: the second is deployed, the first superseded', async () => {
   // Sent 50 ms apart, as two quick merges are, the second without waiting for the first's answer.
-  const first = deliver('push', push('race', SHAS['race-1']));
+  // The first commit's image is not built yet (a deploy that already registered its revision is
+  // not superseded: it runs to its end, and the core tests hold that).
+  const unbuilt = sha('race-unbuilt');
+  const first = deliver('push', push('race', unbuilt));
   await new Promise((r) => setTimeout(r, 50));
   const [a, b] = await Promise.all([first, deliver('push', push('race', SHAS['race-2']))]);
   assert.equal(a.status, 202); assert.equal(b.status, 202);
@@ -220,7 +223,7 @@ test('two pushes 50 ms apart: the second is deployed, the first superseded', asy
   assert.equal(older.state, 'superseded', JSON.stringify(older.steps.map((s) => s.name)));
   assert.equal(older.description, `Superseded by ${SHAS['race-2'].slice(0, 7)}`);
   assert.equal(older.taskDefinitionArn, null);
-  const olderStatuses = await commitStatuses(SHAS['race-1'], 'hatoba/race');
+  const olderStatuses = await commitStatuses(unbuilt, 'hatoba/race');
   assert.equal(olderStatuses.at(-1).state, 'error');
   assert.equal(olderStatuses.at(-1).description, older.description);
   const svc = await ecs('describe_services', { cluster: 'stg', services: ['race'] });
@@ -467,8 +470,9 @@ print(json.dumps({"id": k["AccessKeyId"], "secret": k["SecretAccessKey"]}))`, JS
     const [d] = await until('role', finished, 'the deploy through the role', 40000, roled);
     assert.equal(d.state, 'success', JSON.stringify(d, null, 1));
     const steps = d.steps.map((s) => s.name);
-    assert.deepEqual(steps.slice(0, 3), ['pending_status', 'assume_role', 'find_image']);
-    assert.equal(d.steps[1].detail, `session hatoba-role-${SHAS.role.slice(0, 7)} of ${assume.deployRoleArn}, 15 min`);
+    // The session first: the first steps, run at once, already call AWS.
+    assert.deepEqual(steps.slice(0, 3), ['assume_role', 'pending_status', 'find_image']);
+    assert.equal(d.steps[0].detail, `session hatoba-role-${SHAS.role.slice(0, 7)} of ${assume.deployRoleArn}, 15 min`);
     // The worker's own key can do nothing a deploy needs.
     const denied = await boto(`
 from botocore.exceptions import ClientError

@@ -136,7 +136,7 @@ def test_a_role_the_worker_may_not_assume_ends_the_deploy_in_error_naming_sts(wo
     record = json.loads(run.stdout)
     assert record["state"] == "error"
     assert record["description"].startswith("assume_role: STS AssumeRole: AccessDenied"), record["description"]
-    assert [s["name"] for s in record["steps"]] == ["pending_status", "assume_role", "final_status"]
+    assert [s["name"] for s in record["steps"]] == ["assume_role", "final_status"]
 
 
 def arn_pattern(arn_format):

@@ -145,7 +145,11 @@ pub fn bearer_token(header: Option<&str>) -> Option<&str> {
 
 /// The first value of query parameter `name` in `url`, percent-decoded (`+` is a space).
 pub fn query_param(url: &str, name: &str) -> Option<String> {
-    let query = url.split_once('?')?.1;
+    query_value(url.split_once('?')?.1, name)
+}
+
+/// The first value of parameter `name` in a URL's query (the text after `?`), percent-decoded.
+pub fn query_value(query: &str, name: &str) -> Option<String> {
     let query = query.split('#').next().unwrap_or(query);
     query.split('&').find_map(|pair| {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));

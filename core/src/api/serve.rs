@@ -21,7 +21,7 @@ use super::calls::{Admit, GuardAnswer, GuardCall, OneDeployment, RevisionCommit,
 use super::route::{Route, RouteError, route};
 use super::{
     Answer, ErrorBody, Health, NotQueued, Queued, TargetSummary, Targets, WebhookAnswer,
-    bearer_token, query_param, same_secret, security_headers,
+    bearer_token, query_value, same_secret, security_headers,
 };
 
 /// Every secret the worker may hold, by name: what the redaction layer removes from whatever
@@ -392,12 +392,7 @@ async fn delivery(edge: &mut impl Edge) -> Result<Result<WebhookAnswer, Reply>, 
         Reception::UnsupportedMediaType(why) => return refused("unsupported_media_type", why),
         Reception::NotConfigured => return Ok(Err(not_configured())),
         Reception::BadPayload(why) => return refused("bad_payload", why),
-        Reception::Ping => {
-            return Ok(Err(Reply::json(
-                status,
-                &serde_json::json!({ "pong": true }),
-            )));
-        }
+        Reception::Ping => return Ok(Err(Reply::json_text(status, r#"{"pong":true}"#.into()))),
         Reception::Ignored(why) => {
             return Ok(Ok(WebhookAnswer {
                 ignored: Some(why),
@@ -434,7 +429,7 @@ async fn delivery(edge: &mut impl Edge) -> Result<Result<WebhookAnswer, Reply>, 
 }
 
 fn guard_failed(e: String) -> Reply {
-    Reply::internal(format!("the guard: {e}"))
+    Reply::internal(e)
 }
 
 fn too_many_requests(seconds: u64) -> Reply {
@@ -448,9 +443,7 @@ fn too_many_requests(seconds: u64) -> Reply {
 
 /// Asks a target's object; its answer's text, or the reply to give when it failed.
 async fn ask(edge: &impl Edge, target: &str, call: &TargetCall) -> Result<String, Reply> {
-    edge.ask_target(target, call)
-        .await
-        .map_err(|e| Reply::internal(format!("target {target}: {e}")))
+    edge.ask_target(target, call).await.map_err(Reply::internal)
 }
 
 /// An object's answer read as `T`.
@@ -482,7 +475,7 @@ async fn deployments(edge: &impl Edge, query: Option<&str>) -> Reply {
     let Ok(targets) = edge.targets() else {
         return not_configured();
     };
-    let Some(name) = query.and_then(|q| query_param(&format!("?{q}"), "target")) else {
+    let Some(name) = query.and_then(|q| query_value(q, "target")) else {
         return Reply::error(
             400,
             "bad_request",

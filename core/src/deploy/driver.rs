@@ -25,7 +25,7 @@ use std::time::Duration;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::pipeline::{Context, Wake, advance, supersede};
+use super::pipeline::{Context, Wake, advance, before_advance, supersede};
 use super::queue::Admitted;
 use super::queue::{Admission, Ledger};
 use super::record::Deployment;
@@ -222,6 +222,9 @@ impl<'s, S: Store> Driver<'s, S> {
             if picks {
                 // The choice is stored before the deployment's first effect.
                 self.write(LEDGER_KEY, &ledger).await?;
+            }
+            if before_advance(&mut d) {
+                self.write(&record_key(&id), &d).await?;
             }
             let wake = advance(&mut d, ctx).await;
             self.write(&record_key(&id), &d).await?;

@@ -25,7 +25,7 @@ pub use crate::time;
 pub use driver::{Driver, MemoryStore, Store, StoreError, Turn};
 pub use pipeline::{
     Context, DeployRole, FINAL_STATUS_PATIENCE, MAX_TASK_DEFINITION_BYTES, STEP_PATIENCE, Wake,
-    advance, can_supersede, retry_delay, supersede,
+    advance, before_advance, can_supersede, retry_delay, supersede,
 };
 pub use queue::{Admission, Admitted, CLOCK_SKEW_MS, DELIVERIES, HISTORY, Ledger, Summary};
 pub use record::{Deployment, Next, Outcome, Progress, State, StatusSent, Step, StepName, Trigger};

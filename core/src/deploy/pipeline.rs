@@ -1,12 +1,17 @@
 //! The steps of a deploy, each a function named for what it does, and [`advance`], which runs
 //! the record's next one.
 
+use std::future::{Future, poll_fn};
+use std::pin::pin;
+use std::task::Poll;
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use super::record::{Deployment, Next, Outcome, Progress, State, StatusSent, Step, StepName};
+use super::record::{
+    Deployment, Next, Outcome, Progress, State, StatusSent, Step, StepName, Trigger,
+};
 use super::rollout::{Rollout, evaluate_rollout};
 use super::session::{self, Session};
 use super::status::{
@@ -102,7 +107,7 @@ pub async fn advance<T: Transport, C: Clock>(d: &mut Deployment, ctx: &Context<'
         return wake;
     }
     match d.next {
-        Next::Start => send_pending_status(d, ctx).await,
+        Next::Start => start(d, ctx).await,
         Next::FindImage => find_image(d, ctx).await,
         Next::Prepare => prepare_task_definition(d, ctx).await,
         Next::Register => register_task_definition(d, ctx).await,
@@ -113,6 +118,18 @@ pub async fn advance<T: Transport, C: Clock>(d: &mut Deployment, ctx: &Context<'
     }
 }
 
+/// What to note in the record before [`advance`] runs its next step, and whether the record
+/// must be stored first: a step whose effect in AWS cannot be repeated safely (registering a
+/// revision) counts its tries, so a try that follows one that may have reached AWS knows to
+/// look for what that one made, and the first try goes straight to AWS.
+pub fn before_advance(d: &mut Deployment) -> bool {
+    if d.next == Next::Register {
+        d.register_tries = d.register_tries.saturating_add(1);
+        return true;
+    }
+    false
+}
+
 /// Whether `d` can still be superseded: it has not yet registered anything in AWS.
 pub fn can_supersede(d: &Deployment) -> bool {
     matches!(d.state, State::Queued | State::InProgress)
@@ -121,6 +138,9 @@ pub fn can_supersede(d: &Deployment) -> bool {
             Next::Start | Next::FindImage | Next::Prepare | Next::Register
         )
         && d.task_definition_arn.is_none()
+        // Once a try of registering began, it may have reached AWS (its answer lost, or the
+        // worker gone before storing it): the deployment runs to its end.
+        && d.register_tries == 0
 }
 
 /// Marks a deployment superseded by a newer commit, if it has not yet registered anything in
@@ -138,6 +158,98 @@ pub fn supersede(d: &mut Deployment, by_sha: &str, now_millis: u64) -> bool {
 }
 
 // ---- the steps --------------------------------------------------------------------------
+
+/// The first steps at once: the pending status, the image and the base task definition need
+/// nothing of each other, so their requests go out together, each branch on its own copy of
+/// the record, and the copies are put back together in the steps' order. When the image is
+/// there and the base read, the revision is rendered and checked in the same call; anything
+/// else continues as the steps one by one would (the base is read again once the image is
+/// there).
+async fn start<T: Transport, C: Clock>(d: &mut Deployment, ctx: &Context<'_, T, C>) -> Wake {
+    if d.task_definition_arn.is_some() {
+        // A redeploy: no image to find, no base to read.
+        return send_pending_status(d, ctx).await;
+    }
+    let (mut image, mut base) = (scratch(d), scratch(d));
+    let i = begin(&mut base, StepName::LoadTaskDefinition, ctx);
+    let (_, image_wake, text) = join3(
+        send_pending_status(d, ctx),
+        find_image(&mut image, ctx),
+        load_base(&mut base, i, ctx),
+    )
+    .await;
+    d.steps.append(&mut image.steps);
+    if image.next != Next::Prepare {
+        // Waiting for the image, or it failed: as the image step alone would have left it.
+        d.next = if image.state.is_final() {
+            d.state = image.state;
+            d.description = image.description;
+            d.finished_at = image.finished_at;
+            image.next
+        } else {
+            Next::FindImage
+        };
+        return image_wake;
+    }
+    d.image = image.image;
+    d.next = Next::Prepare;
+    let Ok(text) = text else {
+        // The base step reads it again, and ends or waits as it should.
+        return Wake::Now;
+    };
+    d.steps.append(&mut base.steps);
+    let i = d.steps.len() - 1;
+    prepared(d, i, &text, ctx)
+}
+
+/// A record for one branch of [`start`]: the deployment's identity, no steps yet.
+fn scratch(d: &Deployment) -> Deployment {
+    let mut branch = Deployment::new(
+        &d.target,
+        &d.sha,
+        Trigger::Manual { by: String::new() },
+        d.created_at,
+    );
+    branch.id.clone_from(&d.id);
+    branch.state = d.state;
+    branch.next = Next::FindImage;
+    branch
+}
+
+/// Runs three futures at once and gives their outputs.
+async fn join3<A: Future, B: Future, C: Future>(
+    a: A,
+    b: B,
+    c: C,
+) -> (A::Output, B::Output, C::Output) {
+    let (mut a, mut b, mut c) = (pin!(a), pin!(b), pin!(c));
+    let (mut ra, mut rb, mut rc) = (None, None, None);
+    poll_fn(move |cx| {
+        if ra.is_none()
+            && let Poll::Ready(out) = a.as_mut().poll(cx)
+        {
+            ra = Some(out);
+        }
+        if rb.is_none()
+            && let Poll::Ready(out) = b.as_mut().poll(cx)
+        {
+            rb = Some(out);
+        }
+        if rc.is_none()
+            && let Poll::Ready(out) = c.as_mut().poll(cx)
+        {
+            rc = Some(out);
+        }
+        match (ra.take(), rb.take(), rc.take()) {
+            (Some(x), Some(y), Some(z)) => Poll::Ready((x, y, z)),
+            (x, y, z) => {
+                (ra, rb, rc) = (x, y, z);
+                Poll::Pending
+            }
+        }
+    })
+    .await
+}
 
 async fn send_pending_status<T: Transport, C: Clock>(
     d: &mut Deployment,
@@ -210,13 +322,23 @@ async fn prepare_task_definition<T: Transport, C: Clock>(
     d: &mut Deployment,
     ctx: &Context<'_, T, C>,
 ) -> Wake {
-    let t = ctx.target;
     let i = begin(d, StepName::LoadTaskDefinition, ctx);
-    let text = match load_base(d, i, ctx).await {
-        Ok(text) => text,
-        Err(wake) => return wake,
-    };
-    let loaded = taskdef::load(&text);
+    match load_base(d, i, ctx).await {
+        Ok(text) => prepared(d, i, &text, ctx),
+        Err(wake) => wake,
+    }
+}
+
+/// The base's text read (step `i`, still open): loads it, renders the image into it and checks
+/// the result.
+fn prepared<T, C: Clock>(
+    d: &mut Deployment,
+    i: usize,
+    text: &str,
+    ctx: &Context<'_, T, C>,
+) -> Wake {
+    let t = ctx.target;
+    let loaded = taskdef::load(text);
     let Some(document) = loaded.document else {
         let e = &loaded.findings[0];
         let message = format!(
@@ -317,9 +439,19 @@ async fn register_task_definition<T: Transport, C: Clock>(
         return Wake::Now;
     };
     let family = rendered["family"].as_str().unwrap_or_default().to_owned();
+    // The first try, stored as such before it began (`before_advance`), cannot follow one that
+    // reached AWS: it registers at once. Any other try looks first.
+    let first_try = d.register_tries == 1;
     let look = ecs::describe_task_definition(&family);
-    match call::<TaskDefinitionOutput, _, _>(ctx, &look, &mut d.steps[i]).await {
-        Ok(out)
+    let looked = if first_try {
+        Ok(None)
+    } else {
+        call::<TaskDefinitionOutput, _, _>(ctx, &look, &mut d.steps[i])
+            .await
+            .map(Some)
+    };
+    match looked {
+        Ok(Some(out))
             if out
                 .tags
                 .iter()
@@ -391,6 +523,7 @@ fn registered<T, C: Clock>(
     end(d, i, Outcome::Ok, detail, ctx);
     d.task_definition_arn = Some(arn);
     d.rendered = None;
+    d.register_tries = 0;
     d.next = Next::UpdateService;
     Wake::Now
 }

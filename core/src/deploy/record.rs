@@ -29,6 +29,23 @@ pub enum State {
 }
 
 impl State {
+    /// The state as the record and the API spell it: `in_progress`.
+    pub fn as_str(self) -> &'static str {
+        STATES
+            .iter()
+            .find(|(_, state)| *state == self)
+            .map_or("", |(name, _)| name)
+    }
+
+    /// The state as people read it, on the Deployments page and in `hatoba deploy`'s output:
+    /// `in progress`.
+    pub fn words(self) -> &'static str {
+        match self {
+            State::InProgress => "in progress",
+            other => other.as_str(),
+        }
+    }
+
     /// Whether the deployment is over.
     pub fn is_final(self) -> bool {
         !matches!(self, State::Queued | State::InProgress)
@@ -275,12 +292,29 @@ pub enum Next {
 }
 
 impl Next {
+    /// The step this position runs first, in the record's words (`None` once done): `Prepare`
+    /// begins `load_task_definition` (then `render` and `check`), `Start` the pending status
+    /// (and, at once, the image and the base).
+    pub fn step(self) -> Option<StepName> {
+        Some(match self {
+            Next::Start => StepName::PendingStatus,
+            Next::FindImage => StepName::FindImage,
+            Next::Prepare => StepName::LoadTaskDefinition,
+            Next::Register => StepName::RegisterTaskDefinition,
+            Next::UpdateService => StepName::UpdateService,
+            Next::WaitRollout => StepName::WaitRollout,
+            Next::FinalStatus => StepName::FinalStatus,
+            Next::Done => return None,
+        })
+    }
+
     /// Whether this step calls AWS (and so needs the deploy role's credentials, when one is
     /// assumed).
     pub fn calls_aws(self) -> bool {
         matches!(
             self,
-            Next::FindImage
+            Next::Start
+                | Next::FindImage
                 | Next::Prepare
                 | Next::Register
                 | Next::UpdateService
@@ -339,6 +373,10 @@ pub struct Deployment {
     /// The rendered task definition, kept between checking and registering it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rendered: Option<serde_json::Value>,
+    /// How many times registering was begun, counted and stored before each try: a second try
+    /// may follow one that reached AWS, and looks for its revision first.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub register_tries: u32,
 }
 
 impl Deployment {
@@ -367,6 +405,7 @@ impl Deployment {
             statuses: Vec::new(),
             next: Next::Start,
             rendered: None,
+            register_tries: 0,
         }
     }
 
@@ -523,6 +562,9 @@ impl Deployment {
             statuses: o.list("statuses", StatusSent::read)?,
             next: o.one_of("next", &NEXTS)?,
             rendered: value.get("rendered").filter(|v| !v.is_null()).cloned(),
+            register_tries: o
+                .opt_id("registerTries")?
+                .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX)),
         })
     }
 }
@@ -540,6 +582,39 @@ impl<'de> Deserialize<'de> for Deployment {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_state_has_one_spelling_for_machines_and_one_for_people() {
+        for (name, state) in STATES {
+            assert_eq!(state.as_str(), name);
+            assert_eq!(serde_json::to_value(state).unwrap(), name);
+        }
+        assert_eq!(State::InProgress.words(), "in progress");
+        assert_eq!(State::Superseded.words(), "superseded");
+        // Every step but the session's and the two that follow loading is where a position
+        // begins, once.
+        let begun: Vec<StepName> = [
+            Next::Start,
+            Next::FindImage,
+            Next::Prepare,
+            Next::Register,
+            Next::UpdateService,
+            Next::WaitRollout,
+            Next::FinalStatus,
+        ]
+        .into_iter()
+        .filter_map(Next::step)
+        .collect();
+        let rest: Vec<StepName> = STEP_NAMES
+            .into_iter()
+            .filter(|s| !begun.contains(s))
+            .collect();
+        assert_eq!(
+            rest,
+            [StepName::AssumeRole, StepName::Render, StepName::Check]
+        );
+        assert_eq!(Next::Done.step(), None);
+    }
 
     #[test]
     fn triggers_read_back_as_written_and_refuse_what_they_are_not() {
