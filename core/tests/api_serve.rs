@@ -2,11 +2,10 @@
 //! rules and body parsing, the paths that once crashed the worker or slipped past its routes,
 //! the webhook's order of checks, and that no answer quotes the request.
 
+mod common;
+use common::block_on;
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::future::Future;
-use std::pin::pin;
-use std::task::{Context as TaskContext, Poll, Waker};
 
 use hatoba_core::api::calls::{GuardAnswer, GuardCall, TargetCall};
 use hatoba_core::api::serve::{BodyError, Edge, Reply, serve};
@@ -17,17 +16,6 @@ use serde_json::{Value, json};
 const READ: &str = "read-token-fake-0001";
 const ADMIN: &str = "admin-token-fake-0002";
 const SECRET: &str = "webhook-secret-fake-0003";
-
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    match future
-        .as_mut()
-        .poll(&mut TaskContext::from_waker(Waker::noop()))
-    {
-        Poll::Ready(out) => out,
-        Poll::Pending => panic!("the fakes never pend"),
-    }
-}
 
 /// One request's edge: its headers and body, the settings, and objects that answer from a
 /// script and remember what they were asked.

@@ -5,12 +5,11 @@
 //! and its answer being stored), and the driver crashed at every write of admitting and of a
 //! whole deploy.
 
+mod common;
+use common::block_on;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
-use std::future::Future;
 use std::ops::ControlFlow;
-use std::pin::pin;
-use std::task::{Context as TaskContext, Poll, Waker};
 use std::time::Duration;
 
 use hatoba_core::aws::retry::RetryPolicy;
@@ -26,17 +25,6 @@ use serde_json::{Value, json};
 const SHA: &str = "1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b";
 const ACCOUNT: &str = "123456789012";
 const OLD_ARN: &str = "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:1";
-
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    match future
-        .as_mut()
-        .poll(&mut TaskContext::from_waker(Waker::noop()))
-    {
-        Poll::Ready(out) => out,
-        Poll::Pending => panic!("the fakes never pend"),
-    }
-}
 
 struct FakeClock(RefCell<u64>);
 
@@ -576,6 +564,18 @@ fn drive<S: Store>(store: &S, ctx: &Context<'_, Fake, FakeClock>) -> Result<usiz
     panic!("the driver never finished");
 }
 
+/// Runs the driver over `store`, one step at a time, until deployment `id` is at `next`.
+fn run_until(store: &MemoryStore, ctx: &Context<'_, Fake, FakeClock>, id: &str, next: Next) {
+    let driver = Driver::new(store);
+    while block_on(driver.deployment(id)).unwrap().unwrap().next != next {
+        if let Wake::After(wait) =
+            block_on(driver.run(ctx, Duration::ZERO, |_| ControlFlow::Continue(()))).unwrap()
+        {
+            *ctx.clock.0.borrow_mut() += wait.as_millis() as u64;
+        }
+    }
+}
+
 /// Drives a deployment to its end through the driver, as the worker and the CLI do. Returns
 /// how many steps it took.
 fn run(d: &mut Deployment, ctx: &Context<'_, Fake, FakeClock>) -> usize {
@@ -884,13 +884,7 @@ fn a_final_status_github_refuses_for_a_while_is_sent_until_it_is_taken() {
     let store = MemoryStore::default();
     enqueue(&store, &d);
     let driver = Driver::new(&store);
-    while block_on(driver.deployment(&d.id)).unwrap().unwrap().next != Next::FinalStatus {
-        if let Wake::After(wait) =
-            block_on(driver.run(&ctx, Duration::ZERO, |_| ControlFlow::Continue(()))).unwrap()
-        {
-            *clock.0.borrow_mut() += wait.as_millis() as u64;
-        }
-    }
+    run_until(&store, &ctx, &d.id, Next::FinalStatus);
     fake.fault("GitHub", vec![Fault::Status(502, "BadGateway"); 6]);
     drive(&store, &ctx).unwrap();
     d = block_on(driver.deployment(&d.id)).unwrap().unwrap();
@@ -911,13 +905,7 @@ fn a_final_status_github_refuses_for_a_while_is_sent_until_it_is_taken() {
     let store = MemoryStore::default();
     enqueue(&store, &d);
     let driver = Driver::new(&store);
-    while block_on(driver.deployment(&d.id)).unwrap().unwrap().next != Next::FinalStatus {
-        if let Wake::After(wait) =
-            block_on(driver.run(&ctx, Duration::ZERO, |_| ControlFlow::Continue(()))).unwrap()
-        {
-            *clock.0.borrow_mut() += wait.as_millis() as u64;
-        }
-    }
+    run_until(&store, &ctx, &d.id, Next::FinalStatus);
     fake.fault("GitHub", vec![Fault::Status(422, "Unprocessable"); 10]);
     drive(&store, &ctx).unwrap();
     d = block_on(driver.deployment(&d.id)).unwrap().unwrap();
