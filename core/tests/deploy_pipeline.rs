@@ -1782,7 +1782,7 @@ fn a_soak_of_sixty_pushes_through_faults_lost_answers_and_kills_deploys_each_com
     let ctx = context(&fake, &clock, &target);
     let store = CrashingStore::default();
     // The worker is killed three times: at these writes, whatever it was doing.
-    let kills = [137, 511, 933];
+    let kills = [97, 389, 701];
     let mut killed = 0;
     let mut next_kill = |store: &CrashingStore| {
         if let Some(at) = kills.get(killed) {
@@ -1825,7 +1825,7 @@ fn a_soak_of_sixty_pushes_through_faults_lost_answers_and_kills_deploys_each_com
         while block_on(Driver::new(&store).admit(&request, &keys, clock.now_millis())).is_err() {}
         // Most pushes come after the deploy before them ended, some while it runs (every
         // fourth pair comes together).
-        let steps = if n % 4 == 3 { 2 } else { 40 };
+        let steps = if n % 4 == 3 { 1 } else { 40 };
         for _ in 0..steps {
             next_kill(&store);
             if !run_once(&store) {
