@@ -94,13 +94,7 @@ pub fn address_key(address: Option<&str>) -> String {
         // IPv4, or something else: kept as given (the header is Cloudflare's, not the client's).
         return address.to_ascii_lowercase();
     }
-    // The first four groups of an IPv6 address, `::` expanded; an IPv4-mapped one as IPv4.
-    if let Some(v4) = address
-        .strip_prefix("::ffff:")
-        .filter(|v4| v4.contains('.'))
-    {
-        return v4.to_owned();
-    }
+    // The first four groups of an IPv6 address, `::` expanded (an IPv4 client arrives as IPv4).
     let (head, tail) = address.split_once("::").unwrap_or((address, ""));
     let group = |g: &str| u16::from_str_radix(g, 16).ok().filter(|_| g.len() <= 4);
     let groups = |part: &str| -> Option<Vec<u16>> {
@@ -149,7 +143,6 @@ mod tests {
             address_key(Some("2001:db8:1:2::1")),
             address_key(Some("2001:db8:1:3::1"))
         );
-        assert_eq!(address_key(Some("::ffff:203.0.113.9")), "203.0.113.9");
         assert_eq!(address_key(Some("2001:db8::1:2:3:4:5:6:7")), "unknown");
         assert_eq!(address_key(Some("2001:db8:zz::1")), "unknown");
         assert_eq!(address_key(Some("::1")), "0:0:0:0::/64");

@@ -124,22 +124,26 @@ pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
             .enumerate()
         {
             let at = path.key("ulimits").index(i);
+            // -1 is Docker's "unlimited" (AWS's own examples set memlock to -1): it compares
+            // as the largest limit.
+            let limit = |v: f64| if v == -1.0 { f64::INFINITY } else { v };
             let soft = u.get("softLimit").and_then(Node::as_f64);
             let hard = u.get("hardLimit").and_then(Node::as_f64);
             for (field, v) in [("softLimit", soft), ("hardLimit", hard)] {
                 if let (Some(v), Some(node)) = (v, u.get(field))
                     && v < 0.0
+                    && v != -1.0
                 {
                     out.push(Finding::error(
                         ID,
                         at.key(field),
                         node.pos,
-                        format!("ulimit {field} {v} is negative"),
+                        format!("ulimit {field} {v} is negative: expected a limit, or -1 for unlimited"),
                     ));
                 }
             }
             if let (Some(s), Some(h), Some(node)) = (soft, hard, u.get("softLimit"))
-                && s > h
+                && limit(s) > limit(h)
             {
                 out.push(Finding::error(
                     ID,
