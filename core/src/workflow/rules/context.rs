@@ -2,6 +2,7 @@
 //! `secrets` in `if:`, no `steps` in a job's `env`, ...), with properties `github`, `runner`
 //! and `strategy` have; status functions only in `if:`, `hashFiles` only in steps; and no
 //! expression where GitHub reads the value before evaluating any (`uses`, a step's `id`).
+//! A property runners set without GitHub documenting it (`runner.workspace`) is a warning.
 
 use crate::finding::{Finding, did_you_mean};
 use crate::workflow::Workflow;
@@ -61,9 +62,14 @@ const RUNNER: [&str; 7] = [
     "debug",
     "environment",
 ];
+/// Properties runners set that GitHub's list of the `runner` context leaves out. Workflows in
+/// use read `runner.workspace` (the directory above `github.workspace`) and it works, so it is
+/// no error; a warning, as nothing promises it stays.
+const RUNNER_UNDOCUMENTED: [&str; 1] = ["workspace"];
 const STRATEGY: [&str; 4] = ["fail-fast", "job-index", "job-total", "max-parallel"];
 
 pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
+    let mut warnings = Vec::new();
     for e in &wf.expressions {
         let Ok(parsed) = &e.parsed else { continue };
         if std::ptr::eq(e.place, &at::NOWHERE) {
@@ -132,10 +138,31 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                 "strategy" => &STRATEGY,
                 _ => continue,
             };
-            if let Some((property, offset)) = super::named(&path, 1)
-                && !known.iter().any(|k| k.eq_ignore_ascii_case(property))
+            let Some((property, offset)) = super::named(&path, 1) else {
+                continue;
+            };
+            if lower == "runner"
+                && RUNNER_UNDOCUMENTED
+                    .iter()
+                    .any(|k| k.eq_ignore_ascii_case(property))
             {
-                let hint = did_you_mean(property, known.iter().copied())
+                warnings.push(Finding::warning(
+                    ID,
+                    &e.path,
+                    e.pos_at(offset),
+                    format!(
+                        "`runner.{property}` is not documented by GitHub: runners set it today, but nothing promises they keep it; `github.workspace` is the documented path of the checkout"
+                    ),
+                ));
+                continue;
+            }
+            if !known.iter().any(|k| k.eq_ignore_ascii_case(property)) {
+                let extra: &[&str] = if lower == "runner" {
+                    &RUNNER_UNDOCUMENTED
+                } else {
+                    &[]
+                };
+                let hint = did_you_mean(property, known.iter().chain(extra).copied())
                     .map(|k| format!("; did you mean `{k}`?"))
                     .unwrap_or_default();
                 report(
@@ -145,6 +172,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
+    out.append(&mut warnings);
 }
 
 #[cfg(test)]
@@ -165,6 +193,22 @@ mod tests {
                 "12:30 jobs.a.steps[1].run: the `github` context has no property `shaa`; did you mean `sha`?",
                 "12:42 jobs.a.steps[1].run: unknown context `gihub`: did you mean `github`? The contexts are github, env, vars, job, jobs, steps, runner, secrets, strategy, matrix, needs, inputs",
                 "12:59 jobs.a.steps[1].run: `success()` reads the job's status and works only in `if:`",
+            ]
+        );
+    }
+
+    #[test]
+    fn runner_workspace_is_a_warning_not_an_error() {
+        let yaml = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: ls ${{ runner.workspace }} ${{ runner.wrkspace }}\n";
+        let document = crate::source::parse_yaml(yaml).unwrap();
+        let mut out = Vec::new();
+        super::check(&crate::workflow::Workflow::new(&document, yaml), &mut out);
+        let found: Vec<String> = out.iter().map(|f| f.to_string()).collect();
+        assert_eq!(
+            found,
+            [
+                "6:52: error: the `runner` context has no property `wrkspace`; did you mean `workspace`? [context]",
+                "6:28: warning: `runner.workspace` is not documented by GitHub: runners set it today, but nothing promises they keep it; `github.workspace` is the documented path of the checkout [context]",
             ]
         );
     }

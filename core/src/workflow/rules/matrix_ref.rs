@@ -37,8 +37,14 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     let per_job: Vec<Option<(Vec<&str>, BTreeSet<String>)>> = jobs
         .iter()
         .map(|job| {
-            keys(job.node).map(|k| {
-                let lower = k.iter().map(|k| k.to_ascii_lowercase()).collect();
+            keys(job.node).map(|all| {
+                // Each include entry repeats the keys it shares with the others: a message
+                // names each key once, in the order first written.
+                let mut lower = BTreeSet::new();
+                let k = all
+                    .into_iter()
+                    .filter(|k| lower.insert(k.to_ascii_lowercase()))
+                    .collect();
                 (k, lower)
             })
         })
@@ -93,9 +99,20 @@ mod tests {
         assert_eq!(
             findings(super::check, yaml),
             [
-                "12:49 jobs.a.steps[0].run: the matrix of job `a` has no key `node`: its keys are os, os, rust",
-                "12:85 jobs.a.steps[0].run: the matrix of job `a` has no key `oss`: did you mean `os`? its keys are os, os, rust",
+                "12:49 jobs.a.steps[0].run: the matrix of job `a` has no key `node`: its keys are os, rust",
+                "12:85 jobs.a.steps[0].run: the matrix of job `a` has no key `oss`: did you mean `os`? its keys are os, rust",
                 "14:25 jobs.b.runs-on: job `b` has no `strategy.matrix`, so `matrix.os` is empty",
+            ]
+        );
+    }
+
+    #[test]
+    fn each_key_is_named_once_in_first_seen_order() {
+        let yaml = "on: push\njobs:\n  a:\n    strategy:\n      matrix:\n        include:\n          - target: x86_64\n            os: ubuntu-latest\n          - target: aarch64\n            os: macos-latest\n            extra: 1\n          - OS: windows-latest\n            target: i686\n    runs-on: ${{ matrix.os }}\n    steps:\n      - run: echo ${{ matrix.arch }}\n";
+        assert_eq!(
+            findings(super::check, yaml),
+            [
+                "16:30 jobs.a.steps[0].run: the matrix of job `a` has no key `arch`: its keys are target, os, extra"
             ]
         );
     }
