@@ -138,7 +138,9 @@ pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
                         ID,
                         at.key(field),
                         node.pos,
-                        format!("ulimit {field} {v} is negative: expected a limit, or -1 for unlimited"),
+                        format!(
+                            "ulimit {field} {v} is negative: expected a limit, or -1 for unlimited"
+                        ),
                     ));
                 }
             }
