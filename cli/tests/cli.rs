@@ -188,9 +188,9 @@ fn workflow_check_reports_the_seed_workflows_defects() {
         .iter()
         .map(|r| r["rule"].as_str().unwrap())
         .collect();
-    // All five defects of the seed workflow: actions on retired runtimes, ::set-output,
-    // long-lived keys and no concurrency guard (the last two as warnings); and a sixth: its
-    // deploy does not wait for the service to be stable (a warning).
+    // All five defects of the seed workflow: actions on retired runtimes (warnings: the runner
+    // still runs them), ::set-output, long-lived keys and no concurrency guard (the last two as
+    // warnings); and a sixth: its deploy does not wait for the service to be stable (a warning).
     assert_eq!(
         rules,
         [

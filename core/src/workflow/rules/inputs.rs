@@ -2,6 +2,11 @@
 //! (`string`, `boolean`, `number`, and for dispatch also `choice` and `environment`), a
 //! `choice` lists its `options`, and a default fits the type (a boolean for `boolean`, one of
 //! the options for `choice`); a `workflow_call` input must say its type, an output its value.
+//!
+//! A `workflow_call` input that is `required` and has a `default` is a warning: every caller must
+//! pass it ("Input ... is required, but not provided while calling" otherwise), so the default
+//! is never used. Not so for `workflow_dispatch`, whose default fills the form GitHub shows
+//! (GitHub's own example has `required: true` with `default: 'warning'`).
 
 use crate::finding::{Finding, did_you_mean, some_names};
 use crate::source::{Node, Path, Value};
@@ -20,6 +25,25 @@ fn check_input(
     path: &Path,
     out: &mut Vec<Finding>,
 ) {
+    let required = matches!(
+        input.get("required").map(|r| &r.value),
+        Some(Value::Bool(true))
+    );
+    let default_key = input
+        .members()
+        .unwrap_or_default()
+        .iter()
+        .rfind(|m| m.key == "default");
+    if let (true, true, Some(default)) = (call, required, default_key) {
+        out.push(Finding::warning(
+            ID,
+            path.key("default"),
+            default.key_pos,
+            format!(
+                "workflow_call input `{name}` is required, so its default is never used: every caller must pass it; drop the `default`, or drop `required: true` so that callers may leave it out"
+            ),
+        ));
+    }
     let kind = input.get("type");
     let Some(kind_text) = kind.and_then(Node::as_str) else {
         if call {
@@ -150,6 +174,21 @@ mod tests {
                 "11:12 on.workflow_call.inputs.tag.type: workflow_call input `tag` needs a `type`: one of string, boolean, number",
                 "12:19 on.workflow_call.inputs.env.type: input `env` has type `environment`: expected one of string, boolean, number",
                 "14:7 on.workflow_call.outputs.image.value: workflow_call output `image` needs a `value`, such as ${{ jobs.JOB.outputs.NAME }}",
+            ]
+        );
+    }
+
+    /// A caller must pass a required call input, so its default is dead; a dispatch default
+    /// fills the form, required or not.
+    #[test]
+    fn a_required_call_input_with_a_default() {
+        let yaml = "on:\n  workflow_call:\n    inputs:\n      tag:\n        type: string\n        required: true\n        default: latest\n      region: {type: string, required: false, default: eu-west-1}\n      dry: {required: true, default: false}\n  workflow_dispatch:\n    inputs:\n      level: {type: string, required: true, default: info}\njobs: {}\n";
+        assert_eq!(
+            findings(super::check, yaml),
+            [
+                "7:9 on.workflow_call.inputs.tag.default: workflow_call input `tag` is required, so its default is never used: every caller must pass it; drop the `default`, or drop `required: true` so that callers may leave it out",
+                "9:29 on.workflow_call.inputs.dry.default: workflow_call input `dry` is required, so its default is never used: every caller must pass it; drop the `default`, or drop `required: true` so that callers may leave it out",
+                "9:12 on.workflow_call.inputs.dry.type: workflow_call input `dry` needs a `type`: one of string, boolean, number",
             ]
         );
     }

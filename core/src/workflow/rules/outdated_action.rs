@@ -1,10 +1,11 @@
 //! `outdated-action`: well-known actions pinned to a major version that runs on a Node.js
 //! runtime GitHub Actions has retired (12 or 16), with the first major that does not. The runner
-//! forces a newer Node.js on them ("Node16 actions ... will be forced to run on Node20"), which
-//! they were not built for; actionlint calls them too old to run, and so does this rule. The
-//! message says more where GitHub fails the run outright: the artifact actions before v4 ("workflows using v3 of actions/upload-artifact or
-//! actions/download-artifact will fail", from January 30, 2025) and actions/cache before v3
-//! (its v1 and v2 were closed down on March 1, 2025; v3 works from 3.4.0, which `@v3` is).
+//! still runs them, forcing a newer Node.js on them ("Node16 actions ... will be forced to run on
+//! Node20"), which they were not built for: a warning, as the run works. An error only where
+//! GitHub fails the run outright: the artifact actions before v4 ("workflows using v3 of
+//! actions/upload-artifact or actions/download-artifact will fail", from January 30, 2025) and
+//! actions/cache before v3 (its v1 and v2 were closed down on March 1, 2025; v3 works from
+//! 3.4.0, which `@v3` is). actionlint calls every one of them too old to run, an error.
 
 use crate::finding::Finding;
 use crate::workflow::Workflow;
@@ -37,7 +38,8 @@ const REFUSED_BELOW: [(&str, u32); 3] = [
     ("actions/cache", 3),
 ];
 
-/// Archived actions whose every version runs on a retired Node.js, and what replaces them.
+/// Archived actions whose every version runs on a retired Node.js, and what replaces them. The
+/// runner still runs them (on a forced newer Node.js), so they are warnings too.
 const ARCHIVED: [(&str, &str); 6] = [
     ("actions-rs/toolchain", "dtolnay/rust-toolchain"),
     ("actions-rs/cargo", "a `run: cargo ...` step"),
@@ -62,11 +64,11 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             .iter()
             .find(|(a, _)| a.eq_ignore_ascii_case(action))
         {
-            out.push(Finding::error(
+            out.push(Finding::warning(
                 ID,
                 path.key("uses"),
                 node.pos,
-                format!("{action} is archived and every version of it runs on a Node.js version GitHub Actions retired: use {instead}"),
+                format!("{action} is archived and every version of it runs on a Node.js version GitHub Actions retired: the runner still runs it, on a newer Node.js it was not built for; move to {instead}"),
             ));
             continue;
         }
@@ -96,11 +98,11 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                 format!("GitHub fails every run that uses {action}@{git_ref} (this version's service is shut down): use {action}@v{minimum}"),
             ));
         } else if major < *minimum {
-            out.push(Finding::error(
+            out.push(Finding::warning(
                 ID,
                 path.key("uses"),
                 node.pos,
-                format!("{action}@{git_ref} runs on a Node.js version GitHub Actions retired (the runner forces a newer one on it): use {action}@v{minimum} or later"),
+                format!("{action}@{git_ref} runs on a Node.js version GitHub Actions retired: the runner still runs it, on a newer Node.js it was not built for; move to {action}@v{minimum} or later"),
             ));
         }
     }
@@ -108,20 +110,46 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
+    use crate::finding::Severity;
+    use crate::workflow::Workflow;
     use crate::workflow::rules::findings;
+
+    const YAML: &str = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v1\n      - uses: aws-actions/configure-aws-credentials@v1-node16\n      - uses: actions/checkout@v4\n      - uses: actions/cache@0123456789abcdef0123456789abcdef01234567\n      - uses: actions-rs/toolchain@v1\n      - uses: actions/upload-artifact@v3\n      - uses: actions/cache@v2\n      - uses: actions/cache@v3\n      - uses: actions/download-artifact@v2.1.0\n";
 
     #[test]
     fn retired_runtimes_are_flagged_with_the_version_to_use() {
-        let yaml = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v1\n      - uses: aws-actions/configure-aws-credentials@v1-node16\n      - uses: actions/checkout@v4\n      - uses: actions/cache@0123456789abcdef0123456789abcdef01234567\n      - uses: actions-rs/toolchain@v1\n      - uses: actions/upload-artifact@v3\n      - uses: actions/cache@v2\n      - uses: actions/cache@v3\n";
         assert_eq!(
-            findings(super::check, yaml),
+            findings(super::check, YAML),
             [
-                "6:15 jobs.a.steps[0].uses: actions/checkout@v1 runs on a Node.js version GitHub Actions retired (the runner forces a newer one on it): use actions/checkout@v4 or later",
-                "7:15 jobs.a.steps[1].uses: aws-actions/configure-aws-credentials@v1-node16 runs on a Node.js version GitHub Actions retired (the runner forces a newer one on it): use aws-actions/configure-aws-credentials@v4 or later",
-                "10:15 jobs.a.steps[4].uses: actions-rs/toolchain is archived and every version of it runs on a Node.js version GitHub Actions retired: use dtolnay/rust-toolchain",
+                "6:15 jobs.a.steps[0].uses: actions/checkout@v1 runs on a Node.js version GitHub Actions retired: the runner still runs it, on a newer Node.js it was not built for; move to actions/checkout@v4 or later",
+                "7:15 jobs.a.steps[1].uses: aws-actions/configure-aws-credentials@v1-node16 runs on a Node.js version GitHub Actions retired: the runner still runs it, on a newer Node.js it was not built for; move to aws-actions/configure-aws-credentials@v4 or later",
+                "10:15 jobs.a.steps[4].uses: actions-rs/toolchain is archived and every version of it runs on a Node.js version GitHub Actions retired: the runner still runs it, on a newer Node.js it was not built for; move to dtolnay/rust-toolchain",
                 "11:15 jobs.a.steps[5].uses: GitHub fails every run that uses actions/upload-artifact@v3 (this version's service is shut down): use actions/upload-artifact@v4",
                 "12:15 jobs.a.steps[6].uses: GitHub fails every run that uses actions/cache@v2 (this version's service is shut down): use actions/cache@v4",
-                "13:15 jobs.a.steps[7].uses: actions/cache@v3 runs on a Node.js version GitHub Actions retired (the runner forces a newer one on it): use actions/cache@v4 or later",
+                "13:15 jobs.a.steps[7].uses: actions/cache@v3 runs on a Node.js version GitHub Actions retired: the runner still runs it, on a newer Node.js it was not built for; move to actions/cache@v4 or later",
+                "14:15 jobs.a.steps[8].uses: GitHub fails every run that uses actions/download-artifact@v2.1.0 (this version's service is shut down): use actions/download-artifact@v4",
+            ]
+        );
+    }
+
+    /// An error only where GitHub fails the run; a version the runner still runs is a warning.
+    #[test]
+    fn only_versions_github_fails_are_errors() {
+        let document = crate::source::parse_yaml(YAML).unwrap();
+        let mut out = Vec::new();
+        super::check(&Workflow::new(&document, YAML), &mut out);
+        let severities: Vec<(u32, Severity)> =
+            out.iter().map(|f| (f.pos.line, f.severity)).collect();
+        assert_eq!(
+            severities,
+            [
+                (6, Severity::Warning),
+                (7, Severity::Warning),
+                (10, Severity::Warning),
+                (11, Severity::Error),
+                (12, Severity::Error),
+                (13, Severity::Warning),
+                (14, Severity::Error),
             ]
         );
     }
