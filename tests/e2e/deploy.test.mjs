@@ -490,8 +490,9 @@ except ClientError as e:
 
 test('no secret leaves the worker: every route and outcome answered, logged and reported without one', async () => {
   const secrets = [...Object.values(FAKE_SECRETS), SECRET, 'ghs_fakefakefakefakefakefake', aws.AWS_SECRET_ACCESS_KEY, aws.AWS_ACCESS_KEY_ID];
-  // GitHub answering the pending status with the token it was sent, as a careless server might.
-  await fetch(`${aws.github}/_standin/github-fail`, { method: 'POST', body: JSON.stringify({ times: 1, status: 401, echo: true }) });
+  // GitHub answering the pending status with the token it was sent, as a careless server might
+  // (the status is the first POST; the base is read with a GET at the same time).
+  await fetch(`${aws.github}/_standin/github-fail`, { method: 'POST', body: JSON.stringify({ times: 1, status: 401, echo: true, method: 'POST' }) });
   const texts = [];
   const answer = async (url, init) => {
     const r = await fetch(url, init);

@@ -18,9 +18,10 @@ Control and inspection, on either port, under ``/_standin/``:
 * ``POST /_standin/rollout`` ``{"cluster", "service", "ending": "complete"|"rollback"|"stall",
   "polls": N}`` how the next rollouts of that service end (default: complete after 2 polls);
 * ``PUT /_standin/files`` ``{"repository", "ref", "path", "content"}`` a file GitHub serves;
-* ``POST /_standin/github-fail`` ``{"times": N, "status": 502, "echo": false}`` the next N GitHub
-  calls fail (with ``echo``, the answer's message repeats the request's ``Authorization``, as a
-  careless server might);
+* ``POST /_standin/github-fail`` ``{"times": N, "status": 502, "echo": false, "method": null}`` the
+  next N GitHub calls (of that method only, when given: a deploy reads and writes at once) fail
+  (with ``echo``, the answer's message repeats the request's ``Authorization``, as a careless
+  server might);
 * ``POST /_standin/app`` ``{"appId", "publicKey", "repository"}`` a GitHub App installed on the
   repository: its JWTs (RS256, checked with the public key, ``iss`` and times) buy installation
   tokens, and then only those tokens are taken for that repository;
@@ -236,7 +237,7 @@ class Handler(BaseHTTPRequestHandler):
                 return self.answer(200, {"ok": True})
             if path == "/_standin/github-fail" and method == "POST":
                 GITHUB_FAILURES.update(times=int(data.get("times", 1)), status=int(data.get("status", 502)),
-                                       echo=bool(data.get("echo", False)))
+                                       echo=bool(data.get("echo", False)), method=data.get("method"))
                 return self.answer(200, {"ok": True})
             if path == "/_standin/app" and method == "POST":
                 APP.update(appId=str(data["appId"]), publicKey=data["publicKey"], repository=data["repository"])
@@ -342,7 +343,7 @@ class GitHub(Handler):
                   "problems": problems, "at": time.time()}
         with LOCK:
             GITHUB_REQUESTS.append(record)
-            if GITHUB_FAILURES["times"] > 0:
+            if GITHUB_FAILURES["times"] > 0 and GITHUB_FAILURES.get("method") in (None, self.command):
                 GITHUB_FAILURES["times"] -= 1
                 record["answered"] = GITHUB_FAILURES["status"]
                 message = "stand-in failure"
