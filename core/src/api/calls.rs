@@ -230,7 +230,7 @@ impl GuardAnswer {
             .map(|s| GuardAnswer {
                 retry_after: Some(s),
             })
-            .map_err(|_| "the guard's answer is not a number of seconds".to_owned())
+            .map_err(|_| "the guard answered no number of seconds".to_owned())
     }
 
     /// Reads the answer from its JSON object.

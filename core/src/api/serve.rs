@@ -561,7 +561,7 @@ async fn deploy(edge: &mut impl Edge, name: &str) -> Reply {
             return Reply::error(
                 400,
                 "bad_request",
-                "taskDefinitionArn is not a revision this target can run: expected FAMILY:REVISION, or the ARN of one in the target's region and partition",
+                "taskDefinitionArn is not a revision of this target: expected FAMILY:REVISION, or an ARN in its region and partition",
             );
         }
     };
