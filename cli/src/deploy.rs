@@ -103,13 +103,6 @@ fn usage_error(message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn is_commit_sha(sha: &str) -> bool {
-    (7..=64).contains(&sha.len())
-        && sha
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
-
 /// Runs `hatoba deploy`: 0 deployed, 1 the deploy failed or timed out, 2 a usage or
 /// configuration error.
 pub fn run(args: DeployArgs, env: Environment) -> ExitCode {
@@ -136,7 +129,7 @@ pub fn run(args: DeployArgs, env: Environment) -> ExitCode {
         ));
     };
     let sha = args.sha.to_ascii_lowercase();
-    if !is_commit_sha(&sha) {
+    if !deploy::target::is_commit_sha(&sha) {
         return usage_error(format!(
             "--sha \"{}\" is not a commit sha: expected 7 to 64 hex digits",
             args.sha
@@ -332,18 +325,5 @@ impl Printer {
             self.line(open.name.as_str(), "…", &open.detail);
             shown.open_detail = open.detail.clone();
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_sha_is_seven_to_sixty_four_hex_digits() {
-        assert!(is_commit_sha("1a2b3c4"));
-        assert!(is_commit_sha(&"a".repeat(40)));
-        assert!(!is_commit_sha("main"));
-        assert!(!is_commit_sha("1a2b3c"));
     }
 }

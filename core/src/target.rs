@@ -309,6 +309,12 @@ impl fmt::Display for Revision<'_> {
     }
 }
 
+/// Whether `sha` names a commit as a person may type it: 7 to 64 hex digits (read in lower case
+/// from there on).
+pub fn is_commit_sha(sha: &str) -> bool {
+    (7..=64).contains(&sha.len()) && sha.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// The first seven characters of a commit sha, as GitHub shows it.
 pub fn short_sha(sha: &str) -> &str {
     sha.get(..7).unwrap_or(sha)
@@ -634,6 +640,16 @@ fn is_ecr_repository_name(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sha_is_seven_to_sixty_four_hex_digits() {
+        assert!(is_commit_sha("1a2b3c4"));
+        assert!(is_commit_sha("1A2B3C4"));
+        assert!(is_commit_sha(&"a".repeat(40)));
+        assert!(!is_commit_sha("main"));
+        assert!(!is_commit_sha("1a2b3c"));
+        assert!(!is_commit_sha(&"a".repeat(65)));
+    }
     use serde_json::json;
 
     fn good() -> Value {

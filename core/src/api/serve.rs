@@ -16,6 +16,7 @@ use crate::fields::Obj;
 use crate::github::events::{DELIVERY_HEADER, EVENT_HEADER};
 use crate::github::guard::address_key;
 use crate::github::webhook::SIGNATURE_HEADER;
+use crate::target::is_commit_sha;
 
 use super::calls::{Admit, GuardAnswer, GuardCall, OneDeployment, RevisionCommit, TargetCall};
 use super::route::{Route, RouteError, route};
@@ -513,11 +514,6 @@ async fn deployment(edge: &impl Edge, id: &str) -> Reply {
         Ok(_) => Reply::error(404, "not_found", "no deployment has that id"),
         Err(reply) => reply,
     }
-}
-
-/// Whether `sha` is a commit sha: 7 to 64 hex digits (upper case is read as lower).
-pub fn is_commit_sha(sha: &str) -> bool {
-    (7..=64).contains(&sha.len()) && sha.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 async fn deploy(edge: &mut impl Edge, name: &str) -> Reply {

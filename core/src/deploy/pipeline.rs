@@ -991,7 +991,7 @@ async fn load_base<T: Transport, C: Clock>(
                 ));
             };
             let request = github.get_file_contents(&t.repo(), path, &d.sha);
-            let (why, may_pass) = match send_github(ctx, request).await {
+            let (why, passes) = match send_github(ctx, request).await {
                 Ok(r) if r.status == 200 => (Ok(r.body), false),
                 Ok(r) if r.status == 404 => (
                     Err(format!(
@@ -1007,12 +1007,12 @@ async fn load_base<T: Transport, C: Clock>(
                         r.status,
                         github_message(&r)
                     )),
-                    r.status >= 500 || r.status == 429,
+                    may_pass(r.status),
                 ),
                 Err(e) => (Err(format!("reading {path} from GitHub: {e}")), true),
             };
             why.map_err(|message| {
-                wait_and_retry(d, i, &message, may_pass, ctx)
+                wait_and_retry(d, i, &message, passes, ctx)
                     .unwrap_or_else(|| fail_step(d, i, State::Error, message, ctx))
             })?
         }
@@ -1063,13 +1063,18 @@ fn fail_step<T, C: Clock>(
     finish(d, state, message, ctx)
 }
 
+/// Whether GitHub's answer `status` may pass if asked again (5xx, 429 rate limit).
+fn may_pass(status: u16) -> bool {
+    status >= 500 || status == 429
+}
+
 /// Sends a GitHub request, retrying 5xx, 429 and broken connections with the AWS retry policy.
 async fn send_github<T: Transport, C: Clock>(
     ctx: &Context<'_, T, C>,
     request: HttpRequest,
 ) -> Result<HttpResponse, String> {
     let retryable = |result: &Result<HttpResponse, TransportError>| match result {
-        Ok(r) => r.status >= 500 || r.status == 429,
+        Ok(r) => may_pass(r.status),
         Err(e) => e.is_retryable(),
     };
     ctx.retry
@@ -1145,12 +1150,12 @@ async fn send_statuses<T: Transport, C: Clock>(
     }
     let mut problems = Vec::new();
     let mut sent = Vec::new();
-    let mut may_pass = false;
+    let mut retryable = false;
     for (kind, state, request) in requests {
         let error = match send_github(ctx, request).await {
             Ok(r) if (200..300).contains(&r.status) => None,
             Ok(r) => {
-                may_pass |= r.status >= 500 || r.status == 429;
+                retryable |= may_pass(r.status);
                 Some(format!(
                     "GitHub answered {}: {}",
                     r.status,
@@ -1158,7 +1163,7 @@ async fn send_statuses<T: Transport, C: Clock>(
                 ))
             }
             Err(e) => {
-                may_pass = true;
+                retryable = true;
                 Some(e)
             }
         }
@@ -1180,7 +1185,7 @@ async fn send_statuses<T: Transport, C: Clock>(
     if problems.is_empty() {
         (Outcome::Ok, sent.join(", "), false)
     } else {
-        (Outcome::Warning, problems.join("; "), may_pass)
+        (Outcome::Warning, problems.join("; "), retryable)
     }
 }
 
