@@ -204,17 +204,14 @@ impl<'v> Obj<'v> {
             return Ok(Vec::new());
         };
         let path = self.path_of(key);
-        items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| match item {
-                Value::Object(map) => read(&self.nested(format!("{path}[{i}]"), map)),
-                other => Err(FieldError {
-                    path: format!("{path}[{i}]"),
-                    message: format!("found {}: expected an object", kind(other)),
-                }),
-            })
-            .collect()
+        // A plain loop: collecting into a `Result` costs an adapter per list read, and there
+        // are many.
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let obj = self.item(&path, i, item)?;
+            out.push(read(&obj)?);
+        }
+        Ok(out)
     }
 
     /// The strings of the list `key` (absent or null: none).
@@ -242,6 +239,17 @@ impl<'v> Obj<'v> {
                     format!("\"{found}\" is not one of {}", list.join(", ")),
                 )
             })
+    }
+
+    /// Item `i` of the list at `path`, which must be an object.
+    fn item(&self, path: &str, i: usize, item: &'v Value) -> Result<Obj<'v>, FieldError> {
+        match item {
+            Value::Object(map) => Ok(self.nested(format!("{path}[{i}]"), map)),
+            other => Err(FieldError {
+                path: format!("{path}[{i}]"),
+                message: format!("found {}: expected an object", kind(other)),
+            }),
+        }
     }
 
     fn nested(&self, path: String, map: &'v Map<String, Value>) -> Obj<'v> {

@@ -115,6 +115,12 @@ pub struct Target {
     pub rollout_wait_seconds: u64,
     /// How often to poll ECR and ECS while waiting (15).
     pub poll_seconds: u64,
+    /// Stop a rollout (`StopServiceDeployment`, ROLLBACK) once [`Target::fail_fast_tasks`] of
+    /// its tasks stopped for a cause that will not heal, rather than wait for ECS's circuit
+    /// breaker (true).
+    pub fail_fast: bool,
+    /// How many such tasks stop a rollout (2).
+    pub fail_fast_tasks: u64,
 }
 
 impl Target {
@@ -335,7 +341,7 @@ impl fmt::Display for ConfigFinding {
     }
 }
 
-const KEYS: [&str; 16] = [
+const KEYS: [&str; 18] = [
     "name",
     "repository",
     "branch",
@@ -352,6 +358,8 @@ const KEYS: [&str; 16] = [
     "imageWaitSeconds",
     "rolloutWaitSeconds",
     "pollSeconds",
+    "failFast",
+    "failFastTasks",
 ];
 
 /// Reads targets from text: a JSON array, or a JSON string holding one (as a plain-text
@@ -469,6 +477,17 @@ impl Reader<'_> {
         default: u64,
         range: std::ops::RangeInclusive<u64>,
     ) -> u64 {
+        self.whole(object, key, default, range, " of seconds")
+    }
+
+    fn whole(
+        &mut self,
+        object: &serde_json::Map<String, Value>,
+        key: &str,
+        default: u64,
+        range: std::ops::RangeInclusive<u64>,
+        unit: &str,
+    ) -> u64 {
         match object.get(key) {
             None => default,
             Some(value) => match value.as_u64() {
@@ -477,7 +496,7 @@ impl Reader<'_> {
                     self.push(
                         key,
                         format!(
-                            "{value} is not a whole number of seconds from {} to {}",
+                            "{value} is not a whole number{unit} from {} to {}",
                             range.start(),
                             range.end()
                         ),
@@ -485,6 +504,20 @@ impl Reader<'_> {
                     default
                 }
             },
+        }
+    }
+
+    fn flag(&mut self, object: &serde_json::Map<String, Value>, key: &str, default: bool) -> bool {
+        match object.get(key) {
+            None => default,
+            Some(Value::Bool(b)) => *b,
+            Some(other) => {
+                self.push(
+                    key,
+                    format!("expected true or false, found {}", kind(other)),
+                );
+                default
+            }
         }
     }
 
@@ -578,17 +611,9 @@ impl Reader<'_> {
             },
             None => None,
         };
-        let pin_digest = match object.get("pinDigest") {
-            None => false,
-            Some(Value::Bool(b)) => *b,
-            Some(other) => {
-                self.push(
-                    "pinDigest",
-                    format!("expected true or false, found {}", kind(other)),
-                );
-                false
-            }
-        };
+        let pin_digest = self.flag(object, "pinDigest", false);
+        let fail_fast = self.flag(object, "failFast", true);
+        let fail_fast_tasks = self.whole(object, "failFastTasks", 2, 1..=100, "");
         let image_wait_seconds = self.seconds(object, "imageWaitSeconds", 900, 0..=86_400);
         let rollout_wait_seconds = self.seconds(object, "rolloutWaitSeconds", 1800, 1..=86_400);
         let poll_seconds = self.seconds(object, "pollSeconds", 15, 1..=3600);
@@ -612,6 +637,8 @@ impl Reader<'_> {
             image_wait_seconds,
             rollout_wait_seconds,
             poll_seconds,
+            fail_fast,
+            fail_fast_tasks,
         })
     }
 }

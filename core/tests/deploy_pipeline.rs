@@ -283,6 +283,11 @@ impl World {
                 self.polls_since_update = 0;
                 ok(json!({"service": self.service()}))
             }
+            // A service without ECS's service deployments, whose rollouts stop no task: the
+            // rollout is read from DescribeServices as it always was.
+            "ListServiceDeployments" => ok(json!({"serviceDeployments": []})),
+            "ListTasks" => ok(json!({"taskArns": []})),
+            "DescribeTasks" => ok(json!({"tasks": [], "failures": []})),
             other => panic!("the pipeline called ECS {other}"),
         }
     }
@@ -486,6 +491,8 @@ fn stg_target() -> Target {
         image_wait_seconds: 60,
         rollout_wait_seconds: 300,
         poll_seconds: 15,
+        fail_fast: true,
+        fail_fast_tasks: 2,
     }
 }
 
@@ -946,14 +953,15 @@ fn a_rollout_that_never_ends_is_an_error_at_the_deadline() {
         d.description,
         "Still rolling out after 5 min: 1/2 tasks running"
     );
-    // Polled every pollSeconds until rolloutWaitSeconds, not a poll more.
+    // Polled every pollSeconds until rolloutWaitSeconds, not a poll more (and read once more
+    // for the service's events, the evidence of a rollout that did not end).
     let polls = fake
         .world()
         .calls
         .iter()
         .filter(|c| *c == "DescribeServices")
         .count();
-    assert_eq!(polls, 1 + 300 / 15 + 1, "{polls}");
+    assert_eq!(polls, 1 + 300 / 15 + 1 + 1, "{polls}");
     let elapsed = clock.now_millis() - started;
     assert!((315_000..=330_000).contains(&elapsed), "{elapsed}");
     assert_eq!(status_states(&fake), ["pending", "error"]);

@@ -10,11 +10,19 @@ use hatoba_core::aws::retry::RetryPolicy;
 use hatoba_core::deploy::session::Session;
 use hatoba_core::deploy::{Context, DeployRole, Driver, Wake};
 use hatoba_core::fields::read_text;
+use hatoba_core::github::api::GitHubClient;
+use hatoba_core::target::Target;
 use worker::{DurableObject, Env, Request, Response, Result, State, durable_object};
 
 use crate::storage::ObjectStore;
 use crate::transport::{FetchTransport, WorkerClock};
 use crate::{config, redaction};
+
+/// The target an object deploys to and its GitHub client, read for a run of its driver.
+struct Setting {
+    target: Target,
+    github: Option<GitHubClient>,
+}
 
 /// One alarm runs steps for at most this long, then hands over to the next alarm.
 const ALARM_BUDGET: Duration = Duration::from_secs(20);
@@ -47,11 +55,20 @@ impl DurableObject for TargetObject {
             let call = read_text(req.text().await?.as_bytes(), TargetCall::read)
                 .map_err(worker::Error::RustError)?;
             let store = ObjectStore(self.state.storage());
+            let driver = Driver::new(&store);
             let now = worker::Date::now().as_millis();
-            let (json, queued) = calls::answer(&Driver::new(&store), &call, now)
-                .await
-                .map_err(store_error)?;
-            if queued && self.state.storage().get_alarm().await?.is_none() {
+            let (json, queued) = match &call {
+                TargetCall::AnswerPause { id, action } => {
+                    let setting = self.setting(&driver).await?;
+                    let ctx = self.context(&setting)?;
+                    calls::answer_pause(&driver, &ctx, id, *action).await
+                }
+                _ => calls::answer(&driver, &call, now).await,
+            }
+            .map_err(store_error)?;
+            // A queued deployment needs its driver running; an answered pause, a poll now.
+            let paused = matches!(call, TargetCall::AnswerPause { .. });
+            if queued && (paused || self.state.storage().get_alarm().await?.is_none()) {
                 self.state.storage().set_alarm(Duration::ZERO).await?;
             }
             Response::ok(json)
@@ -71,31 +88,36 @@ impl DurableObject for TargetObject {
 }
 
 impl TargetObject {
-    /// Runs the driver within the alarm's budget and sets the next alarm it asks for.
-    async fn run(&self) -> Result<()> {
-        let storage = self.state.storage();
-        let store = ObjectStore(self.state.storage());
-        let driver = Driver::new(&store);
-        let Some(name) = driver.target_name().await.map_err(store_error)? else {
-            return Ok(());
-        };
+    /// What the driver runs with, read from the environment for the target this object
+    /// belongs to; `None` before anything was admitted.
+    ///
+    /// Boxed: both the alarm and a call wait on it, and one copy of its code serves them.
+    fn setting<'a>(
+        &'a self,
+        driver: &'a Driver<'_, ObjectStore>,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Setting>> + 'a>> {
+        Box::pin(self.read_setting(driver))
+    }
+
+    async fn read_setting(&self, driver: &Driver<'_, ObjectStore>) -> Result<Setting> {
+        let name = driver
+            .target_name()
+            .await
+            .map_err(store_error)?
+            .ok_or_else(|| worker::Error::RustError("no deployment was admitted here".into()))?;
         let targets = config::targets(&self.env).map_err(|f| {
             worker::Error::RustError(format!(
                 "configuration: {}",
                 f.first().map(ToString::to_string).unwrap_or_default()
             ))
         })?;
-        let Some(target) = targets.iter().find(|t| t.name == name) else {
+        let Some(target) = targets.into_iter().find(|t| t.name == name) else {
             return Err(worker::Error::RustError(format!(
                 "target {name} is no longer configured"
             )));
         };
-        let Some(credentials) = config::aws_credentials(&self.env) else {
-            return Err(worker::Error::RustError(
-                "AWS credentials are not set".into(),
-            ));
-        };
-        let github = match crate::github_app::client(&self.env, &store, target).await {
+        let store = ObjectStore(self.state.storage());
+        let github = match crate::github_app::client(&self.env, &store, &target).await {
             Ok(github) => github,
             Err(e) => {
                 // The deploy goes on; its statuses are not sent, and the log says why.
@@ -103,22 +125,47 @@ impl TargetObject {
                 None
             }
         };
-        let ctx = Context {
+        Ok(Setting { target, github })
+    }
+
+    fn context<'a>(
+        &'a self,
+        setting: &'a Setting,
+    ) -> Result<Context<'a, FetchTransport, WorkerClock>> {
+        let Some(credentials) = config::aws_credentials(&self.env) else {
+            return Err(worker::Error::RustError(
+                "AWS credentials are not set".into(),
+            ));
+        };
+        Ok(Context {
             transport: &FetchTransport,
             clock: &WorkerClock,
-            target,
+            target: &setting.target,
             credentials,
             endpoint_url: config::text(&self.env, "AWS_ENDPOINT_URL"),
-            github,
+            github: setting.github.clone(),
             public_url: config::text(&self.env, "HATOBA_PUBLIC_URL"),
             retry: RetryPolicy::STANDARD,
             role: config::text(&self.env, "AWS_ROLE_ARN").map(|role_arn| DeployRole {
                 role_arn,
                 session: &self.session,
             }),
-            // The alarm installed it from this environment: the secrets are not read again.
+            // The alarm or the call installed it from this environment: the secrets are not
+            // read again.
             redactor: redaction::current(),
-        };
+        })
+    }
+
+    /// Runs the driver within the alarm's budget and sets the next alarm it asks for.
+    async fn run(&self) -> Result<()> {
+        let storage = self.state.storage();
+        let store = ObjectStore(self.state.storage());
+        let driver = Driver::new(&store);
+        if driver.target_name().await.map_err(store_error)?.is_none() {
+            return Ok(());
+        }
+        let setting = self.setting(&driver).await?;
+        let ctx = self.context(&setting)?;
         let wake = driver
             .run(&ctx, ALARM_BUDGET, |_| ControlFlow::Continue(()))
             .await

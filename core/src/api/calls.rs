@@ -7,9 +7,13 @@
 
 use serde::Serialize;
 
-use crate::deploy::{Admitted, DeployRequest, Deployment, Driver, Store, StoreError};
+use crate::deploy::{
+    Admitted, Context, DeployRequest, Deployment, Driver, PauseAction, PauseRefusal, Store,
+    StoreError,
+};
 use crate::deserialize_with_read;
 use crate::fields::{FieldError, Obj};
+use crate::http::{Clock, Transport};
 
 use super::Deployments;
 
@@ -33,6 +37,14 @@ pub enum TargetCall {
     CommitOfRevision {
         /// The revision's ARN.
         task_definition_arn: String,
+    },
+    /// Answer the PAUSE hook a deployment waits at (answer: [`PauseReply`]); it needs the
+    /// target's AWS context, so the object answers it with [`answer_pause`].
+    AnswerPause {
+        /// The deployment's id.
+        id: String,
+        /// What to answer.
+        action: PauseAction,
     },
 }
 
@@ -63,6 +75,16 @@ impl TargetCall {
             },
             "commitOfRevision" => TargetCall::CommitOfRevision {
                 task_definition_arn: o.string("taskDefinitionArn")?,
+            },
+            "answerPause" => TargetCall::AnswerPause {
+                id: o.string("id")?,
+                action: o.one_of(
+                    "action",
+                    &[
+                        ("continue", PauseAction::Continue),
+                        ("rollback", PauseAction::Rollback),
+                    ],
+                )?,
             },
             other => return Err(o.error("call", format!("unknown call `{other}`"))),
         })
@@ -103,6 +125,57 @@ impl Reply for RevisionCommit {
             sha: o.opt_string("sha")?,
         })
     }
+}
+
+/// The answer to [`TargetCall::AnswerPause`]: the API's status and what it says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PauseReply {
+    /// 202 when ECS took the answer, 404 for no such deployment, 409 when it is not paused,
+    /// 502 when AWS refused.
+    pub status: u16,
+    /// What happened, for a person.
+    pub message: String,
+}
+
+deserialize_with_read!(PauseReply, "pause answer");
+
+impl Reply for PauseReply {
+    fn read(o: &Obj) -> Result<Self, FieldError> {
+        Ok(PauseReply {
+            status: u16::try_from(o.id("status")?).unwrap_or(500),
+            message: o.text("message")?,
+        })
+    }
+}
+
+/// Answers [`TargetCall::AnswerPause`] with the target's context: the JSON text of a
+/// [`PauseReply`], and whether ECS took it (the object then wakes its driver to follow).
+pub async fn answer_pause<S: Store, T: Transport, C: Clock>(
+    driver: &Driver<'_, S>,
+    ctx: &Context<'_, T, C>,
+    id: &str,
+    action: PauseAction,
+) -> Result<(String, bool), StoreError> {
+    let verb = action.as_aws().to_ascii_lowercase();
+    let (status, message) = match driver.answer_pause(ctx, id, action).await? {
+        None => (404, "no deployment has that id".to_owned()),
+        Some(Ok(())) => (
+            202,
+            format!("ECS took {verb}: the deployment goes on from its pause"),
+        ),
+        Some(Err(PauseRefusal::NotPaused(state))) => (
+            409,
+            format!(
+                "the deployment is {}, not paused: nothing to {verb}",
+                state.words()
+            ),
+        ),
+        Some(Err(PauseRefusal::Refused(why))) => (502, format!("ECS did not take {verb}: {why}")),
+    };
+    let accepted = status == 202;
+    let text = serde_json::to_string(&PauseReply { status, message })
+        .map_err(|e| StoreError(e.to_string()))?;
+    Ok((text, accepted))
 }
 
 /// An answer of a target's object, as the worker reads it.
@@ -161,6 +234,9 @@ pub async fn answer<S: Store>(
             let sha = driver.commit_of_revision(task_definition_arn).await?;
             Ok((json(&RevisionCommit { sha })?, false))
         }
+        TargetCall::AnswerPause { .. } => Err(StoreError(
+            "a pause is answered with the target's context (calls::answer_pause)".to_owned(),
+        )),
     }
 }
 

@@ -2,6 +2,8 @@
 //! before anything else of the request is read. A new route is a variant of [`Route`], a line in
 //! [`route`] and a handler in `serve.rs`.
 
+use crate::deploy::PauseAction;
+
 /// A route of the worker.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
@@ -22,6 +24,14 @@ pub enum Route {
     Deploy {
         /// The target's name, percent-decoded.
         target: String,
+    },
+    /// `POST /api/deployments/ID/continue` or `.../rollback`: answers the PAUSE hook a
+    /// deployment waits at.
+    AnswerPause {
+        /// The deployment's id, percent-decoded.
+        id: String,
+        /// What to answer.
+        action: PauseAction,
     },
     /// `GET|HEAD` of any other path: a file of the UI.
     File,
@@ -50,13 +60,17 @@ impl Route {
     pub fn is_api(&self) -> bool {
         matches!(
             self,
-            Route::Targets | Route::Deployments | Route::Deployment { .. } | Route::Deploy { .. }
+            Route::Targets
+                | Route::Deployments
+                | Route::Deployment { .. }
+                | Route::Deploy { .. }
+                | Route::AnswerPause { .. }
         )
     }
 
     /// Whether the route changes anything (and so takes the admin token).
     pub fn is_admin(&self) -> bool {
-        matches!(self, Route::Deploy { .. })
+        matches!(self, Route::Deploy { .. } | Route::AnswerPause { .. })
     }
 }
 
@@ -119,6 +133,18 @@ pub fn route(method: &str, path: &str) -> Result<Route, RouteError> {
                 id: (*id).to_owned(),
             },
             "GET, HEAD",
+        ),
+        ["api", "deployments", id, word @ ("continue" | "rollback")] => only(
+            post,
+            Route::AnswerPause {
+                id: (*id).to_owned(),
+                action: if *word == "continue" {
+                    PauseAction::Continue
+                } else {
+                    PauseAction::Rollback
+                },
+            },
+            "POST",
         ),
         ["api", "targets", name, "deploy"] => only(
             post,

@@ -8,6 +8,7 @@
 //! and for the API the token before the route is revealed. No answer quotes the request.
 
 use crate::deploy::Delivery;
+use crate::deploy::PauseAction;
 use crate::deploy::is_json;
 use crate::deploy::{
     Admitted, ConfigFinding, DeployRequest, Deployment, Reception, Target, Trigger, receive,
@@ -18,7 +19,9 @@ use crate::github::guard::address_key;
 use crate::github::webhook::SIGNATURE_HEADER;
 use crate::target::is_commit_sha;
 
-use super::calls::{Admit, GuardAnswer, GuardCall, OneDeployment, RevisionCommit, TargetCall};
+use super::calls::{
+    Admit, GuardAnswer, GuardCall, OneDeployment, PauseReply, RevisionCommit, TargetCall,
+};
 use super::route::{Route, RouteError, route};
 use super::{
     Answer, ErrorBody, Health, NotQueued, Queued, TargetSummary, Targets, WebhookAnswer,
@@ -190,6 +193,7 @@ pub async fn serve<E: Edge>(
         Route::Deployments => deployments(edge, query).await,
         Route::Deployment { id } => deployment(edge, &id).await,
         Route::Deploy { target } => deploy(edge, &target).await,
+        Route::AnswerPause { id, action } => pause(edge, &id, action).await,
         Route::File => return None,
     })
 }
@@ -512,6 +516,44 @@ async fn deployment(edge: &impl Edge, id: &str) -> Reply {
             deployment: Some(d),
         }) => Reply::json(200, &d),
         Ok(_) => Reply::error(404, "not_found", "no deployment has that id"),
+        Err(reply) => reply,
+    }
+}
+
+/// `POST /api/deployments/ID/continue|rollback`: 202 once ECS took the answer, 409 when the
+/// deployment is not paused.
+async fn pause(edge: &impl Edge, id: &str, action: PauseAction) -> Reply {
+    let Ok(targets) = edge.targets() else {
+        return not_configured();
+    };
+    let Some(target) =
+        Deployment::target_of_id(id).filter(|t| targets.iter().any(|x| x.name == *t))
+    else {
+        return Reply::error(404, "not_found", "no deployment has that id");
+    };
+    let call = TargetCall::AnswerPause {
+        id: id.to_owned(),
+        action,
+    };
+    match ask(edge, target, &call)
+        .await
+        .and_then(|t| answer_as::<PauseReply>(&t))
+    {
+        Ok(PauseReply {
+            status: 202,
+            message,
+        }) => Reply::json(
+            202,
+            &serde_json::json!({"id": id, "action": action, "message": message}),
+        ),
+        Ok(PauseReply { status, message }) => {
+            let code = match status {
+                404 => "not_found",
+                409 => "not_paused",
+                _ => "aws_refused",
+            };
+            Reply::error(status, code, message)
+        }
         Err(reply) => reply,
     }
 }

@@ -46,6 +46,12 @@ pub const STS: Service = Service {
     signing_name: "sts",
     endpoint_prefix: "sts",
 };
+/// Amazon CloudWatch Logs.
+pub const LOGS: Service = Service {
+    name: "CloudWatch Logs",
+    signing_name: "logs",
+    endpoint_prefix: "logs",
+};
 /// AWS IAM (global: sign for us-east-1).
 pub const IAM: Service = Service {
     name: "IAM",
@@ -211,6 +217,12 @@ impl<'a, T: Transport, C: Clock> AwsClient<'a, T, C> {
     /// Replaces the retry policy.
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
+        self
+    }
+
+    /// The same client in `region` (a log group in another region than the service).
+    pub fn in_region(mut self, region: String) -> Self {
+        self.endpoint.region = region;
         self
     }
 

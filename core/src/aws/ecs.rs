@@ -3,6 +3,7 @@
 //! a deploy.
 
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::deserialize_with_read;
 use crate::fields::{FieldError, Obj};
@@ -58,6 +59,161 @@ pub fn list_clusters(next_token: Option<&str>) -> Operation {
         "ListClusters",
         &serde_json::json!({ "nextToken": next_token }),
     )
+}
+
+/// `ListTasks` of `cluster` started by `started_by` (a service deployment's `ecs-svc/...` id)
+/// whose desired status is STOPPED: the tasks of a rollout that ended.
+pub fn list_stopped_tasks(cluster: &str, started_by: &str) -> Operation {
+    ecs(
+        "ListTasks",
+        &serde_json::json!({ "cluster": cluster, "startedBy": started_by, "desiredStatus": "STOPPED" }),
+    )
+}
+
+/// `DescribeTasks` of up to 100 tasks of `cluster`.
+pub fn describe_tasks(cluster: &str, tasks: &[String]) -> Operation {
+    ecs(
+        "DescribeTasks",
+        &serde_json::json!({ "cluster": cluster, "tasks": tasks }),
+    )
+}
+
+/// `ListServiceDeployments` of `service` in `cluster` created after `after_seconds` (since the
+/// epoch).
+pub fn list_service_deployments(cluster: &str, service: &str, after_seconds: u64) -> Operation {
+    ecs(
+        "ListServiceDeployments",
+        &serde_json::json!({ "cluster": cluster, "service": service, "createdAt": { "after": after_seconds } }),
+    )
+}
+
+/// `DescribeServiceDeployments` of one service deployment.
+pub fn describe_service_deployment(arn: &str) -> Operation {
+    ecs(
+        "DescribeServiceDeployments",
+        &serde_json::json!({ "serviceDeploymentArns": [arn] }),
+    )
+}
+
+/// `StopServiceDeployment` with `stopType` ROLLBACK: ECS stops the deployment and goes back to
+/// the revision before.
+pub fn stop_service_deployment(arn: &str) -> Operation {
+    ecs(
+        "StopServiceDeployment",
+        &serde_json::json!({ "serviceDeploymentArn": arn, "stopType": "ROLLBACK" }),
+    )
+}
+
+/// `ContinueServiceDeployment`: answers the PAUSE hook `hook_id` with `action` (`CONTINUE` or
+/// `ROLLBACK`).
+pub fn continue_service_deployment(arn: &str, hook_id: &str, action: &str) -> Operation {
+    ecs(
+        "ContinueServiceDeployment",
+        &serde_json::json!({ "serviceDeploymentArn": arn, "hookId": hook_id, "action": action }),
+    )
+}
+
+/// The answer of `ListTasks`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListTasksOutput {
+    /// Task ARNs.
+    pub task_arns: Vec<String>,
+}
+
+/// The answer of `DescribeTasks`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DescribeTasksOutput {
+    /// The tasks found.
+    pub tasks: Vec<Task>,
+}
+
+/// A task, as far as it tells why it stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Task {
+    /// Its ARN.
+    pub task_arn: String,
+    /// `TaskFailedToStart`, `EssentialContainerExited`, ...
+    pub stop_code: Option<String>,
+    /// ECS's sentence: `CannotPullContainerError: ...`, `Essential container in task exited`.
+    pub stopped_reason: Option<String>,
+    /// When it stopped (milliseconds since the epoch).
+    pub stopped_at: Option<u64>,
+    /// Its containers.
+    pub containers: Vec<Container>,
+}
+
+/// A container of a task.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Container {
+    /// The container's name in the task definition.
+    pub name: String,
+    /// Its exit code, once it exited.
+    pub exit_code: Option<i64>,
+    /// Why it stopped, in ECS's words (`OutOfMemoryError: ...`).
+    pub reason: Option<String>,
+}
+
+/// The answer of `ListServiceDeployments`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListServiceDeploymentsOutput {
+    /// The deployments, each as its ARN and when it was created (milliseconds).
+    pub service_deployments: Vec<(String, u64)>,
+}
+
+/// The answer of `DescribeServiceDeployments`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DescribeServiceDeploymentsOutput {
+    /// The deployments found.
+    pub service_deployments: Vec<ServiceDeployment>,
+}
+
+/// ECS's own record of a service deployment: its verdict, stage and hooks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceDeployment {
+    /// Its ARN.
+    pub arn: String,
+    /// `PENDING`, `IN_PROGRESS`, `SUCCESSFUL`, `STOPPED`, `STOP_REQUESTED`, `ROLLBACK_*`.
+    pub status: String,
+    /// Why it is in that status.
+    pub status_reason: Option<String>,
+    /// `SCALE_UP`, `TEST_TRAFFIC_SHIFT`, `BAKE_TIME`, ...
+    pub lifecycle_stage: Option<String>,
+    /// `ROLLING`, `BLUE_GREEN`, `LINEAR` or `CANARY`.
+    pub strategy: Option<String>,
+    /// The bake time configured, in minutes.
+    pub bake_minutes: Option<u64>,
+    /// Tasks of the new revision running, and wanted.
+    pub running: i64,
+    /// Tasks of the new revision wanted.
+    pub requested: i64,
+    /// Tasks the circuit breaker counted as failed.
+    pub failed: i64,
+    /// Why it rolled back, when it did.
+    pub rollback_reason: Option<String>,
+    /// The lifecycle hooks of the current stage.
+    pub hooks: Vec<Hook>,
+}
+
+/// A lifecycle hook of a service deployment's stage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hook {
+    /// The id `ContinueServiceDeployment` takes.
+    pub hook_id: String,
+    /// `PAUSE` or `AWS_LAMBDA`.
+    pub target_type: String,
+    /// `AWAITING_ACTION`, `IN_PROGRESS`, `SUCCEEDED`, ...
+    pub status: String,
+    /// When it times out (milliseconds since the epoch).
+    pub expires_at: Option<u64>,
+}
+
+/// An event of a service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceEvent {
+    /// When (milliseconds since the epoch).
+    pub at: u64,
+    /// ECS's message.
+    pub message: String,
 }
 
 /// The answer of `RegisterTaskDefinition` and `DescribeTaskDefinition`.
@@ -119,6 +275,8 @@ pub struct Service {
     pub running_count: i64,
     /// The deployments, newest (`PRIMARY`) first.
     pub deployments: Vec<Deployment>,
+    /// Its events, newest first.
+    pub events: Vec<ServiceEvent>,
 }
 
 /// One deployment of a service.
@@ -180,6 +338,119 @@ deserialize_with_read!(DescribeServicesOutput, "DescribeServices' answer");
 deserialize_with_read!(ListServicesOutput, "ListServices' answer");
 deserialize_with_read!(ListClustersOutput, "ListClusters' answer");
 deserialize_with_read!(Tag, "a tag");
+deserialize_with_read!(ListTasksOutput, "ListTasks' answer");
+deserialize_with_read!(DescribeTasksOutput, "DescribeTasks' answer");
+deserialize_with_read!(
+    ListServiceDeploymentsOutput,
+    "ListServiceDeployments' answer"
+);
+deserialize_with_read!(
+    DescribeServiceDeploymentsOutput,
+    "DescribeServiceDeployments' answer"
+);
+
+impl Obj<'_> {
+    /// A time as AWS's JSON protocols write it (seconds since the epoch, with a fraction), in
+    /// milliseconds.
+    pub fn opt_epoch(&self, key: &str) -> Result<Option<u64>, FieldError> {
+        self.optional(key, "a time in seconds", |v| {
+            v.as_f64()
+                .filter(|s| *s >= 0.0)
+                .map(|s| (s * 1000.0) as u64)
+        })
+    }
+}
+
+impl ListTasksOutput {
+    fn read(o: &Obj) -> Result<Self, FieldError> {
+        Ok(Self {
+            task_arns: o.strings("taskArns")?,
+        })
+    }
+}
+
+impl DescribeTasksOutput {
+    fn read(o: &Obj) -> Result<Self, FieldError> {
+        Ok(Self {
+            tasks: o.list("tasks", |t| {
+                Ok(Task {
+                    task_arn: t.text("taskArn")?,
+                    stop_code: t.opt_string("stopCode")?,
+                    stopped_reason: t.opt_string("stoppedReason")?,
+                    stopped_at: t.opt_epoch("stoppedAt")?,
+                    containers: t.list("containers", |c| {
+                        Ok(Container {
+                            name: c.text("name")?,
+                            exit_code: c.optional("exitCode", "a whole number", Value::as_i64)?,
+                            reason: c.opt_string("reason")?,
+                        })
+                    })?,
+                })
+            })?,
+        })
+    }
+}
+
+impl ListServiceDeploymentsOutput {
+    fn read(o: &Obj) -> Result<Self, FieldError> {
+        Ok(Self {
+            service_deployments: o.list("serviceDeployments", |d| {
+                Ok((
+                    d.string("serviceDeploymentArn")?,
+                    d.opt_epoch("createdAt")?.unwrap_or_default(),
+                ))
+            })?,
+        })
+    }
+}
+
+impl DescribeServiceDeploymentsOutput {
+    fn read(o: &Obj) -> Result<Self, FieldError> {
+        Ok(Self {
+            service_deployments: o.list("serviceDeployments", ServiceDeployment::read)?,
+        })
+    }
+}
+
+impl ServiceDeployment {
+    fn read(o: &Obj) -> Result<Self, FieldError> {
+        let config = o.opt_object("deploymentConfiguration")?;
+        let target = o.opt_object("targetServiceRevision")?;
+        let count = |key: &str| target.as_ref().map_or(Ok(0), |t| t.count(key));
+        Ok(Self {
+            arn: o.text("serviceDeploymentArn")?,
+            status: o.text("status")?,
+            status_reason: o.opt_string("statusReason")?,
+            lifecycle_stage: o.opt_string("lifecycleStage")?,
+            strategy: match &config {
+                Some(c) => c.opt_string("strategy")?,
+                None => None,
+            },
+            bake_minutes: match &config {
+                Some(c) => c.opt_id("bakeTimeInMinutes")?,
+                None => None,
+            },
+            running: count("runningTaskCount")?,
+            requested: count("requestedTaskCount")?,
+            failed: match o.opt_object("deploymentCircuitBreaker")? {
+                Some(b) => b.count("failureCount")?,
+                None => 0,
+            },
+            rollback_reason: match o.opt_object("rollback")? {
+                Some(r) => r.opt_string("reason")?,
+                None => None,
+            },
+            hooks: o.list("lifecycleHookDetails", |h| {
+                Ok(Hook {
+                    hook_id: h.text("hookId")?,
+                    target_type: h.text("targetType")?,
+                    status: h.text("status")?,
+                    expires_at: h.opt_epoch("expiresAt")?,
+                })
+            })?,
+        })
+    }
+}
 
 impl TaskDefinitionOutput {
     fn read(o: &Obj) -> Result<Self, FieldError> {
@@ -243,6 +514,12 @@ impl Service {
                     failed_tasks: d.count("failedTasks")?,
                     rollout_state: d.opt_string("rolloutState")?,
                     rollout_state_reason: d.opt_string("rolloutStateReason")?,
+                })
+            })?,
+            events: o.list("events", |e| {
+                Ok(ServiceEvent {
+                    at: e.opt_epoch("createdAt")?.unwrap_or_default(),
+                    message: e.text("message")?,
                 })
             })?,
         })

@@ -8,6 +8,7 @@ pub mod client;
 pub mod ecr;
 pub mod ecs;
 pub mod error;
+pub mod logs;
 pub mod s3;
 pub mod sigv4;
 pub mod sts;

@@ -25,7 +25,9 @@ use std::time::Duration;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::pipeline::{Context, Wake, advance, before_advance, supersede};
+use super::pipeline::{
+    Context, PauseAction, PauseRefusal, Wake, advance, answer_pause, before_advance, supersede,
+};
 use super::queue::Admitted;
 use super::queue::{Admission, Ledger};
 use super::record::Deployment;
@@ -264,6 +266,21 @@ impl<'s, S: Store> Driver<'s, S> {
                 return Ok(Wake::Now);
             }
         }
+    }
+
+    /// Answers the PAUSE hook deployment `id` waits at with `action`. `None` when no deployment
+    /// has that id. The record is left as it is: the next step reads what ECS made of it, and
+    /// the caller wakes the driver for it.
+    pub async fn answer_pause<T: Transport, C: Clock>(
+        &self,
+        ctx: &Context<'_, T, C>,
+        id: &str,
+        action: PauseAction,
+    ) -> Result<Option<Result<(), PauseRefusal>>, StoreError> {
+        let Some(d) = self.deployment(id).await? else {
+            return Ok(None);
+        };
+        Ok(Some(answer_pause(&d, ctx, action).await))
     }
 
     /// The target's deployments, newest first.

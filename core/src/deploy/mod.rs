@@ -9,6 +9,7 @@
 //! revision and updates the service once.
 
 pub mod driver;
+pub mod evidence;
 mod pipeline;
 mod queue;
 mod record;
@@ -24,12 +25,16 @@ pub use crate::time;
 
 pub use driver::{Driver, MemoryStore, Store, StoreError, Turn};
 pub use pipeline::{
-    Context, DeployRole, FINAL_STATUS_PATIENCE, MAX_TASK_DEFINITION_BYTES, STEP_PATIENCE, Wake,
-    advance, before_advance, can_supersede, retry_delay, supersede,
+    Context, DeployRole, FINAL_STATUS_PATIENCE, MAX_TASK_DEFINITION_BYTES, PauseAction,
+    PauseRefusal, STEP_PATIENCE, Wake, advance, answer_pause, before_advance, can_supersede,
+    retry_delay, supersede,
 };
 pub use queue::{Admission, Admitted, CLOCK_SKEW_MS, DELIVERIES, HISTORY, Ledger, Summary};
-pub use record::{Deployment, Next, Outcome, Progress, State, StatusSent, Step, StepName, Trigger};
-pub use rollout::{Rollout, evaluate_rollout};
+pub use record::{
+    Deployment, EventLine, Failure, Lifecycle, LogExcerpt, Next, Outcome, Pause, Progress, State,
+    StatusSent, Step, StepName, StoppedContainer, StoppedTask, Trigger,
+};
+pub use rollout::{Rollout, evaluate_rollout, evaluate_service_deployment};
 pub use route::{Delivery, DeployRequest, Reception, Routing, is_json, receive, route};
 pub use target::{BaseSource, ConfigFinding, Target, parse_targets, parse_targets_json};
 

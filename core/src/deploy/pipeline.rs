@@ -9,10 +9,12 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
+use super::evidence;
 use super::record::{
-    Deployment, Next, Outcome, Progress, State, StatusSent, Step, StepName, Trigger,
+    Deployment, EventLine, Failure, Lifecycle, LogExcerpt, Next, Outcome, Pause, Progress, State,
+    StatusSent, Step, StepName, StoppedTask, Trigger,
 };
-use super::rollout::{Rollout, evaluate_rollout};
+use super::rollout::{Rollout, evaluate_rollout, evaluate_service_deployment};
 use super::session::{self, Session};
 use super::status::{
     commit_state, deployment_state, duration_text, ecs_reason, pending_description, revision_name,
@@ -22,8 +24,12 @@ use super::target::{BaseSource, Target, short_sha};
 use super::{COMMIT_TAG, DEPLOYMENT_TAG};
 use crate::aws::client::{AwsClient, Endpoint, Operation, read_json};
 use crate::aws::ecr::{self, DescribeImagesOutput, ImageIdentifier, registry_host};
-use crate::aws::ecs::{self, DescribeServicesOutput, TaskDefinitionOutput, UpdateServiceOutput};
+use crate::aws::ecs::{
+    self, DescribeServiceDeploymentsOutput, DescribeServicesOutput, DescribeTasksOutput,
+    ListServiceDeploymentsOutput, ListTasksOutput, TaskDefinitionOutput, UpdateServiceOutput,
+};
 use crate::aws::error::{AwsError, AwsErrorKind};
+use crate::aws::logs::{self, GetLogEventsOutput};
 use crate::aws::retry::RetryPolicy;
 use crate::aws::sigv4::Credentials;
 use crate::aws::{s3, sts};
@@ -113,6 +119,7 @@ pub async fn advance<T: Transport, C: Clock>(d: &mut Deployment, ctx: &Context<'
         Next::Register => register_task_definition(d, ctx).await,
         Next::UpdateService => update_service(d, ctx).await,
         Next::WaitRollout => wait_rollout(d, ctx).await,
+        Next::CollectEvidence => collect_evidence(d, ctx).await,
         Next::FinalStatus => send_final_status(d, ctx).await,
         Next::Done => Wake::Done,
     }
@@ -595,7 +602,10 @@ async fn update_service<T: Transport, C: Clock>(
     Wake::After(Duration::from_secs(t.poll_seconds))
 }
 
-/// Follows the service deployment until ECS says it completed or failed, or the wait is over.
+/// Follows the rollout until ECS says it completed or failed, or the wait is over: ECS's
+/// service deployment when the service has them (its status is the verdict; its stage, bake
+/// time and paused hooks are shown), `DescribeServices` otherwise. Stops a rollout early when
+/// enough of its tasks stopped for a cause that will not heal ([`Target::fail_fast`]).
 async fn wait_rollout<T: Transport, C: Clock>(d: &mut Deployment, ctx: &Context<'_, T, C>) -> Wake {
     let t = ctx.target;
     let i = begin(d, StepName::WaitRollout, ctx);
@@ -607,7 +617,26 @@ async fn wait_rollout<T: Transport, C: Clock>(d: &mut Deployment, ctx: &Context<
     let ecs_id = d.ecs_deployment_id.clone().unwrap_or_default();
     let sha = short_sha(&d.sha).to_owned();
     let target = format!("{}/{}", t.cluster, t.service);
-    match evaluate_rollout(&service, &ecs_id, &arn) {
+    let sd = match service_deployment(d, i, ctx).await {
+        Ok(sd) => sd,
+        Err(wake) => return wake,
+    };
+    let previous = d
+        .previous_task_definition_arn
+        .clone()
+        .unwrap_or_else(|| service.task_definition.clone());
+    let rollout = match (evaluate_rollout(&service, &ecs_id, &arn), &sd) {
+        (replaced @ Rollout::Replaced { .. }, _) | (replaced, None) => replaced,
+        (_, Some(sd)) => evaluate_service_deployment(sd, &previous),
+    };
+    let now = ctx.clock.now_millis();
+    if !matches!(rollout, Rollout::Paused { .. }) && d.state == State::Paused {
+        d.state = State::InProgress;
+        d.pause = None;
+        d.description = pending_description(t, &d.sha);
+        note_stage(d, i, ctx).await;
+    }
+    match rollout {
         Rollout::InProgress {
             running,
             desired,
@@ -618,20 +647,72 @@ async fn wait_rollout<T: Transport, C: Clock>(d: &mut Deployment, ctx: &Context<
                 desired,
                 failed,
             });
-            let tasks = tasks_text(running, desired, failed);
-            let waited = ctx.clock.now_millis().saturating_sub(d.steps[i].started_at);
+            let mut tasks = tasks_text(running, desired, failed);
+            if let Some(sd) = &sd
+                && let (Some(strategy), Some(stage)) = (&sd.strategy, &sd.lifecycle_stage)
+                && strategy != "ROLLING"
+            {
+                if d.lifecycle.as_ref().is_none_or(|l| &l.stage != stage) {
+                    d.lifecycle = Some(Lifecycle {
+                        strategy: strategy.clone(),
+                        stage: stage.clone(),
+                        since: now,
+                        bake_minutes: sd.bake_minutes,
+                    });
+                    d.description = d
+                        .lifecycle
+                        .as_ref()
+                        .map(|l| l.words(now))
+                        .unwrap_or_default();
+                    note_stage(d, i, ctx).await;
+                }
+                if let Some(l) = &d.lifecycle {
+                    tasks = format!("{}; {tasks}", l.words(now));
+                }
+            }
+            if t.fail_fast
+                && let Some(wake) = fail_fast(d, i, ctx).await
+            {
+                return wake;
+            }
+            // Each stage of a blue/green, linear or canary rollout has the whole wait.
+            let since = d.lifecycle.as_ref().map_or(d.steps[i].started_at, |l| {
+                l.since.max(d.steps[i].started_at)
+            });
+            let waited = now.saturating_sub(since);
             let limit = t.rollout_wait_seconds * 1000;
             if waited >= limit {
                 let description = format!(
                     "Still rolling out after {}: {tasks}",
                     duration_text(t.rollout_wait_seconds)
                 );
-                return fail_step(d, i, State::Error, description, ctx);
+                let ending = format!("timed out after {}", duration_text(t.rollout_wait_seconds));
+                return fail_rollout(d, i, State::Error, description, ending, ctx);
             }
             d.steps[i].detail = tasks;
             Wake::After(Duration::from_millis(
                 (t.poll_seconds * 1000).min(limit - waited),
             ))
+        }
+        Rollout::Paused {
+            stage,
+            hook_id,
+            expires_at,
+        } => {
+            let again = d.pause.as_ref().is_some_and(|p| p.hook_id == hook_id);
+            d.state = State::Paused;
+            d.pause = Some(Pause {
+                stage: stage.clone(),
+                hook_id,
+                expires_at,
+            });
+            d.steps[i].detail =
+                format!("paused at {stage}: waiting to be continued or rolled back");
+            if !again {
+                d.description = format!("Paused at {stage}: continue or roll back in Hatoba");
+                note_stage(d, i, ctx).await;
+            }
+            Wake::After(Duration::from_secs(t.poll_seconds))
         }
         Rollout::Completed { running, desired } => {
             d.progress = Some(Progress {
@@ -645,28 +726,17 @@ async fn wait_rollout<T: Transport, C: Clock>(d: &mut Deployment, ctx: &Context<
             finish(d, State::Success, description, ctx)
         }
         Rollout::Failed { reason } => {
-            end(d, i, Outcome::Failed, reason.clone(), ctx);
-            finish(
-                d,
-                State::Failure,
-                format!("Rollout failed: {}", ecs_reason(&reason)),
-                ctx,
-            )
+            let description = format!("Rollout failed: {}", ecs_reason(&reason));
+            fail_rollout(d, i, State::Failure, description, "failed".to_owned(), ctx)
         }
         Rollout::RolledBack { reason, to } => {
-            end(
-                d,
-                i,
-                Outcome::Failed,
-                format!("{reason} Back on {}.", revision_name(&to)),
-                ctx,
-            );
             let description = format!(
                 "Rolled back by the circuit breaker: {} (back on {})",
                 ecs_reason(&reason),
                 revision_name(&to)
             );
-            finish(d, State::Failure, description, ctx)
+            let ending = format!("rolled back to {}", revision_name(&to));
+            fail_rollout(d, i, State::Failure, description, ending, ctx)
         }
         Rollout::Replaced { by } => {
             let description = format!(
@@ -676,6 +746,354 @@ async fn wait_rollout<T: Transport, C: Clock>(d: &mut Deployment, ctx: &Context<
             fail_step(d, i, State::Failure, description, ctx)
         }
     }
+}
+
+/// Ends the rollout in `state`; reading why is the next step, which the record's `failure`
+/// tells how the rollout ended (`ending`) until it holds the whole [`Failure`].
+fn fail_rollout<T, C: Clock>(
+    d: &mut Deployment,
+    i: usize,
+    state: State,
+    description: String,
+    ending: String,
+    ctx: &Context<'_, T, C>,
+) -> Wake {
+    end(d, i, Outcome::Failed, description.clone(), ctx);
+    finish(d, state, description, ctx);
+    d.failure = Some(Value::from(ending));
+    d.next = Next::CollectEvidence;
+    Wake::Now
+}
+
+/// Tells GitHub where the rollout stands now (a new stage, a pause, the end of one): a pending
+/// status with [`Deployment::description`]. A status GitHub does not take is noted, and the
+/// rollout goes on.
+async fn note_stage<T: Transport, C: Clock>(d: &mut Deployment, i: usize, ctx: &Context<'_, T, C>) {
+    let (outcome, detail, _) = send_statuses(d, ctx, false).await;
+    if outcome != Outcome::Ok {
+        let note = ctx.redactor.redact(&detail).into_owned();
+        d.steps[i].detail = note;
+    }
+}
+
+/// ECS's service deployment of this rollout, when the service has them: found once with
+/// `ListServiceDeployments` (the newest created since the update), then read with
+/// `DescribeServiceDeployments` at each poll. `None` when the API is refused or unknown (then
+/// noted once in the record) or the deployment not listed yet.
+async fn service_deployment<T: Transport, C: Clock>(
+    d: &mut Deployment,
+    i: usize,
+    ctx: &Context<'_, T, C>,
+) -> Result<Option<ecs::ServiceDeployment>, Wake> {
+    if d.service_deployments_unavailable.is_some() || d.ecs_deployment_id.is_none() {
+        return Ok(None);
+    }
+    let t = ctx.target;
+    let arn = match d.service_deployment_arn.clone() {
+        Some(arn) => arn,
+        None => {
+            let updated = d
+                .step(StepName::UpdateService)
+                .map_or(d.created_at, |s| s.started_at);
+            let after = updated.saturating_sub(super::CLOCK_SKEW_MS) / 1000;
+            let op = ecs::list_service_deployments(&t.cluster, &t.service, after);
+            match call::<ListServiceDeploymentsOutput, _, _>(ctx, &op, &mut d.steps[i]).await {
+                Ok(out) => match out
+                    .service_deployments
+                    .into_iter()
+                    .max_by_key(|(_, at)| *at)
+                {
+                    Some((arn, _)) => {
+                        d.service_deployment_arn = Some(arn.clone());
+                        arn
+                    }
+                    None => return Ok(None),
+                },
+                Err(e) => return unavailable(d, i, e, ctx),
+            }
+        }
+    };
+    let op = ecs::describe_service_deployment(&arn);
+    match call::<DescribeServiceDeploymentsOutput, _, _>(ctx, &op, &mut d.steps[i]).await {
+        Ok(out) => Ok(out.service_deployments.into_iter().find(|sd| sd.arn == arn)),
+        Err(e) => unavailable(d, i, e, ctx),
+    }
+}
+
+/// A service-deployments call that failed: one that may pass is a missed poll (tried again);
+/// any other means the API is not there for this deploy (refused, unknown): noted, and the
+/// rollout is followed as before.
+fn unavailable<T, C: Clock>(
+    d: &mut Deployment,
+    i: usize,
+    e: AwsError,
+    ctx: &Context<'_, T, C>,
+) -> Result<Option<ecs::ServiceDeployment>, Wake> {
+    if e.is_retryable() {
+        return match wait_and_retry(d, i, &e.to_string(), true, ctx) {
+            Some(wake) => Err(wake),
+            None => Err(fail_aws(d, i, e, ctx)),
+        };
+    }
+    let why = ctx.redactor.redact(&e.to_string()).into_owned();
+    d.service_deployments_unavailable = Some(why);
+    Ok(None)
+}
+
+/// The fail-fast rule: when [`Target::fail_fast_tasks`] tasks of the rollout stopped for a
+/// cause that will not heal, asks ECS to stop it and roll back (`StopServiceDeployment`), and
+/// ends the rollout in `failure`. Without ECS's service deployments (or when the stop is
+/// refused) it says so in the step and leaves the verdict to ECS's circuit breaker: Hatoba
+/// never rolls back by a second mechanism of its own. `None` while the rollout goes on.
+async fn fail_fast<T: Transport, C: Clock>(
+    d: &mut Deployment,
+    i: usize,
+    ctx: &Context<'_, T, C>,
+) -> Option<Wake> {
+    let needed = usize::try_from(ctx.target.fail_fast_tasks).unwrap_or(usize::MAX);
+    let tasks = stopped_tasks(d, i, ctx, needed).await.ok()?;
+    let lasting = evidence::lasting_failures(&tasks);
+    if lasting < needed {
+        return None;
+    }
+    let cause = evidence::telling_task(&tasks).map(|task| evidence::cause_text(task, None));
+    let cause = cause.unwrap_or_default();
+    let refused = match (
+        &d.service_deployment_arn,
+        &d.service_deployments_unavailable,
+    ) {
+        (Some(arn), None) => {
+            let op = ecs::stop_service_deployment(arn);
+            match send(ctx, &op, &mut d.steps[i]).await {
+                Ok(_) => None,
+                Err(e) if e.is_retryable() => {
+                    return wait_and_retry(d, i, &e.to_string(), true, ctx);
+                }
+                Err(e) => Some(e.to_string()),
+            }
+        }
+        (_, Some(why)) => Some(format!(
+            "ECS's service deployments are not available ({why})"
+        )),
+        (None, None) => Some("ECS's service deployment is not known yet".to_owned()),
+    };
+    if let Some(why) = refused {
+        let note = format!(
+            "{lasting} tasks failed ({cause}); not stopped early: {why}; ECS's circuit breaker decides"
+        );
+        d.steps[i].detail = ctx.redactor.redact(&note).into_owned();
+        return None;
+    }
+    let description = format!("Stopped early after {lasting} tasks failed: {cause}");
+    let ending = format!("stopped early after {lasting} tasks failed");
+    Some(fail_rollout(d, i, State::Failure, description, ending, ctx))
+}
+
+/// The rollout's stopped tasks (`ListTasks` by the deployment's id, `DescribeTasks`), in ECS's
+/// order; none read unless at least `at_least` stopped.
+async fn stopped_tasks<T: Transport, C: Clock>(
+    d: &mut Deployment,
+    i: usize,
+    ctx: &Context<'_, T, C>,
+    at_least: usize,
+) -> Result<Vec<StoppedTask>, AwsError> {
+    let cluster = &ctx.target.cluster;
+    let started_by = d.ecs_deployment_id.clone().unwrap_or_default();
+    let op = ecs::list_stopped_tasks(cluster, &started_by);
+    let mut arns = call::<ListTasksOutput, _, _>(ctx, &op, &mut d.steps[i])
+        .await?
+        .task_arns;
+    if arns.is_empty() || arns.len() < at_least {
+        return Ok(Vec::new());
+    }
+    arns.truncate(100);
+    let op = ecs::describe_tasks(cluster, &arns);
+    let tasks = call::<DescribeTasksOutput, _, _>(ctx, &op, &mut d.steps[i])
+        .await?
+        .tasks;
+    Ok(tasks.into_iter().map(StoppedTask::from).collect())
+}
+
+/// Reads why the rollout did not succeed, once, as far as AWS lets it: the stopped tasks, the
+/// service's events since the update, and the failing container's last log lines; then names
+/// the cause in the final status. What cannot be read is noted, never retried for long: the
+/// final status waits for this.
+async fn collect_evidence<T: Transport, C: Clock>(
+    d: &mut Deployment,
+    ctx: &Context<'_, T, C>,
+) -> Wake {
+    let t = ctx.target;
+    let i = begin(d, StepName::CollectEvidence, ctx);
+    let mut f = Failure {
+        ending: match &d.failure {
+            Some(Value::String(ending)) => ending.clone(),
+            _ => String::new(),
+        },
+        ..Failure::default()
+    };
+    let mut missing = Vec::new();
+    match stopped_tasks(d, i, ctx, 1).await {
+        Ok(mut tasks) => {
+            tasks.truncate(evidence::MAX_STOPPED_TASKS);
+            f.stopped_tasks = tasks;
+        }
+        Err(e) => missing.push(format!("stopped tasks: {e}")),
+    }
+    let op = ecs::describe_services(&t.cluster, &[&t.service]);
+    let since = d
+        .step(StepName::UpdateService)
+        .map_or(d.created_at, |s| s.started_at)
+        .saturating_sub(super::CLOCK_SKEW_MS);
+    match call::<DescribeServicesOutput, _, _>(ctx, &op, &mut d.steps[i]).await {
+        Ok(out) => {
+            let mut events: Vec<EventLine> = out
+                .services
+                .into_iter()
+                .flat_map(|s| s.events)
+                .filter(|e| e.at >= since)
+                .take(evidence::MAX_EVENTS)
+                .map(|e| EventLine {
+                    at: e.at,
+                    message: ctx.redactor.redact(&e.message).into_owned(),
+                })
+                .collect();
+            events.reverse();
+            f.events = events;
+        }
+        Err(e) => missing.push(format!("service events: {e}")),
+    }
+    let failing = evidence::telling_task(&f.stopped_tasks).and_then(|task| {
+        evidence::failing_container(task).map(|c| (task.task_arn.clone(), c.name.clone()))
+    });
+    if let (Some((task_arn, container)), Some(arn)) = (failing, d.task_definition_arn.clone()) {
+        match read_log(d, i, ctx, &arn, &task_arn, &container).await {
+            Ok(logs) => f.logs = logs,
+            Err(e) => missing.push(format!("the log of {container}: {e}")),
+        }
+    }
+    let last_line = f
+        .logs
+        .as_ref()
+        .and_then(|l| l.lines.last())
+        .map(String::as_str);
+    let cause =
+        evidence::telling_task(&f.stopped_tasks).map(|task| evidence::cause_text(task, last_line));
+    let summary = evidence::summary(cause.as_deref(), &f.ending, &d.description);
+    f.summary = ctx.redactor.redact(&summary).into_owned();
+    d.description.clone_from(&f.summary);
+    let detail = format!(
+        "{} stopped tasks, {} events, {} log lines",
+        f.stopped_tasks.len(),
+        f.events.len(),
+        f.logs.as_ref().map_or(0, |l| l.lines.len())
+    );
+    let outcome = if missing.is_empty() {
+        Outcome::Ok
+    } else {
+        Outcome::Warning
+    };
+    let detail = if missing.is_empty() {
+        detail
+    } else {
+        format!("{detail}; not read: {}", missing.join("; "))
+    };
+    f.missing = missing
+        .into_iter()
+        .map(|m| ctx.redactor.redact(&m).into_owned())
+        .collect();
+    d.failure = serde_json::to_value(&f).ok();
+    end(d, i, outcome, detail, ctx);
+    d.next = Next::FinalStatus;
+    Wake::Now
+}
+
+/// The last lines `container` of task `task_arn` logged, when the revision `arn` has it log
+/// with `awslogs` (`None` when it logs otherwise).
+async fn read_log<T: Transport, C: Clock>(
+    d: &mut Deployment,
+    i: usize,
+    ctx: &Context<'_, T, C>,
+    arn: &str,
+    task_arn: &str,
+    container: &str,
+) -> Result<Option<LogExcerpt>, AwsError> {
+    let op = ecs::describe_task_definition(arn);
+    let td = call::<TaskDefinitionOutput, _, _>(ctx, &op, &mut d.steps[i]).await?;
+    let Some((group, prefix, region)) = evidence::awslogs_of(&td.task_definition, container) else {
+        return Ok(None);
+    };
+    let stream = evidence::log_stream(&prefix, container, task_arn);
+    let op = logs::get_last_log_events(&group, &stream, evidence::MAX_LOG_LINES as u32);
+    let mut client = aws_client(ctx);
+    if let Some(region) = region {
+        client = client.in_region(region);
+    }
+    let response = client.send(&op).await?;
+    keep_request_id(&mut d.steps[i], &response);
+    let out: GetLogEventsOutput = read_json(&op, &response)?;
+    let lines = evidence::last_lines(&out.messages)
+        .into_iter()
+        .map(|l| ctx.redactor.redact(&l).into_owned())
+        .collect();
+    Ok(Some(LogExcerpt {
+        group,
+        stream,
+        lines,
+    }))
+}
+
+/// What a person may answer a paused deployment with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PauseAction {
+    /// Let the rollout go on past the hook.
+    Continue,
+    /// Roll the rollout back.
+    Rollback,
+}
+
+impl PauseAction {
+    /// The action as `ContinueServiceDeployment` and the API name it: `CONTINUE`, `ROLLBACK`.
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            PauseAction::Continue => "CONTINUE",
+            PauseAction::Rollback => "ROLLBACK",
+        }
+    }
+}
+
+/// Why a pause could not be answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PauseRefusal {
+    /// The deployment is not paused (its state).
+    NotPaused(State),
+    /// AWS refused (its error), or the deploy role could not be assumed.
+    Refused(String),
+}
+
+/// Answers the PAUSE hook `d` waits at with `action` (`ContinueServiceDeployment`). The record
+/// is not changed here: the next poll of the rollout sees what ECS does.
+pub async fn answer_pause<T: Transport, C: Clock>(
+    d: &Deployment,
+    ctx: &Context<'_, T, C>,
+    action: PauseAction,
+) -> Result<(), PauseRefusal> {
+    let (Some(pause), Some(arn), State::Paused) = (&d.pause, &d.service_deployment_arn, d.state)
+    else {
+        return Err(PauseRefusal::NotPaused(d.state));
+    };
+    if let Some(role) = &ctx.role {
+        let mut scratch = d.clone();
+        if assume_role(&mut scratch, ctx, role).await.is_err() {
+            return Err(PauseRefusal::Refused(scratch.description));
+        }
+    }
+    let op = ecs::continue_service_deployment(arn, &pause.hook_id, action.as_aws());
+    aws_client(ctx)
+        .send(&op)
+        .await
+        .map(|_| ())
+        .map_err(|e| PauseRefusal::Refused(ctx.redactor.redact(&e.to_string()).into_owned()))
 }
 
 async fn send_final_status<T: Transport, C: Clock>(

@@ -26,6 +26,9 @@ pub enum State {
     Error,
     /// A newer commit replaced it before it started.
     Superseded,
+    /// ECS holds the rollout at a PAUSE lifecycle hook until someone continues it or rolls it
+    /// back ([`Deployment::pause`] says where).
+    Paused,
 }
 
 impl State {
@@ -48,7 +51,7 @@ impl State {
 
     /// Whether the deployment is over.
     pub fn is_final(self) -> bool {
-        !matches!(self, State::Queued | State::InProgress)
+        !matches!(self, State::Queued | State::InProgress | State::Paused)
     }
 }
 
@@ -165,8 +168,10 @@ pub enum StepName {
     RegisterTaskDefinition,
     /// `UpdateService`.
     UpdateService,
-    /// `DescribeServices` until the rollout ends.
+    /// `DescribeServices` (and ECS's service deployment) until the rollout ends.
     WaitRollout,
+    /// Why it failed: stopped tasks, the service's events, the failing container's log.
+    CollectEvidence,
     /// The final commit status (and deployment status).
     FinalStatus,
 }
@@ -184,6 +189,7 @@ impl StepName {
             StepName::RegisterTaskDefinition => "register_task_definition",
             StepName::UpdateService => "update_service",
             StepName::WaitRollout => "wait_rollout",
+            StepName::CollectEvidence => "collect_evidence",
             StepName::FinalStatus => "final_status",
         }
     }
@@ -269,6 +275,191 @@ pub struct Progress {
     pub failed: i64,
 }
 
+/// Where a blue/green, linear or canary rollout stands, from ECS's service deployment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Lifecycle {
+    /// `BLUE_GREEN`, `LINEAR`, `CANARY` or `ROLLING`.
+    pub strategy: String,
+    /// ECS's lifecycle stage: `TEST_TRAFFIC_SHIFT`, `BAKE_TIME`, ...
+    pub stage: String,
+    /// When Hatoba first saw this stage.
+    #[serde(with = "time")]
+    pub since: u64,
+    /// The bake time configured, in minutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bake_minutes: Option<u64>,
+}
+
+impl Lifecycle {
+    /// The stage as people read it, with the bake time left at `now`: `Blue/green: test
+    /// traffic shifted` or `Canary: baking, 4 min left`.
+    pub fn words(&self, now: u64) -> String {
+        let strategy = match self.strategy.as_str() {
+            "BLUE_GREEN" => "Blue/green",
+            "LINEAR" => "Linear",
+            "CANARY" => "Canary",
+            _ => "Rolling",
+        };
+        let stage = match self.stage.as_str() {
+            "RECONCILE_SERVICE" => "reconciling the service",
+            "PRE_SCALE_UP" => "before scale-up",
+            "SCALE_UP" => "scaling up the new tasks",
+            "POST_SCALE_UP" => "new tasks up",
+            "TEST_TRAFFIC_SHIFT" => "shifting test traffic",
+            "POST_TEST_TRAFFIC_SHIFT" => "test traffic shifted",
+            "PRODUCTION_TRAFFIC_SHIFT" => "shifting production traffic",
+            "POST_PRODUCTION_TRAFFIC_SHIFT" => "production traffic shifted",
+            "BAKE_TIME" => "baking",
+            "CLEAN_UP" => "cleaning up the old tasks",
+            other => other,
+        };
+        let mut text = format!("{strategy}: {stage}");
+        if let Some(minutes) = self.bake_minutes.filter(|_| self.stage == "BAKE_TIME") {
+            let left = (minutes * 60_000).saturating_sub(now.saturating_sub(self.since));
+            text.push_str(&format!("; bake {} min left", left.div_ceil(60_000)));
+        }
+        text
+    }
+}
+
+/// Where ECS holds a rollout: a PAUSE lifecycle hook awaiting `ContinueServiceDeployment`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Pause {
+    /// The lifecycle stage it waits at: `TEST_TRAFFIC_SHIFT`, ...
+    pub stage: String,
+    /// The hook's id, which continuing names.
+    pub hook_id: String,
+    /// When the hook times out and ECS takes its timeout action.
+    #[serde(with = "time::option", skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<u64>,
+}
+
+/// Why a deployment did not succeed: ECS's stopped tasks, the service's events and the failing
+/// container's last log lines, and one sentence naming the cause.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Failure {
+    /// The cause, in one sentence (the final status's description).
+    pub summary: String,
+    /// How the rollout ended: `rolled back to web:41`, `stopped early`, `failed`, `timed out`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub ending: String,
+    /// The deployment's stopped tasks, newest first.
+    pub stopped_tasks: Vec<StoppedTask>,
+    /// The service's events since the deploy began, oldest first.
+    pub events: Vec<EventLine>,
+    /// The failing container's last log lines, when it logs with `awslogs`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logs: Option<LogExcerpt>,
+    /// What could not be read, for a person (evidence is read once, and may be partial).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
+}
+
+/// A task of the deployment that stopped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoppedTask {
+    /// Its ARN.
+    pub task_arn: String,
+    /// ECS's stop code: `TaskFailedToStart`, `EssentialContainerExited`, ...
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stop_code: Option<String>,
+    /// ECS's reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped_reason: Option<String>,
+    /// When it stopped.
+    #[serde(with = "time::option", skip_serializing_if = "Option::is_none")]
+    pub stopped_at: Option<u64>,
+    /// Its containers.
+    pub containers: Vec<StoppedContainer>,
+}
+
+/// A container of a stopped task.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoppedContainer {
+    /// The container's name.
+    pub name: String,
+    /// Its exit code, when it exited.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exit_code: Option<i64>,
+    /// ECS's reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// An event of the service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EventLine {
+    /// When.
+    #[serde(with = "time")]
+    pub at: u64,
+    /// ECS's message.
+    pub message: String,
+}
+
+/// The last lines of a container's log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogExcerpt {
+    /// The log group.
+    pub group: String,
+    /// The stream: `PREFIX/CONTAINER/TASK_ID`.
+    pub stream: String,
+    /// The lines, oldest first, redacted.
+    pub lines: Vec<String>,
+}
+
+impl Failure {
+    /// Reads a record's `failure` ([`Deployment::failure`]).
+    pub fn from_json(value: &serde_json::Value) -> Result<Self, FieldError> {
+        Failure::read(&Obj::of(value)?)
+    }
+
+    fn read(o: &Obj) -> Result<Self, FieldError> {
+        Ok(Failure {
+            summary: o.text("summary")?,
+            ending: o.text("ending")?,
+            stopped_tasks: o.list("stoppedTasks", |t| {
+                Ok(StoppedTask {
+                    task_arn: t.text("taskArn")?,
+                    stop_code: t.opt_string("stopCode")?,
+                    stopped_reason: t.opt_string("stoppedReason")?,
+                    stopped_at: t.opt_time("stoppedAt")?,
+                    containers: t.list("containers", |c| {
+                        Ok(StoppedContainer {
+                            name: c.text("name")?,
+                            exit_code: c.optional(
+                                "exitCode",
+                                "a whole number",
+                                serde_json::Value::as_i64,
+                            )?,
+                            reason: c.opt_string("reason")?,
+                        })
+                    })?,
+                })
+            })?,
+            events: o.list("events", |e| {
+                Ok(EventLine {
+                    at: e.time("at")?,
+                    message: e.text("message")?,
+                })
+            })?,
+            logs: match o.opt_object("logs")? {
+                Some(l) => Some(LogExcerpt {
+                    group: l.text("group")?,
+                    stream: l.text("stream")?,
+                    lines: l.strings("lines")?,
+                }),
+                None => None,
+            },
+            missing: o.strings("missing")?,
+        })
+    }
+}
+
 /// The pipeline's position: the next thing [`super::advance`] does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -285,6 +476,8 @@ pub enum Next {
     UpdateService,
     /// Poll the rollout.
     WaitRollout,
+    /// Read why it did not succeed.
+    CollectEvidence,
     /// Send the final status.
     FinalStatus,
     /// Nothing: the deployment is over.
@@ -303,6 +496,7 @@ impl Next {
             Next::Register => StepName::RegisterTaskDefinition,
             Next::UpdateService => StepName::UpdateService,
             Next::WaitRollout => StepName::WaitRollout,
+            Next::CollectEvidence => StepName::CollectEvidence,
             Next::FinalStatus => StepName::FinalStatus,
             Next::Done => return None,
         })
@@ -319,6 +513,7 @@ impl Next {
                 | Next::Register
                 | Next::UpdateService
                 | Next::WaitRollout
+                | Next::CollectEvidence
         )
     }
 }
@@ -359,6 +554,26 @@ pub struct Deployment {
     /// The rollout's tasks, while it is followed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<Progress>,
+    /// ECS's service deployment the update started (`arn:aws:ecs:...:service-deployment/...`),
+    /// once found: its status is ECS's verdict.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_deployment_arn: Option<String>,
+    /// Why ECS's service deployments cannot be followed (the API refused or is unknown): the
+    /// rollout is read from `DescribeServices` alone, and ECS's circuit breaker decides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_deployments_unavailable: Option<String>,
+    /// Where a blue/green, linear or canary rollout stands.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifecycle: Option<Lifecycle>,
+    /// Where ECS holds the rollout, while the state is `paused`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause: Option<Pause>,
+    /// Why it did not succeed, once that is known: a [`Failure`] as JSON (read it with
+    /// [`Failure::from_json`]); while the evidence is read, the text of how the rollout ended.
+    /// The pipeline writes it whole and never reads it back, so the worker carries no reader
+    /// for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<serde_json::Value>,
     /// What happened, in one line (the final status's description).
     #[serde(default)]
     pub description: String,
@@ -400,6 +615,11 @@ impl Deployment {
             previous_task_definition_arn: None,
             ecs_deployment_id: None,
             progress: None,
+            service_deployment_arn: None,
+            service_deployments_unavailable: None,
+            lifecycle: None,
+            pause: None,
+            failure: None,
             description: String::new(),
             steps: Vec::new(),
             statuses: Vec::new(),
@@ -440,15 +660,16 @@ impl Deployment {
 }
 
 /// The JSON spellings of the record's enums, for reading them back.
-pub(crate) const STATES: [(&str, State); 6] = [
+pub(crate) const STATES: [(&str, State); 7] = [
     ("queued", State::Queued),
     ("in_progress", State::InProgress),
     ("success", State::Success),
     ("failure", State::Failure),
     ("error", State::Error),
     ("superseded", State::Superseded),
+    ("paused", State::Paused),
 ];
-const STEP_NAMES: [StepName; 10] = [
+const STEP_NAMES: [StepName; 11] = [
     StepName::PendingStatus,
     StepName::AssumeRole,
     StepName::FindImage,
@@ -458,6 +679,7 @@ const STEP_NAMES: [StepName; 10] = [
     StepName::RegisterTaskDefinition,
     StepName::UpdateService,
     StepName::WaitRollout,
+    StepName::CollectEvidence,
     StepName::FinalStatus,
 ];
 const OUTCOMES: [(&str, Outcome); 3] = [
@@ -465,13 +687,14 @@ const OUTCOMES: [(&str, Outcome); 3] = [
     ("failed", Outcome::Failed),
     ("warning", Outcome::Warning),
 ];
-const NEXTS: [(&str, Next); 8] = [
+const NEXTS: [(&str, Next); 9] = [
     ("start", Next::Start),
     ("find_image", Next::FindImage),
     ("prepare", Next::Prepare),
     ("register", Next::Register),
     ("update_service", Next::UpdateService),
     ("wait_rollout", Next::WaitRollout),
+    ("collect_evidence", Next::CollectEvidence),
     ("final_status", Next::FinalStatus),
     ("done", Next::Done),
 ];
@@ -557,6 +780,26 @@ impl Deployment {
             previous_task_definition_arn: o.opt_string("previousTaskDefinitionArn")?,
             ecs_deployment_id: o.opt_string("ecsDeploymentId")?,
             progress,
+            service_deployment_arn: o.opt_string("serviceDeploymentArn")?,
+            service_deployments_unavailable: o.opt_string("serviceDeploymentsUnavailable")?,
+            lifecycle: match o.opt_object("lifecycle")? {
+                Some(l) => Some(Lifecycle {
+                    strategy: l.text("strategy")?,
+                    stage: l.text("stage")?,
+                    since: l.time("since")?,
+                    bake_minutes: l.opt_id("bakeMinutes")?,
+                }),
+                None => None,
+            },
+            pause: match o.opt_object("pause")? {
+                Some(p) => Some(Pause {
+                    stage: p.text("stage")?,
+                    hook_id: p.string("hookId")?,
+                    expires_at: p.opt_time("expiresAt")?,
+                }),
+                None => None,
+            },
+            failure: value.get("failure").filter(|v| !v.is_null()).cloned(),
             description: o.opt_string("description")?.unwrap_or_default(),
             steps: o.list("steps", Step::read)?,
             statuses: o.list("statuses", StatusSent::read)?,
@@ -600,6 +843,7 @@ mod tests {
             Next::Register,
             Next::UpdateService,
             Next::WaitRollout,
+            Next::CollectEvidence,
             Next::FinalStatus,
         ]
         .into_iter()

@@ -1,7 +1,8 @@
-//! Reading a rollout from `DescribeServices`: whether the service deployment a deploy started
-//! completed, failed, was rolled back by the circuit breaker, or still runs.
+//! Reading a rollout: from ECS's service deployment when the service has them (its status is
+//! ECS's verdict), else from `DescribeServices`: whether the deployment a deploy started
+//! completed, failed, was rolled back, waits at a paused hook, or still runs.
 
-use crate::aws::ecs::Service;
+use crate::aws::ecs::{Service, ServiceDeployment};
 
 /// Where the rollout of one service deployment stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +40,54 @@ pub enum Rollout {
         /// The revision the service runs.
         by: String,
     },
+    /// ECS holds the deployment at a PAUSE lifecycle hook until someone answers it.
+    Paused {
+        /// The lifecycle stage: `TEST_TRAFFIC_SHIFT`, ...
+        stage: String,
+        /// The hook's id.
+        hook_id: String,
+        /// When the hook times out (milliseconds since the epoch).
+        expires_at: Option<u64>,
+    },
+}
+
+/// Evaluates ECS's service deployment `sd`: SUCCESSFUL is success; STOPPED a failure; any
+/// ROLLBACK_ status a rollback to `previous` (the revision the service ran before); a PAUSE
+/// hook awaiting action a pause; anything else in progress.
+pub fn evaluate_service_deployment(sd: &ServiceDeployment, previous: &str) -> Rollout {
+    let reason = || {
+        sd.status_reason
+            .clone()
+            .or_else(|| sd.rollback_reason.clone())
+            .unwrap_or_else(|| "no reason given".to_owned())
+    };
+    match sd.status.as_str() {
+        "SUCCESSFUL" => Rollout::Completed {
+            running: sd.running,
+            desired: sd.requested,
+        },
+        "STOPPED" => Rollout::Failed { reason: reason() },
+        status if status.starts_with("ROLLBACK_") => Rollout::RolledBack {
+            reason: reason(),
+            to: previous.to_owned(),
+        },
+        _ => match sd
+            .hooks
+            .iter()
+            .find(|h| h.target_type == "PAUSE" && h.status == "AWAITING_ACTION")
+        {
+            Some(hook) => Rollout::Paused {
+                stage: sd.lifecycle_stage.clone().unwrap_or_default(),
+                hook_id: hook.hook_id.clone(),
+                expires_at: hook.expires_at,
+            },
+            None => Rollout::InProgress {
+                running: sd.running,
+                desired: sd.requested,
+                failed: sd.failed,
+            },
+        },
+    }
 }
 
 /// Evaluates `service` (one `DescribeServices` answer) for the deployment `deployment_id`, which
@@ -137,6 +186,7 @@ mod tests {
             desired_count: 2,
             running_count: 2,
             deployments,
+            events: vec![],
         }
     }
 
@@ -207,6 +257,83 @@ mod tests {
                 reason: "tasks failed to start".into()
             }
         );
+    }
+
+    fn sd(status: &str, hooks: Vec<crate::aws::ecs::Hook>) -> ServiceDeployment {
+        ServiceDeployment {
+            arn: "arn:aws:ecs:eu-west-1:123456789012:service-deployment/stg/web/abc".into(),
+            status: status.into(),
+            status_reason: None,
+            lifecycle_stage: Some("TEST_TRAFFIC_SHIFT".into()),
+            strategy: Some("BLUE_GREEN".into()),
+            bake_minutes: Some(5),
+            running: 2,
+            requested: 2,
+            failed: 1,
+            rollback_reason: Some("Deployment stopped and rolled back.".into()),
+            hooks,
+        }
+    }
+
+    #[test]
+    fn ecss_service_deployment_is_the_verdict_and_a_pause_hook_awaiting_action_is_a_pause() {
+        assert!(matches!(
+            evaluate_service_deployment(&sd("SUCCESSFUL", vec![]), OLD),
+            Rollout::Completed {
+                running: 2,
+                desired: 2
+            }
+        ));
+        for status in [
+            "ROLLBACK_REQUESTED",
+            "ROLLBACK_IN_PROGRESS",
+            "ROLLBACK_SUCCESSFUL",
+            "ROLLBACK_FAILED",
+        ] {
+            assert_eq!(
+                evaluate_service_deployment(&sd(status, vec![]), OLD),
+                Rollout::RolledBack {
+                    reason: "Deployment stopped and rolled back.".into(),
+                    to: OLD.into()
+                },
+                "{status}"
+            );
+        }
+        assert!(matches!(
+            evaluate_service_deployment(&sd("STOPPED", vec![]), OLD),
+            Rollout::Failed { .. }
+        ));
+        let hook = |target_type: &str, status: &str| crate::aws::ecs::Hook {
+            hook_id: "hook-1".into(),
+            target_type: target_type.into(),
+            status: status.into(),
+            expires_at: Some(7),
+        };
+        assert_eq!(
+            evaluate_service_deployment(
+                &sd("IN_PROGRESS", vec![hook("PAUSE", "AWAITING_ACTION")]),
+                OLD
+            ),
+            Rollout::Paused {
+                stage: "TEST_TRAFFIC_SHIFT".into(),
+                hook_id: "hook-1".into(),
+                expires_at: Some(7)
+            }
+        );
+        for (t, s) in [("PAUSE", "SUCCEEDED"), ("AWS_LAMBDA", "AWAITING_ACTION")] {
+            assert!(matches!(
+                evaluate_service_deployment(&sd("IN_PROGRESS", vec![hook(t, s)]), OLD),
+                Rollout::InProgress {
+                    running: 2,
+                    desired: 2,
+                    failed: 1
+                }
+            ));
+        }
+        assert!(matches!(
+            evaluate_service_deployment(&sd("PENDING", vec![]), OLD),
+            Rollout::InProgress { .. }
+        ));
     }
 
     #[test]

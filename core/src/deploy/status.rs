@@ -9,7 +9,7 @@ use crate::github::api::{DeploymentState, StatusState};
 /// The commit status state for a deployment state.
 pub fn commit_state(state: State) -> StatusState {
     match state {
-        State::Queued | State::InProgress => StatusState::Pending,
+        State::Queued | State::InProgress | State::Paused => StatusState::Pending,
         State::Success => StatusState::Success,
         State::Failure => StatusState::Failure,
         State::Error | State::Superseded => StatusState::Error,
@@ -20,7 +20,7 @@ pub fn commit_state(state: State) -> StatusState {
 pub fn deployment_state(state: State) -> DeploymentState {
     match state {
         State::Queued => DeploymentState::Queued,
-        State::InProgress => DeploymentState::InProgress,
+        State::InProgress | State::Paused => DeploymentState::InProgress,
         State::Success => DeploymentState::Success,
         State::Failure => DeploymentState::Failure,
         State::Error => DeploymentState::Error,
