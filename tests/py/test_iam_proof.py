@@ -385,8 +385,14 @@ def test_the_terraform_declares_every_principal_with_the_documents_the_cli_print
     ci = json.loads(iam_policy(hatoba, world, "proof-s3", "--kind", "ci"))
 
     plain = resources(read_terraform(iam_policy(hatoba, world, "proof-s3", "--pass-role", *ROLES, "--format", "terraform")))
-    assert set(plain) == {("aws_iam_user", "hatoba_worker"), ("aws_iam_user_policy", "hatoba_worker_deploy_proof_s3")}
-    assert heredoc_json(plain[("aws_iam_user_policy", "hatoba_worker_deploy_proof_s3")]["policy"]) == deploy_json
+    assert set(plain) == {("aws_iam_user", "hatoba_worker"), ("aws_iam_policy", "hatoba_deploy_proof_s3"),
+                          ("aws_iam_user_policy_attachment", "hatoba_worker_deploy_proof_s3")}
+    assert heredoc_json(plain[("aws_iam_policy", "hatoba_deploy_proof_s3")]["policy"]) == deploy_json
+    attachment = plain[("aws_iam_user_policy_attachment", "hatoba_worker_deploy_proof_s3")]
+    assert attachment["policy_arn"] == "${aws_iam_policy.hatoba_deploy_proof_s3.arn}"
+    # Too long for a user's inline policies (2,048 characters without whitespace, all of them
+    # together), so it is a managed policy (6,144).
+    assert 2048 < len(json.dumps(deploy_json, separators=(",", ":"))) < 6144
 
     roled = resources(read_terraform(iam_policy(hatoba, world, "proof-s3", "--pass-role", *ROLES, "--kind", "assume",
                                             "--format", "terraform")))

@@ -721,7 +721,10 @@ pub fn terraform(setup: &Setup, parts: Parts) -> String {
         ));
     } else if parts.deploy {
         out.push_str(&format!(
-            "\nresource \"aws_iam_user_policy\" \"hatoba_worker_deploy_{t}\" {{\n  name   = \"deploy-{name_raw}\"\n  user   = aws_iam_user.hatoba_worker.name\n  policy = {policy}\n}}\n",
+            "\n# A managed policy attached to the user: IAM takes at most 2,048 characters of inline\n\
+             # policy per user, and the deploy policy is longer; a managed one may have 6,144.\n\
+             resource \"aws_iam_policy\" \"hatoba_deploy_{t}\" {{\n  name   = \"hatoba-deploy-{name_raw}\"\n  policy = {policy}\n}}\n\n\
+             resource \"aws_iam_user_policy_attachment\" \"hatoba_worker_deploy_{t}\" {{\n  user       = aws_iam_user.hatoba_worker.name\n  policy_arn = aws_iam_policy.hatoba_deploy_{t}.arn\n}}\n",
             name_raw = setup.target.name,
             policy = tf_heredoc(&deploy_policy(setup)),
         ));
@@ -856,6 +859,16 @@ mod tests {
             let sid = st["Sid"].as_str().unwrap();
             assert!(sid.bytes().all(|b| b.is_ascii_alphanumeric()), "{sid}");
         }
+    }
+
+    #[test]
+    fn the_deploy_policy_fits_a_managed_policy_but_not_a_users_inline_one() {
+        // IAM counts characters without whitespace: at most 2,048 for all of a user's inline
+        // policies, 6,144 for a managed policy, 10,240 for a role's inline ones.
+        let mut s = setup(json!({"taskDefinition": "s3://config-bucket/deploy/web.json"}));
+        s.log_groups = vec!["/ecs/web".into(), "/ecs/web-sidecar".into()];
+        let text = deploy_policy(&s).to_string();
+        assert!(text.len() > 2048 && text.len() < 6144, "{}", text.len());
     }
 
     #[test]
@@ -1153,7 +1166,11 @@ mod tests {
                 ci: false,
             },
         );
-        assert!(deploy_only.contains("aws_iam_user_policy\" \"hatoba_worker_deploy_web_prod\""));
+        assert!(deploy_only.contains("resource \"aws_iam_policy\" \"hatoba_deploy_web_prod\""));
+        assert!(deploy_only.contains(
+            "resource \"aws_iam_user_policy_attachment\" \"hatoba_worker_deploy_web_prod\""
+        ));
+        assert!(!deploy_only.contains("resource \"aws_iam_user_policy\""));
         assert!(!deploy_only.contains("openid"));
         assert_eq!(tf_string("a${b}"), "\"a$${b}\"");
     }
