@@ -58,6 +58,12 @@ pub struct AccountArgs {
     /// when it is here, else the service's name.
     #[arg(long)]
     pub family: Option<String>,
+    /// A log group the task definition's containers send to with the awslogs driver, whose
+    /// streams a deploy reads to tell why a task stopped; repeat for each. Default: the groups
+    /// of the target's task-definition file, when it is here, else any group of the account in
+    /// the target's region.
+    #[arg(long = "log-group", value_name = "NAME", num_args = 1..)]
+    pub log_group: Vec<String>,
     /// The IAM user whose key the worker holds.
     #[arg(long, default_value = "hatoba-worker")]
     pub worker_user: String,
@@ -108,13 +114,17 @@ pub fn setup_for(
     root: &Path,
     notes: &mut Vec<String>,
 ) -> Result<Setup, Vec<String>> {
-    let (file_family, file_roles) = match &target.task_definition {
+    let file = match &target.task_definition {
         BaseSource::Repository { path } => match read_task_definition_file(root, path) {
-            Some(Ok(document)) => iam::read_task_definition(&document),
+            Some(Ok(document)) => Some(iam::read_task_definition(&document)),
             Some(Err(e)) => return Err(vec![e]),
-            None => (None, Vec::new()),
+            None => None,
         },
-        _ => (None, Vec::new()),
+        _ => None,
+    };
+    let (file_family, file_roles, file_groups) = match file {
+        Some(facts) => (facts.family, facts.pass_roles, Some(facts.log_groups)),
+        None => (None, Vec::new(), None),
     };
     let family = match (&args.family, file_family) {
         (Some(f), _) => f.clone(),
@@ -137,7 +147,19 @@ pub fn setup_for(
     } else {
         args.pass_role.clone()
     };
+    let log_groups = match (args.log_group.is_empty(), file_groups) {
+        (false, _) => args.log_group.clone(),
+        (true, Some(groups)) => groups,
+        (true, None) => {
+            notes.push(format!(
+                "log groups: none given and no task-definition file read; the policy lets logs:GetLogEvents read any log group of the account in {} (--log-group NAME for the task definition's awslogs groups)",
+                target.region
+            ));
+            vec![iam::ANY_LOG_GROUP.to_owned()]
+        }
+    };
     let mut setup = Setup::new(target, &args.account, &family, roles);
+    setup.log_groups = log_groups;
     setup.worker_user = args.worker_user.clone();
     if let Some(role) = &args.deploy_role {
         setup.deploy_role = role.clone();
@@ -198,8 +220,8 @@ pub fn run(command: IamCommand) -> ExitCode {
         Err(lines) => return fail(&lines),
     };
     if args.kind == Kind::Ci {
-        // The build role passes no role.
-        notes.retain(|n| !n.starts_with("no role to pass"));
+        // The build role passes no role and reads no log.
+        notes.retain(|n| !n.starts_with("no role to pass") && !n.starts_with("log groups:"));
     }
     for note in notes {
         eprintln!("hatoba iam policy: note: {note}");

@@ -224,12 +224,12 @@ fn default_for(key: &str, a: &Answers, dir: &Path) -> Option<String> {
         "task-definition" => ".aws/task-definition.json".into(),
         "family" => file
             .as_ref()
-            .and_then(|d| iam::read_task_definition(d).0)
+            .and_then(|d| iam::read_task_definition(d).family)
             .or_else(|| a.get("service").cloned())?,
         "pass-role" => {
             let roles = file
                 .as_ref()
-                .map(|d| iam::read_task_definition(d).1)
+                .map(|d| iam::read_task_definition(d).pass_roles)
                 .unwrap_or_default();
             if roles.is_empty() {
                 let region = a.get("region").map(String::as_str).unwrap_or("us-east-1");
@@ -450,10 +450,20 @@ pub fn run_with(args: InitArgs, input: &mut dyn BufRead, interactive: bool) -> E
         Ok(a) => a,
         Err(e) => return fail(&[e]),
     };
-    let (setup, options) = match setup_from(&answers) {
+    let (mut setup, options) = match setup_from(&answers) {
         Ok(s) => s,
         Err(problems) => return fail(&problems),
     };
+    // A task definition already there is the base the kit leaves alone: its log groups are the
+    // ones a deploy reads.
+    if let Some(document) = existing_task_definition(&answers, &args.dir) {
+        setup.log_groups = iam::read_task_definition(&document).log_groups;
+        let findings = setup.check();
+        if !findings.is_empty() {
+            let lines: Vec<String> = findings.iter().map(ToString::to_string).collect();
+            return fail(&lines);
+        }
+    }
     let kit = kit::kit(&setup, &options);
     let actions = match plan(&kit, &args, &setup.target.name) {
         Ok(a) => a,

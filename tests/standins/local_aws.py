@@ -73,13 +73,18 @@ def client(service, url, credentials=None):
 
 
 def deploy_policy(bucket, key, roles):
-    """What a deploy needs and nothing more. moto checks ECS and ECR permissions against
-    resource "*" only, so those statements name "*" here; S3 and PassRole name their ARNs."""
+    """What a deploy needs and nothing more. moto checks ECS, ECR and CloudWatch Logs
+    permissions against resource "*" only, so those statements name "*" here; S3 and PassRole
+    name their ARNs."""
     return {"Version": "2012-10-17", "Statement": [
         {"Sid": "FindTheImage", "Effect": "Allow", "Action": ["ecr:DescribeImages", "ecr:BatchGetImage"], "Resource": "*"},
         {"Sid": "RegisterAndDeploy", "Effect": "Allow", "Resource": "*", "Action": [
             "ecs:RegisterTaskDefinition", "ecs:TagResource", "ecs:DescribeTaskDefinition",
             "ecs:DescribeServices", "ecs:UpdateService"]},
+        {"Sid": "ReadWhyTasksStoppedAndActOnTheDeployments", "Effect": "Allow", "Resource": "*", "Action": [
+            "ecs:ListTasks", "ecs:DescribeTasks", "ecs:ListServiceDeployments", "ecs:DescribeServiceDeployments",
+            "ecs:StopServiceDeployment", "ecs:ContinueServiceDeployment"]},
+        {"Sid": "ReadTheTasksLogStreams", "Effect": "Allow", "Action": "logs:GetLogEvents", "Resource": "*"},
         {"Sid": "PassTheTaskRoles", "Effect": "Allow", "Action": "iam:PassRole", "Resource": roles,
          "Condition": {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}},
         {"Sid": "ReadTheBase", "Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/{key}"},

@@ -73,12 +73,19 @@ pub fn account_of(role_arn: &str) -> Option<&str> {
     iam::check_account_id(account).ok().map(|()| account)
 }
 
-/// The session policy: the target's deploy policy ([`iam::deploy_policy`]) with the family and
-/// the roles to pass left open (they come from the base, read later in the deploy); the role's
-/// own policy narrows those. A role shared by several targets can so touch only this target's
-/// repository, service and object in this deploy.
+/// The session policy: the target's deploy policy ([`iam::deploy_policy`]) with the family, the
+/// roles to pass and the log groups to read left open (they come from the base, read later in
+/// the deploy); the role's own policy narrows those. A role shared by several targets can so
+/// touch only this target's repository, service, cluster and object in this deploy.
+///
+/// STS takes at most 2,048 characters of session policy, so it is written short: no `Sid`
+/// (the role's policy says why), and no condition on a statement that names its resources
+/// (every action there is already held to this target's ARNs, and the role's own conditions
+/// still apply: a session grants what both allow). A statement on `"*"` keeps its condition,
+/// the only thing holding it to the target (`ecs:ListTasks` to the cluster). Statements left
+/// with the same resources and condition become one.
 pub fn session_policy(target: &Target, account: &str) -> Value {
-    let setup = Setup::new(
+    let mut setup = Setup::new(
         target.clone(),
         account,
         "*",
@@ -87,7 +94,46 @@ pub fn session_policy(target: &Target, account: &str) -> Value {
             iam::partition_of(&target.region)
         )],
     );
-    iam::deploy_policy(&setup)
+    setup.log_groups = vec![iam::ANY_LOG_GROUP.to_owned()];
+    let mut policy = iam::deploy_policy(&setup);
+    let mut statements: Vec<Value> = Vec::new();
+    for mut statement in policy["Statement"].as_array().cloned().unwrap_or_default() {
+        let Some(fields) = statement.as_object_mut() else {
+            continue;
+        };
+        fields.remove("Sid");
+        if fields.get("Resource").is_some_and(|r| r != "*") {
+            fields.remove("Condition");
+        }
+        if let Some(Value::Array(resources)) = fields.get("Resource")
+            && let [one] = resources.as_slice()
+        {
+            let one = one.clone();
+            fields.insert("Resource".to_owned(), one);
+        }
+        let same = statements.iter_mut().find(|s| {
+            s["Resource"] == statement["Resource"]
+                && s.get("Condition") == statement.get("Condition")
+        });
+        match same {
+            Some(kept) => {
+                let mut actions = actions_of(&kept["Action"]);
+                actions.extend(actions_of(&statement["Action"]));
+                kept["Action"] = Value::from(actions);
+            }
+            None => statements.push(statement),
+        }
+    }
+    policy["Statement"] = Value::from(statements);
+    policy
+}
+
+/// A statement's actions, one or many, as a list.
+fn actions_of(action: &Value) -> Vec<Value> {
+    match action {
+        Value::Array(many) => many.clone(),
+        one => vec![one.clone()],
+    }
 }
 
 #[cfg(test)]
@@ -123,13 +169,69 @@ mod tests {
         assert!(text.contains("arn:aws:ecr:eu-west-1:123456789012:repository/shop/web"));
         assert!(text.contains("arn:aws:s3:::config/web.json"));
         assert!(text.contains("task-definition/*:*"));
+        assert!(text.contains("arn:aws:logs:eu-west-1:123456789012:log-group:*:log-stream:*"));
+        assert!(text.contains("arn:aws:ecs:eu-west-1:123456789012:service-deployment/prod/web/*"));
         // STS refuses session policies over 2,048 characters (before its own packing).
         assert!(text.len() < 2048, "{} characters", text.len());
+        // Every action of the deploy policy is there, and nothing else.
+        let mut deploy_actions: Vec<Value> = iam::deploy_policy(&Setup::new(
+            target(),
+            "123456789012",
+            "web",
+            vec!["arn:aws:iam::123456789012:role/web-exec".into()],
+        ))["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| actions_of(&s["Action"]))
+            .collect();
+        deploy_actions.push(json!("logs:GetLogEvents"));
+        let mut session_actions: Vec<Value> = policy["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| actions_of(&s["Action"]))
+            .collect();
+        let key = |v: &Value| v.as_str().unwrap().to_owned();
+        deploy_actions.sort_by_key(key);
+        session_actions.sort_by_key(key);
+        assert_eq!(session_actions, deploy_actions);
+        for statement in policy["Statement"].as_array().unwrap() {
+            assert!(statement.get("Sid").is_none());
+            // Only a statement on "*" keeps a condition: the one that holds it to the target.
+            if statement.get("Condition").is_some() {
+                assert_eq!(statement["Resource"], "*", "{statement}");
+            }
+        }
+        let list = policy["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["Action"] == "ecs:ListTasks")
+            .unwrap();
+        assert_eq!(
+            list["Condition"],
+            json!({"ArnEquals": {"ecs:cluster": "arn:aws:ecs:eu-west-1:123456789012:cluster/prod"}})
+        );
         assert_eq!(
             account_of("arn:aws:iam::123456789012:role/x"),
             Some("123456789012")
         );
         assert_eq!(account_of("arn:aws:iam::123:role/x"), None);
+    }
+
+    #[test]
+    fn the_session_policy_of_long_names_still_fits() {
+        let mut long = target();
+        long.cluster = "production-eu-west-1-main-cluster".into();
+        long.service = "checkout-payments-api-service-v2".into();
+        long.ecr_repository = "platform-team/checkout/payments-api".into();
+        long.task_definition = crate::target::BaseSource::S3 {
+            bucket: "platform-team-deploy-configuration-eu".into(),
+            key: "services/checkout/payments-api/task-definition.json".into(),
+        };
+        let text = session_policy(&long, "123456789012").to_string();
+        assert!(text.len() < 2048, "{} characters", text.len());
     }
 
     #[test]

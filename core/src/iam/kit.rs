@@ -86,6 +86,11 @@ pub fn default_execution_role(region: &str, account: &str) -> String {
     )
 }
 
+/// The log group of the starter task definition's container: `/ecs/FAMILY`.
+pub fn starter_log_group(family: &str) -> String {
+    format!("/ecs/{family}")
+}
+
 /// The build workflow's path in the repository: the target's `workflow` when it is a file name
 /// or a path, else `.github/workflows/build.yml`.
 pub fn build_workflow_path(target: &Target) -> String {
@@ -148,7 +153,7 @@ pub fn starter_task_definition(setup: &Setup, options: &KitOptions) -> Value {
         "logConfiguration": {
             "logDriver": "awslogs",
             "options": {
-                "awslogs-group": format!("/ecs/{}", setup.family),
+                "awslogs-group": starter_log_group(&setup.family),
                 "awslogs-region": t.region,
                 "awslogs-stream-prefix": t.container,
                 "awslogs-create-group": "true",
@@ -371,7 +376,14 @@ impl Answers {
             }
             return Err(problems);
         };
+        // A repository base is the starter task definition until there is one: its log group.
+        // Another base is not known yet: any group of the account in the region.
+        let log_group = match &target.task_definition {
+            BaseSource::Repository { .. } => starter_log_group(self.family.trim()),
+            _ => super::ANY_LOG_GROUP.to_owned(),
+        };
         let mut setup = Setup::new(target, self.account.trim(), self.family.trim(), roles);
+        setup.log_groups = vec![log_group];
         setup.build_branch = self.branch.trim().to_owned();
         if !self.build_environment.trim().is_empty() {
             setup.build_environment = Some(self.build_environment.trim().to_owned());
@@ -385,6 +397,9 @@ impl Answers {
                 "ciRole" => "ci-role".to_owned(),
                 other if other.starts_with("passRole") => {
                     format!("pass-role{}", &other["passRole".len()..])
+                }
+                other if other.starts_with("logGroup") => {
+                    format!("log-group{}", &other["logGroup".len()..])
                 }
                 other => other.to_owned(),
             };

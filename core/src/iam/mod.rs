@@ -28,6 +28,10 @@ pub const GITHUB_OIDC_AUDIENCE: &str = "sts.amazonaws.com";
 /// The service principal that runs tasks: the only one the task's roles may be passed to.
 pub const ECS_TASKS_PRINCIPAL: &str = "ecs-tasks.amazonaws.com";
 
+/// The log group that stands for every log group of the account in the target's region, when
+/// the base, and so its groups, is not known when the policy is made.
+pub const ANY_LOG_GROUP: &str = "*";
+
 /// Everything the policies are generated from: a deploy target and what only the AWS account
 /// knows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +46,10 @@ pub struct Setup {
     /// The roles the task definition names (`executionRoleArn`, `taskRoleArn`): the only roles
     /// a deploy may pass to ECS.
     pub pass_roles: Vec<String>,
+    /// The log groups the task definition's containers send to with the `awslogs` driver: the
+    /// only ones whose streams a deploy may read, to tell why a task stopped. [`ANY_LOG_GROUP`]
+    /// leaves them open (the base is not known yet); empty, none may be read.
+    pub log_groups: Vec<String>,
     /// The IAM user whose keys the worker holds (`hatoba-worker`).
     pub worker_user: String,
     /// The role the worker assumes for each deploy when `AWS_ROLE_ARN` is used
@@ -72,7 +80,8 @@ impl std::fmt::Display for SetupFinding {
 }
 
 impl Setup {
-    /// A setup with the default principal names for `target`.
+    /// A setup with the default principal names for `target`, and no log group to read (set
+    /// [`Setup::log_groups`] to the base's, from [`read_task_definition`]).
     /// A role given by its short name (as a task definition's `taskRoleArn` may be, which ECS
     /// completes with the registering account) becomes that account's role ARN.
     pub fn new(target: Target, account_id: &str, family: &str, pass_roles: Vec<String>) -> Self {
@@ -97,6 +106,7 @@ impl Setup {
             account_id: account_id.to_owned(),
             family: family.to_owned(),
             pass_roles,
+            log_groups: Vec::new(),
         }
     }
 
@@ -116,6 +126,13 @@ impl Setup {
         for (i, arn) in self.pass_roles.iter().enumerate() {
             if let Err(e) = check_role_arn(arn, self.partition()) {
                 push(format!("passRole[{i}]"), e);
+            }
+        }
+        for (i, group) in self.log_groups.iter().enumerate() {
+            if group != ANY_LOG_GROUP
+                && let Err(e) = check_log_group(group)
+            {
+                push(format!("logGroup[{i}]"), e);
             }
         }
         for (field, name) in [
@@ -191,6 +208,52 @@ impl Setup {
             &self.target.region,
             &format!("service/{}/{}", self.target.cluster, self.target.service),
         )
+    }
+
+    /// The cluster's ARN: the value of the `ecs:cluster` condition key.
+    pub fn cluster_arn(&self) -> String {
+        self.arn(
+            "ecs",
+            &self.target.region,
+            &format!("cluster/{}", self.target.cluster),
+        )
+    }
+
+    /// Every task of the cluster: `task/prod/*` (a task's ARN names its cluster, not its
+    /// service).
+    pub fn cluster_tasks_arn(&self) -> String {
+        self.arn(
+            "ecs",
+            &self.target.region,
+            &format!("task/{}/*", self.target.cluster),
+        )
+    }
+
+    /// Every deployment of the service: `service-deployment/prod/web/*`.
+    pub fn service_deployments_arn(&self) -> String {
+        self.arn(
+            "ecs",
+            &self.target.region,
+            &format!(
+                "service-deployment/{}/{}/*",
+                self.target.cluster, self.target.service
+            ),
+        )
+    }
+
+    /// Every stream of each log group in [`Setup::log_groups`]:
+    /// `log-group:/ecs/web:log-stream:*`.
+    pub fn log_stream_arns(&self) -> Vec<String> {
+        self.log_groups
+            .iter()
+            .map(|group| {
+                self.arn(
+                    "logs",
+                    &self.target.region,
+                    &format!("log-group:{group}:log-stream:*"),
+                )
+            })
+            .collect()
     }
 
     /// The worker user's ARN.
@@ -269,6 +332,22 @@ pub fn check_family(text: &str) -> Result<(), String> {
     }
 }
 
+/// A CloudWatch Logs group name: 1 to 512 letters, digits and `._-/#`.
+pub fn check_log_group(text: &str) -> Result<(), String> {
+    if !text.is_empty()
+        && text.len() <= 512
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-/#".contains(&b))
+    {
+        Ok(())
+    } else {
+        Err(format!(
+            "\"{text}\" is not a log group name: expected 1 to 512 letters, digits or ._-/#"
+        ))
+    }
+}
+
 /// An IAM user or role name: 1 to 64 of letters, digits and `+=,.@_-`.
 pub fn check_iam_name(text: &str) -> Result<(), String> {
     if !text.is_empty() && text.len() <= 64 && text.bytes().all(is_iam_name_byte) {
@@ -311,10 +390,23 @@ pub fn check_role_arn(text: &str, partition: &str) -> Result<(), String> {
     check_iam_name(name).map_err(|e| format!("\"{text}\": {e}"))
 }
 
-/// What a task definition says about the policy: its family, and the roles it passes to ECS
-/// (`executionRoleArn`, `taskRoleArn`, in that order, without repeats; an empty one names no
-/// role; a short name stays one, for [`Setup::new`] to complete with the account).
-pub fn read_task_definition(document: &Value) -> (Option<String>, Vec<String>) {
+/// What a task definition says about the policy.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskDefinitionFacts {
+    /// Its family.
+    pub family: Option<String>,
+    /// The roles it passes to ECS (`executionRoleArn`, `taskRoleArn`, in that order, without
+    /// repeats; an empty one names no role; a short name stays one, for [`Setup::new`] to
+    /// complete with the account).
+    pub pass_roles: Vec<String>,
+    /// The log groups its containers send to with the `awslogs` driver
+    /// (`logConfiguration.options["awslogs-group"]`), in order, without repeats.
+    pub log_groups: Vec<String>,
+}
+
+/// What a task definition says about the policy: its family, the roles it passes to ECS and its
+/// `awslogs` log groups.
+pub fn read_task_definition(document: &Value) -> TaskDefinitionFacts {
     let family = document["family"].as_str().map(str::to_owned);
     let mut roles: Vec<String> = Vec::new();
     for key in ["executionRoleArn", "taskRoleArn"] {
@@ -325,7 +417,28 @@ pub fn read_task_definition(document: &Value) -> (Option<String>, Vec<String>) {
             roles.push(arn.to_owned());
         }
     }
-    (family, roles)
+    let mut log_groups: Vec<String> = Vec::new();
+    for container in document["containerDefinitions"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+    {
+        let logging = &container["logConfiguration"];
+        if logging["logDriver"] != "awslogs" {
+            continue;
+        }
+        if let Some(group) = logging["options"]["awslogs-group"].as_str()
+            && !group.is_empty()
+            && !log_groups.iter().any(|g| g == group)
+        {
+            log_groups.push(group.to_owned());
+        }
+    }
+    TaskDefinitionFacts {
+        family,
+        pass_roles: roles,
+        log_groups,
+    }
 }
 
 fn statement(sid: &str, actions: &[&str], resource: Value) -> Value {
@@ -348,8 +461,10 @@ fn document(statements: Vec<Value>) -> Value {
 /// What a deploy needs and nothing more, each action on the narrowest resource AWS accepts:
 /// find the image, read task definitions, register and tag revisions of the family, update the
 /// one service to a revision of the family (`ecs:task-definition` `ArnLike`
-/// `task-definition/FAMILY:*`) and follow it, pass the task definition's roles to ECS tasks, and
-/// read the base from its one S3 object when it lives there.
+/// `task-definition/FAMILY:*`) and follow it, read why the cluster's tasks stopped (`ecs:cluster`
+/// `ArnEquals` the cluster) and the streams of the task definition's log groups, follow, stop
+/// (roll back) and continue the service's own deployments, pass the task definition's roles to
+/// ECS tasks, and read the base from its one S3 object when it lives there.
 pub fn deploy_policy(setup: &Setup) -> Value {
     let t = &setup.target;
     let mut statements = vec![
@@ -397,7 +512,52 @@ pub fn deploy_policy(setup: &Setup) -> Value {
             &["ecs:DescribeServices"],
             json!(setup.service_arn()),
         ),
+        // ListTasks names no resource when it lists by `startedBy` (a container instance only
+        // when asked for one; Fargate has none): "*", held to the cluster by `ecs:cluster`.
+        with_condition(
+            statement(
+                "ListStoppedTasksOfTheClusterOnly",
+                &["ecs:ListTasks"],
+                json!("*"),
+            ),
+            "ArnEquals",
+            "ecs:cluster",
+            &setup.cluster_arn(),
+        ),
+        with_condition(
+            statement(
+                "ReadWhyTasksOfTheClusterStopped",
+                &["ecs:DescribeTasks"],
+                json!(setup.cluster_tasks_arn()),
+            ),
+            "ArnEquals",
+            "ecs:cluster",
+            &setup.cluster_arn(),
+        ),
+        statement(
+            "ListTheServicesDeployments",
+            &["ecs:ListServiceDeployments"],
+            json!(setup.service_arn()),
+        ),
+        // AWS authorizes these on the service and on the deployment both: each is named, for
+        // this one service.
+        statement(
+            "FollowRollBackOrContinueTheServicesDeployments",
+            &[
+                "ecs:DescribeServiceDeployments",
+                "ecs:StopServiceDeployment",
+                "ecs:ContinueServiceDeployment",
+            ],
+            json!([setup.service_arn(), setup.service_deployments_arn()]),
+        ),
     ];
+    if !setup.log_groups.is_empty() {
+        statements.push(statement(
+            "ReadTheTaskDefinitionsLogStreams",
+            &["logs:GetLogEvents"],
+            json!(setup.log_stream_arns()),
+        ));
+    }
     if !setup.pass_roles.is_empty() {
         statements.push(with_condition(
             statement(
@@ -561,7 +721,10 @@ pub fn terraform(setup: &Setup, parts: Parts) -> String {
         ));
     } else if parts.deploy {
         out.push_str(&format!(
-            "\nresource \"aws_iam_user_policy\" \"hatoba_worker_deploy_{t}\" {{\n  name   = \"deploy-{name_raw}\"\n  user   = aws_iam_user.hatoba_worker.name\n  policy = {policy}\n}}\n",
+            "\n# A managed policy attached to the user: IAM takes at most 2,048 characters of inline\n\
+             # policy per user, and the deploy policy is longer; a managed one may have 6,144.\n\
+             resource \"aws_iam_policy\" \"hatoba_deploy_{t}\" {{\n  name   = \"hatoba-deploy-{name_raw}\"\n  policy = {policy}\n}}\n\n\
+             resource \"aws_iam_user_policy_attachment\" \"hatoba_worker_deploy_{t}\" {{\n  user       = aws_iam_user.hatoba_worker.name\n  policy_arn = aws_iam_policy.hatoba_deploy_{t}.arn\n}}\n",
             name_raw = setup.target.name,
             policy = tf_heredoc(&deploy_policy(setup)),
         ));
@@ -607,7 +770,7 @@ mod tests {
     }
 
     fn setup(extra: Value) -> Setup {
-        Setup::new(
+        let mut s = Setup::new(
             target(extra),
             "123456789012",
             "web",
@@ -615,7 +778,9 @@ mod tests {
                 "arn:aws:iam::123456789012:role/web-exec".into(),
                 "arn:aws:iam::123456789012:role/app/web-task".into(),
             ],
-        )
+        );
+        s.log_groups = vec!["/ecs/web".into()];
+        s
     }
 
     fn statement_of<'v>(policy: &'v Value, sid: &str) -> &'v Value {
@@ -675,21 +840,35 @@ mod tests {
             pass["Condition"]["StringEquals"]["iam:PassedToService"],
             "ecs-tasks.amazonaws.com"
         );
-        // The only statement on "*" is the one whose action has no other form.
+        // The only statements on "*": the one whose action has no other form, and ListTasks,
+        // held to the cluster by its condition.
         let stars: Vec<&Value> = p["Statement"]
             .as_array()
             .unwrap()
             .iter()
             .filter(|s| s["Resource"] == "*")
             .collect();
-        assert_eq!(stars.len(), 1);
+        assert_eq!(stars.len(), 2);
         assert_eq!(stars[0]["Action"], "ecs:DescribeTaskDefinition");
+        assert!(stars[0].get("Condition").is_none());
+        assert_eq!(stars[1]["Action"], "ecs:ListTasks");
+        assert!(stars[1].get("Condition").is_some());
         // No S3 unless the base is on S3.
         assert!(!p.to_string().contains("s3:"));
         for st in p["Statement"].as_array().unwrap() {
             let sid = st["Sid"].as_str().unwrap();
             assert!(sid.bytes().all(|b| b.is_ascii_alphanumeric()), "{sid}");
         }
+    }
+
+    #[test]
+    fn the_deploy_policy_fits_a_managed_policy_but_not_a_users_inline_one() {
+        // IAM counts characters without whitespace: at most 2,048 for all of a user's inline
+        // policies, 6,144 for a managed policy, 10,240 for a role's inline ones.
+        let mut s = setup(json!({"taskDefinition": "s3://config-bucket/deploy/web.json"}));
+        s.log_groups = vec!["/ecs/web".into(), "/ecs/web-sidecar".into()];
+        let text = deploy_policy(&s).to_string();
+        assert!(text.len() > 2048 && text.len() < 6144, "{}", text.len());
     }
 
     #[test]
@@ -711,10 +890,11 @@ mod tests {
             "executionRoleArn": "",
             "taskRoleArn": "web-task",
         });
-        let (family, roles) = read_task_definition(&document);
-        assert_eq!(family.as_deref(), Some("web"));
-        assert_eq!(roles, ["web-task"]);
-        let s = Setup::new(target(json!({})), "123456789012", "web", roles);
+        let facts = read_task_definition(&document);
+        assert_eq!(facts.family.as_deref(), Some("web"));
+        assert_eq!(facts.pass_roles, ["web-task"]);
+        assert!(facts.log_groups.is_empty());
+        let s = Setup::new(target(json!({})), "123456789012", "web", facts.pass_roles);
         assert_eq!(s.check(), []);
         assert_eq!(s.pass_roles, ["arn:aws:iam::123456789012:role/web-task"]);
         let p = deploy_policy(&s);
@@ -722,6 +902,121 @@ mod tests {
             statement_of(&p, "PassTheTaskDefinitionRolesToEcsTasksOnly")["Resource"],
             json!(["arn:aws:iam::123456789012:role/web-task"])
         );
+    }
+
+    #[test]
+    fn stopped_tasks_are_read_in_the_cluster_only() {
+        let p = deploy_policy(&setup(json!({})));
+        let cluster = json!({"ArnEquals": {"ecs:cluster": "arn:aws:ecs:eu-west-1:123456789012:cluster/prod"}});
+        let list = statement_of(&p, "ListStoppedTasksOfTheClusterOnly");
+        assert_eq!(list["Action"], "ecs:ListTasks");
+        assert_eq!(list["Resource"], "*");
+        assert_eq!(list["Condition"], cluster);
+        let describe = statement_of(&p, "ReadWhyTasksOfTheClusterStopped");
+        assert_eq!(describe["Action"], "ecs:DescribeTasks");
+        assert_eq!(
+            describe["Resource"],
+            "arn:aws:ecs:eu-west-1:123456789012:task/prod/*"
+        );
+        assert_eq!(describe["Condition"], cluster);
+        // Nothing else may start, stop or change a task.
+        for verb in ["RunTask", "StartTask", "StopTask", "ExecuteCommand"] {
+            assert!(!p.to_string().contains(&format!("ecs:{verb}\"")), "{verb}");
+        }
+    }
+
+    #[test]
+    fn only_the_services_own_deployments_are_followed_rolled_back_or_continued() {
+        let p = deploy_policy(&setup(json!({})));
+        let list = statement_of(&p, "ListTheServicesDeployments");
+        assert_eq!(list["Action"], "ecs:ListServiceDeployments");
+        assert_eq!(
+            list["Resource"],
+            "arn:aws:ecs:eu-west-1:123456789012:service/prod/web"
+        );
+        assert!(list.get("Condition").is_none());
+        let act = statement_of(&p, "FollowRollBackOrContinueTheServicesDeployments");
+        assert_eq!(
+            act["Action"],
+            json!([
+                "ecs:DescribeServiceDeployments",
+                "ecs:StopServiceDeployment",
+                "ecs:ContinueServiceDeployment"
+            ])
+        );
+        assert_eq!(
+            act["Resource"],
+            json!([
+                "arn:aws:ecs:eu-west-1:123456789012:service/prod/web",
+                "arn:aws:ecs:eu-west-1:123456789012:service-deployment/prod/web/*"
+            ])
+        );
+        assert!(act.get("Condition").is_none());
+        // Each of these actions is granted by one statement only.
+        for action in [
+            "ecs:ListTasks",
+            "ecs:DescribeTasks",
+            "ecs:ListServiceDeployments",
+            "ecs:DescribeServiceDeployments",
+            "ecs:StopServiceDeployment",
+            "ecs:ContinueServiceDeployment",
+            "logs:GetLogEvents",
+        ] {
+            let granting = p["Statement"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|s| s["Action"].to_string().contains(&format!("\"{action}\"")))
+                .count();
+            assert_eq!(granting, 1, "{action}");
+        }
+    }
+
+    #[test]
+    fn log_streams_are_read_in_the_task_definitions_awslogs_groups_only() {
+        let document = json!({
+            "family": "web",
+            "containerDefinitions": [
+                {"name": "app", "logConfiguration": {"logDriver": "awslogs",
+                    "options": {"awslogs-group": "/ecs/web", "awslogs-region": "eu-west-1"}}},
+                {"name": "sidecar", "logConfiguration": {"logDriver": "awslogs",
+                    "options": {"awslogs-group": "/ecs/web"}}},
+                {"name": "proxy", "logConfiguration": {"logDriver": "awslogs",
+                    "options": {"awslogs-group": "shared/proxy"}}},
+                {"name": "router", "logConfiguration": {"logDriver": "awsfirelens",
+                    "options": {"awslogs-group": "not-awslogs"}}},
+                {"name": "quiet"},
+            ],
+        });
+        let facts = read_task_definition(&document);
+        assert_eq!(facts.log_groups, ["/ecs/web", "shared/proxy"]);
+        let mut s = setup(json!({}));
+        s.log_groups = facts.log_groups;
+        assert_eq!(s.check(), []);
+        let read = statement_of(&deploy_policy(&s), "ReadTheTaskDefinitionsLogStreams").clone();
+        assert_eq!(read["Action"], "logs:GetLogEvents");
+        assert_eq!(
+            read["Resource"],
+            json!([
+                "arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/web:log-stream:*",
+                "arn:aws:logs:eu-west-1:123456789012:log-group:shared/proxy:log-stream:*"
+            ])
+        );
+        assert!(read.get("Condition").is_none());
+        // Not known: any group of the account, in the target's region and partition.
+        s.log_groups = vec![ANY_LOG_GROUP.into()];
+        assert_eq!(s.check(), []);
+        assert_eq!(
+            statement_of(&deploy_policy(&s), "ReadTheTaskDefinitionsLogStreams")["Resource"],
+            json!(["arn:aws:logs:eu-west-1:123456789012:log-group:*:log-stream:*"])
+        );
+        // No awslogs group: no log is read.
+        s.log_groups.clear();
+        assert!(!deploy_policy(&s).to_string().contains("logs:"));
+        // A name that would widen the ARN is refused.
+        s.log_groups = vec!["/ecs/*".into(), "a:b".into()];
+        let fields: Vec<String> = s.check().iter().map(|f| f.field.clone()).collect();
+        assert_eq!(fields, ["logGroup[0]", "logGroup[1]"]);
     }
 
     #[test]
@@ -752,6 +1047,20 @@ mod tests {
             "passRole[0]: \"arn:aws:iam::123456789012:role/web-exec\" is in partition aws, the target's region is in aws-cn"
         );
         assert_eq!(partition_of("us-gov-west-1"), "aws-us-gov");
+        let mut s = s;
+        s.log_groups = vec!["/ecs/web".into()];
+        assert_eq!(
+            s.cluster_arn(),
+            "arn:aws-cn:ecs:cn-north-1:123456789012:cluster/prod"
+        );
+        assert_eq!(
+            s.service_deployments_arn(),
+            "arn:aws-cn:ecs:cn-north-1:123456789012:service-deployment/prod/web/*"
+        );
+        assert_eq!(
+            s.log_stream_arns(),
+            ["arn:aws-cn:logs:cn-north-1:123456789012:log-group:/ecs/web:log-stream:*"]
+        );
     }
 
     #[test]
@@ -857,7 +1166,11 @@ mod tests {
                 ci: false,
             },
         );
-        assert!(deploy_only.contains("aws_iam_user_policy\" \"hatoba_worker_deploy_web_prod\""));
+        assert!(deploy_only.contains("resource \"aws_iam_policy\" \"hatoba_deploy_web_prod\""));
+        assert!(deploy_only.contains(
+            "resource \"aws_iam_user_policy_attachment\" \"hatoba_worker_deploy_web_prod\""
+        ));
+        assert!(!deploy_only.contains("resource \"aws_iam_user_policy\""));
         assert!(!deploy_only.contains("openid"));
         assert_eq!(tf_string("a${b}"), "\"a$${b}\"");
     }
