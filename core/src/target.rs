@@ -118,9 +118,19 @@ pub struct Target {
     /// Stop a rollout (`StopServiceDeployment`, ROLLBACK) once [`Target::fail_fast_tasks`] of
     /// its tasks stopped for a cause that will not heal, rather than wait for ECS's circuit
     /// breaker (true).
+    #[serde(default = "yes")]
     pub fail_fast: bool,
     /// How many such tasks stop a rollout (2).
+    #[serde(default = "two")]
     pub fail_fast_tasks: u64,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn two() -> u64 {
+    2
 }
 
 impl Target {
