@@ -31,3 +31,16 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The product's name as shown to people.
 pub const PRODUCT: &str = "Hatoba";
+
+/// Sorts `list` by `less`, stably, by insertion: for the short lists of a request (its headers,
+/// its query, the configured secrets), where this loop is all the code a sort needs and each
+/// `sort_by` would bring its own copy of the standard library's driftsort or ipnsort.
+pub(crate) fn sort_short<T>(list: &mut [T], less: impl Fn(&T, &T) -> bool) {
+    for i in 1..list.len() {
+        let mut j = i;
+        while j > 0 && less(&list[j], &list[j - 1]) {
+            list.swap(j, j - 1);
+            j -= 1;
+        }
+    }
+}

@@ -86,7 +86,7 @@ impl Redactor {
         }
         // Longest first (a secret containing another is masked whole); equal values side by
         // side for dedup.
-        values.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        crate::sort_short(&mut values, |a, b| (b.len(), a) < (a.len(), b));
         values.dedup();
         Self { values }
     }

@@ -12,7 +12,7 @@ use crate::storage::ObjectStore;
 
 const GUARD_KEY: &str = "guard";
 
-#[durable_object]
+#[durable_object(fetch)]
 pub struct GuardObject {
     state: State,
 }

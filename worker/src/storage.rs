@@ -15,7 +15,17 @@ fn failed(e: worker::Error) -> StoreError {
 
 impl Store for ObjectStore {
     async fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
-        self.0.get::<String>(key).await.map_err(failed)
+        // The one key through the read of many: it answers the stored value as it is (a string,
+        // all `put` writes), where `get::<String>` would bring serde_wasm_bindgen's deserializer
+        // and its error messages, with core's float printer, for a string.
+        let found = self.0.get_multiple(vec![key]).await.map_err(failed)?;
+        let value = found.get(&key.into());
+        if value.is_undefined() {
+            return Ok(None);
+        }
+        let text = value.as_string();
+        text.map(Some)
+            .ok_or_else(|| StoreError(format!("the value under {key} is not text")))
     }
 
     async fn put(&self, key: &str, value: String) -> Result<(), StoreError> {

@@ -27,7 +27,7 @@ struct Setting {
 /// One alarm runs steps for at most this long, then hands over to the next alarm.
 const ALARM_BUDGET: Duration = Duration::from_secs(20);
 
-#[durable_object]
+#[durable_object(alarm)]
 pub struct TargetObject {
     state: State,
     env: Env,

@@ -432,7 +432,7 @@ fn canonical_headers<'h>(
             None => out.push((name, value)),
         }
     }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::sort_short(&mut out, |a, b| a.0 < b.0);
     Ok(out)
 }
 
@@ -507,7 +507,7 @@ fn canonical_query(query: &str) -> String {
             )
         })
         .collect();
-    pairs.sort();
+    crate::sort_short(&mut pairs, |a, b| a < b);
     pairs
         .iter()
         .map(|(name, value)| format!("{name}={value}"))

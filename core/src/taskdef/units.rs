@@ -29,6 +29,28 @@ pub fn memory_mib(text: &str) -> Option<u32> {
     }
 }
 
+/// A number of a message, as `{}` writes an `f64` for every integral value (`512`, `-1`, `-0`)
+/// and through serde_json's shortest form otherwise (`0.5`), so the worker carries one float
+/// printer rather than two.
+pub(crate) struct Num(pub f64);
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let v = self.0;
+        if v.fract() == 0.0 && v.abs() < 9e18 {
+            if v == 0.0 && v.is_sign_negative() {
+                return f.write_str("-0");
+            }
+            return (v as i64).fmt(f);
+        }
+        match serde_json::Number::from_f64(v) {
+            Some(n) => n.fmt(f),
+            None if v.is_nan() => f.write_str("NaN"),
+            None => f.write_str(if v > 0.0 { "inf" } else { "-inf" }),
+        }
+    }
+}
+
 fn scaled(number: &str, factor: f64) -> Option<u32> {
     let n: f64 = number.parse().ok()?;
     let v = n * factor;
@@ -61,6 +83,29 @@ pub const FARGATE_CPU: [u32; 7] = [256, 512, 1024, 2048, 4096, 8192, 16384];
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_read_as_display_writes_them() {
+        for v in [
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            512.0,
+            262_144.0,
+            0.5,
+            -2.25,
+            0.1 + 0.2,
+            1e15,
+            8e18,
+            123.456,
+        ] {
+            assert_eq!(Num(v).to_string(), v.to_string());
+        }
+        assert_eq!(Num(f64::INFINITY).to_string(), "inf");
+        assert_eq!(Num(f64::NEG_INFINITY).to_string(), "-inf");
+        assert_eq!(Num(f64::NAN).to_string(), "NaN");
+    }
 
     #[test]
     fn understands_ecs_unit_strings() {

@@ -3,6 +3,7 @@
 
 use crate::finding::Finding;
 use crate::taskdef::TaskDefinition;
+use crate::taskdef::units::Num;
 
 pub(crate) const ID: &str = "awsvpc-host-port";
 
@@ -28,7 +29,11 @@ pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
                     ID,
                     path.key("portMappings").index(i).key("hostPort"),
                     host.pos,
-                    format!("hostPort {h} differs from containerPort {c} under awsvpc networking: remove hostPort or set it to {c}"),
+                    format!(
+                        "hostPort {} differs from containerPort {c} under awsvpc networking: remove hostPort or set it to {c}",
+                        Num(h),
+                        c = Num(c)
+                    ),
                 ));
             }
         }

@@ -17,6 +17,7 @@
 use crate::finding::Finding;
 use crate::source::{Node, Path};
 use crate::taskdef::TaskDefinition;
+use crate::taskdef::units::Num;
 
 pub(crate) const ID: &str = "container-limits";
 
@@ -38,9 +39,14 @@ fn range(
             path,
             node.pos,
             if max.is_infinite() {
-                format!("{what} {v} is below {min}{why}")
+                format!("{what} {} is below {}{why}", Num(v), Num(min))
             } else {
-                format!("{what} {v} is out of range: expected {min} to {max}{why}")
+                format!(
+                    "{what} {} is out of range: expected {} to {}{why}",
+                    Num(v),
+                    Num(min),
+                    Num(max)
+                )
             },
         ));
     }
@@ -139,7 +145,8 @@ pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
                         at.key(field),
                         node.pos,
                         format!(
-                            "ulimit {field} {v} is negative: expected a limit, or -1 for unlimited"
+                            "ulimit {field} {} is negative: expected a limit, or -1 for unlimited",
+                            Num(v)
                         ),
                     ));
                 }
@@ -151,7 +158,7 @@ pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
                     ID,
                     at.key("softLimit"),
                     node.pos,
-                    format!("ulimit softLimit {s} is above hardLimit {h}: the soft limit must be at most the hard one"),
+                    format!("ulimit softLimit {} is above hardLimit {}: the soft limit must be at most the hard one", Num(s), Num(h)),
                 ));
             }
         }

@@ -4,7 +4,7 @@
 
 use crate::finding::Finding;
 use crate::taskdef::TaskDefinition;
-use crate::taskdef::units::{cpu_units, memory_mib};
+use crate::taskdef::units::{Num, cpu_units, memory_mib};
 
 pub(crate) const ID: &str = "container-resources";
 
@@ -14,7 +14,7 @@ pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
         td.root.get(key).and_then(|n| {
             n.as_str()
                 .map(str::to_owned)
-                .or_else(|| n.as_f64().map(|v| v.to_string()))
+                .or_else(|| n.as_f64().map(|v| Num(v).to_string()))
         })
     };
     let task_memory = task_value("memory").as_deref().and_then(memory_mib);
@@ -33,7 +33,7 @@ pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
                     ID,
                     path.key("memoryReservation"),
                     r.pos,
-                    format!("memoryReservation {rv} MiB is above memory {mv} MiB: the soft limit must not exceed the hard limit"),
+                    format!("memoryReservation {} MiB is above memory {} MiB: the soft limit must not exceed the hard limit", Num(rv), Num(mv)),
                 ));
             }
         }
@@ -47,7 +47,8 @@ pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
                         path.key(key),
                         node.pos,
                         format!(
-                            "container {key} {value} MiB is above the task's memory {task} MiB"
+                            "container {key} {} MiB is above the task's memory {task} MiB",
+                            Num(value)
                         ),
                     ));
                 }
@@ -72,7 +73,10 @@ pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
             ID,
             path,
             pos,
-            format!("the containers' cpu adds up to {cpu_sum} units, above the task's cpu {task}"),
+            format!(
+                "the containers' cpu adds up to {} units, above the task's cpu {task}",
+                Num(cpu_sum)
+            ),
         ));
     }
 }

@@ -5,6 +5,7 @@
 
 use crate::finding::Finding;
 use crate::taskdef::TaskDefinition;
+use crate::taskdef::units::Num;
 
 pub(crate) const ID: &str = "health-check";
 
@@ -32,7 +33,12 @@ pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
                     ID,
                     hc_path.key(key),
                     node.pos,
-                    format!("healthCheck {key} {v} is out of range: expected {min} to {max}"),
+                    format!(
+                        "healthCheck {key} {} is out of range: expected {} to {}",
+                        Num(v),
+                        Num(min),
+                        Num(max)
+                    ),
                 ));
             }
         }
@@ -48,8 +54,9 @@ pub(crate) fn check(td: &TaskDefinition<'_>, out: &mut Vec<Finding>) {
                 hc_path.key("timeout"),
                 timeout.pos,
                 format!(
-                    "healthCheck timeout {} is not shorter than its interval {interval}: a check may still run when the next one starts",
-                    timeout.as_f64().unwrap_or_default()
+                    "healthCheck timeout {} is not shorter than its interval {}: a check may still run when the next one starts",
+                    Num(timeout.as_f64().unwrap_or_default()),
+                    Num(interval)
                 ),
             ));
         }
