@@ -109,6 +109,142 @@ struct World {
     sts_denies: bool,
     /// Random faults on every call, when set.
     chaos: Option<Chaos>,
+    /// ECS's service deployment of the rollout, for a service that has them; `None` is a
+    /// service without the API (ListServiceDeployments lists nothing).
+    sd: Option<Sd>,
+    /// The rollout's tasks that stop, in DescribeTasks' shape: one more has stopped at each
+    /// DescribeServices after the update.
+    stopped_tasks: Vec<Value>,
+    /// The service's events, newest first, as DescribeServices gives them.
+    events: Vec<Value>,
+    /// The one log stream there is: its group, its name and its events' messages.
+    log: Option<(String, String, Vec<String>)>,
+    /// The input of each StopServiceDeployment, ContinueServiceDeployment, ListTasks,
+    /// ListServiceDeployments and GetLogEvents, by operation.
+    inputs: Vec<(String, Value)>,
+}
+
+/// ECS's service deployment of a rollout, scripted: its stages, each lasting some
+/// DescribeServiceDeployments, a PAUSE hook at one of them, and its status once they are over.
+#[allow(dead_code)] // the scenarios below use it
+struct Sd {
+    strategy: &'static str,
+    bake_minutes: Option<u64>,
+    stages: Vec<(&'static str, u32)>,
+    /// The stage whose PAUSE hook holds the deployment until ContinueServiceDeployment.
+    pause_at: Option<&'static str>,
+    /// The status once the stages are over: SUCCESSFUL, or ROLLBACK_SUCCESSFUL when the
+    /// circuit breaker rolls it back.
+    end: &'static str,
+    /// DescribeServiceDeployments answered so far.
+    reads: u32,
+    /// The action ContinueServiceDeployment took, or `STOP` for StopServiceDeployment.
+    answered: Option<&'static str>,
+    /// ROLLBACK_* once a stop or a rollback was asked.
+    status: Option<&'static str>,
+}
+
+const SD_ARN: &str = "arn:aws:ecs:eu-west-1:123456789012:service-deployment/stg/web/Vt3fKzTqLw9x";
+const OLD_SD_ARN: &str =
+    "arn:aws:ecs:eu-west-1:123456789012:service-deployment/stg/web/Ab1cDe2fGh3i";
+const HOOK_ID: &str = "hook-0a1b2c3d4e5f";
+const HOOK_EXPIRES_SECONDS: f64 = 1_795_780_800.0;
+
+impl Sd {
+    fn new(strategy: &'static str, stages: Vec<(&'static str, u32)>, end: &'static str) -> Sd {
+        Sd {
+            strategy,
+            bake_minutes: None,
+            stages,
+            pause_at: None,
+            end,
+            reads: 0,
+            answered: None,
+            status: None,
+        }
+    }
+
+    /// The deployment as DescribeServiceDeployments shows it at its next read.
+    fn read(&mut self) -> Value {
+        self.reads += 1;
+        if let Some(status) = self.status {
+            // A rollback asked shows as requested once, then done.
+            self.status = Some(match status {
+                "ROLLBACK_REQUESTED" | "ROLLBACK_IN_PROGRESS" => "ROLLBACK_SUCCESSFUL",
+                other => other,
+            });
+            return self.shape(status, None, false);
+        }
+        let mut at = 0;
+        let mut stage = None;
+        for (name, lasts) in &self.stages {
+            at += lasts;
+            if self.reads <= at {
+                stage = Some(*name);
+                break;
+            }
+        }
+        let Some(stage) = stage else {
+            return self.shape(self.end, self.stages.last().map(|s| s.0), false);
+        };
+        let held = self.pause_at == Some(stage) && self.answered.is_none();
+        if held {
+            // It waits at the hook: the next read is of the same stage.
+            self.reads -= 1;
+        }
+        self.shape("IN_PROGRESS", Some(stage), held)
+    }
+
+    fn shape(&self, status: &str, stage: Option<&str>, held: bool) -> Value {
+        let rolled_back = status.starts_with("ROLLBACK_");
+        let mut sd = json!({
+            "serviceDeploymentArn": SD_ARN,
+            "serviceArn": format!("arn:aws:ecs:eu-west-1:{ACCOUNT}:service/stg/web"),
+            "clusterArn": format!("arn:aws:ecs:eu-west-1:{ACCOUNT}:cluster/stg"),
+            "createdAt": 1_795_766_410.5,
+            "startedAt": 1_795_766_411.0,
+            "updatedAt": 1_795_766_420.25,
+            "sourceServiceRevisions": [{"arn": format!("arn:aws:ecs:eu-west-1:{ACCOUNT}:service-revision/stg/web/111"),
+                "requestedTaskCount": 2, "runningTaskCount": 2, "pendingTaskCount": 0}],
+            "targetServiceRevision": {"arn": format!("arn:aws:ecs:eu-west-1:{ACCOUNT}:service-revision/stg/web/222"),
+                "requestedTaskCount": 2, "runningTaskCount": if status == "SUCCESSFUL" { 2 } else { 1 },
+                "pendingTaskCount": 0},
+            "status": status,
+            "deploymentConfiguration": {
+                "deploymentCircuitBreaker": {"enable": true, "rollback": true},
+                "maximumPercent": 200, "minimumHealthyPercent": 100,
+                "strategy": self.strategy,
+            },
+            "deploymentCircuitBreaker": {"status": if rolled_back { "TRIGGERED" } else { "MONITORING" },
+                "failureCount": if rolled_back { 3 } else { 0 }, "threshold": 3},
+        });
+        if let Some(stage) = stage {
+            sd["lifecycleStage"] = json!(stage);
+        }
+        if let Some(minutes) = self.bake_minutes {
+            sd["deploymentConfiguration"]["bakeTimeInMinutes"] = json!(minutes);
+        }
+        if rolled_back {
+            let reason = if self.answered.is_some() {
+                "Service deployment rolled back because of a user request."
+            } else {
+                "ECS deployment circuit breaker: tasks failed to start."
+            };
+            sd["statusReason"] = json!(reason);
+            sd["rollback"] = json!({"reason": reason, "startedAt": 1_795_766_500.0,
+                "serviceRevisionArn": format!("arn:aws:ecs:eu-west-1:{ACCOUNT}:service-revision/stg/web/111")});
+        }
+        if let Some(pause) = self.pause_at
+            && stage == Some(pause)
+        {
+            sd["lifecycleHookDetails"] = json!([{
+                "hookId": HOOK_ID, "targetType": "PAUSE",
+                "status": if held { "AWAITING_ACTION" } else { "SUCCEEDED" },
+                "lifecycleStage": pause, "expiresAt": HOOK_EXPIRES_SECONDS,
+            }]);
+        }
+        sd
+    }
 }
 
 struct Fake(RefCell<World>);
@@ -155,6 +291,11 @@ impl Fake {
             signed_by: vec![],
             sts_denies: false,
             chaos: None,
+            sd: None,
+            stopped_tasks: vec![],
+            events: vec![],
+            log: None,
+            inputs: vec![],
         }))
     }
 
@@ -189,7 +330,46 @@ impl World {
     fn service(&self) -> Value {
         json!({"serviceName": "web", "serviceArn": format!("arn:aws:ecs:eu-west-1:{ACCOUNT}:service/stg/web"),
                "status": "ACTIVE", "taskDefinition": self.service_td, "desiredCount": 2, "runningCount": 2,
-               "deployments": self.deployments})
+               "deployments": self.deployments, "events": self.events})
+    }
+
+    /// The ARNs of the rollout's tasks stopped by now.
+    fn stopped_now(&self) -> Vec<String> {
+        let n = (self.polls_since_update as usize).min(self.stopped_tasks.len());
+        self.stopped_tasks[..n]
+            .iter()
+            .map(|t| t["taskArn"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    fn logs(&mut self, input: Value) -> Result<HttpResponse, TransportError> {
+        self.inputs.push(("GetLogEvents".into(), input.clone()));
+        match &self.log {
+            Some((group, stream, messages))
+                if input["logGroupName"] == group.as_str()
+                    && input["logStreamName"] == stream.as_str() =>
+            {
+                // The newest `limit` events, oldest first, as with startFromHead false.
+                let limit = input["limit"].as_u64().unwrap_or(10_000) as usize;
+                let skip = messages.len().saturating_sub(limit);
+                let events: Vec<Value> = messages[skip..]
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| {
+                        json!({"timestamp": 1_795_766_450_000u64 + i as u64, "message": m,
+                        "ingestionTime": 1_795_766_451_000u64 + i as u64})
+                    })
+                    .collect();
+                ok(
+                    json!({"events": events, "nextForwardToken": "f/0001", "nextBackwardToken": "b/0001"}),
+                )
+            }
+            _ => error(
+                400,
+                "ResourceNotFoundException",
+                "The specified log stream does not exist.",
+            ),
+        }
     }
 
     fn ecs(&mut self, op: &str, input: Value) -> Result<HttpResponse, TransportError> {
@@ -285,9 +465,110 @@ impl World {
             }
             // A service without ECS's service deployments, whose rollouts stop no task: the
             // rollout is read from DescribeServices as it always was.
-            "ListServiceDeployments" => ok(json!({"serviceDeployments": []})),
-            "ListTasks" => ok(json!({"taskArns": []})),
-            "DescribeTasks" => ok(json!({"tasks": [], "failures": []})),
+            "ListServiceDeployments" => {
+                self.inputs.push((op.into(), input.clone()));
+                if self.sd.is_none() || self.update_calls == 0 {
+                    return ok(json!({"serviceDeployments": []}));
+                }
+                // An older deployment of the service is listed too: the newest is the rollout's.
+                let brief = |arn: &str, created: f64, status: &str| {
+                    json!({"serviceDeploymentArn": arn,
+                        "serviceArn": format!("arn:aws:ecs:eu-west-1:{ACCOUNT}:service/stg/web"),
+                        "clusterArn": format!("arn:aws:ecs:eu-west-1:{ACCOUNT}:cluster/stg"),
+                        "createdAt": created, "startedAt": created,
+                        "targetServiceRevisionArn": format!("arn:aws:ecs:eu-west-1:{ACCOUNT}:service-revision/stg/web/1"),
+                        "status": status})
+                };
+                ok(json!({"serviceDeployments": [
+                    brief(OLD_SD_ARN, 1_795_766_000.0, "SUCCESSFUL"),
+                    brief(SD_ARN, 1_795_766_410.5, "IN_PROGRESS"),
+                ]}))
+            }
+            "DescribeServiceDeployments" => {
+                let wanted = input["serviceDeploymentArns"][0].as_str().unwrap_or("");
+                match &mut self.sd {
+                    Some(sd) if wanted == SD_ARN => {
+                        ok(json!({"serviceDeployments": [sd.read()], "failures": []}))
+                    }
+                    _ => ok(json!({"serviceDeployments": [], "failures": [
+                        {"arn": wanted, "reason": "MISSING", "detail": "Service deployment not found"}]})),
+                }
+            }
+            "StopServiceDeployment" => {
+                self.inputs.push((op.into(), input.clone()));
+                let Some(sd) = self
+                    .sd
+                    .as_mut()
+                    .filter(|_| input["serviceDeploymentArn"] == SD_ARN)
+                else {
+                    return error(
+                        400,
+                        "ServiceDeploymentNotFoundException",
+                        "The service deployment does not exist.",
+                    );
+                };
+                if sd.status.is_some() || sd.reads > sd.stages.iter().map(|s| s.1).sum::<u32>() {
+                    return error(
+                        400,
+                        "ConflictException",
+                        "The service deployment is not in a state that can be stopped.",
+                    );
+                }
+                sd.answered = Some("STOP");
+                sd.status = Some(if input["stopType"] == "ROLLBACK" {
+                    "ROLLBACK_REQUESTED"
+                } else {
+                    "STOP_REQUESTED"
+                });
+                ok(json!({"serviceDeploymentArn": SD_ARN}))
+            }
+            "ContinueServiceDeployment" => {
+                self.inputs.push((op.into(), input.clone()));
+                let Some(sd) = self.sd.as_mut().filter(|sd| {
+                    input["serviceDeploymentArn"] == SD_ARN
+                        && input["hookId"] == HOOK_ID
+                        && sd.pause_at.is_some()
+                        && sd.answered.is_none()
+                }) else {
+                    return error(
+                        400,
+                        "InvalidParameterException",
+                        "No lifecycle hook awaits an action.",
+                    );
+                };
+                if input["action"] == "ROLLBACK" {
+                    sd.answered = Some("ROLLBACK");
+                    sd.status = Some("ROLLBACK_IN_PROGRESS");
+                } else {
+                    sd.answered = Some("CONTINUE");
+                }
+                ok(json!({"serviceDeploymentArn": SD_ARN}))
+            }
+            "ListTasks" => {
+                self.inputs.push((op.into(), input.clone()));
+                let ours = self
+                    .deployments
+                    .iter()
+                    .any(|d| d["id"] == input["startedBy"] && d["taskDefinition"] != OLD_ARN);
+                if !ours || input["desiredStatus"] != "STOPPED" || input["cluster"] != "stg" {
+                    return ok(json!({"taskArns": []}));
+                }
+                ok(json!({"taskArns": self.stopped_now()}))
+            }
+            "DescribeTasks" => {
+                let wanted: Vec<&str> = input["tasks"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|t| t.as_str().unwrap())
+                    .collect();
+                let tasks: Vec<&Value> = self
+                    .stopped_tasks
+                    .iter()
+                    .filter(|t| wanted.contains(&t["taskArn"].as_str().unwrap()))
+                    .collect();
+                ok(json!({"tasks": tasks, "failures": []}))
+            }
             other => panic!("the pipeline called ECS {other}"),
         }
     }
@@ -466,6 +747,9 @@ impl Fake {
                 "ImageNotFoundException",
                 &format!("The image with imageId {{imageTag:'{tag}'}} does not exist"),
             );
+        }
+        if key == "GetLogEvents" {
+            return w.logs(input);
         }
         w.ecs(&key, input)
     }
