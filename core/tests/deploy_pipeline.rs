@@ -2754,6 +2754,30 @@ fn a_pause_rolled_back_ends_in_failure_rolled_back() {
 }
 
 #[test]
+#[ignore = "bug: a rollback asked at a pause (or by Hatoba's own stop) is worded as the circuit breaker's"]
+fn a_pause_rolled_back_by_a_person_is_not_told_as_the_circuit_breakers() {
+    let (fake, clock, target) = (paused_world(), fake_clock(), stg_target());
+    let ctx = context(&fake, &clock, &target);
+    let store = MemoryStore::default();
+    let d = new_deployment(&clock);
+    enqueue(&store, &d);
+    let driver = Driver::new(&store);
+    step_until(&store, &ctx, &d.id, 50, |d| d.state == State::Paused);
+    block_on(driver.answer_pause(&ctx, &d.id, deploy::PauseAction::Rollback))
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    drive(&store, &ctx).unwrap();
+    let done = block_on(driver.deployment(&d.id)).unwrap().unwrap();
+    assert_eq!(done.state, State::Failure);
+    assert!(
+        !done.description.contains("circuit breaker"),
+        "{}",
+        done.description
+    );
+}
+
+#[test]
 fn answering_a_pause_with_a_deploy_role_assumes_it_when_its_session_is_gone() {
     let (fake, clock, target) = (paused_world(), fake_clock(), stg_target());
     let session = deploy::session::Session::default();
@@ -2926,5 +2950,200 @@ fn evidence_that_cannot_be_read_is_named_and_the_verdict_stands() {
     assert_eq!(
         status_states(&fake).last().map(String::as_str),
         Some("failure")
+    );
+}
+
+/// The world of a rollout whose essential container exits and is rolled back by the circuit
+/// breaker, with the log and events to read.
+fn exiting_world() -> Fake {
+    let fake = Fake::new(Ending::RollBack(3));
+    with_awslogs(
+        &fake,
+        vec![
+            "listening on :8080".to_owned(),
+            "Error: DATABASE_URL is not set".to_owned(),
+        ],
+    );
+    fake.world().stopped_tasks = vec![exited_task(1), exited_task(2)];
+    fake
+}
+
+/// The world of a rollout whose image cannot be pulled, on a service with ECS's service
+/// deployments: fail fast stops it.
+fn unpullable_world() -> Fake {
+    let fake = Fake::new(Ending::Stall);
+    fake.world().sd = Some(rolling(20, "SUCCESSFUL"));
+    fake.world().stopped_tasks = vec![pull_task(1), pull_task(2), pull_task(3)];
+    fake
+}
+
+#[test]
+fn the_driver_crashed_at_every_write_of_a_failing_rollout_sends_one_verdict_with_its_evidence() {
+    let summary = "web exited 1: \"Error: DATABASE_URL is not set\" (rolled back to web:1)";
+    let (fake, clock, target) = (exiting_world(), fake_clock(), stg_target());
+    let store = CrashingStore::default();
+    admit_and_drive(&store, &context(&fake, &clock, &target));
+    let total = store.writes.get();
+    for n in 1..=total {
+        let (fake, clock, target) = (exiting_world(), fake_clock(), stg_target());
+        let ctx = context(&fake, &clock, &target);
+        let store = CrashingStore::default();
+        store.fail_at.set(Some(n));
+        let id = admit_and_drive(&store, &ctx);
+        let d = block_on(Driver::new(&store.inner).deployment(&id))
+            .unwrap()
+            .unwrap();
+        assert_eq!(d.state, State::Failure, "crash at write {n}: {d:#?}");
+        assert_eq!(d.next, Next::Done, "crash at write {n}");
+        let f = failure_of(&d);
+        assert_eq!(f.summary, summary, "crash at write {n}");
+        assert_eq!(f.stopped_tasks.len(), 2, "crash at write {n}");
+        assert_eq!(f.logs.map(|l| l.lines.len()), Some(2), "crash at write {n}");
+        assert_eq!(
+            descriptions(&fake).last().unwrap(),
+            &("failure".to_owned(), summary.to_owned()),
+            "crash at write {n}"
+        );
+        let w = fake.world();
+        assert_eq!(
+            (w.register_calls, w.update_calls),
+            (1, 1),
+            "crash at write {n}"
+        );
+    }
+}
+
+#[test]
+fn the_driver_crashed_at_every_write_of_a_fail_fast_stop_stops_the_rollout_once() {
+    let (fake, clock, target) = (unpullable_world(), fake_clock(), stg_target());
+    let store = CrashingStore::default();
+    admit_and_drive(&store, &context(&fake, &clock, &target));
+    let total = store.writes.get();
+    let mut endings = std::collections::BTreeSet::new();
+    for n in 1..=total {
+        let (fake, clock, target) = (unpullable_world(), fake_clock(), stg_target());
+        let ctx = context(&fake, &clock, &target);
+        let store = CrashingStore::default();
+        store.fail_at.set(Some(n));
+        let id = admit_and_drive(&store, &ctx);
+        let d = block_on(Driver::new(&store.inner).deployment(&id))
+            .unwrap()
+            .unwrap();
+        assert_eq!(d.state, State::Failure, "crash at write {n}: {d:#?}");
+        assert_eq!(d.next, Next::Done, "crash at write {n}");
+        assert_eq!(
+            calls_of(&fake, "StopServiceDeployment").len(),
+            1,
+            "crash at write {n}"
+        );
+        assert!(
+            d.description
+                .starts_with("Stopped early after 2 tasks failed: CannotPullContainerError")
+                || d.description.starts_with("CannotPullContainerError"),
+            "crash at write {n}: {}",
+            d.description
+        );
+        assert_eq!(
+            descriptions(&fake).last().unwrap(),
+            &("failure".to_owned(), d.description.clone()),
+            "crash at write {n}"
+        );
+        endings.insert(failure_of(&d).ending);
+    }
+    println!("fail-fast endings over every crash: {endings:?}");
+}
+
+#[test]
+fn a_lost_answer_to_stop_service_deployment_still_ends_in_failure() {
+    let (fake, clock, target) = (unpullable_world(), fake_clock(), stg_target());
+    fake.fault("StopServiceDeployment", vec![Fault::Lost]);
+    let ctx = context(&fake, &clock, &target);
+    let mut d = new_deployment(&clock);
+    run(&mut d, &ctx);
+    // The stop took effect and its answer was lost: the client's quick retry asks again, ECS
+    // refuses a deployment already rolling back, and that refusal is not the verdict: the
+    // next poll sees ECS's ROLLBACK_REQUESTED.
+    let stops = calls_of(&fake, "StopServiceDeployment");
+    assert!((1..=2).contains(&stops.len()), "{stops:?}");
+    assert_eq!(d.state, State::Failure, "{d:#?}");
+    assert_eq!(d.next, Next::Done);
+    assert_eq!(failure_of(&d).ending, "rolled back to web:1");
+    assert!(
+        d.description.starts_with("CannotPullContainerError"),
+        "{}",
+        d.description
+    );
+    assert_eq!(
+        status_states(&fake).last().map(String::as_str),
+        Some("failure")
+    );
+}
+
+/// A rollout whose image cannot be pulled, on a service with ECS's service deployments whose
+/// StopServiceDeployment is denied: its circuit breaker rolls it back after 6 polls.
+fn stop_denied_world() -> Fake {
+    let fake = Fake::new(Ending::Stall);
+    fake.world().sd = Some(rolling(6, "ROLLBACK_SUCCESSFUL"));
+    fake.world().stopped_tasks = vec![pull_task(1), pull_task(2), pull_task(3)];
+    fake.fault(
+        "StopServiceDeployment",
+        vec![Fault::Status(400, "AccessDeniedException"); 10],
+    );
+    fake
+}
+
+#[test]
+fn a_stop_ecs_refuses_leaves_the_verdict_to_the_circuit_breaker() {
+    let (fake, clock, target) = (stop_denied_world(), fake_clock(), stg_target());
+    let ctx = context(&fake, &clock, &target);
+    let mut d = new_deployment(&clock);
+    run(&mut d, &ctx);
+    // Asked (and refused: the fault answers before the world records the input).
+    assert!(
+        fake.world()
+            .calls
+            .iter()
+            .any(|c| c == "StopServiceDeployment")
+    );
+    assert!(calls_of(&fake, "StopServiceDeployment").is_empty());
+    assert_eq!(d.state, State::Failure, "{d:#?}");
+    assert_eq!(failure_of(&d).ending, "rolled back to web:1");
+    assert!(
+        d.description.starts_with("CannotPullContainerError"),
+        "{}",
+        d.description
+    );
+}
+
+#[test]
+#[ignore = "bug: wait_rollout overwrites fail_fast's note with the tasks text on the same poll"]
+fn a_stop_ecs_refuses_is_said_in_the_rollout_step() {
+    let (fake, clock, target) = (stop_denied_world(), fake_clock(), stg_target());
+    let ctx = context(&fake, &clock, &target);
+    let store = MemoryStore::default();
+    let d = new_deployment(&clock);
+    enqueue(&store, &d);
+    // Once two tasks failed and the stop was refused, the poll says so and goes on.
+    let noted = step_until(&store, &ctx, &d.id, 60, |d| {
+        d.step(StepName::WaitRollout)
+            .is_some_and(|s| s.detail.contains("not stopped early"))
+    });
+    let detail = &noted.step(StepName::WaitRollout).unwrap().detail;
+    assert!(
+        detail.starts_with("2 tasks failed (CannotPullContainerError"),
+        "{detail}"
+    );
+    assert!(detail.contains("AccessDeniedException"), "{detail}");
+    assert!(
+        detail.ends_with("ECS's circuit breaker decides"),
+        "{detail}"
+    );
+    assert_eq!(
+        fake.world()
+            .calls
+            .iter()
+            .filter(|c| *c == "GetLogEvents")
+            .count(),
+        0
     );
 }
