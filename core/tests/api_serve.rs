@@ -426,3 +426,78 @@ fn a_webhook_is_guarded_before_its_body_is_read_and_every_bad_one_counts() {
     let (reply, _) = send(FakeEdge::new().json_body("{}"), "2001:db8:1:3::1");
     assert_eq!(reply.status, 401);
 }
+
+#[test]
+fn answering_a_pause_takes_the_admin_token_and_maps_the_targets_answer() {
+    const ID: &str = "stg-web.1795766400000.1a2b3c4";
+    let path = |word: &str| format!("/api/deployments/{ID}/{word}");
+    // Without the admin token nothing is asked of the target: it changes a rollout.
+    for word in ["continue", "rollback"] {
+        for edge in [
+            FakeEdge::new(),
+            FakeEdge::new().token(READ),
+            FakeEdge::new().token("wrong"),
+        ] {
+            let mut edge = edge;
+            let reply = answer("POST", &path(word), &mut edge);
+            assert_eq!(reply.status, 401, "{word}: {}", reply.body);
+            assert_eq!(body(&reply)["error"], "unauthorized");
+            assert!(edge.calls.borrow().is_empty(), "{word}");
+        }
+    }
+    // Each of the target's answers becomes the API's status and error code.
+    for (word, status, code) in [
+        ("continue", 202, None),
+        ("rollback", 202, None),
+        ("continue", 409, Some("not_paused")),
+        ("rollback", 404, Some("not_found")),
+        ("continue", 502, Some("aws_refused")),
+    ] {
+        let mut edge = FakeEdge::new().token(ADMIN);
+        let message = format!("the target said {status}");
+        edge.answers
+            .insert("answerPause", json!({"status": status, "message": message}));
+        let reply = answer("POST", &path(word), &mut edge);
+        assert_eq!(reply.status, status, "{word}: {}", reply.body);
+        let b = body(&reply);
+        match code {
+            None => {
+                assert_eq!(b["id"], ID);
+                assert_eq!(b["action"], word);
+                assert_eq!(b["message"], message);
+            }
+            Some(code) => {
+                assert_eq!(b["error"], code, "{b}");
+                assert_eq!(b["message"], message, "{b}");
+            }
+        }
+        let calls = edge.calls.borrow();
+        assert_eq!(calls.len(), 1);
+        match &calls[0] {
+            (target, TargetCall::AnswerPause { id, action }) => {
+                assert_eq!((target.as_str(), id.as_str()), ("stg-web", ID));
+                assert_eq!(serde_json::to_value(action).unwrap(), word);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    // An id of no configured target is 404 before the target is asked.
+    for id in ["other.1795766400000.1a2b3c4", "no-dot-in-it"] {
+        let mut edge = FakeEdge::new().token(ADMIN);
+        let reply = answer(
+            "POST",
+            &format!("/api/deployments/{id}/continue"),
+            &mut edge,
+        );
+        assert_eq!(reply.status, 404, "{id}");
+        assert!(edge.calls.borrow().is_empty(), "{id}");
+    }
+    // Only POST: GET is 405 and says so.
+    for word in ["continue", "rollback"] {
+        let mut edge = FakeEdge::new().token(ADMIN);
+        let reply = answer("GET", &path(word), &mut edge);
+        assert_eq!(reply.status, 405, "{word}");
+        assert_eq!(reply.header("allow"), Some("POST"));
+        assert!(edge.calls.borrow().is_empty());
+    }
+}
