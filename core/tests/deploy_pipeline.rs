@@ -2754,7 +2754,6 @@ fn a_pause_rolled_back_ends_in_failure_rolled_back() {
 }
 
 #[test]
-#[ignore = "bug: a rollback asked at a pause (or by Hatoba's own stop) is worded as the circuit breaker's"]
 fn a_pause_rolled_back_by_a_person_is_not_told_as_the_circuit_breakers() {
     let (fake, clock, target) = (paused_world(), fake_clock(), stg_target());
     let ctx = context(&fake, &clock, &target);
@@ -3116,7 +3115,6 @@ fn a_stop_ecs_refuses_leaves_the_verdict_to_the_circuit_breaker() {
 }
 
 #[test]
-#[ignore = "bug: wait_rollout overwrites fail_fast's note with the tasks text on the same poll"]
 fn a_stop_ecs_refuses_is_said_in_the_rollout_step() {
     let (fake, clock, target) = (stop_denied_world(), fake_clock(), stg_target());
     let ctx = context(&fake, &clock, &target);

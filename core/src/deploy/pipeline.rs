@@ -670,6 +670,8 @@ async fn wait_rollout<T: Transport, C: Clock>(d: &mut Deployment, ctx: &Context<
                     tasks = format!("{}; {tasks}", l.words(now));
                 }
             }
+            d.steps[i].detail.clone_from(&tasks);
+            // Fail fast may add why it did not stop the rollout to the step's detail.
             if t.fail_fast
                 && let Some(wake) = fail_fast(d, i, ctx).await
             {
@@ -689,7 +691,6 @@ async fn wait_rollout<T: Transport, C: Clock>(d: &mut Deployment, ctx: &Context<
                 let ending = format!("timed out after {}", duration_text(t.rollout_wait_seconds));
                 return fail_rollout(d, i, State::Error, description, ending, ctx);
             }
-            d.steps[i].detail = tasks;
             Wake::After(Duration::from_millis(
                 (t.poll_seconds * 1000).min(limit - waited),
             ))
@@ -730,8 +731,15 @@ async fn wait_rollout<T: Transport, C: Clock>(d: &mut Deployment, ctx: &Context<
             fail_rollout(d, i, State::Failure, description, "failed".to_owned(), ctx)
         }
         Rollout::RolledBack { reason, to } => {
+            // ECS's service deployment rolls back for whoever asked (a person at a pause, a
+            // stop, an alarm); DescribeServices shows only the circuit breaker's.
+            let by = if sd.is_some() {
+                ""
+            } else {
+                " by the circuit breaker"
+            };
             let description = format!(
-                "Rolled back by the circuit breaker: {} (back on {})",
+                "Rolled back{by}: {} (back on {})",
                 ecs_reason(&reason),
                 revision_name(&to)
             );
@@ -864,7 +872,13 @@ async fn fail_fast<T: Transport, C: Clock>(
     ) {
         (Some(arn), None) => {
             let op = ecs::stop_service_deployment(arn);
-            match send(ctx, &op, &mut d.steps[i]).await {
+            // Sent once: a stop whose answer was lost is seen at the next poll (the deployment
+            // rolls back), not sent again.
+            let once = RetryPolicy {
+                max_attempts: 1,
+                ..ctx.retry
+            };
+            match send_with(ctx, &op, &mut d.steps[i], once).await {
                 Ok(_) => None,
                 Err(e) if e.is_retryable() => {
                     return wait_and_retry(d, i, &e.to_string(), true, ctx);
