@@ -97,7 +97,10 @@ def task_definition(family="web", image="placeholder", container="web"):
             "executionRoleArn": f"arn:aws:iam::{ACCOUNT}:role/{family}-exec",
             "taskRoleArn": f"arn:aws:iam::{ACCOUNT}:role/{family}-task",
             "containerDefinitions": [{"name": container, "image": image, "essential": True,
-                                      "portMappings": [{"containerPort": 8080}]}]}
+                                      "portMappings": [{"containerPort": 8080}],
+                                      "logConfiguration": {"logDriver": "awslogs", "options": {
+                                          "awslogs-group": f"/ecs/{family}", "awslogs-region": REGION,
+                                          "awslogs-stream-prefix": "ecs"}}}]}
 
 
 def create_user(iam, name, policy):
@@ -150,6 +153,13 @@ def push_image(ecr, repository, tag):
     ecr.put_image(repositoryName=repository, imageManifest=json.dumps(manifest), imageTag=tag)
 
 
+def tell_admin(aws_url, admin):
+    """Gives the rollout stand-in the administrator's credentials: it writes the log lines of the
+    containers its rollouts stop into moto's CloudWatch Logs with them."""
+    body = json.dumps(admin).encode()
+    urllib.request.urlopen(urllib.request.Request(aws_url + "/_standin/admin", data=body, method="POST")).read()
+
+
 def put_file(github_url, repository, ref, path, content):
     body = json.dumps({"repository": repository, "ref": ref, "path": path, "content": content}).encode()
     urllib.request.urlopen(urllib.request.Request(github_url + "/_standin/files", data=body, method="PUT")).read()
@@ -170,6 +180,7 @@ def serve(spec, moto_port=0, aws_port=0, github_port=0):
     moto, moto_url = start_moto(moto_port or None)
     standins, urls = start_standins(moto_url, aws_port, github_port)
     deployer, auditor, admin = seed(moto_url, spec["cluster"], spec["services"], spec["repository"], spec["shas"])
+    tell_admin(urls["aws"], admin)
     for f in spec.get("files", []):
         put_file(urls["github"], f["repository"], f["ref"], f["path"], f["content"])
     for r in spec.get("rollouts", []):
