@@ -97,7 +97,10 @@ def task_definition(family="web", image="placeholder", container="web"):
             "executionRoleArn": f"arn:aws:iam::{ACCOUNT}:role/{family}-exec",
             "taskRoleArn": f"arn:aws:iam::{ACCOUNT}:role/{family}-task",
             "containerDefinitions": [{"name": container, "image": image, "essential": True,
-                                      "portMappings": [{"containerPort": 8080}]}]}
+                                      "portMappings": [{"containerPort": 8080}],
+                                      "logConfiguration": {"logDriver": "awslogs", "options": {
+                                          "awslogs-group": f"/ecs/{family}", "awslogs-region": REGION,
+                                          "awslogs-stream-prefix": "ecs"}}}]}
 
 
 def create_user(iam, name, policy):
@@ -150,26 +153,40 @@ def push_image(ecr, repository, tag):
     ecr.put_image(repositoryName=repository, imageManifest=json.dumps(manifest), imageTag=tag)
 
 
+def tell_admin(aws_url, admin):
+    """Gives the rollout stand-in the administrator's credentials: it writes the log lines of the
+    containers its rollouts stop into moto's CloudWatch Logs with them."""
+    body = json.dumps(admin).encode()
+    urllib.request.urlopen(urllib.request.Request(aws_url + "/_standin/admin", data=body, method="POST")).read()
+
+
 def put_file(github_url, repository, ref, path, content):
     body = json.dumps({"repository": repository, "ref": ref, "path": path, "content": content}).encode()
     urllib.request.urlopen(urllib.request.Request(github_url + "/_standin/files", data=body, method="PUT")).read()
 
 
 DEMO_SHA = "0d3e5c8a9b1f2e4d6c7a8b9c0d1e2f3a4b5c6d7e"
-DEMO = {"cluster": "demo", "services": ["web"], "repository": "demo/web", "shas": [DEMO_SHA],
-        "files": [{"repository": "hatoba-demo/shop", "ref": DEMO_SHA, "path": ".aws/task-definition.json",
-                   "content": json.dumps(task_definition("web"), indent=2)}]}
+# Two more commits of the demo, whose rollouts the stand-in fails: the container of the first
+# exits 1 after logging that DATABASE_URL is not set; the image of the second cannot be pulled.
+DEMO_CRASH_SHA = "c4a5b1e0d2f3a6b7c8d9e0f1a2b3c4d5e6f7a8b9"
+DEMO_PULL_SHA = "9f1e2d3c4b5a69788796a5b4c3d2e1f0a9b8c7d6"
+DEMO = {"cluster": "demo", "services": ["web"], "repository": "demo/web", "shas": [DEMO_SHA, DEMO_CRASH_SHA, DEMO_PULL_SHA],
+        "files": [{"repository": "hatoba-demo/shop", "ref": sha, "path": ".aws/task-definition.json",
+                   "content": json.dumps(task_definition("web"), indent=2)} for sha in (DEMO_SHA, DEMO_CRASH_SHA, DEMO_PULL_SHA)],
+        "rollouts": [{"service": "web", "image": DEMO_CRASH_SHA, "ending": "crash"},
+                     {"service": "web", "image": DEMO_PULL_SHA, "ending": "pull"}]}
 
 
 def serve(spec, moto_port=0, aws_port=0, github_port=0):
     """Starts moto and the stand-ins, seeds them as ``spec`` says ({cluster, services, repository,
-    shas, files: [{repository, ref, path, content}], rollouts: [{service, ending, polls}]}),
+    shas, files: [{repository, ref, path, content}], rollouts: [settings of POST /_standin/rollout]}),
     prints one JSON line (the URLs, the deploy user's, the auditor's and the administrator's fake
     credentials) and
     keeps them up until SIGTERM or SIGINT."""
     moto, moto_url = start_moto(moto_port or None)
     standins, urls = start_standins(moto_url, aws_port, github_port)
     deployer, auditor, admin = seed(moto_url, spec["cluster"], spec["services"], spec["repository"], spec["shas"])
+    tell_admin(urls["aws"], admin)
     for f in spec.get("files", []):
         put_file(urls["github"], f["repository"], f["ref"], f["path"], f["content"])
     for r in spec.get("rollouts", []):

@@ -4,10 +4,17 @@ Two servers in one process, used by the deploy tests, the worker's tests and the
 
 * **ECS rollouts** (``--aws-port``): a proxy in front of the moto server that passes every
   request through unchanged (the Host header too, so SigV4 signatures still verify and IAM is
-  still enforced by moto) and rewrites the answers of ``UpdateService`` and ``DescribeServices``
-  the way ECS shows a rolling deployment, which moto never finishes: a new PRIMARY deployment
-  IN_PROGRESS beside the old one, then, per service, COMPLETED after a few polls, or FAILED with
-  the circuit breaker rolling back to the old revision, or never ending.
+  still enforced by moto) and shows rollouts the way ECS does, which moto never finishes
+  (rollouts.py): ``UpdateService`` starts a new PRIMARY deployment beside the old one, and each
+  ``DescribeServices`` of the service (a poll) moves it on; ``ListTasks``/``DescribeTasks``
+  answers gain the rollout's stopped tasks and the service's ``events`` what happened. ECS's
+  service deployments, which moto lacks (``ListServiceDeployments``,
+  ``DescribeServiceDeployments``, ``StopServiceDeployment``, ``ContinueServiceDeployment``), go
+  to moto first, which checks the signature and IAM before it finds it has no such operation;
+  the stand-in then checks the request against botocore's input shape and answers it. The log
+  keeps, per operation, the ``problems`` of what the stand-in wrote against botocore's output
+  shapes (none expected). A failing container's log lines are written into moto's CloudWatch
+  Logs (its awslogs group, stream ``PREFIX/CONTAINER/TASK_ID``), so ``GetLogEvents`` is moto's.
 * **GitHub's REST API** (``--github-port``): serves repository files at a commit and takes
   commit and deployment statuses, checking every request against GitHub's published OpenAPI
   description (path, method, parameters, body schema, no fields the operation does not have)
@@ -15,8 +22,36 @@ Two servers in one process, used by the deploy tests, the worker's tests and the
 
 Control and inspection, on either port, under ``/_standin/``:
 
-* ``POST /_standin/rollout`` ``{"cluster", "service", "ending": "complete"|"rollback"|"stall",
-  "polls": N}`` how the next rollouts of that service end (default: complete after 2 polls);
+* ``POST /_standin/rollout`` ``{"cluster", "service", ...}`` how the next rollouts of that
+  service go (settings with ``"image"`` apply only to revisions whose image contains it, and
+  win over the service's own); 400 with the reason when a setting is wrong:
+
+  - ``"ending"``: ``"complete"`` (default, after ``polls`` polls, default 2), ``"stall"`` (never
+    ends), ``"rollback"`` (the circuit breaker rolls back after ``polls`` polls, no task
+    stopped), or a failing one where one task of the new revision stops per poll, and the
+    circuit breaker rolls back after ``polls`` polls (default 8): ``"crash"`` (the essential
+    container exits ``exitCode``, default 1, after logging ``logs``), ``"oom"`` (exit 137,
+    OutOfMemoryError), ``"pull"`` (CannotPullContainerError: the image is not found),
+    ``"secret"`` (ResourceInitializationError: a Secrets Manager secret cannot be read),
+    ``"health"`` (ELB health checks fail; the container exits 143 after logging ``logs``);
+  - ``"container"``: the failing container (default the first essential one); ``"logs"``: the
+    lines it logs (a default per ending, e.g. ``DATABASE_URL is not set`` for crash);
+  - ``"strategy"``: ``"ROLLING"`` (default; no lifecycle stages), ``"BLUE_GREEN"``, ``"LINEAR"``
+    (production traffic 50 %, then all), ``"CANARY"`` (10 %, then all): the service deployment
+    goes through ECS's lifecycle stages in order, RECONCILE_SERVICE to CLEAN_UP, ``stagePolls``
+    polls each (default 1; ``"bakeMinutes"`` is reported as the bake time, BAKE_TIME lasts its
+    polls all the same); failing endings never get past SCALE_UP;
+  - ``"pause"``: a lifecycle stage where a PAUSE hook waits (``AWAITING_ACTION``, its ``hookId``,
+    ``expiresAt`` ``pauseMinutes`` later, default 60, then ROLLBACK) until
+    ``ContinueServiceDeployment``: CONTINUE goes on to the next stage, ROLLBACK rolls back;
+  - ``"serviceDeployments"``: ``"available"`` (default), ``"denied"`` (the four service-deployment
+    operations answer AccessDeniedException) or ``"absent"`` (UnknownOperationException).
+
+  ``StopServiceDeployment`` with ROLLBACK makes the deployment ROLLBACK_REQUESTED, and at the
+  next poll ROLLBACK_SUCCESSFUL with the old revision PRIMARY again (a rolled-back rollout's
+  deployment is FAILED); ABORT makes it STOP_REQUESTED, then STOPPED;
+* ``POST /_standin/admin`` ``{"aws_access_key_id", "aws_secret_access_key"}`` the moto
+  administrator the log lines are written as (local_aws.py sends it);
 * ``PUT /_standin/files`` ``{"repository", "ref", "path", "content"}`` a file GitHub serves;
 * ``POST /_standin/github-fail`` ``{"times": N, "status": 502, "echo": false, "method": null}`` the
   next N GitHub calls (of that method only, when given: a deploy reads and writes at once) fail
@@ -26,7 +61,9 @@ Control and inspection, on either port, under ``/_standin/``:
   repository: its JWTs (RS256, checked with the public key, ``iss`` and times) buy installation
   tokens, and then only those tokens are taken for that repository;
 * ``GET /_standin/requests`` what GitHub received, each with its ``problems``;
-* ``GET /_standin/aws-log`` the AWS operations that passed, with their time and status;
+* ``GET /_standin/aws-log`` the AWS operations that passed, with their time, status and
+  ``problems``; for the service-deployment operations and ListTasks/DescribeTasks also the
+  ``request``, and ``answeredBy: "stand-in"`` for those moto lacks;
 * ``POST /_standin/reset`` forget requests and logs (files and rollout settings stay).
 
 Prints one JSON line ``{"aws": URL, "github": URL}`` when ready.
@@ -41,22 +78,22 @@ import sys
 import threading
 import time
 import urllib.parse
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+import rollouts
 
 ROOT = Path(__file__).resolve().parents[2]
 OPENAPI = ROOT / "node_modules/@octokit/openapi/generated/api.github.com.deref.json"
 
 LOCK = threading.Lock()
-ROLLOUT_SETTINGS = {}  # (cluster, service) -> {"ending", "polls"}
-ROLLOUTS = {}  # (cluster, service) -> state of the rollout UpdateService started
 AWS_LOG = []
 GITHUB_REQUESTS = []
 FILES = {}  # (repository, ref, path) -> text
 GITHUB_FAILURES = {"times": 0, "status": 502}
 APP = {}  # appId, publicKey (PEM) once a GitHub App is registered
 ISSUED_TOKENS = set()
-DEPLOYMENT_IDS = itertools.count(7_000_000_000_000_000_001)
 STATUS_IDS = itertools.count(1)
 
 
@@ -133,67 +170,74 @@ OPENAPI_SPEC = None
 
 # ---- ECS rollouts -----------------------------------------------------------------------------
 
-def rewrite_service(key, service):
-    """Shows the rollout of ``key`` in ``service`` (a DescribeServices/UpdateService entry)."""
-    state = ROLLOUTS.get(key)
-    if state is None:
+# Operations moto does not have: once moto has checked the request's signature and IAM (it does
+# before it finds it has no such operation), the stand-in answers them itself.
+OWN_OPERATIONS = ("ListServiceDeployments", "DescribeServiceDeployments", "StopServiceDeployment",
+                  "ContinueServiceDeployment")
+ADMIN = {"aws_access_key_id": "AKIDFAKEADMIN", "aws_secret_access_key": "fake-admin-secret"}
+LOGS_CLIENT = []
+
+
+def seed_logs(td_arn, container, task_id, lines):
+    """The lines a container of a stopped task logged, put into moto's CloudWatch Logs where its
+    awslogs configuration sends them (``PREFIX/CONTAINER/TASK_ID``), as the administrator."""
+    config = container.get("logConfiguration") or {}
+    options = config.get("options") or {}
+    if config.get("logDriver") != "awslogs" or "awslogs-group" not in options or "awslogs-stream-prefix" not in options:
         return
-    service["deployments"] = [dict(d) for d in state["deployments"]]
-    service["taskDefinition"] = state["deployments"][0]["taskDefinition"]
-    service["runningCount"] = sum(d["runningCount"] for d in state["deployments"])
-    service["pendingCount"] = sum(d.get("pendingCount", 0) for d in state["deployments"])
+    import boto3
+
+    if not LOGS_CLIENT:
+        LOGS_CLIENT.append(boto3.client("logs", endpoint_url=Handler.moto.geturl(),
+                                        region_name=options.get("awslogs-region") or td_arn.split(":")[3], **ADMIN))
+    logs = LOGS_CLIENT[0]
+    group = options["awslogs-group"]
+    stream = f"{options['awslogs-stream-prefix']}/{container['name']}/{task_id}"
+    try:
+        logs.create_log_group(logGroupName=group)
+    except logs.exceptions.ResourceAlreadyExistsException:
+        pass
+    logs.create_log_stream(logGroupName=group, logStreamName=stream)
+    now = int(time.time() * 1000) - 100 * len(lines)
+    logs.put_log_events(logGroupName=group, logStreamName=stream,
+                        logEvents=[{"timestamp": now + 100 * n, "message": line} for n, line in enumerate(lines)])
 
 
-def deployment(td, desired, running, state, reason, status="PRIMARY"):
-    return {
-        "id": "ecs-svc/%d" % next(DEPLOYMENT_IDS), "status": status, "taskDefinition": td,
-        "desiredCount": desired, "pendingCount": desired - running, "runningCount": running,
-        "failedTasks": 0, "createdAt": time.time(), "updatedAt": time.time(), "launchType": "FARGATE",
-        "rolloutState": state, "rolloutStateReason": reason,
-    }
-
-
-def started_rollout(key, service):
-    """UpdateService answered: a new PRIMARY deployment starts beside the one before."""
-    desired = max(service.get("desiredCount", 1), 1)
-    before = ROLLOUTS.get(key, {}).get("deployments") or service.get("deployments") or []
-    previous = dict(before[0]) if before else None
-    new = deployment(service["taskDefinition"], desired, 0, "IN_PROGRESS", "")
-    new["rolloutStateReason"] = "ECS deployment %s in progress." % new["id"]
-    if previous and previous["taskDefinition"] == new["taskDefinition"]:
-        return  # nothing to roll out
-    deployments = [new]
-    if previous:
-        previous.update(status="ACTIVE", rolloutState="COMPLETED", runningCount=previous.get("desiredCount", desired))
-        deployments.append(previous)
-    settings = ROLLOUT_SETTINGS.get(key, {"ending": "complete", "polls_needed": 2})
-    ROLLOUTS[key] = {"deployments": deployments, "polls": 0, **settings}
-
-
-def polled(key):
-    """One DescribeServices later: the rollout moves on as its ending says."""
-    state = ROLLOUTS.get(key)
-    if state is None:
-        return
-    primary = state["deployments"][0]
-    if primary["rolloutState"] != "IN_PROGRESS":
-        return
-    state["polls"] += 1
-    desired = primary["desiredCount"]
-    if state["ending"] == "complete" and state["polls"] >= state["polls_needed"]:
-        primary.update(runningCount=desired, pendingCount=0, rolloutState="COMPLETED",
-                       rolloutStateReason="ECS deployment %s completed." % primary["id"])
-        state["deployments"] = [primary]
-    elif state["ending"] == "rollback" and state["polls"] >= state["polls_needed"] and len(state["deployments"]) > 1:
-        old = state["deployments"][1]
-        primary.update(status="ACTIVE", rolloutState="FAILED", failedTasks=3, runningCount=0, pendingCount=0,
-                       rolloutStateReason="ECS deployment circuit breaker: tasks failed to start.")
-        back = deployment(old["taskDefinition"], desired, desired, "COMPLETED",
-                          "ECS deployment circuit breaker: rolling back to deploymentId %s." % old["id"])
-        state["deployments"] = [back, primary]
-    else:
-        primary.update(runningCount=min(desired - 1, state["polls"]) if desired > 1 else 0)
-        primary["pendingCount"] = desired - primary["runningCount"]
+def rewrite(operation, request, answer):
+    """Shows the rollouts in a moto answer (after moto checked the request). Returns the
+    problems of what the stand-in added, against botocore's shapes."""
+    problems = []
+    cluster = rollouts.short(request.get("cluster"))
+    if operation == "RegisterTaskDefinition":
+        rollouts.remember_revision(answer)
+    elif operation in ("UpdateService", "DescribeServices"):
+        services = [answer["service"]] if operation == "UpdateService" else answer.get("services", [])
+        for service in services:
+            key = (cluster, service["serviceName"])
+            if operation == "UpdateService":
+                rollouts.started(key, service, seed_logs)
+            rollout = rollouts.ROLLOUTS.get(key)
+            if rollout is None:
+                continue
+            if operation == "DescribeServices":
+                rollout.poll()
+            rollout.show(service)
+            for n, d in enumerate(service["deployments"]):
+                problems += rollouts.part_problems("Deployment", d, f"deployments[{n}]")
+            for n, e in enumerate(service["events"]):
+                problems += rollouts.part_problems("ServiceEvent", e, f"events[{n}]")
+    elif operation == "ListTasks":
+        arns = [t["taskArn"] for t in rollouts.stopped_tasks(request)]
+        answer["taskArns"] = arns + [a for a in answer.get("taskArns", []) if a not in arns]
+    elif operation == "DescribeTasks":
+        ours = [t for t in map(rollouts.task, request.get("tasks", [])) if t is not None]
+        ids = {t["taskArn"] for t in ours} | {t["taskArn"].rsplit("/", 1)[-1] for t in ours}
+        answer["tasks"] = ours + answer.get("tasks", [])
+        answer["failures"] = [f for f in answer.get("failures", []) if f.get("arn") not in ids
+                              and f.get("arn", "").rsplit("/", 1)[-1] not in ids]
+        for n, t in enumerate(ours):
+            problems += rollouts.part_problems("Task", t, f"tasks[{n}]")
+    return problems
 
 
 # ---- the servers --------------------------------------------------------------------------------
@@ -229,8 +273,14 @@ class Handler(BaseHTTPRequestHandler):
         data = json.loads(body or b"{}")
         with LOCK:
             if path == "/_standin/rollout" and method == "POST":
-                key = (data.get("cluster", "default"), data["service"])
-                ROLLOUT_SETTINGS[key] = {"ending": data.get("ending", "complete"), "polls_needed": int(data.get("polls", 2))}
+                try:
+                    rollouts.configure(data)
+                except (KeyError, ValueError) as e:
+                    return self.answer(400, {"error": str(e)})
+                return self.answer(200, {"ok": True})
+            if path == "/_standin/admin" and method == "POST":
+                ADMIN.update(aws_access_key_id=data["aws_access_key_id"], aws_secret_access_key=data["aws_secret_access_key"])
+                LOGS_CLIENT.clear()
                 return self.answer(200, {"ok": True})
             if path == "/_standin/files" and method == "PUT":
                 FILES[(data["repository"], data["ref"], data["path"])] = data["content"]
@@ -270,29 +320,39 @@ class AwsProxy(Handler):
         conn.endheaders(body)
         response = conn.getresponse()
         data = response.read()
-        answer_headers = response.getheaders()
+        status, answer_headers = response.status, response.getheaders()
         conn.close()
         target = self.headers.get("x-amz-target", "")
         operation = target.rsplit(".", 1)[-1] if target else f"{self.command} {url.path}"
+        ecs = target.startswith("AmazonEC2ContainerServiceV20141113.")
+        entry = {"operation": operation, "status": status, "at": time.time(),
+                 "requestId": response.getheader("x-amzn-requestid") or str(uuid.uuid4())}
         with LOCK:
-            AWS_LOG.append({"operation": operation, "status": response.status, "at": time.time(),
-                            "requestId": response.getheader("x-amzn-requestid")})
-            if response.status == 200 and operation in ("UpdateService", "DescribeServices"):
-                request = json.loads(body or b"{}")
-                cluster = request.get("cluster", "default").rsplit("/", 1)[-1]
+            AWS_LOG.append(entry)
+            if not ecs:
+                return self.answer(status, data, answer_headers)
+            request = json.loads(body or b"{}")
+            if operation in OWN_OPERATIONS or operation in ("ListTasks", "DescribeTasks"):
+                entry["request"] = request
+            if operation in OWN_OPERATIONS and (status < 300 or status >= 500):
+                # moto passed the signature and IAM and has no such operation.
+                entry["answeredBy"] = "stand-in"
+                try:
+                    out = rollouts.answer(operation, request)
+                except rollouts.Refusal as e:
+                    entry["status"] = e.status
+                    error = {"__type": e.code} if e.message is None else {"__type": e.code, "message": e.message}
+                    entry["error"] = e.code
+                    return self.answer(e.status, error, [("x-amzn-requestid", entry["requestId"] or "")])
+                entry["status"] = 200
+                entry["problems"] = rollouts.output_problems(operation, out)
+                return self.answer(200, out, [("content-type", "application/x-amz-json-1.1"),
+                                              ("x-amzn-requestid", entry["requestId"] or "")])
+            if status == 200:
                 answer = json.loads(data)
-                if operation == "UpdateService":
-                    service = answer["service"]
-                    key = (cluster, service["serviceName"])
-                    started_rollout(key, service)
-                    rewrite_service(key, service)
-                else:
-                    for service in answer.get("services", []):
-                        key = (cluster, service["serviceName"])
-                        polled(key)
-                        rewrite_service(key, service)
+                entry["problems"] = rewrite(operation, request, answer)
                 data = json.dumps(answer).encode()
-        self.answer(response.status, data, answer_headers)
+        self.answer(status, data, answer_headers)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = Handler.handle_any
 
