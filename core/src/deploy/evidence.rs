@@ -144,10 +144,22 @@ pub fn cause_text(task: &StoppedTask, last_log_line: Option<&str>) -> String {
                 None => format!("{name} exited {code}"),
             }
         }
-        Cause::Health => format!("{name} failed its health checks ({})", elide(reason, 60)),
+        // The start says which checks ("Task failed ELB health checks in (target-group ...").
+        Cause::Health => format!("{name} failed its health checks ({})", head(reason, 60)),
         Cause::Other if reason.is_empty() => format!("{name} stopped"),
         Cause::Other => elide(reason, 100),
     }
+}
+
+/// The start of `text` in at most `max` characters, an ellipsis ending what was cut.
+pub fn head(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut kept: String = text.chars().take(max.saturating_sub(1)).collect();
+    kept.push('…');
+    kept
 }
 
 /// `text` in at most `max` characters: the start up to its first `: `, an ellipsis, and as
@@ -390,6 +402,21 @@ mod tests {
         assert_eq!(awslogs_of(&td, "sidecar"), None);
         assert_eq!(awslogs_of(&td, "proxy"), None);
         assert_eq!(awslogs_of(&td, "nope"), None);
+    }
+
+    #[test]
+    fn a_load_balancers_health_check_keeps_which_checks_failed() {
+        let elb = task(
+            "ServiceSchedulerInitiated",
+            "Task failed ELB health checks in (target-group arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web/0123456789abcdef)",
+            &[("web", Some(143), None)],
+        );
+        let text = cause_text(&elb, None);
+        assert!(
+            text.starts_with("web failed its health checks (Task failed ELB health checks in"),
+            "{text}"
+        );
+        assert!(text.ends_with("…)"), "{text}");
     }
 
     #[test]

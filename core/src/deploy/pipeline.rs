@@ -732,14 +732,15 @@ async fn wait_rollout<T: Transport, C: Clock>(d: &mut Deployment, ctx: &Context<
         }
         Rollout::RolledBack { reason, to } => {
             // ECS's service deployment rolls back for whoever asked (a person at a pause, a
-            // stop, an alarm); DescribeServices shows only the circuit breaker's.
+            // stop, an alarm) and says so in its reason; DescribeServices shows only the
+            // circuit breaker's.
             let by = if sd.is_some() {
                 ""
             } else {
-                " by the circuit breaker"
+                "Rolled back by the circuit breaker: "
             };
             let description = format!(
-                "Rolled back{by}: {} (back on {})",
+                "{by}{} (back on {})",
                 ecs_reason(&reason),
                 revision_name(&to)
             );
