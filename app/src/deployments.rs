@@ -133,39 +133,64 @@ fn polled(path: String, tick: ReadSignal<u64>) -> ReadSignal<Option<Result<Strin
     data
 }
 
+/// POSTs `body` to `path` with the admin token: the answer's status and text.
+async fn post_admin(path: &str, body: &serde_json::Value) -> Result<(u16, String), Problem> {
+    let Some(token) = token(ADMIN_TOKEN) else {
+        return Err(Problem::Unauthorized);
+    };
+    let response = Request::post(path)
+        .header("authorization", &format!("Bearer {token}"))
+        .json(body)
+        .map_err(|e| Problem::Other(e.to_string()))?
+        .send()
+        .await
+        .map_err(|e| Problem::Other(e.to_string()))?;
+    let status = response.status();
+    if status == 401 {
+        forget_token(ADMIN_TOKEN);
+        return Err(Problem::Unauthorized);
+    }
+    Ok((status, response.text().await.unwrap_or_default()))
+}
+
+/// The `message` of an API answer (the API's errors and its 202s carry one), else its text.
+fn message_of(text: String) -> String {
+    serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| Some(v.get("message")?.as_str()?.to_owned()))
+        .unwrap_or(text)
+}
+
 /// Asks the worker to deploy `sha` (or redeploy `task_definition_arn`) to `target`.
 async fn deploy(
     target: &str,
     sha: &str,
     task_definition_arn: Option<&str>,
 ) -> Result<String, Problem> {
-    let Some(token) = token(ADMIN_TOKEN) else {
-        return Err(Problem::Unauthorized);
-    };
     let mut body = serde_json::json!({ "sha": sha });
     if let Some(arn) = task_definition_arn {
         body["taskDefinitionArn"] = arn.into();
     }
-    let response = Request::post(&format!("/api/targets/{}/deploy", encode(target)))
-        .header("authorization", &format!("Bearer {token}"))
-        .json(&body)
-        .map_err(|e| Problem::Other(e.to_string()))?
-        .send()
-        .await
-        .map_err(|e| Problem::Other(e.to_string()))?;
-    match response.status() {
-        202 => Ok(response
-            .json::<Queued>()
-            .await
-            .map_err(|e| Problem::Other(e.to_string()))?
-            .id),
-        401 => {
-            forget_token(ADMIN_TOKEN);
-            Err(Problem::Unauthorized)
-        }
-        status => Err(Problem::Other(format!(
+    match post_admin(&format!("/api/targets/{}/deploy", encode(target)), &body).await? {
+        (202, text) => serde_json::from_str::<Queued>(&text)
+            .map(|q| q.id)
+            .map_err(|e| Problem::Other(e.to_string())),
+        (status, text) => Err(Problem::Other(format!(
             "HTTP {status}: {}",
-            response.text().await.unwrap_or_default()
+            message_of(text)
+        ))),
+    }
+}
+
+/// Answers the PAUSE hook deployment `id` waits at: `action` is `continue` or `rollback`. The
+/// worker's message either way.
+async fn answer_pause(id: &str, action: &str) -> Result<String, Problem> {
+    let path = format!("/api/deployments/{}/{action}", encode(id));
+    match post_admin(&path, &serde_json::json!({})).await? {
+        (202, text) => Ok(message_of(text)),
+        (status, text) => Err(Problem::Other(format!(
+            "HTTP {status}: {}",
+            message_of(text)
         ))),
     }
 }
@@ -260,23 +285,61 @@ fn history_html(deployments: &[Deployment]) -> String {
     html
 }
 
-fn detail_html(d: &Deployment, target: Option<&hatoba_core::api::TargetCard>) -> String {
+/// One deployment, in two parts: what it is and where it stands (with why it did not succeed),
+/// then its steps and statuses. A paused deployment's buttons go between the two. `now` is for
+/// the bake time left.
+fn detail_html(
+    d: &Deployment,
+    target: Option<&hatoba_core::api::TargetCard>,
+    now: u64,
+) -> [String; 2] {
+    // While the evidence is read, `failure` is the text of how the rollout ended: nothing to show.
+    let failure = d.failure.as_ref().filter(|f| f.is_object());
     let mut html = format!(
-        "<h2>{} {} ← <code>{}</code></h2><p class=\"description\">{}</p><p class=\"hint\">{} · started {}",
+        "<h2>{} {} ← <code>{}</code></h2>",
         badge(d.state),
         esc(&d.target),
         esc(short(&d.sha)),
-        esc(&d.description),
+    );
+    // The evidence's summary says it, prominently.
+    if failure.is_none_or(|f| text(f, "summary") != d.description) {
+        html.push_str(&format!(
+            "<p class=\"description\">{}</p>",
+            esc(&d.description)
+        ));
+    }
+    html.push_str(&format!(
+        "<p class=\"hint\">{} · started {}",
         esc(&trigger_text(d)),
         esc(&when(d.created_at))
-    );
+    ));
     if let Some(f) = d.finished_at {
         html.push_str(&format!(" · took {}", seconds(d.created_at, Some(f))));
     }
     if let Some(p) = d.progress {
         html.push_str(&format!(" · {}/{} tasks running", p.running, p.desired));
     }
-    html.push_str("</p><p class=\"links\">");
+    html.push_str("</p>");
+    if let Some(l) = d.lifecycle.as_ref().filter(|_| !d.state.is_final()) {
+        html.push_str(&format!("<p class=\"stage\">{}</p>", esc(&l.words(now))));
+    }
+    if let Some(p) = d.pause.as_ref().filter(|_| d.state == State::Paused) {
+        html.push_str(&format!(
+            "<p class=\"pause\" id=\"pause\"><strong>Paused at <code>{}</code></strong>: ECS holds the rollout until it is continued or rolled back",
+            esc(&p.stage)
+        ));
+        if let Some(at) = p.expires_at {
+            html.push_str(&format!("; unanswered, the hook times out at {}", when(at)));
+        }
+        html.push_str(".</p>");
+    }
+    if let Some(why) = &d.service_deployments_unavailable {
+        html.push_str(&format!(
+            "<p class=\"hint\">Followed through the service alone: ECS's service deployments are unavailable ({}).</p>",
+            esc(why)
+        ));
+    }
+    html.push_str("<p class=\"links\">");
     if let Some(t) = target {
         html.push_str(&format!(
             "<a href=\"https://github.com/{}/commit/{}\" target=\"_blank\" rel=\"noopener noreferrer\">Commit on GitHub</a> <a href=\"{}\" target=\"_blank\" rel=\"noopener noreferrer\">Service in the ECS console</a> ",
@@ -288,7 +351,11 @@ fn detail_html(d: &Deployment, target: Option<&hatoba_core::api::TargetCard>) ->
     if let Some(arn) = &d.task_definition_arn {
         html.push_str(&format!("<code class=\"arn\">{}</code>", esc(arn)));
     }
-    html.push_str("</p><h3>Steps</h3><ol class=\"steps\">");
+    html.push_str("</p>");
+    if let Some(f) = failure {
+        html.push_str(&evidence_html(f));
+    }
+    let mut rest = String::from("<h3>Steps</h3><ol class=\"steps\">");
     for s in &d.steps {
         let outcome = match s.outcome {
             Some(Outcome::Ok) => "ok",
@@ -296,7 +363,7 @@ fn detail_html(d: &Deployment, target: Option<&hatoba_core::api::TargetCard>) ->
             Some(Outcome::Failed) => "failed",
             None => "running",
         };
-        html.push_str(&format!(
+        rest.push_str(&format!(
             "<li class=\"step {outcome}\" data-step=\"{n}\"><span class=\"name\">{n}</span><span class=\"time\">{}</span><span class=\"took\">{}</span><span class=\"outcome\">{outcome}</span><span class=\"detail\">{}</span></li>",
             clock_time(s.started_at),
             seconds(s.started_at, s.ended_at),
@@ -304,9 +371,9 @@ fn detail_html(d: &Deployment, target: Option<&hatoba_core::api::TargetCard>) ->
             n = s.name.as_str(),
         ));
     }
-    html.push_str("</ol><h3>Statuses sent to GitHub</h3><ul class=\"statuses\">");
+    rest.push_str("</ol><h3>Statuses sent to GitHub</h3><ul class=\"statuses\">");
     for s in &d.statuses {
-        html.push_str(&format!(
+        rest.push_str(&format!(
             "<li data-state=\"{st}\"><strong>{} {st}</strong> at {}: {}",
             esc(&s.kind),
             clock_time(s.at),
@@ -314,14 +381,114 @@ fn detail_html(d: &Deployment, target: Option<&hatoba_core::api::TargetCard>) ->
             st = esc(&s.state),
         ));
         if let Some(e) = &s.error {
-            html.push_str(&format!(
+            rest.push_str(&format!(
                 " <span class=\"error\">(not sent: {})</span>",
                 esc(e)
             ));
         }
-        html.push_str("</li>");
+        rest.push_str("</li>");
     }
-    html.push_str("</ul>");
+    rest.push_str("</ul>");
+    [html, rest]
+}
+
+/// The text at `key` of a JSON object (empty when there is none).
+fn text<'a>(v: &'a serde_json::Value, key: &str) -> &'a str {
+    v.get(key).and_then(|t| t.as_str()).unwrap_or_default()
+}
+
+/// The list at `key` of a JSON object (empty when there is none).
+fn items<'a>(v: &'a serde_json::Value, key: &str) -> &'a [serde_json::Value] {
+    v.get(key)
+        .and_then(|l| l.as_array())
+        .map_or(&[], |l| l.as_slice())
+}
+
+/// The time of day of a record's time (`2026-11-29T16:38:51.123Z` → `16:38:51`).
+fn hms(t: &str) -> &str {
+    t.get(11..19).unwrap_or(t)
+}
+
+/// Why a deployment did not succeed, from the record's `failure` (a `Failure` as JSON): the
+/// cause, how the rollout ended, the stopped tasks with their containers, the service's events,
+/// the failing container's last log lines, and what could not be read. Times are UTC. Read from
+/// the JSON as it is, not through `Failure`'s reader: the page only shows it, and the reader
+/// would cost the app more than the rest of the evidence.
+fn evidence_html(f: &serde_json::Value) -> String {
+    let summary = text(f, "summary");
+    let ending = text(f, "ending");
+    let mut html = format!(
+        "<section class=\"evidence\"><h3>Why it did not succeed</h3><p class=\"summary\">{}</p>",
+        esc(summary)
+    );
+    if !ending.is_empty() && !summary.contains(ending) {
+        html.push_str(&format!(
+            "<p class=\"hint\">The rollout {}.</p>",
+            esc(ending)
+        ));
+    }
+    let tasks = items(f, "stoppedTasks");
+    if !tasks.is_empty() {
+        html.push_str("<h4>Stopped tasks</h4><table class=\"history\"><thead><tr><th>Task</th><th>Stop code</th><th>Reason</th><th>Stopped (UTC)</th><th>Containers</th></tr></thead><tbody>");
+        for t in tasks {
+            let task = text(t, "taskArn").rsplit('/').next().unwrap_or_default();
+            html.push_str(&format!(
+                "<tr data-task=\"{id}\"><td><code>{id}</code></td><td>{}</td><td>{}</td><td>{}</td><td><ul class=\"containers\">",
+                esc(text(t, "stopCode")),
+                esc(text(t, "stoppedReason")),
+                esc(hms(text(t, "stoppedAt"))),
+                id = esc(task),
+            ));
+            for c in items(t, "containers") {
+                html.push_str(&format!("<li><code>{}</code>", esc(text(c, "name"))));
+                if let Some(code) = c.get("exitCode").and_then(|n| n.as_i64()) {
+                    html.push_str(&format!(" exit {code}"));
+                }
+                let reason = text(c, "reason");
+                if !reason.is_empty() {
+                    html.push_str(&format!(": {}", esc(reason)));
+                }
+                html.push_str("</li>");
+            }
+            html.push_str("</ul></td></tr>");
+        }
+        html.push_str("</tbody></table>");
+    }
+    let events = items(f, "events");
+    if !events.is_empty() {
+        html.push_str("<h4>Service events (UTC)</h4><ul class=\"events\">");
+        for e in events {
+            html.push_str(&format!(
+                "<li><span class=\"time\">{}</span> {}</li>",
+                esc(hms(text(e, "at"))),
+                esc(text(e, "message"))
+            ));
+        }
+        html.push_str("</ul>");
+    }
+    if let Some(l) = f.get("logs") {
+        let lines: Vec<&str> = items(l, "lines")
+            .iter()
+            .filter_map(|x| x.as_str())
+            .collect();
+        html.push_str(&format!(
+            "<h4>Log</h4><p class=\"hint\">{} · {}</p><pre class=\"log\"><code>{}</code></pre>",
+            esc(text(l, "group")),
+            esc(text(l, "stream")),
+            esc(&lines.join("\n"))
+        ));
+    }
+    let missing: Vec<&str> = items(f, "missing")
+        .iter()
+        .filter_map(|x| x.as_str())
+        .collect();
+    if !missing.is_empty() {
+        html.push_str(&format!(
+            "<p class=\"hint\">Not read: {}.</p>",
+            esc(&missing.join("; "))
+        ));
+    }
+    html.push_str("</section>");
     html
 }
 
@@ -390,7 +557,7 @@ pub fn DeploymentsPage() -> impl IntoView {
                 match view.get() {
                     View::Targets => view! { <TargetList tick on_unauthorized=set_read_saved /> }.into_any(),
                     View::History(target) => view! { <History target tick on_unauthorized=set_read_saved /> }.into_any(),
-                    View::One(id) => view! { <OneDeployment id tick on_unauthorized=set_read_saved /> }.into_any(),
+                    View::One(id) => view! { <OneDeployment id tick refresh=set_tick on_unauthorized=set_read_saved /> }.into_any(),
                 }
             }}
         </section>
@@ -452,11 +619,14 @@ fn trigger_text(d: &Deployment) -> String {
     }
 }
 
-/// One deployment: its steps with times, its statuses, links, and the actions.
+/// One deployment: its steps with times, its statuses, links, why it did not succeed, and the
+/// actions; Continue and Roll back while ECS holds it at a PAUSE hook.
 #[component]
 fn OneDeployment(
     id: String,
     tick: ReadSignal<u64>,
+    /// Bumped to fetch again at once (after a pause is answered).
+    refresh: WriteSignal<u64>,
     on_unauthorized: WriteSignal<u32>,
 ) -> impl IntoView {
     let target_name = Deployment::target_of_id(&id).unwrap_or_default().to_owned();
@@ -466,23 +636,64 @@ fn OneDeployment(
         tick,
     );
     let targets = polled("/api/targets".to_owned(), tick);
+    // The answer to Continue or Roll back, kept across redraws and announced.
+    let (note, set_note) = signal(None::<Result<String, String>>);
+    // The pause answer waiting for the admin token.
+    let (waiting, set_waiting) = signal(None::<&'static str>);
+    let answer = Callback::new(move |action: &'static str| {
+        if token(ADMIN_TOKEN).is_none() {
+            set_waiting.set(Some(action));
+            return;
+        }
+        let id = id.clone();
+        set_note.set(Some(Ok(format!(
+            "Asking ECS to {}…",
+            if action == "continue" {
+                action
+            } else {
+                "roll back"
+            }
+        ))));
+        leptos::task::spawn_local(async move {
+            match answer_pause(&id, action).await {
+                Ok(message) => set_note.set(Some(Ok(message))),
+                Err(Problem::Unauthorized) => {
+                    set_note.set(None);
+                    set_waiting.set(Some(action));
+                }
+                Err(Problem::Other(m)) => set_note.set(Some(Err(m))),
+            }
+            refresh.update(|t| *t += 1);
+        });
+    });
     view! {
         <p><a href=format!("#/deployments?target={}", encode(&target_name))>{format!("All deployments of {target_name}")}</a></p>
-        {move || match data.get().map(parse::<Deployment>) {
-            None => view! { <p class="hint">"Loading…"</p> }.into_any(),
-            Some(Err(p)) => problem_view(p, on_unauthorized),
-            Some(Ok(d)) => {
-                let repository = targets.get().map(parse::<TargetCards>).and_then(Result::ok)
-                    .and_then(|t| t.targets.into_iter().find(|x| x.name == d.target));
-                let earlier: Vec<(String, String)> = history.get().map(parse::<Deployments>).and_then(Result::ok)
-                    .map(|h| h.deployments.into_iter()
-                        .filter(|x| x.state == State::Success && x.id != d.id)
-                        .filter_map(|x| Some((x.task_definition_arn.clone()?, x.sha.clone())))
-                        .collect())
-                    .unwrap_or_default();
-                view! { <DeploymentDetail d repository earlier /> }.into_any()
+        {move || {
+            match data.get().map(parse::<Deployment>) {
+                None => view! { <p class="hint">"Loading…"</p> }.into_any(),
+                Some(Err(p)) => problem_view(p, on_unauthorized),
+                Some(Ok(d)) => {
+                    let repository = targets.get().map(parse::<TargetCards>).and_then(Result::ok)
+                        .and_then(|t| t.targets.into_iter().find(|x| x.name == d.target));
+                    let earlier: Vec<(String, String)> = history.get().map(parse::<Deployments>).and_then(Result::ok)
+                        .map(|h| h.deployments.into_iter()
+                            .filter(|x| x.state == State::Success && x.id != d.id)
+                            .filter_map(|x| Some((x.task_definition_arn.clone()?, x.sha.clone())))
+                            .collect())
+                        .unwrap_or_default();
+                    view! { <DeploymentDetail d repository earlier answer /> }.into_any()
+                }
             }
         }}
+        {move || waiting.get().map(|action| view! {
+            <TokenForm key=ADMIN_TOKEN what="Admin" on_saved=Callback::new(move |_| {
+                set_waiting.set(None);
+                answer.run(action);
+            }) />
+        })}
+        <p role="status" class=move || if matches!(note.get(), Some(Err(_))) { "error" } else { "hint" }>
+            {move || note.get().map(|n| n.unwrap_or_else(|e| e))}
+        </p>
     }
 }
 
@@ -491,10 +702,20 @@ fn DeploymentDetail(
     d: Deployment,
     repository: Option<hatoba_core::api::TargetCard>,
     earlier: Vec<(String, String)>,
+    /// Answers the pause: `continue` or `rollback`.
+    answer: Callback<&'static str>,
 ) -> impl IntoView {
+    let [head, rest] = detail_html(&d, repository.as_ref(), js_sys::Date::now() as u64);
     view! {
         <article class="card deployment" data-state=d.state.words()>
-            <div inner_html=detail_html(&d, repository.as_ref())></div>
+            <div inner_html=head></div>
+            {(d.state == State::Paused).then(|| view! {
+                <div class="actions" role="group" aria-labelledby="pause">
+                    <button class="primary" on:click=move |_| answer.run("continue")>"Continue"</button>
+                    <button on:click=move |_| answer.run("rollback")>"Roll back"</button>
+                </div>
+            })}
+            <div inner_html=rest></div>
             <Actions target=d.target.clone() sha=d.sha.clone() earlier />
         </article>
     }
@@ -584,7 +805,117 @@ fn Actions(target: String, sha: String, earlier: Vec<(String, String)>) -> impl 
 
 #[cfg(test)]
 mod tests {
-    use super::View;
+    use super::{View, detail_html};
+    use hatoba_core::deploy::{Deployment, Lifecycle, Pause, State, Trigger};
+    use serde_json::json;
+
+    const AT: u64 = 1_795_970_331_123; // 2026-11-29T16:38:51.123Z
+
+    fn deployment(state: State) -> Deployment {
+        let mut d = Deployment::new(
+            "stg-web",
+            "1a2b3c4d5e6f",
+            Trigger::Manual { by: "api".into() },
+            AT,
+        );
+        d.state = state;
+        d
+    }
+
+    fn page(d: &Deployment, now: u64) -> String {
+        detail_html(d, None, now).concat()
+    }
+
+    #[test]
+    fn a_failed_deployment_shows_all_its_evidence_escaped() {
+        let mut d = deployment(State::Failure);
+        d.description = "web exited 1: \"DATABASE_URL is not set\"".into();
+        d.failure = Some(json!({
+            "summary": d.description,
+            "ending": "rolled back to web:41",
+            "stoppedTasks": [{
+                "taskArn": "arn:aws:ecs:eu-west-1:111122223333:task/stg/0f1e2d3c4b5a",
+                "stopCode": "EssentialContainerExited",
+                "stoppedReason": "Essential container in task exited",
+                "stoppedAt": "2026-11-29T16:40:02.000Z",
+                "containers": [
+                    {"name": "web", "exitCode": 1},
+                    {"name": "log-router", "exitCode": 0, "reason": "<stopped>"}
+                ]
+            }],
+            "events": [{"at": "2026-11-29T16:39:00.000Z", "message": "(service web) has started 1 tasks"}],
+            "logs": {"group": "/ecs/web", "stream": "ecs/web/0f1e2d3c4b5a", "lines": ["booting", "DATABASE_URL is not set"]},
+            "missing": ["the service's events after 16:40"]
+        }));
+        let html = page(&d, AT);
+        // The summary once, prominently (not again as the description).
+        assert_eq!(
+            html.matches("DATABASE_URL is not set&quot;").count(),
+            1,
+            "{html}"
+        );
+        for part in [
+            "<p class=\"summary\">web exited 1: &quot;DATABASE_URL is not set&quot;</p>",
+            "The rollout rolled back to web:41.",
+            "<tr data-task=\"0f1e2d3c4b5a\"><td><code>0f1e2d3c4b5a</code></td><td>EssentialContainerExited</td><td>Essential container in task exited</td><td>16:40:02</td>",
+            "<li><code>web</code> exit 1</li><li><code>log-router</code> exit 0: &lt;stopped&gt;</li>",
+            "<li><span class=\"time\">16:39:00</span> (service web) has started 1 tasks</li>",
+            "/ecs/web · ecs/web/0f1e2d3c4b5a</p><pre class=\"log\"><code>booting\nDATABASE_URL is not set</code></pre>",
+            "Not read: the service&#39;s events after 16:40.",
+        ] {
+            assert!(html.contains(part), "{part} missing from {html}");
+        }
+        // The evidence comes before the steps.
+        assert!(html.find("summary") < html.find("<h3>Steps"));
+    }
+
+    #[test]
+    fn evidence_still_being_read_shows_nothing_but_the_description() {
+        let mut d = deployment(State::Failure);
+        d.description = "Rollout failed".into();
+        d.failure = Some(json!("failed"));
+        let html = page(&d, AT);
+        assert!(html.contains("<p class=\"description\">Rollout failed</p>"));
+        assert!(!html.contains("evidence"), "{html}");
+    }
+
+    #[test]
+    fn a_rollout_in_progress_shows_its_stage_and_a_paused_one_where_it_waits() {
+        let mut d = deployment(State::InProgress);
+        d.lifecycle = Some(Lifecycle {
+            strategy: "BLUE_GREEN".into(),
+            stage: "BAKE_TIME".into(),
+            since: AT,
+            bake_minutes: Some(5),
+        });
+        d.service_deployments_unavailable = Some("AccessDenied: <no right>".into());
+        let html = page(&d, AT + 61_000);
+        assert!(
+            html.contains("<p class=\"stage\">Blue/green: baking; bake 4 min left</p>"),
+            "{html}"
+        );
+        assert!(html.contains(
+            "ECS's service deployments are unavailable (AccessDenied: &lt;no right&gt;)"
+        ));
+        assert!(!html.contains("id=\"pause\""));
+
+        d.state = State::Paused;
+        d.pause = Some(Pause {
+            stage: "POST_TEST_TRAFFIC_SHIFT".into(),
+            hook_id: "hook-1".into(),
+            expires_at: Some(AT + 3_600_000),
+        });
+        let html = page(&d, AT);
+        assert!(html.contains("<span class=\"badge paused\">paused</span>"));
+        assert!(html.contains(
+            "<p class=\"pause\" id=\"pause\"><strong>Paused at <code>POST_TEST_TRAFFIC_SHIFT</code></strong>: ECS holds the rollout until it is continued or rolled back; unanswered, the hook times out at 2026-11-29 17:38:51 UTC.</p>"
+        ), "{html}");
+
+        // Over, the stage is history: neither it nor the pause is shown.
+        d.state = State::Success;
+        let html = page(&d, AT);
+        assert!(!html.contains("class=\"stage\"") && !html.contains("id=\"pause\""));
+    }
 
     #[test]
     fn views_come_from_the_fragment() {

@@ -11,8 +11,8 @@ use hatoba_core::aws::retry::RetryPolicy;
 use hatoba_core::aws::sigv4::Credentials;
 use hatoba_core::deploy::session::Session;
 use hatoba_core::deploy::{
-    self, Context, DeployRequest, DeployRole, Deployment, Driver, MemoryStore, Next, Outcome,
-    State, Trigger, Wake,
+    self, Context, DeployRequest, DeployRole, Deployment, Driver, Failure, MemoryStore, Next,
+    Outcome, State, Trigger, Wake,
 };
 use hatoba_core::github::api::{DEFAULT_API_URL, GitHubClient};
 use hatoba_core::redact::Redactor;
@@ -237,6 +237,9 @@ pub fn run(args: DeployArgs, env: Environment) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     eprintln!("{}: {}", d.state.words(), d.description);
+    if let Some(evidence) = evidence_text(&d) {
+        eprint!("{evidence}");
+    }
     if d.state == State::Success {
         ExitCode::SUCCESS
     } else {
@@ -258,7 +261,7 @@ fn drive(
     let id = admitted
         .id
         .ok_or_else(|| admitted.ignored.unwrap_or_default())?;
-    let printer = Printer::new();
+    let printer = Printer::new(&ctx.target.region);
     let mut shown = Shown::default();
     let mut stopped = false;
     loop {
@@ -284,21 +287,26 @@ fn drive(
     Ok((d, !stopped))
 }
 
-/// What has been printed already: the ended steps, and the open step's last detail.
+/// What has been printed already: the ended steps, the open step's last detail, the rollout's
+/// lifecycle stage and the PAUSE hook it waits at.
 #[derive(Default)]
 struct Shown {
     ended: usize,
     open_detail: String,
+    stage: String,
+    hook: String,
 }
 
-struct Printer {
+struct Printer<'a> {
     started: Instant,
+    region: &'a str,
 }
 
-impl Printer {
-    fn new() -> Self {
+impl<'a> Printer<'a> {
+    fn new(region: &'a str) -> Self {
         Self {
             started: Instant::now(),
+            region,
         }
     }
 
@@ -319,11 +327,134 @@ impl Printer {
             shown.open_detail.clear();
         }
         shown.ended = ended.len();
+        if let Some(l) = &d.lifecycle
+            && l.stage != shown.stage
+        {
+            let now = hatoba_core::http::Clock::now_millis(&SystemClock);
+            self.line("lifecycle", "→", &l.words(now));
+            shown.stage = l.stage.clone();
+        }
         if let Some(open) = d.open_step()
             && open.detail != shown.open_detail
         {
             self.line(open.name.as_str(), "…", &open.detail);
             shown.open_detail = open.detail.clone();
         }
+        if let Some(p) = d.pause.as_ref().filter(|_| d.state == State::Paused)
+            && p.hook_id != shown.hook
+        {
+            eprint!("{}", pause_text(d, self.region).unwrap_or_default());
+            shown.hook = p.hook_id.clone();
+        }
     }
+}
+
+/// A time as `2026-11-29 16:38:51 UTC`.
+fn utc(millis: u64) -> String {
+    let t = hatoba_core::time::format(millis);
+    format!("{} {} UTC", &t[..10], &t[11..19])
+}
+
+/// A time of day as `16:38:51` (UTC).
+fn clock(millis: u64) -> String {
+    hatoba_core::time::format(millis)[11..19].to_owned()
+}
+
+/// `word` as one word of a POSIX shell command line: quoted when it holds anything but
+/// letters, digits and `:/._-+=@,%`.
+fn shell_word(word: &str) -> String {
+    if !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ":/._-+=@,%".contains(c))
+    {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+/// Where a paused deployment waits, and the commands that answer it: the AWS CLI's
+/// `ContinueServiceDeployment` with `CONTINUE` or `ROLLBACK` (in `region`, the target's).
+/// `None` unless the deployment is paused.
+///
+/// The worker's `POST /api/deployments/ID/continue|rollback` are not offered: they answer the
+/// deployments the worker runs, and this one runs here, in this process alone.
+pub fn pause_text(d: &Deployment, region: &str) -> Option<String> {
+    let p = d.pause.as_ref().filter(|_| d.state == State::Paused)?;
+    let mut text = format!(
+        "Paused at {}: ECS holds the rollout until it is continued or rolled back",
+        p.stage
+    );
+    if let Some(at) = p.expires_at {
+        text.push_str(&format!("; unanswered, the hook times out at {}", utc(at)));
+    }
+    text.push_str(".\n");
+    if let Some(arn) = &d.service_deployment_arn {
+        text.push_str("This command follows the rollout on. Answer the pause with the AWS CLI:\n");
+        for (what, action) in [("continue: ", "CONTINUE"), ("roll back:", "ROLLBACK")] {
+            text.push_str(&format!(
+                "  {what} aws ecs continue-service-deployment --region {} --service-deployment-arn {} --hook-id {} --action {action}\n",
+                shell_word(region),
+                shell_word(arn),
+                shell_word(&p.hook_id)
+            ));
+        }
+    }
+    Some(text)
+}
+
+/// Why a deployment did not succeed, from the record's evidence: the cause and how the rollout
+/// ended (each when what is printed before does not say it already), the stopped tasks with each
+/// container's exit code and reason, the service's events, the failing container's last log
+/// lines, and what could not be read. `None` when there is no evidence (a deployment that
+/// succeeded, or one whose evidence is still being read).
+pub fn evidence_text(d: &Deployment) -> Option<String> {
+    let f = Failure::from_json(d.failure.as_ref()?).ok()?;
+    let mut text = String::new();
+    if f.summary != d.description {
+        text.push_str(&format!("Cause: {}\n", f.summary));
+    }
+    if !f.ending.is_empty() && !f.summary.contains(&f.ending) {
+        text.push_str(&format!("The rollout {}.\n", f.ending));
+    }
+    if !f.stopped_tasks.is_empty() {
+        text.push_str("Stopped tasks, newest first (UTC):\n");
+        for t in &f.stopped_tasks {
+            let id = t.task_arn.rsplit('/').next().unwrap_or_default();
+            let at = t.stopped_at.map(clock).unwrap_or_default();
+            let why = [t.stop_code.as_deref(), t.stopped_reason.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(": ");
+            text.push_str(&format!("  {id}  {at}  {why}\n"));
+            for c in &t.containers {
+                text.push_str(&format!("    {}", c.name));
+                if let Some(code) = c.exit_code {
+                    text.push_str(&format!("  exit {code}"));
+                }
+                if let Some(reason) = &c.reason {
+                    text.push_str(&format!("  {reason}"));
+                }
+                text.push('\n');
+            }
+        }
+    }
+    if !f.events.is_empty() {
+        text.push_str("Service events (UTC):\n");
+        for e in &f.events {
+            text.push_str(&format!("  {}  {}\n", clock(e.at), e.message));
+        }
+    }
+    if let Some(l) = &f.logs {
+        text.push_str(&format!("Log {} {}:\n", l.group, l.stream));
+        for line in &l.lines {
+            text.push_str(&format!("  | {line}\n"));
+        }
+    }
+    if !f.missing.is_empty() {
+        text.push_str(&format!("Not read: {}.\n", f.missing.join("; ")));
+    }
+    Some(text)
 }
