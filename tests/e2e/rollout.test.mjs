@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { ROOT, startWorker, FAKE_SECRETS } from './harness.mjs';
+import { ROOT, startWorker, FAKE_SECRETS, launchBrowser, openApp } from './harness.mjs';
 
 const REPO = 'octo/shop';
 const SECRET = FAKE_SECRETS.GITHUB_WEBHOOK_SECRET;
@@ -27,6 +27,8 @@ const ROLLOUTS = {
   bluegreen: { strategy: 'BLUE_GREEN', bakeMinutes: 5 },
   pausego: { strategy: 'BLUE_GREEN', pause: 'POST_TEST_TRAFFIC_SHIFT' },
   pauseback: { strategy: 'BLUE_GREEN', pause: 'POST_TEST_TRAFFIC_SHIFT' },
+  pagego: { strategy: 'BLUE_GREEN', pause: 'POST_TEST_TRAFFIC_SHIFT' },
+  pageback: { strategy: 'BLUE_GREEN', pause: 'POST_TEST_TRAFFIC_SHIFT' },
   denied: { ending: 'crash', polls: 4, serviceDeployments: 'denied' },
 };
 const SERVICES = Object.keys(ROLLOUTS);
@@ -312,5 +314,39 @@ test('service deployments denied: noted once, the rollout read from DescribeServ
   assert.equal(d.failure.ending, `rolled back to ${revision(d.previousTaskDefinitionArn)}`);
   assert.doesNotMatch(d.failure.summary, /Stopped early/);
   assert.equal(d.failure.summary, `web exited 1: "DATABASE_URL is not set" (rolled back to ${revision(d.previousTaskDefinitionArn)})`);
+});
+
+test('the page in Chromium: a paused deployment shows where it waits; Continue (asking the admin token once) and Roll back answer it', async () => {
+  const [go, back] = await Promise.all([paused('pagego'), paused('pageback')]);
+  const browser = await launchBrowser();
+  try {
+    const { page, problems } = await openApp(worker, browser, `#/deployments/${encodeURIComponent(go.id)}`, 'Deployments');
+    await page.getByLabel(/Read token/).fill(FAKE_SECRETS.HATOBA_READ_TOKEN);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('article.deployment[data-state="paused"]').waitFor({ timeout: 15000 });
+    assert.match(await page.locator('article.deployment').innerText(), /Paused at POST_TEST_TRAFFIC_SHIFT/);
+    const pauseButtons = () => page.locator('article.deployment [role="group"]');
+    // Continue: the admin token is asked for, then ECS is asked, and the rollout goes on.
+    await pauseButtons().getByRole('button', { name: 'Continue', exact: true }).click();
+    await page.getByLabel(/Admin token/).fill(ADMIN);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: /ECS took continue/ }).waitFor({ timeout: 15000 });
+    const [sent] = await continued(go);
+    assert.deepEqual(sent.request, { serviceDeploymentArn: go.serviceDeploymentArn, hookId: go.pause.hookId, action: 'CONTINUE' });
+    await page.locator('article.deployment[data-state="success"]').waitFor({ timeout: 45000 });
+    assert.equal(await pauseButtons().count(), 0, 'no pause buttons once it is over');
+    // Roll back, on the other one: the token is kept for the tab, so ECS is asked at once.
+    await page.goto(`${worker.url}/#/deployments/${encodeURIComponent(back.id)}`);
+    await page.locator('article.deployment[data-state="paused"]').waitFor({ timeout: 15000 });
+    await pauseButtons().getByRole('button', { name: 'Roll back', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: /ECS took rollback/ }).waitFor({ timeout: 15000 });
+    const [rolled] = await continued(back);
+    assert.equal(rolled.request.action, 'ROLLBACK');
+    await page.locator('article.deployment[data-state="failure"]').waitFor({ timeout: 45000 });
+    assert.match(await page.locator('article.deployment').innerText(), /rolled back to/);
+    assert.deepEqual(problems.filter((p) => !p.includes('401')), []);
+  } finally {
+    await browser.close();
+  }
 });
 });
