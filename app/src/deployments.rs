@@ -110,7 +110,7 @@ async fn get_text(path: &str) -> Result<String, Problem> {
             Err(Problem::Unauthorized)
         }
         status => {
-            let message = serde_json::from_str::<hatoba_core::api::ErrorBody>(&text)
+            let message = serde_json::from_slice::<hatoba_core::api::ErrorBody>(text.as_bytes())
                 .map(|e| e.message)
                 .unwrap_or(text);
             Err(Problem::Other(format!("HTTP {status}: {message}")))
@@ -118,8 +118,10 @@ async fn get_text(path: &str) -> Result<String, Problem> {
     }
 }
 
+// From bytes, as core reads every JSON: one serde_json reader in the wasm, not two.
 fn parse<T: DeserializeOwned>(text: Result<String, Problem>) -> Result<T, Problem> {
-    serde_json::from_str(&text?).map_err(|e| Problem::Other(format!("unexpected answer: {e}")))
+    serde_json::from_slice(text?.as_bytes())
+        .map_err(|e| Problem::Other(format!("unexpected answer: {e}")))
 }
 
 /// The text of `path`, fetched again on every tick.
@@ -154,11 +156,16 @@ async fn deploy(
         .await
         .map_err(|e| Problem::Other(e.to_string()))?;
     match response.status() {
-        202 => Ok(response
-            .json::<Queued>()
-            .await
-            .map_err(|e| Problem::Other(e.to_string()))?
-            .id),
+        // `Response::json` reads through serde_json's `&str` reader: bytes, as everywhere else.
+        202 => {
+            let text = response
+                .text()
+                .await
+                .map_err(|e| Problem::Other(e.to_string()))?;
+            Ok(serde_json::from_slice::<Queued>(text.as_bytes())
+                .map_err(|e| Problem::Other(e.to_string()))?
+                .id)
+        }
         401 => {
             forget_token(ADMIN_TOKEN);
             Err(Problem::Unauthorized)
