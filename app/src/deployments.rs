@@ -110,7 +110,7 @@ async fn get_text(path: &str) -> Result<String, Problem> {
             Err(Problem::Unauthorized)
         }
         status => {
-            let message = serde_json::from_str::<hatoba_core::api::ErrorBody>(&text)
+            let message = serde_json::from_slice::<hatoba_core::api::ErrorBody>(text.as_bytes())
                 .map(|e| e.message)
                 .unwrap_or(text);
             Err(Problem::Other(format!("HTTP {status}: {message}")))
@@ -118,8 +118,10 @@ async fn get_text(path: &str) -> Result<String, Problem> {
     }
 }
 
+// From bytes, as core reads every JSON: one serde_json reader in the wasm, not two.
 fn parse<T: DeserializeOwned>(text: Result<String, Problem>) -> Result<T, Problem> {
-    serde_json::from_str(&text?).map_err(|e| Problem::Other(format!("unexpected answer: {e}")))
+    serde_json::from_slice(text?.as_bytes())
+        .map_err(|e| Problem::Other(format!("unexpected answer: {e}")))
 }
 
 /// The text of `path`, fetched again on every tick.
@@ -155,7 +157,7 @@ async fn post_admin(path: &str, body: &serde_json::Value) -> Result<(u16, String
 
 /// The `message` of an API answer (the API's errors and its 202s carry one), else its text.
 fn message_of(text: String) -> String {
-    serde_json::from_str::<serde_json::Value>(&text)
+    serde_json::from_slice::<serde_json::Value>(text.as_bytes())
         .ok()
         .and_then(|v| Some(v.get("message")?.as_str()?.to_owned()))
         .unwrap_or(text)
@@ -172,7 +174,7 @@ async fn deploy(
         body["taskDefinitionArn"] = arn.into();
     }
     match post_admin(&format!("/api/targets/{}/deploy", encode(target)), &body).await? {
-        (202, text) => serde_json::from_str::<Queued>(&text)
+        (202, text) => serde_json::from_slice::<Queued>(text.as_bytes())
             .map(|q| q.id)
             .map_err(|e| Problem::Other(e.to_string())),
         (status, text) => Err(Problem::Other(format!(

@@ -125,9 +125,16 @@ impl<'t> Node<'t> {
         match &self.value {
             Value::Null => serde_json::Value::Null,
             Value::Bool(b) => (*b).into(),
+            // What `str::parse::<serde_json::Number>` accepts (a sign or digit first, no
+            // whitespace), read by the byte-slice reader the rest of the crate uses: `parse`
+            // would bring serde_json's parser a second time, over `&str`.
             Value::Number(n) => n
-                .parse::<serde_json::Number>()
-                .map_or(serde_json::Value::Null, serde_json::Value::Number),
+                .starts_with(|c: char| c == '-' || c.is_ascii_digit())
+                .then_some(n)
+                .filter(|n| !n.bytes().any(|b| b.is_ascii_whitespace()))
+                .and_then(|n| serde_json::from_slice(n.as_bytes()).ok())
+                .filter(serde_json::Value::is_number)
+                .unwrap_or(serde_json::Value::Null),
             Value::String(s) => s.as_ref().into(),
             Value::Array(items) => items.iter().map(Node::to_json).collect(),
             Value::Object(members) => members
@@ -772,6 +779,39 @@ impl<'t> Parser<'t> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_become_json_as_serde_json_parses_them() {
+        for text in [
+            "0",
+            "-0",
+            "12",
+            "-12",
+            "1.5",
+            "-0.5e3",
+            "1E-3",
+            "18446744073709551616",
+            "-9223372036854775809",
+            "1e400",
+            "01",
+            "+1",
+            " 1",
+            "1 ",
+            "-",
+            "1x",
+            ".5",
+            "",
+        ] {
+            let node = Node {
+                value: Value::Number(Cow::Borrowed(text)),
+                pos: Pos::default(),
+            };
+            let parsed = text
+                .parse::<serde_json::Number>()
+                .map_or(serde_json::Value::Null, serde_json::Value::Number);
+            assert_eq!(node.to_json(), parsed, "{text:?}");
+        }
+    }
 
     #[test]
     fn values_and_keys_know_where_they_are() {
