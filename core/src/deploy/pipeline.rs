@@ -1016,7 +1016,11 @@ async fn collect_evidence<T: Transport, C: Clock>(
         .into_iter()
         .map(|m| ctx.redactor.redact(&m).into_owned())
         .collect();
-    d.failure = serde_json::to_value(&f).ok();
+    // Written as text and read back: the record's own writer and reader, not a third
+    // (serde_json's value serializer) for this one field.
+    d.failure = serde_json::to_vec(&f)
+        .ok()
+        .and_then(|text| serde_json::from_slice(&text).ok());
     end(d, i, outcome, detail, ctx);
     d.next = Next::FinalStatus;
     Wake::Now
