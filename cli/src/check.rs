@@ -10,7 +10,8 @@ use crate::report::{Checker, FailOn, Format, run_checks};
 /// `hatoba check`.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Directories to walk (or files to check); the current directory when none is given.
+    /// Directories to walk (or files to check: one that is neither kind is passed over); the
+    /// current directory when none is given.
     /// Workflows are the *.yml and *.yaml files of .github/workflows; task definitions are the
     /// JSON and YAML files with `containerDefinitions` (plain or describe-task-definition
     /// output). .git, node_modules, target and tool caches are skipped.
@@ -158,7 +159,7 @@ pub fn find(root: &Path) -> std::io::Result<Vec<(PathBuf, Kind)>> {
 }
 
 /// Runs `hatoba check`; returns its exit code: 0 nothing fails, 1 something does, 2 a path
-/// cannot be read, holds nothing to check, or a configuration cannot be read.
+/// cannot be read, a directory holds nothing to check, or a configuration cannot be read.
 pub fn run(args: CheckArgs) -> ExitCode {
     let (out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
     let paths = if args.paths.is_empty() {
@@ -169,7 +170,9 @@ pub fn run(args: CheckArgs) -> ExitCode {
     let mut files: Vec<(PathBuf, Checker)> = Vec::new();
     for path in &paths {
         match find(path) {
-            Ok(found) if found.is_empty() => {
+            // A file named that is neither kind is passed over (a pre-commit hook hands over
+            // every changed JSON and YAML file); a directory with neither is a mistake.
+            Ok(found) if found.is_empty() && path.is_dir() => {
                 let _ = writeln!(
                     err,
                     "{}: no workflow (.github/workflows/*.yml) or task definition (containerDefinitions) here",

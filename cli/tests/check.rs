@@ -85,7 +85,11 @@ fn check_finds_workflows_and_task_definitions_and_skips_dependencies() {
             "infra/templates/web.json",
         ]
     );
-    let (code, _, err) = hatoba(&root, &["check", "README.md"]);
+    // Named files that are neither kind are passed over; a directory with neither is an error.
+    let (code, out, _) = hatoba(&root, &["check", "README.md"]);
+    assert_eq!((code, out.as_str()), (Some(0), ""));
+    std::fs::create_dir_all(root.join("docs")).unwrap();
+    let (code, _, err) = hatoba(&root, &["check", "docs"]);
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("no workflow"), "{err}");
     std::fs::remove_dir_all(&root).unwrap();
