@@ -2,10 +2,12 @@
 //! tools and the task-definition and workflow checks. The binary (`main.rs`) only parses arguments and calls these.
 
 pub mod aws;
+pub mod check;
 pub mod config;
 pub mod deploy;
 pub mod iam;
 pub mod init;
+pub mod lintconfig;
 pub mod report;
 pub mod taskdef;
 pub mod transport;

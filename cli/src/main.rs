@@ -5,7 +5,7 @@ use std::io;
 use std::process::ExitCode;
 
 use clap::Parser;
-use hatoba_cli::{aws, config, deploy, iam, init, taskdef, webhook, workflow};
+use hatoba_cli::{aws, check, config, deploy, iam, init, taskdef, webhook, workflow};
 
 /// Push-to-deploy for Amazon ECS: Hatoba's checks and tools, for terminals and CI.
 #[derive(Debug, Parser)]
@@ -22,6 +22,10 @@ enum Command {
     /// Tools for talking to AWS by hand.
     #[command(subcommand)]
     Aws(AwsCommand),
+    /// Check every workflow (.github/workflows) and task definition (by its content) under the
+    /// paths (default: the current directory). Exit 0 when nothing fails, 1 when something
+    /// does, 2 on a usage or I/O error or when there is nothing to check.
+    Check(check::CheckArgs),
     /// Check the deploy targets in wrangler.toml.
     #[command(subcommand)]
     Config(config::ConfigCommand),
@@ -78,6 +82,7 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Some(Command::Check(args)) => check::run(args),
         Some(Command::Config(command)) => config::run(command),
         Some(Command::Deploy(args)) => deploy::run(args, deploy::Environment::from_process()),
         Some(Command::Iam(command)) => iam::run(command),

@@ -54,9 +54,9 @@ struct FileFinding<'a> {
 /// What `check` concluded: the exit code the command should end with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
-    /// No error-severity finding (warnings allowed): exit 0.
+    /// Nothing that fails (by default: no error; warnings allowed): exit 0.
     Clean,
-    /// At least one error: exit 1.
+    /// At least one error (or, with `--fail-on warning`, any finding): exit 1.
     Errors,
     /// A file could not be read: exit 2.
     IoError,
@@ -73,18 +73,78 @@ impl Outcome {
     }
 }
 
+/// A checker of file text: `hatoba_core::taskdef::check` or `hatoba_core::workflow::check`.
+pub type Checker = fn(&str) -> Vec<Finding>;
+
+/// The severity from which a finding fails the check (`--fail-on`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum FailOn {
+    /// Exit 1 when any error is found (warnings allowed).
+    #[default]
+    Error,
+    /// Exit 1 when any finding at all is found.
+    Warning,
+}
+
+/// How a check run reports and fails.
+#[derive(Debug)]
+pub struct Options {
+    /// How findings are printed.
+    pub format: Format,
+    /// From which severity the run fails.
+    pub fail_on: FailOn,
+    /// The `.hatoba.toml` files that apply.
+    pub configs: crate::lintconfig::Configs,
+}
+
+impl Options {
+    /// Options for `format` and `fail_on`, with the configuration `--config` names or else each
+    /// file's nearest `.hatoba.toml`. `Err` (after saying why on `err`) when the named or a
+    /// found configuration cannot be read.
+    pub fn new(
+        format: Format,
+        fail_on: FailOn,
+        config: Option<&std::path::Path>,
+    ) -> Result<Self, String> {
+        Ok(Self {
+            format,
+            fail_on,
+            configs: crate::lintconfig::Configs::new(config)?,
+        })
+    }
+}
+
 /// Checks each file with `checker` and prints the findings to `out` (problems reading files go
-/// to `err`).
+/// to `err`), without a configuration file: every rule as it is.
 pub fn check_files(
     files: &[PathBuf],
-    checker: fn(&str) -> Vec<Finding>,
+    checker: Checker,
     format: Format,
+    out: impl Write,
+    err: impl Write,
+) -> std::io::Result<Outcome> {
+    let mut options = Options {
+        format,
+        fail_on: FailOn::Error,
+        configs: crate::lintconfig::Configs::default(),
+    };
+    let files: Vec<(PathBuf, Checker)> = files.iter().map(|f| (f.clone(), checker)).collect();
+    check_with(&files, &mut options, out, err)
+}
+
+/// Checks each file with its checker, applies the configuration that holds for it, and prints
+/// the findings (with what reading the configurations found) to `out`; problems reading files
+/// go to `err`.
+pub fn check_with(
+    files: &[(PathBuf, Checker)],
+    options: &mut Options,
     mut out: impl Write,
     mut err: impl Write,
 ) -> std::io::Result<Outcome> {
+    let format = options.format;
     let mut all: Vec<(String, Finding)> = Vec::new();
     let mut io_error = false;
-    for file in files {
+    for (file, checker) in files {
         let name = file.display().to_string();
         let text = match std::fs::read(file) {
             Ok(bytes) => match String::from_utf8(bytes) {
@@ -101,8 +161,19 @@ pub fn check_files(
                 continue;
             }
         };
-        all.extend(checker(&text).into_iter().map(|f| (name.clone(), f)));
+        let mut findings = checker(&text);
+        match options.configs.for_file(file) {
+            Ok(Some(found)) => findings = found.apply(file, &text, findings),
+            Ok(None) => {}
+            Err(message) => {
+                writeln!(err, "{message}")?;
+                io_error = true;
+            }
+        }
+        all.extend(options.configs.take_findings());
+        all.extend(findings.into_iter().map(|f| (name.clone(), f)));
     }
+    all.extend(options.configs.take_findings());
     match format {
         Format::Human => {
             for (file, finding) in &all {
@@ -140,9 +211,31 @@ pub fn check_files(
     }
     Ok(if io_error {
         Outcome::IoError
-    } else if all.iter().any(|(_, f)| f.severity == Severity::Error) {
+    } else if all.iter().any(|(_, f)| match options.fail_on {
+        FailOn::Error => f.severity == Severity::Error,
+        FailOn::Warning => true,
+    }) {
         Outcome::Errors
     } else {
         Outcome::Clean
     })
+}
+
+/// Runs a check command: reads the configurations, checks `files`, prints, and gives the exit
+/// code (2 when a configuration `--config` names cannot be read).
+pub fn run_checks(
+    files: &[(PathBuf, Checker)],
+    format: Format,
+    fail_on: FailOn,
+    config: Option<&std::path::Path>,
+    out: impl Write,
+    mut err: impl Write,
+) -> std::process::ExitCode {
+    match Options::new(format, fail_on, config) {
+        Ok(mut options) => Outcome::exit_code(check_with(files, &mut options, out, err)),
+        Err(message) => {
+            let _ = writeln!(err, "{message}");
+            std::process::ExitCode::from(2)
+        }
+    }
 }

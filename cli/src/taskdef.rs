@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use hatoba_core::finding::{Finding, Severity};
 
-use crate::report::{Format, Outcome, check_files};
+use crate::report::{FailOn, Format};
 
 /// `hatoba taskdef ...`.
 #[derive(Debug, clap::Subcommand)]
@@ -24,6 +24,13 @@ pub enum TaskdefCommand {
         /// GitHub Actions run (::error file=..,line=..,col=..,title=RULE::MESSAGE).
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
+        /// Exit 1 on any error (default), or on any finding at all (warning).
+        #[arg(long, value_enum, default_value = "error")]
+        fail_on: FailOn,
+        /// The .hatoba.toml for every file (default: each file's nearest, looked for in its
+        /// directory and above).
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
     },
     /// Render changes into a task definition and print it, ready for RegisterTaskDefinition
     /// (read-only fields stripped). Values may contain '='. Exit 1 when the result breaks a
@@ -154,13 +161,16 @@ pub fn run(command: TaskdefCommand) -> ExitCode {
         };
     }
     match command {
-        TaskdefCommand::Check { files, format } => Outcome::exit_code(check_files(
-            &files,
-            hatoba_core::taskdef::check,
+        TaskdefCommand::Check {
+            files,
             format,
-            out,
-            err,
-        )),
+            fail_on,
+            config,
+        } => {
+            let checker: crate::report::Checker = hatoba_core::taskdef::check;
+            let files: Vec<_> = files.into_iter().map(|f| (f, checker)).collect();
+            crate::report::run_checks(&files, format, fail_on, config.as_deref(), out, err)
+        }
         TaskdefCommand::Render {
             file,
             container,

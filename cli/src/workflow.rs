@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::report::{Format, Outcome, check_files};
+use crate::report::{FailOn, Format};
 
 /// `hatoba workflow ...`.
 #[derive(Debug, clap::Subcommand)]
@@ -21,6 +21,13 @@ pub enum WorkflowCommand {
         /// GitHub Actions run (::error file=..,line=..,col=..,title=RULE::MESSAGE).
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
+        /// Exit 1 on any error (default), or on any finding at all (warning).
+        #[arg(long, value_enum, default_value = "error")]
+        fail_on: FailOn,
+        /// The .hatoba.toml for every file (default: each file's nearest, looked for in its
+        /// directory and above).
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
     },
     /// Print a workflow: `deploy` builds, pushes and deploys from Actions with OIDC; `build`
     /// builds and pushes the image tagged with the commit sha, and Hatoba deploys it.
@@ -116,7 +123,12 @@ pub fn run(command: WorkflowCommand) -> ExitCode {
                 Err(_) => ExitCode::from(2),
             }
         }
-        WorkflowCommand::Check { files, format } => {
+        WorkflowCommand::Check {
+            files,
+            format,
+            fail_on,
+            config,
+        } => {
             let files = match expand_directories(&files) {
                 Ok(files) => files,
                 Err(message) => {
@@ -125,13 +137,9 @@ pub fn run(command: WorkflowCommand) -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            Outcome::exit_code(check_files(
-                &files,
-                hatoba_core::workflow::check,
-                format,
-                out,
-                err,
-            ))
+            let checker: crate::report::Checker = hatoba_core::workflow::check;
+            let files: Vec<_> = files.into_iter().map(|f| (f, checker)).collect();
+            crate::report::run_checks(&files, format, fail_on, config.as_deref(), out, err)
         }
     }
 }

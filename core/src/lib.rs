@@ -16,6 +16,7 @@ mod graph;
 pub mod hex;
 pub mod http;
 pub mod iam;
+pub mod lintconfig;
 pub mod percent;
 pub mod redact;
 mod repeats;

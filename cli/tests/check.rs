@@ -1,0 +1,152 @@
+//! `hatoba check` on a repository of its own making, and `.hatoba.toml` changing what the
+//! check commands report.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn hatoba(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_hatoba"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the hatoba binary runs");
+    (
+        out.status.code(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// A repository with a workflow, a template task definition full of placeholders and a task
+/// definition with a real error.
+fn repository(name: &str) -> PathBuf {
+    let root = std::env::temp_dir().join(format!("hatoba-check-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let write = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        ".github/workflows/build.yml",
+        "on: push\njobs:\n  build:\n    runs-on: [gpu-large]\n    steps:\n      - run: echo \"${{ steps.nope.outputs.tag }}\"\n",
+    );
+    write(
+        "infra/templates/web.json",
+        r#"{
+  "family": "web",
+  "containerDefinitions": [
+    {"name": "web", "image": "__IMAGE_URI__", "memory": 512, "essential": true}
+  ],
+  "executionRoleArn": "arn:aws:iam::__ACCOUNT__:role/exec"
+}
+"#,
+    );
+    write(
+        ".aws/task-definition.json",
+        r#"{
+  "family": "web",
+  "containerDefinitions": [
+    {"name": "web", "image": "bad image!", "memory": 512, "essential": true}
+  ]
+}
+"#,
+    );
+    write("node_modules/dep/td.json", r#"{"containerDefinitions": 1}"#);
+    write("README.md", "containerDefinitions");
+    root
+}
+
+const CONFIG: &str = r#"[rules]
+step-ref = "warning"
+[[overrides]]
+paths = ["infra/templates/**"]
+rules = { image-reference = "off" }
+[runners]
+labels = ["gpu-large", "self-hosted-arm"]
+[placeholders]
+patterns = ["__[A-Z_]+__"]
+[placeholder]
+"#;
+
+#[test]
+fn check_finds_workflows_and_task_definitions_and_skips_dependencies() {
+    let root = repository("plain");
+    let (code, out, _) = hatoba(&root, &["check"]);
+    assert_eq!(code, Some(1));
+    let files: Vec<&str> = out.lines().map(|l| l.split(':').next().unwrap()).collect();
+    assert_eq!(
+        files,
+        [
+            ".aws/task-definition.json",
+            ".github/workflows/build.yml",
+            ".github/workflows/build.yml",
+            "infra/templates/web.json",
+            "infra/templates/web.json",
+        ]
+    );
+    // Named files that are neither kind are passed over; a directory with neither is an error.
+    let (code, out, _) = hatoba(&root, &["check", "README.md"]);
+    assert_eq!((code, out.as_str()), (Some(0), ""));
+    std::fs::create_dir_all(root.join("docs")).unwrap();
+    let (code, _, err) = hatoba(&root, &["check", "docs"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("no workflow"), "{err}");
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn the_nearest_hatoba_toml_changes_levels_labels_and_placeholders() {
+    let root = repository("config");
+    std::fs::write(root.join(".hatoba.toml"), CONFIG).unwrap();
+    let (code, out, _) = hatoba(&root, &["check"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        out,
+        ".hatoba.toml:10:2: warning: unknown key `placeholder` at the top level is ignored (known: rules, overrides, runners, placeholders); did you mean `placeholders`? [config]
+.aws/task-definition.json:4:30: error: image \"bad image!\" contains whitespace [image-reference]
+.github/workflows/build.yml:6:30: warning: no step of job `build` has `id: nope`; give the step that sets it `id: nope` [step-ref]
+infra/templates/web.json:4:30: warning: `__IMAGE_URI__` is a placeholder: replace it before registering [placeholder]
+infra/templates/web.json:6:23: warning: `arn:aws:iam::__ACCOUNT__:role/exec` is a placeholder: replace it before registering [placeholder]
+"
+    );
+    // Warnings only: passes by default, fails with --fail-on warning.
+    let (code, _, _) = hatoba(&root, &["workflow", "check", ".github/workflows"]);
+    assert_eq!(code, Some(0));
+    let (code, _, _) = hatoba(
+        &root,
+        &[
+            "workflow",
+            "check",
+            "--fail-on",
+            "warning",
+            ".github/workflows",
+        ],
+    );
+    assert_eq!(code, Some(1));
+    let (code, out, _) = hatoba(
+        &root,
+        &[
+            "taskdef",
+            "check",
+            "--format",
+            "json",
+            "infra/templates/web.json",
+        ],
+    );
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains(r#""rule":"placeholder""#), "{out}");
+    // --config names another file for every checked file, relative to its own directory.
+    std::fs::write(
+        root.join("strict.toml"),
+        "[rules]\nrunner-label = \"error\"\n",
+    )
+    .unwrap();
+    let (code, out, _) = hatoba(&root, &["check", "--config", "strict.toml", ".github"]);
+    assert_eq!(code, Some(1));
+    assert!(out.contains("4:15: error: `gpu-large`"), "{out}");
+    let (code, _, err) = hatoba(&root, &["check", "--config", "missing.toml"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("missing.toml"), "{err}");
+    std::fs::remove_dir_all(&root).unwrap();
+}
