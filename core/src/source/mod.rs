@@ -378,7 +378,13 @@ pub fn parse_document(text: &str) -> Result<Node<'_>, SyntaxError> {
             message: format!("invalid JSON: {}", e.message),
             ..e
         }),
+        #[cfg(feature = "yaml")]
         _ => parse_yaml(text),
+        #[cfg(not(feature = "yaml"))]
+        _ => Err(SyntaxError {
+            message: "not JSON: a task definition deployed from here starts with `{`; YAML is read by the `hatoba` command and the editor, so keep this one as JSON".to_owned(),
+            pos: Pos { line: 1, column: 1 },
+        }),
     }
 }
 
