@@ -734,16 +734,15 @@ async fn wait_rollout<T: Transport, C: Clock>(d: &mut Deployment, ctx: &Context<
             // ECS's service deployment rolls back for whoever asked (a person at a pause, a
             // stop, an alarm) and says so in its reason; DescribeServices shows only the
             // circuit breaker's.
-            let by = if sd.is_some() {
+            let why = ecs_reason(&reason);
+            let by = if sd.is_none() || reason.contains("circuit breaker") {
+                "Rolled back by the circuit breaker: "
+            } else if why.starts_with("Rolled back") {
                 ""
             } else {
-                "Rolled back by the circuit breaker: "
+                "Rolled back: "
             };
-            let description = format!(
-                "{by}{} (back on {})",
-                ecs_reason(&reason),
-                revision_name(&to)
-            );
+            let description = format!("{by}{why} (back on {})", revision_name(&to));
             let ending = format!("rolled back to {}", revision_name(&to));
             fail_rollout(d, i, State::Failure, description, ending, ctx)
         }
