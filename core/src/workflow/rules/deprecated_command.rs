@@ -8,7 +8,8 @@ use crate::workflow::Workflow;
 
 pub(crate) const ID: &str = "deprecated-command";
 
-/// (command, what GitHub did to it, what to write instead).
+/// (command, what GitHub did to it, what to write instead). A disabled command fails its step
+/// (an error); a deprecated one still runs (a warning).
 const COMMANDS: [(&str, &str, &str); 4] = [
     (
         "::set-output",
@@ -36,12 +37,13 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     for (path, node, script) in wf.step_values("run") {
         for (command, state, instead) in COMMANDS {
             if script.contains(command) {
-                out.push(Finding::error(
-                    ID,
-                    path.key("run"),
-                    wf.locate(node.pos, command),
-                    format!("`{command}` {state} on GitHub Actions: use {instead}"),
-                ));
+                let message = format!("`{command}` {state} on GitHub Actions: use {instead}");
+                let at = wf.locate(node.pos, command);
+                out.push(if state == "is disabled" {
+                    Finding::error(ID, path.key("run"), at, message)
+                } else {
+                    Finding::warning(ID, path.key("run"), at, message)
+                });
             }
         }
     }

@@ -75,6 +75,9 @@ fn field_values(text: &str, field: usize) -> Result<Vec<u32>, String> {
     Ok(values)
 }
 
+/// The end of the message of a cron that asks for more than GitHub runs.
+const TOO_OFTEN: &str = "GitHub runs scheduled workflows at most every 5 minutes";
+
 /// What is wrong with a cron expression, if anything.
 pub(crate) fn problem(cron: &str) -> Option<String> {
     let fields: Vec<&str> = cron.split_whitespace().collect();
@@ -104,7 +107,7 @@ pub(crate) fn problem(cron: &str) -> Option<String> {
     }
     match gaps.iter().min() {
         Some(&gap) if gap < 5 => Some(format!(
-            "cron `{cron}` asks to run every {gap} minute{}: GitHub runs scheduled workflows at most every 5 minutes",
+            "cron `{cron}` asks to run every {gap} minute{}: {TOO_OFTEN}",
             if gap == 1 { "" } else { "s" }
         )),
         _ => None,
@@ -130,12 +133,15 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             Some(cron) => match cron.as_str() {
                 Some(text) => {
                     if let Some(message) = problem(text) {
-                        out.push(Finding::error(
-                            ID,
-                            path.index(i).key("cron"),
-                            cron.pos,
-                            message,
-                        ));
+                        // GitHub takes a cron more often than every 5 minutes and runs it
+                        // every 5: it works, not as written (a warning); a cron it cannot
+                        // read is refused (an error).
+                        let at = path.index(i).key("cron");
+                        out.push(if message.ends_with(TOO_OFTEN) {
+                            Finding::warning(ID, at, cron.pos, message)
+                        } else {
+                            Finding::error(ID, at, cron.pos, message)
+                        });
                     }
                 }
                 None => out.push(Finding::error(
