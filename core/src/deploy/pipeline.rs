@@ -386,7 +386,7 @@ fn prepared<T, C: Clock>(
     // Compact: the findings are reported by path, not line, and the worker then needs no
     // pretty printer.
     let text = serde_json::to_string(&rendered).expect("JSON values serialize");
-    let findings = taskdef::check(&text);
+    let findings = taskdef::check_to_register(&text);
     let errors: Vec<_> = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)

@@ -111,9 +111,99 @@ pub fn check(text: &str) -> Vec<Finding> {
     let mut findings = loaded.findings;
     if let Some(document) = &loaded.document {
         rules::run_all(&TaskDefinition::new(document), &mut findings);
+        findings = placeholders(document, findings);
     }
     crate::finding::sort(&mut findings);
     findings
+}
+
+/// [`check`] for a task definition about to be registered: a placeholder left in is reported
+/// by each rule it breaks (the deploy stops before AWS sees it), not as one warning.
+pub fn check_to_register(text: &str) -> Vec<Finding> {
+    let loaded = load(text);
+    let mut findings = loaded.findings;
+    if let Some(document) = &loaded.document {
+        rules::run_all(&TaskDefinition::new(document), &mut findings);
+    }
+    crate::finding::sort(&mut findings);
+    findings
+}
+
+/// The rule id of the one finding a placeholder value gets.
+pub const PLACEHOLDER: &str = "placeholder";
+
+/// Whether `value` is a template's placeholder rather than a value: `{will-be-replaced-by-ci}`,
+/// `{{ image }}`, `<PLACEHOLDER>`, `${VAR}`, `__IMAGE__`, `CHANGEME_IMAGE`, `REPLACE_ME`, or a
+/// run of twelve `X`s where an account id goes.
+pub fn is_placeholder(value: &str) -> bool {
+    let word = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b' '))
+    };
+    let upper = value.to_ascii_uppercase();
+    // A name between the marks, spaces allowed around it only inside `{{ }}`.
+    let between = |open: &str, close: &str| {
+        let mut rest = value;
+        while let Some(start) = rest.find(open) {
+            let after = &rest[start + open.len()..];
+            match after.find(close) {
+                Some(end) => {
+                    let inside = &after[..end];
+                    let name = if open == "{{" { inside.trim() } else { inside };
+                    if word(name) && !name.starts_with(' ') && !name.ends_with(' ') {
+                        return true;
+                    }
+                    rest = after;
+                }
+                None => rest = after,
+            }
+        }
+        false
+    };
+    upper.contains("CHANGEME")
+        || upper.contains("REPLACE_ME")
+        || upper.contains("XXXXXXXXXXXX")
+        || between("${", "}")
+        || between("{{", "}}")
+        || between("<", ">")
+        || (between("__", "__") && value.trim_matches('_') == upper.trim_matches('_'))
+        || (between("{", "}") && value.contains('-'))
+}
+
+/// Every finding on a placeholder value becomes one `placeholder` warning for that value: a
+/// template's `<ACCOUNT_ID>` broke three or four format rules at once, each a false alarm.
+fn placeholders(document: &Node<'_>, findings: Vec<Finding>) -> Vec<Finding> {
+    let mut at = Vec::new();
+    crate::source::walk(document, &mut |_, node| {
+        if let Value::String(s) = &node.value
+            && is_placeholder(s)
+        {
+            at.push((node.pos, s.to_string()));
+        }
+    });
+    if at.is_empty() {
+        return findings;
+    }
+    let mut said = Vec::new();
+    let mut out = Vec::with_capacity(findings.len());
+    for finding in findings {
+        match at.iter().find(|(pos, _)| *pos == finding.pos) {
+            Some((pos, value)) => {
+                if !said.contains(pos) {
+                    said.push(*pos);
+                    out.push(Finding::warning(
+                        PLACEHOLDER,
+                        &finding.path,
+                        *pos,
+                        format!("`{value}` is a placeholder: replace it before registering"),
+                    ));
+                }
+            }
+            None => out.push(finding),
+        }
+    }
+    out
 }
 
 /// A read-only view of a task definition with the lookups rules share.
@@ -177,6 +267,46 @@ impl<'a> TaskDefinition<'a> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn placeholders_are_told_from_values() {
+        for p in [
+            "{will-be-replaced-by-ci}",
+            "{{ image }}",
+            "<PLACEHOLDER>",
+            "arn:aws:iam::<account-id>:role/x",
+            "${IMAGE_URI}",
+            "__IMAGE__",
+            "CHANGEME_IMAGE",
+            "replace_me",
+            "arn:aws:iam::XXXXXXXXXXXX:role/x",
+        ] {
+            assert!(is_placeholder(p), "{p}");
+        }
+        for v in [
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1a2b3c4",
+            "nginx:1.27",
+            "arn:aws:iam::123456789012:role/web-exec",
+            "{\"json\": true}",
+            "a < b > c",
+            "__init__.py",
+            "/ecs/web",
+        ] {
+            assert!(!is_placeholder(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn a_placeholder_is_one_warning_and_a_value_to_register_keeps_every_error() {
+        let text = r#"{"family": "web", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
+            "executionRoleArn": "arn:aws:iam::<ACCOUNT_ID>:role/web-exec",
+            "containerDefinitions": [{"name": "web", "image": "{will-be-replaced-by-ci}", "essential": true}]}"#;
+        let rules: Vec<&str> = check(text).iter().map(|f| f.rule).collect();
+        assert_eq!(rules, [PLACEHOLDER, PLACEHOLDER]);
+        assert!(check(text).iter().all(|f| f.severity == crate::finding::Severity::Warning));
+        let strict: Vec<&str> = check_to_register(text).iter().map(|f| f.rule).collect();
+        assert!(strict.contains(&"role-arn") && strict.contains(&"image-reference"), "{strict:?}");
+    }
     use super::*;
 
     #[test]
