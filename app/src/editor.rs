@@ -1,93 +1,172 @@
-//! The source editor shared by the task-definition and workflow pages: a textarea with a
-//! line-number gutter whose lines with findings are marked, the list of findings (click one to
-//! put the cursor on it), and opening a file by picker or by dropping it.
+//! The source editor shared by the task-definition and workflow pages: CodeMirror 6 (app/editor.js,
+//! bundled by scripts/build) with highlighting, bracket matching, search and undo history, the
+//! findings marked at their ranges and in the gutter; the list of findings (click one to select
+//! it); opening a file by picker or by dropping it. The text and the findings are Leptos state:
+//! the editor shows them and reports each edit.
 
 use hatoba_core::finding::{Finding, Severity};
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 
-/// Where line `line`, column `column` (1-based, in characters) is in `text`, in the UTF-16
-/// code units a textarea's selection counts.
-pub fn utf16_offset(text: &str, line: u32, column: u32) -> u32 {
-    let mut offset = 0u32;
-    for (i, l) in text.split('\n').enumerate() {
-        if i + 1 == line as usize {
-            let within: u32 = l
-                .chars()
-                .take(column.saturating_sub(1) as usize)
-                .map(|c| c.len_utf16() as u32)
-                .sum();
-            return offset + within;
+#[wasm_bindgen(module = "/editor.js")]
+extern "C" {
+    /// A CodeMirror editor on the page.
+    type Editor;
+
+    /// An editor in `parent` holding `text`, highlighting `language` ("json" or "yaml"), named
+    /// `label`; `changed` gets the whole text after each edit of the user's.
+    #[wasm_bindgen(js_name = createEditor)]
+    fn create_editor(
+        parent: &web_sys::HtmlElement,
+        text: &str,
+        language: &str,
+        label: &str,
+        changed: &OnChange,
+    ) -> Editor;
+
+    /// Replaces the text (one undo step).
+    #[wasm_bindgen(method, js_name = setText)]
+    fn set_text(this: &Editor, text: &str);
+
+    /// Shows findings: five entries each, from, to, severity, message, rule.
+    #[wasm_bindgen(method, js_name = setFindings)]
+    fn set_findings(this: &Editor, list: js_sys::Array);
+
+    /// Selects from..to (UTF-16 offsets), scrolls to it and focuses the editor.
+    #[wasm_bindgen(method)]
+    fn select(this: &Editor, from: u32, to: u32);
+
+    /// Takes the editor off the page.
+    #[wasm_bindgen(method)]
+    fn destroy(this: &Editor);
+}
+
+/// What the editor calls with the whole text after each edit of the user's.
+type OnChange = Closure<dyn FnMut(String)>;
+
+/// Where lines start in a text, to turn (line, column) into the UTF-16 offsets JavaScript counts.
+pub struct Lines<'t> {
+    text: &'t str,
+    /// Each line's start: (byte offset, UTF-16 offset).
+    starts: Vec<(usize, u32)>,
+    /// JSON or YAML in flow style: `,`, `]` and `}` end a bare value.
+    flow: bool,
+}
+
+impl<'t> Lines<'t> {
+    /// The lines of `text`.
+    pub fn new(text: &'t str) -> Self {
+        let mut starts = vec![(0, 0)];
+        let mut units = 0u32;
+        for (i, c) in text.char_indices() {
+            units += c.len_utf16() as u32;
+            if c == '\n' {
+                starts.push((i + 1, units));
+            }
         }
-        offset += l.encode_utf16().count() as u32 + 1;
+        let flow = text.trim_start().starts_with(['{', '[']);
+        Self { text, starts, flow }
     }
-    offset
+
+    /// The UTF-16 range of the value starting at line `line`, column `column` (1-based,
+    /// characters): its whole extent as core sees it, within its line.
+    pub fn range(&self, line: u32, column: u32) -> (u32, u32) {
+        let Some(&(byte, units)) = self.starts.get(line.saturating_sub(1) as usize) else {
+            let end = self.text.encode_utf16().count() as u32;
+            return (end, end);
+        };
+        let rest = &self.text[byte..];
+        let text = &rest[..rest.find('\n').unwrap_or(rest.len())];
+        let end = hatoba_core::source::value_end(text, column, self.flow);
+        let at = |column: u32| -> u32 {
+            units
+                + text
+                    .chars()
+                    .take(column.saturating_sub(1) as usize)
+                    .map(|c| c.len_utf16() as u32)
+                    .sum::<u32>()
+        };
+        (at(column), at(end))
+    }
 }
 
-/// The editor's line height in CSS pixels (`.editor-body` in style.css says the same).
-const LINE_HEIGHT: u32 = 20;
-
-/// The gutter's text: the numbers 1 to `count`, one a line.
-fn numbers(count: usize) -> String {
-    use std::fmt::Write;
-    let mut text = String::with_capacity(count * 5);
-    for n in 1..=count {
-        let _ = writeln!(text, "{n}");
+/// The findings as the editor's flat list (see [`Editor::set_findings`]).
+fn diagnostics(text: &str, findings: &[Finding]) -> js_sys::Array {
+    let lines = Lines::new(text);
+    let list = js_sys::Array::new();
+    for f in findings {
+        let (from, to) = lines.range(f.pos.line, f.pos.column);
+        list.push(&from.into());
+        list.push(&to.into());
+        list.push(&f.severity.to_string().into());
+        list.push(&f.message.as_str().into());
+        list.push(&f.rule.into());
     }
-    text
+    list
 }
 
-/// The source editor with its gutter and findings.
+/// The source editor with its findings.
 #[component]
 pub fn SourceEditor(
     /// The text being edited.
     source: RwSignal<String>,
     /// The findings of the current text.
     findings: Signal<Vec<Finding>>,
-    /// The textarea's accessible name, e.g. "Task definition source".
+    /// The editor's accessible name, e.g. "Task definition source".
     label: &'static str,
     /// File types the picker offers, e.g. ".json,application/json".
     accept: &'static str,
+    /// The highlighting: "json" or "yaml".
+    language: &'static str,
 ) -> impl IntoView {
-    let area: NodeRef<leptos::html::Textarea> = NodeRef::new();
-    let gutter: NodeRef<leptos::html::Div> = NodeRef::new();
-    // The text the textarea itself last reported: a change that came from typing is not written
-    // back (which would copy the whole text into JavaScript and compare it on every keystroke).
+    let host: NodeRef<leptos::html::Div> = NodeRef::new();
+    let editor: RwSignal<Option<Editor>, LocalStorage> = RwSignal::new_local(None);
+    // The text the editor itself last reported: a change that came from typing is not written
+    // back to it.
     let typed: StoredValue<Option<String>, LocalStorage> = StoredValue::new_local(None);
+    let changed: StoredValue<Option<OnChange>, LocalStorage> = StoredValue::new_local(None);
     Effect::new(move |_| {
-        let Some(el) = area.get() else { return };
-        source.with(|s| {
-            if typed.with_value(|t| t.as_deref() != Some(s.as_str())) {
-                el.set_value(s);
-            }
+        let Some(el) = host.get() else { return };
+        if editor.with_untracked(Option::is_some) {
+            return;
+        }
+        let on_change = OnChange::new(move |text: String| {
+            typed.set_value(Some(text.clone()));
+            source.try_set(text);
         });
-        typed.set_value(None);
+        let created = source.with_untracked(|s| create_editor(&el, s, language, label, &on_change));
+        changed.set_value(Some(on_change));
+        editor.set(Some(created));
     });
-    let line_count = Memo::new(move |_| source.with(|s| s.split('\n').count()));
-    // Each line with findings once, marked by its most serious one (findings come sorted by
-    // position, so a line's findings are side by side).
-    let marked = Memo::new(move |_| {
-        findings.with(|fs| {
-            let mut lines: Vec<(u32, Severity)> = Vec::new();
-            for f in fs {
-                match lines.last_mut() {
-                    Some((line, severity)) if *line == f.pos.line => {
-                        *severity = (*severity).min(f.severity);
-                    }
-                    _ => lines.push((f.pos.line, f.severity)),
+    on_cleanup(move || {
+        editor.try_with_untracked(|e| e.as_ref().map(Editor::destroy));
+        changed.try_set_value(None);
+    });
+    Effect::new(move |_| {
+        editor.with(|e| {
+            let Some(e) = e else { return };
+            source.with(|s| {
+                if typed.with_value(|t| t.as_deref() != Some(s.as_str())) {
+                    e.set_text(s);
                 }
-            }
-            lines
-        })
+            });
+            typed.set_value(None);
+        });
+    });
+    Effect::new(move |_| {
+        editor.with(|e| {
+            let Some(e) = e else { return };
+            findings.with(|fs| e.set_findings(source.with_untracked(|s| diagnostics(s, fs))));
+        });
     });
     let go_to = move |line: u32, column: u32| {
-        if let Some(el) = area.get() {
-            let at = source.with_untracked(|s| utf16_offset(s, line, column));
-            let _ = el.focus();
-            let _ = el.set_selection_range(at, at);
-            // Scroll the line into view, three lines below the top.
-            el.set_scroll_top((line.saturating_sub(3) * LINE_HEIGHT) as i32);
-        }
+        editor.with_untracked(|e| {
+            if let Some(e) = e {
+                let (from, to) = source.with_untracked(|s| Lines::new(s).range(line, column));
+                e.select(from, to);
+            }
+        });
     };
     let read_file = move |file: web_sys::File| {
         leptos::task::spawn_local(async move {
@@ -114,10 +193,11 @@ pub fn SourceEditor(
                         }
                     />
                 </label>
-                <span class="hint">"or paste, or drop a file on the editor"</span>
+                <span class="hint">"or paste, or drop a file on the editor. Ctrl-F searches; Esc then Tab leaves the editor."</span>
             </div>
             <div
                 class="editor-body"
+                node_ref=host
                 on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
                 on:drop=move |ev: leptos::ev::DragEvent| {
                     ev.prevent_default();
@@ -125,49 +205,7 @@ pub fn SourceEditor(
                         read_file(file);
                     }
                 }
-            >
-                <div class="gutter" node_ref=gutter aria-hidden="true">
-                    // The numbers are one text node, however long the file: a keystroke lays out
-                    // and paints the textarea, not thousands of gutter rows. Lines with findings
-                    // get a mark laid over their number.
-                    <div class="numbers">{move || numbers(line_count.get())}</div>
-                    <div class="marks">
-                        {move || {
-                            let mut next = 1;
-                            marked
-                                .get()
-                                .into_iter()
-                                .map(|(n, severity)| {
-                                    let class = match severity {
-                                        Severity::Error => "line error",
-                                        Severity::Warning => "line warning",
-                                    };
-                                    // Empty lines down to line n; the mark is a line itself.
-                                    let skip = "\n".repeat(n.saturating_sub(next) as usize);
-                                    next = n + 1;
-                                    view! { {skip}<div class=class data-line=n>{n}</div> }
-                                })
-                                .collect_view()
-                        }}
-                    </div>
-                </div>
-                <textarea
-                    node_ref=area
-                    aria-label=label
-                    spellcheck="false"
-                    wrap="off"
-                    on:input:target=move |ev| {
-                        let text = ev.target().value();
-                        typed.set_value(Some(text.clone()));
-                        source.set(text);
-                    }
-                    on:scroll=move |_| {
-                        if let (Some(a), Some(g)) = (area.get(), gutter.get()) {
-                            g.set_scroll_top(a.scroll_top());
-                        }
-                    }
-                ></textarea>
-            </div>
+            ></div>
             <FindingList findings=findings on_select=Callback::new(move |(l, c)| go_to(l, c)) />
         </div>
     }
@@ -298,22 +336,25 @@ pub fn store(key: &str, value: &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::{numbers, utf16_offset};
+    use super::Lines;
 
     #[test]
-    fn the_gutter_numbers_every_line_once() {
-        assert_eq!(numbers(0), "");
-        assert_eq!(numbers(3), "1\n2\n3\n");
-        assert_eq!(numbers(1000).lines().last(), Some("1000"));
+    fn ranges_count_utf16_units_and_cover_the_value() {
+        let text = "{\n  \"a\": \"é😀x\", \"b\": 12}\n}";
+        let lines = Lines::new(text);
+        assert_eq!(lines.range(1, 1), (0, 1));
+        // "a" is at line 2, column 3: offset 2 + 2.
+        assert_eq!(lines.range(2, 3), (4, 7));
+        // é is one unit, 😀 two: the string "é😀x" is six units.
+        assert_eq!(lines.range(2, 8), (9, 15));
+        // 12 ends at the brace (JSON is flow style).
+        assert_eq!(lines.range(2, 20), (22, 24));
+        assert_eq!(lines.range(9, 1), (27, 27));
     }
 
     #[test]
-    fn offsets_count_utf16_units() {
-        let text = "{\n  \"a\": \"é😀x\"\n}";
-        assert_eq!(utf16_offset(text, 1, 1), 0);
-        assert_eq!(utf16_offset(text, 2, 3), 4);
-        // é is one unit, 😀 two.
-        assert_eq!(utf16_offset(text, 2, 11), 2 + 11);
-        assert_eq!(utf16_offset(text, 3, 1), 2 + 13 + 1);
+    fn yaml_values_run_to_the_comment() {
+        let text = "on: push\nruns-on: ubuntu-18.04 # old\n";
+        assert_eq!(Lines::new(text).range(2, 10), (18, 30));
     }
 }

@@ -7,8 +7,9 @@
 // after 5 untimed ones; then the whole file pasted into the emptied editor, 5 times. Prints one
 // line of JSON per file for scripts/bench.
 //
-// Script edits (`el.value = ...`, `setRangeText`) are not used to type: they replace the
-// textarea's whole text, which a keystroke never does, and cost five times as much to lay out.
+// Script edits (a transaction replacing the text) are not used to type: they replace the editor's
+// whole text, which a keystroke never does. The editor is CodeMirror: its input event comes from
+// its content element, and its text is read from its view.
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT, startWorker, launchBrowser } from '../e2e/harness.mjs';
@@ -19,22 +20,24 @@ const files = [
 ];
 
 /** Installs a timer of the editor: from the key press (or paste) that starts an edit, by its
- * trusted time stamp (the platform's time of the key), to the frame after the edit's input event. */
+ * trusted time stamp (the platform's time of the key), to the frame after the edit reaches the page. */
 function installTimer(label) {
-  const el = document.querySelector(`textarea[aria-label="${label}"]`);
+  const el = document.querySelector(`.cm-content[aria-label="${label}"]`);
   window.hatobaTimes = [];
   let start = null;
   const begin = (ev) => { if (ev.type === 'paste' || ev.key === ' ') start = ev.timeStamp; };
   el.addEventListener('keydown', begin, { capture: true });
   el.addEventListener('paste', begin, { capture: true });
-  el.addEventListener('input', () => {
+  // CodeMirror applies a key itself (no input event follows): the edit is the content's first DOM
+  // change after the key.
+  new MutationObserver(() => {
     const t0 = start;
     start = null;
     if (t0 === null) return;
     // The first task after the frame's rendering: a user-blocking task runs before any ordinary
     // one the page queued meanwhile, so work the page put after the frame is not counted in it.
     requestAnimationFrame(() => scheduler.postTask(() => window.hatobaTimes.push(performance.now() - t0), { priority: 'user-blocking' }));
-  }, { capture: true });
+  }).observe(el, { childList: true, subtree: true, characterData: true });
 }
 
 async function timed(page, count, act) {
@@ -69,18 +72,18 @@ try {
     const area = page.getByRole('textbox', { name: label });
     await area.waitFor({ timeout: 20000 });
     // Loaded in one input event (untimed); the timed paste below goes through the keyboard.
-    await page.evaluate(({ label, text }) => {
-      const el = document.querySelector(`textarea[aria-label="${label}"]`);
-      el.value = text;
-      el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
-    }, { label, text });
+    await page.evaluate((text) => {
+      const view = document.querySelector('.editor-body').editorView;
+      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text }, userEvent: 'input.paste' });
+    }, text);
     await page.evaluate(installTimer, label);
     // The caret at the end of the middle line: a trailing space keeps JSON and YAML as they were.
     const middle = text.split('\n').slice(0, Math.floor(text.split('\n').length / 2)).join('\n').length;
     await area.focus();
-    await page.evaluate(({ label, at }) => {
-      document.querySelector(`textarea[aria-label="${label}"]`).setSelectionRange(at, at);
-    }, { label, at: middle });
+    await page.evaluate((at) => {
+      const view = document.querySelector('.editor-body').editorView;
+      view.dispatch({ selection: { anchor: at }, scrollIntoView: true });
+    }, middle);
     await page.waitForTimeout(500);
     const keys = await timed(page, 25, () => page.keyboard.press('Space'));
     const typed = keys.slice(5).sort((a, b) => a - b);
@@ -90,7 +93,7 @@ try {
       await page.keyboard.press('Control+V');
     });
     pastes.sort((a, b) => a - b);
-    const value = await area.inputValue();
+    const value = await page.evaluate(() => document.querySelector('.editor-body').editorView.state.doc.toString());
     if (value !== text) throw new Error(`${kind}: the editor does not hold the pasted file`);
     console.log(JSON.stringify({
       kind,

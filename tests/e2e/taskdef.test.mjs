@@ -27,6 +27,20 @@ after(async () => {
 
 const source = () => page.getByRole('textbox', { name: 'Task definition source' });
 const findings = () => page.getByRole('region', { name: 'Findings' });
+/** The editor's whole text (CodeMirror draws only the lines in view). */
+const editorText = () => page.evaluate(() => document.querySelector('.editor-body').editorView.state.doc.toString());
+/** Replaces the editor's text as a person would: select all, then paste. (Text typed into the
+ * page in one piece would arrive with its runs of spaces made non-breaking, as in any editable
+ * element.) */
+async function fill(value) {
+  await source().click();
+  await page.keyboard.press('Control+A');
+  await source().evaluate((el, value) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', value);
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, value);
+}
 
 const BROKEN = `{
   "family": "web",
@@ -44,25 +58,44 @@ test('the sample task definition loads clean', async () => {
 });
 
 test('a broken task definition shows each finding with its path, marked at its line', async () => {
-  await source().fill(BROKEN);
+  await fill(BROKEN);
   const items = findings().locator('li');
   await page.waitForFunction(() => document.querySelectorAll('.findings li').length === 2);
   const texts = await items.allInnerTexts();
   assert.match(texts[0], /6:13[\s\S]*memory "4096" is not offered with cpu 256 on Fargate[\s\S]*memory[\s\S]*\[fargate-cpu-memory\]/);
   assert.match(texts[1], /8:90[\s\S]*hostPort 8080 differs from containerPort 80[\s\S]*containerDefinitions\[0\]\.portMappings\[0\]\.hostPort/);
-  assert.equal(await page.locator('.gutter .line.error').count(), 2);
-  assert.deepEqual(await page.locator('.gutter .line.error').evaluateAll((els) => els.map((e) => e.dataset.line)), ['6', '8']);
-  // Clicking a finding puts the cursor on it.
+  // Each finding is marked over exactly its value, and in the gutter.
+  assert.deepEqual(await page.locator('.cm-lintRange-error').allInnerTexts(), ['"4096"', '8080']);
+  assert.equal(await page.locator('.cm-gutter-lint .cm-lint-marker-error').count(), 2);
+  // Clicking a finding selects its value.
   await items.nth(0).getByRole('button').click();
-  const caret = await source().evaluate((el) => el.value.slice(0, el.selectionStart).split('\n').length);
-  assert.equal(caret, 6);
+  const selected = await page.evaluate(() => {
+    const { state } = document.querySelector('.editor-body').editorView;
+    const { from, to } = state.selection.main;
+    return { text: state.sliceDoc(from, to), line: state.doc.lineAt(from).number, focused: document.activeElement.classList.contains('cm-content') };
+  });
+  assert.deepEqual(selected, { text: '"4096"', line: 6, focused: true });
+});
+
+test('typing in the editor updates the findings', async () => {
+  // The selection is on "4096": replace it with a size that pairs with 256 CPU units (the closing
+  // quote typed steps over the one the editor closed).
+  await page.keyboard.press('Delete');
+  await page.keyboard.type('"512"');
+  await page.waitForFunction(() => document.querySelectorAll('.findings li').length === 1);
+  assert.match(await findings().locator('li').first().innerText(), /hostPort 8080 differs/);
+  assert.match(await editorText(), /"memory": "512",/);
+  // Undo brings the finding back.
+  await page.keyboard.press('Control+Z');
+  await page.waitForFunction(() => document.querySelectorAll('.findings li').length === 2);
+  assert.match(await editorText(), /"memory": "4096",/);
 });
 
 test('fixing it through the form removes the findings', async () => {
   await page.locator('select[name=memory]').selectOption('1024');
-  await source().fill((await source().inputValue()).replace('"hostPort": 8080', '"hostPort": 80'));
+  await fill((await editorText()).replace('"hostPort": 8080', '"hostPort": 80'));
   await findings().getByText('No problems found.').waitFor();
-  assert.match(await source().inputValue(), /"memory": "1024"/);
+  assert.match(await editorText(), /"memory": "1024"/);
 });
 
 test('the form offers only the memory sizes Fargate pairs with the CPU', async () => {
@@ -71,7 +104,7 @@ test('the form offers only the memory sizes Fargate pairs with the CPU', async (
   await page.locator('select[name=memory] option[value="61440"]').waitFor({ state: 'attached' });
   const offered = await page.locator('select[name=memory] option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
   assert.deepEqual(offered, ['16384', '20480', '24576', '28672', '32768', '36864', '40960', '45056', '49152', '53248', '57344', '61440']);
-  assert.match(await source().inputValue(), /"memory": "16384"/);
+  assert.match(await editorText(), /"memory": "16384"/);
 });
 
 test('rendering an image shows it in the output and the change', async () => {
@@ -110,7 +143,7 @@ test('a YAML file dropped on the editor replaces the source and is checked', asy
     return dt;
   }, DROPPED_YAML);
   await page.dispatchEvent('.editor-body', 'drop', { dataTransfer: transfer });
-  await page.waitForFunction(() => document.querySelector('textarea').value.startsWith('family: dropped'));
+  await page.waitForFunction(() => document.querySelector('.editor-body').editorView.state.doc.toString().startsWith('family: dropped'));
   const item = findings().locator('li').first();
   await item.waitFor();
   assert.match(await item.innerText(), /5:9[\s\S]*memory "4096" is not offered with cpu 256 on Fargate[\s\S]*\[fargate-cpu-memory\]/);
@@ -123,14 +156,14 @@ test('a file opened with the picker replaces the source', async () => {
     buffer: Buffer.from(BROKEN.replace('"4096"', '"512"').replace('"hostPort": 8080', '"hostPort": 80')),
   });
   await findings().getByText('No problems found.').waitFor();
-  assert.match(await source().inputValue(), /"memory": "512"/);
+  assert.match(await editorText(), /"memory": "512"/);
 });
 
 test('the work is kept across a reload', async () => {
-  await source().fill(BROKEN.replace('"web"', '"kept-across-reload"'));
+  await fill(BROKEN.replace('"web"', '"kept-across-reload"'));
   await page.reload();
   await page.getByRole('heading', { level: 1, name: 'Task definition' }).waitFor();
-  assert.match(await source().inputValue(), /kept-across-reload/);
+  assert.match(await editorText(), /kept-across-reload/);
 });
 
 test('the browser reported no console error, page error or failed request', () => {
@@ -143,13 +176,13 @@ test('a YAML alias bomb pasted into the editor is one syntax finding, at once, a
   let bomb = 'a: &a [x, x, x, x, x, x, x, x, x]\n';
   for (let n = 1; n < levels.length; n++) bomb += `${levels[n]}: &${levels[n]} [${Array(9).fill(`*${levels[n - 1]}`).join(', ')}]\n`;
   const t0 = Date.now();
-  await source().fill(bomb);
+  await fill(bomb);
   await page.waitForFunction(() => [...document.querySelectorAll('.findings li')].some((li) => li.innerText.includes('alias bomb')), null, { timeout: 10000 });
   assert.ok(Date.now() - t0 < 10000);
   const texts = await findings().locator('li').allInnerTexts();
   assert.equal(texts.length, 1, texts.join('\n'));
   assert.match(texts[0], /\[syntax\]/);
   // The page still answers: a fixed text checks as before.
-  await source().fill(BROKEN);
+  await fill(BROKEN);
   await page.waitForFunction(() => document.querySelectorAll('.findings li').length === 2);
 });

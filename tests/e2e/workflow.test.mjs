@@ -21,14 +21,28 @@ after(async () => {
 
 const source = () => page.getByRole('textbox', { name: 'Workflow source' });
 const findings = () => page.getByRole('region', { name: 'Findings' });
+/** The editor's whole text (CodeMirror draws only the lines in view). */
+const editorText = () => page.evaluate(() => document.querySelector('.editor-body').editorView.state.doc.toString());
+/** Replaces the editor's text as a person would: select all, then paste. (Text typed into the
+ * page in one piece would arrive with its runs of spaces made non-breaking, as in any editable
+ * element.) */
+async function fill(value) {
+  await source().click();
+  await page.keyboard.press('Control+A');
+  await source().evaluate((el, value) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', value);
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, value);
+}
 
 test('the generated deploy workflow it starts with is clean', async () => {
   await findings().getByText('No problems found.').waitFor();
-  assert.match(await source().inputValue(), /aws-actions\/amazon-ecs-deploy-task-definition@v2/);
+  assert.match(await editorText(), /aws-actions\/amazon-ecs-deploy-task-definition@v2/);
 });
 
 test('::set-output is found at its line', async () => {
-  await source().fill([
+  await fill([
     'on: push',
     'jobs:',
     '  build:',
@@ -42,11 +56,11 @@ test('::set-output is found at its line', async () => {
   await page.waitForFunction(() => document.querySelectorAll('.findings li').length === 1);
   const text = await findings().locator('li').first().innerText();
   assert.match(text, /^9:17[\s\S]*`::set-output` is deprecated and announced to fail on GitHub Actions: use echo "NAME=value" >> "\$GITHUB_OUTPUT"[\s\S]*\[deprecated-command\]/);
-  assert.deepEqual(await page.locator('.gutter .line.error').evaluateAll((els) => els.map((e) => e.dataset.line)), ['9']);
+  assert.equal(await page.locator('.cm-gutter-lint .cm-lint-marker-error').count(), 1);
 });
 
 test('an output read from a step that has no such id is found inside the expression', async () => {
-  await source().fill([
+  await fill([
     'on: push',
     'jobs:',
     '  deploy:',
@@ -63,6 +77,39 @@ test('an output read from a step that has no such id is found inside the express
   assert.match(text, /^8:36[\s\S]*no step of job `deploy` has `id: login`[\s\S]*\[step-ref\]/);
 });
 
+const RETIRED = [
+  'on: push',
+  'jobs:',
+  '  build:',
+  '    runs-on: ubuntu-latest',
+  '    steps:',
+  '      - uses: actions/checkout@v2',
+];
+
+test('a retired action version is marked over exactly its value', async () => {
+  await fill(RETIRED.join('\n'));
+  await findings().getByText('[outdated-action]').waitFor();
+  assert.deepEqual(await page.locator('.cm-lintRange-error, .cm-lintRange-warning').allInnerTexts(), ['actions/checkout@v2']);
+});
+
+test('# hatoba-ignore on the line above removes that finding, and an unknown rule is a warning', async () => {
+  await fill([...RETIRED.slice(0, 5), '      # hatoba-ignore: outdated-action', RETIRED[5]].join('\n'));
+  await findings().getByText('No problems found.').waitFor();
+  assert.equal(await page.locator('.cm-lintRange-error, .cm-lintRange-warning').count(), 0);
+  // The same comment typed at the end of the finding's line, with a typo.
+  await fill(RETIRED.join('\n'));
+  await findings().getByText('[outdated-action]').waitFor();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type(' # hatoba-ignore: outdated-actoin');
+  await findings().getByText('did you mean `outdated-action`?', { exact: false }).waitFor();
+  assert.equal(await findings().locator('li').count(), 2);
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type('ion');
+  await findings().getByText('No problems found.').waitFor();
+});
+
 test('the preview follows the form, and used in the editor it is clean', async () => {
   await page.locator('input[name=branch]').fill('release');
   await page.locator('input[name=environment]').fill('staging');
@@ -70,7 +117,7 @@ test('the preview follows the form, and used in the editor it is clean', async (
   await page.waitForFunction(() => document.querySelector('[data-output=generated]').textContent.includes('group: deploy-staging'));
   assert.match(await preview.innerText(), /branches: \[release\]/);
   await page.getByRole('button', { name: 'Use in editor' }).click();
-  assert.equal(await source().inputValue(), await preview.innerText());
+  assert.equal(await editorText(), await preview.innerText());
   await findings().getByText('No problems found.').waitFor();
   await page.getByRole('radio', { name: 'Build only; Hatoba deploys' }).check();
   assert.match(await preview.innerText(), /^# Builds the image and pushes it to ECR/);

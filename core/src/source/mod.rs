@@ -6,9 +6,11 @@
 use std::borrow::Cow;
 use std::fmt;
 
+mod extent;
 mod yaml;
 #[cfg(test)]
 mod yaml_reference;
+pub use extent::value_end;
 pub use yaml::parse_yaml;
 
 /// A place in the source text: 1-based line and column (columns count characters).

@@ -10,16 +10,19 @@ pub mod expr;
 pub mod generate;
 pub mod places;
 pub mod rules;
+pub mod suppress;
 
 pub use places::{Expression, Place};
 
-/// Checks a workflow file's text: every finding, sorted by position.
+/// Checks a workflow file's text: every finding not silenced by a `# hatoba-ignore` comment
+/// (see [`suppress`]), sorted by position.
 pub fn check(text: &str) -> Vec<Finding> {
     let mut findings = Vec::new();
     match parse_yaml(text) {
         Ok(root) => rules::run_all(&Workflow::new(&root, text), &mut findings),
         Err(e) => findings.push(Finding::error(rules::SYNTAX, "", e.pos, e.message)),
     }
+    suppress::apply(text, &mut findings);
     crate::finding::sort(&mut findings);
     findings
 }

@@ -33,6 +33,9 @@ mod wrong_type;
 /// The text is not YAML.
 pub const SYNTAX: &str = "syntax";
 
+/// A `# hatoba-ignore` comment names a rule that does not exist (see `super::suppress`).
+pub const SUPPRESSION: &str = "hatoba-ignore";
+
 type Check = fn(&Workflow<'_>, &mut Vec<Finding>);
 
 /// Every rule run on a parsed workflow: (id, check).
@@ -66,7 +69,7 @@ const RULES: &[(&str, Check)] = &[
 
 /// The ids of every rule, `syntax` included.
 pub fn ids() -> Vec<&'static str> {
-    let mut ids = vec![SYNTAX];
+    let mut ids = vec![SYNTAX, SUPPRESSION];
     ids.extend(RULES.iter().map(|(id, _)| *id));
     ids
 }

@@ -1,0 +1,139 @@
+// The source editor of the task-definition and workflow pages: CodeMirror 6, with JSON or YAML
+// highlighting, bracket matching, search, undo history, and the findings as lint diagnostics at
+// their ranges and in the gutter. The app (Rust) owns the text and the findings: this module only
+// shows them, and reports each edit back. scripts/build bundles it with its imports.
+import { Annotation, EditorState } from "@codemirror/state";
+import {
+  EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter,
+  highlightSpecialChars, drawSelection,
+} from "@codemirror/view";
+import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
+import {
+  bracketMatching, indentOnInput, syntaxHighlighting, defaultHighlightStyle,
+} from "@codemirror/language";
+import { searchKeymap, highlightSelectionMatches } from "@codemirror/search";
+import { setDiagnostics, lintGutter, lintKeymap } from "@codemirror/lint";
+import { closeBrackets, closeBracketsKeymap } from "@codemirror/autocomplete";
+import { json } from "@codemirror/lang-json";
+import { StyleModule } from "style-mod";
+import { yaml } from "@codemirror/lang-yaml";
+
+// The page's content security policy refuses inline styles (style-src 'self'), and CodeMirror's
+// themes go into a <style> element when mounted on a document. Stylesheets built through the
+// CSSOM (adopted stylesheets) are not inline markup and are allowed; style-mod uses one for a
+// shadow root, so the document is handed the style set of an unattached shadow root.
+{
+  const shadow = document.createElement("div").attachShadow({ mode: "open" });
+  StyleModule.mount(shadow, []);
+  for (const key of Object.getOwnPropertySymbols(shadow)) {
+    if (key.description === "styleSet" && !document[key]) document[key] = shadow[key];
+  }
+}
+
+/** Marks the transactions that carry text the app set (not the user's edits). */
+const fromApp = Annotation.define();
+
+/**
+ * Creates an editor in `parent`.
+ * @param {HTMLElement} parent where it goes
+ * @param {string} text the text it starts with
+ * @param {string} language "json" or "yaml"
+ * @param {string} label its accessible name
+ * @param {(text: string) => void} changed called with the whole text after each edit
+ */
+export function createEditor(parent, text, language, label, changed) {
+  const view = new EditorView({
+    parent,
+    state: EditorState.create({
+      doc: text,
+      extensions: [
+        lineNumbers(),
+        highlightActiveLineGutter(),
+        highlightSpecialChars(),
+        history(),
+        drawSelection(),
+        indentOnInput(),
+        syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+        bracketMatching(),
+        closeBrackets(),
+        highlightActiveLine(),
+        highlightSelectionMatches(),
+        lintGutter(),
+        // Tab indents; Escape then Tab leaves the editor (CodeMirror's own convention).
+        keymap.of([
+          ...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap,
+          ...lintKeymap, indentWithTab,
+        ]),
+        language === "json" ? json() : yaml(),
+        EditorView.contentAttributes.of({ "aria-label": label, spellcheck: "false" }),
+        // A file dropped on the editor replaces the text (the app reads it), rather than being
+        // inserted where it fell.
+        EditorView.domEventHandlers({ drop: (event) => event.dataTransfer?.files?.length > 0 }),
+        EditorView.updateListener.of((update) => {
+          // Only edits that came from the user: text set by the app is the app's already.
+          if (update.docChanged && !update.transactions.every((t) => t.annotation(fromApp))) {
+            changed(update.state.doc.toString());
+          }
+        }),
+      ],
+    }),
+  });
+  // The view, for the browser tests and benchmarks to read and set the text as a person would.
+  parent.editorView = view;
+  return new Editor(view);
+}
+
+
+/** What the app calls on an editor. Offsets are UTF-16 code units, as JavaScript counts. */
+class Editor {
+  constructor(view) {
+    this.view = view;
+  }
+
+  /** Replaces the whole text (a file opened, the form's edit); keeps it one undo step. */
+  setText(text) {
+    const doc = this.view.state.doc;
+    if (doc.length === text.length && doc.toString() === text) return;
+    const head = Math.min(this.view.state.selection.main.head, text.length);
+    this.view.dispatch({
+      changes: { from: 0, to: doc.length, insert: text },
+      selection: { anchor: head },
+      annotations: fromApp.of(true),
+    });
+  }
+
+  /**
+   * Shows the findings. `list` is flat, five entries a finding: from, to, severity ("error" or
+   * "warning"), message, rule.
+   */
+  setFindings(list) {
+    const length = this.view.state.doc.length;
+    const diagnostics = [];
+    for (let i = 0; i + 4 < list.length; i += 5) {
+      const from = Math.min(list[i], length);
+      diagnostics.push({
+        from,
+        to: Math.max(from, Math.min(list[i + 1], length)),
+        severity: list[i + 2],
+        message: list[i + 3],
+        source: list[i + 4],
+      });
+    }
+    this.view.dispatch(setDiagnostics(this.view.state, diagnostics));
+  }
+
+  /** Selects `from`..`to`, scrolls it into view and focuses the editor. */
+  select(from, to) {
+    const length = this.view.state.doc.length;
+    this.view.dispatch({
+      selection: { anchor: Math.min(from, length), head: Math.min(to, length) },
+      effects: EditorView.scrollIntoView(Math.min(from, length), { y: "center" }),
+    });
+    this.view.focus();
+  }
+
+  /** Removes the editor from the page. */
+  destroy() {
+    this.view.destroy();
+  }
+}
