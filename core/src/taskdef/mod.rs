@@ -303,9 +303,16 @@ mod tests {
             "containerDefinitions": [{"name": "web", "image": "{will-be-replaced-by-ci}", "essential": true}]}"#;
         let rules: Vec<&str> = check(text).iter().map(|f| f.rule).collect();
         assert_eq!(rules, [PLACEHOLDER, PLACEHOLDER]);
-        assert!(check(text).iter().all(|f| f.severity == crate::finding::Severity::Warning));
+        assert!(
+            check(text)
+                .iter()
+                .all(|f| f.severity == crate::finding::Severity::Warning)
+        );
         let strict: Vec<&str> = check_to_register(text).iter().map(|f| f.rule).collect();
-        assert!(strict.contains(&"role-arn") && strict.contains(&"image-reference"), "{strict:?}");
+        assert!(
+            strict.contains(&"role-arn") && strict.contains(&"image-reference"),
+            "{strict:?}"
+        );
     }
     use super::*;
 
