@@ -498,14 +498,20 @@ async fn deployments(edge: &impl Edge, query: Option<&str>) -> Reply {
     }
 }
 
-async fn deployment(edge: &impl Edge, id: &str) -> Reply {
+/// The configured target deployment `id` belongs to, or the API's answer when there is none.
+fn target_of_deployment<'i>(edge: &impl Edge, id: &'i str) -> Result<&'i str, Reply> {
     let Ok(targets) = edge.targets() else {
-        return not_configured();
+        return Err(not_configured());
     };
-    let Some(target) =
-        Deployment::target_of_id(id).filter(|t| targets.iter().any(|x| x.name == *t))
-    else {
-        return Reply::error(404, "not_found", "no deployment has that id");
+    Deployment::target_of_id(id)
+        .filter(|t| targets.iter().any(|x| x.name == *t))
+        .ok_or_else(|| Reply::error(404, "not_found", "no deployment has that id"))
+}
+
+async fn deployment(edge: &impl Edge, id: &str) -> Reply {
+    let target = match target_of_deployment(edge, id) {
+        Ok(target) => target,
+        Err(reply) => return reply,
     };
     let call = TargetCall::Deployment { id: id.to_owned() };
     match ask(edge, target, &call)
@@ -523,13 +529,9 @@ async fn deployment(edge: &impl Edge, id: &str) -> Reply {
 /// `POST /api/deployments/ID/continue|rollback`: 202 once ECS took the answer, 409 when the
 /// deployment is not paused.
 async fn pause(edge: &impl Edge, id: &str, action: PauseAction) -> Reply {
-    let Ok(targets) = edge.targets() else {
-        return not_configured();
-    };
-    let Some(target) =
-        Deployment::target_of_id(id).filter(|t| targets.iter().any(|x| x.name == *t))
-    else {
-        return Reply::error(404, "not_found", "no deployment has that id");
+    let target = match target_of_deployment(edge, id) {
+        Ok(target) => target,
+        Err(reply) => return reply,
     };
     let call = TargetCall::AnswerPause {
         id: id.to_owned(),

@@ -766,8 +766,7 @@ fn fail_rollout<T, C: Clock>(
     ending: String,
     ctx: &Context<'_, T, C>,
 ) -> Wake {
-    end(d, i, Outcome::Failed, description.clone(), ctx);
-    finish(d, state, description, ctx);
+    fail_step(d, i, state, description, ctx);
     d.failure = Some(Value::from(ending));
     d.next = Next::CollectEvidence;
     Wake::Now
