@@ -171,6 +171,16 @@ impl<'v> Obj<'v> {
             .unwrap_or(0))
     }
 
+    /// A time as AWS's JSON protocols write it (seconds since the epoch, with a fraction), in
+    /// milliseconds, when there.
+    pub fn opt_epoch(&self, key: &str) -> Result<Option<u64>, FieldError> {
+        self.optional(key, "a time in seconds", |v| {
+            v.as_f64()
+                .filter(|s| *s >= 0.0)
+                .map(|s| (s * 1000.0) as u64)
+        })
+    }
+
     /// A whole number, not negative, when there.
     pub fn opt_id(&self, key: &str) -> Result<Option<u64>, FieldError> {
         self.optional(key, "a whole number", Value::as_u64)

@@ -7,6 +7,9 @@ use serde::Serialize;
 
 use crate::source::Pos;
 
+/// The rule id of the finding a placeholder value gets ([`Finding::placeholder`]).
+pub const PLACEHOLDER: &str = "placeholder";
+
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -73,6 +76,17 @@ impl Finding {
             pos,
             message: message.into(),
         }
+    }
+
+    /// The one finding a template's placeholder `value` gets, in place of every other finding
+    /// on it: a warning to replace it before registering.
+    pub fn placeholder(path: impl fmt::Display, pos: Pos, value: &str) -> Self {
+        Self::warning(
+            PLACEHOLDER,
+            path,
+            pos,
+            format!("`{value}` is a placeholder: replace it before registering"),
+        )
     }
 }
 

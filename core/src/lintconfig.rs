@@ -33,7 +33,7 @@ use crate::finding::{Finding, Severity};
 use crate::source::Pos;
 
 /// The rule id of a finding that stands for every finding on a placeholder value.
-pub const PLACEHOLDER: &str = "placeholder";
+pub use crate::finding::PLACEHOLDER;
 
 /// What a rule is set to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,12 +108,7 @@ impl LintConfig {
             {
                 if !placeholders_at.contains(&finding.pos) {
                     placeholders_at.push(finding.pos);
-                    out.push(Finding::warning(
-                        PLACEHOLDER,
-                        &finding.path,
-                        finding.pos,
-                        format!("`{value}` is a placeholder: replace it before registering"),
-                    ));
+                    out.push(Finding::placeholder(&finding.path, finding.pos, value));
                 }
                 continue;
             }

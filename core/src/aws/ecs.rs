@@ -349,18 +349,6 @@ deserialize_with_read!(
     "DescribeServiceDeployments' answer"
 );
 
-impl Obj<'_> {
-    /// A time as AWS's JSON protocols write it (seconds since the epoch, with a fraction), in
-    /// milliseconds.
-    pub fn opt_epoch(&self, key: &str) -> Result<Option<u64>, FieldError> {
-        self.optional(key, "a time in seconds", |v| {
-            v.as_f64()
-                .filter(|s| *s >= 0.0)
-                .map(|s| (s * 1000.0) as u64)
-        })
-    }
-}
-
 impl ListTasksOutput {
     fn read(o: &Obj) -> Result<Self, FieldError> {
         Ok(Self {

@@ -107,30 +107,30 @@ fn unwrap_describe_output(root: Node) -> Node {
 
 /// Loads `text` and runs every rule: all findings, sorted by position.
 pub fn check(text: &str) -> Vec<Finding> {
-    let loaded = load(text);
-    let mut findings = loaded.findings;
-    if let Some(document) = &loaded.document {
-        rules::run_all(&TaskDefinition::new(document), &mut findings);
-        findings = placeholders(document, findings);
-    }
-    crate::finding::sort(&mut findings);
-    findings
+    checked(text, placeholders)
 }
 
 /// [`check`] for a task definition about to be registered: a placeholder left in is reported
 /// by each rule it breaks (the deploy stops before AWS sees it), not as one warning.
 pub fn check_to_register(text: &str) -> Vec<Finding> {
+    checked(text, |_, findings| findings)
+}
+
+/// Loads `text`, runs every rule on it, and passes the findings through `then` with the
+/// document, sorted. A function of its own so the worker, which registers, carries no
+/// placeholder pass.
+fn checked(text: &str, then: fn(&Node<'_>, Vec<Finding>) -> Vec<Finding>) -> Vec<Finding> {
     let loaded = load(text);
     let mut findings = loaded.findings;
     if let Some(document) = &loaded.document {
         rules::run_all(&TaskDefinition::new(document), &mut findings);
+        findings = then(document, findings);
     }
     crate::finding::sort(&mut findings);
     findings
 }
 
-/// The rule id of the one finding a placeholder value gets.
-pub const PLACEHOLDER: &str = "placeholder";
+pub use crate::finding::PLACEHOLDER;
 
 /// Whether `value` is a template's placeholder rather than a value: `{will-be-replaced-by-ci}`,
 /// `{{ image }}`, `<PLACEHOLDER>`, `${VAR}`, `__IMAGE__`, `CHANGEME_IMAGE`, `REPLACE_ME`, or a
@@ -192,12 +192,7 @@ fn placeholders(document: &Node<'_>, findings: Vec<Finding>) -> Vec<Finding> {
             Some((pos, value)) => {
                 if !said.contains(pos) {
                     said.push(*pos);
-                    out.push(Finding::warning(
-                        PLACEHOLDER,
-                        &finding.path,
-                        *pos,
-                        format!("`{value}` is a placeholder: replace it before registering"),
-                    ));
+                    out.push(Finding::placeholder(&finding.path, *pos, value));
                 }
             }
             None => out.push(finding),
