@@ -12,6 +12,7 @@ WASM_OPT_BIN="$NODE_BIN/wasm-opt"
 CHROMIUM_BIN="${CHROMIUM_BIN:-/usr/bin/chromium}"
 DIST="$ROOT/dist"
 WORKER_BUILD_DIR="$ROOT/worker/build"
+CHECKS_BUILD_DIR="$ROOT/worker/checks/build"
 WASM_TARGET=wasm32-unknown-unknown
 export HATOBA_CACHE WORKERD_BIN ESBUILD_BIN WASM_OPT_BIN CHROMIUM_BIN
 

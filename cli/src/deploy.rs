@@ -195,6 +195,7 @@ pub fn run(args: DeployArgs, env: Environment) -> ExitCode {
             session: &session,
         }),
         redactor,
+        checks: &hatoba_core::checks::LocalChecks,
     };
     let now = hatoba_core::http::Clock::now_millis(&clock);
     let request = DeployRequest {

@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod aws;
+pub mod checks;
 pub mod deploy;
 pub mod fields;
 pub mod finding;

@@ -802,6 +802,7 @@ fn context<'a>(
         retry: RetryPolicy::STANDARD,
         role: None,
         redactor: hatoba_core::redact::Redactor::new(["fake-secret", "ghs_fakefakefake"]),
+        checks: &hatoba_core::checks::LocalChecks,
     }
 }
 
@@ -1315,6 +1316,43 @@ fn a_rendered_task_definition_that_breaks_a_rule_never_reaches_aws() {
             .count()
             <= 140
     );
+}
+
+/// Checks that cannot be asked, as a worker whose checks worker is not deployed.
+#[derive(Debug)]
+struct AwayChecks;
+
+impl hatoba_core::checks::Checks for AwayChecks {
+    fn task_definition<'a>(
+        &'a self,
+        _text: &'a str,
+    ) -> hatoba_core::checks::LocalFuture<'a, Result<Vec<hatoba_core::checks::Reported>, String>>
+    {
+        Box::pin(std::future::ready(Err(
+            "the checks worker answered 503".to_owned()
+        )))
+    }
+}
+
+#[test]
+fn checks_that_cannot_be_asked_hold_no_deploy_up_and_the_step_says_so() {
+    let (fake, clock, target) = (Fake::new(Ending::Complete(1)), fake_clock(), stg_target());
+    let mut td = base_td();
+    td["memory"] = json!("300");
+    fake.world()
+        .github_files
+        .insert(format!(".aws/task-definition.json@{SHA}"), td.to_string());
+    let ctx = Context {
+        checks: &AwayChecks,
+        ..context(&fake, &clock, &target)
+    };
+    let mut d = new_deployment(&clock);
+    run(&mut d, &ctx);
+    assert_eq!(d.state, State::Success, "{d:#?}");
+    let check = d.steps.iter().find(|s| s.name.as_str() == "check").unwrap();
+    assert_eq!(check.outcome, Some(Outcome::Warning));
+    assert_eq!(check.detail, "not checked: the checks worker answered 503");
+    assert_eq!(fake.world().register_calls, 1);
 }
 
 #[test]

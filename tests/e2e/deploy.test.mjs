@@ -15,8 +15,8 @@ import { ROOT, startWorker, FAKE_SECRETS, launchBrowser, openApp, hatobaBin } fr
 const REPO = 'octo/shop';
 const SECRET = FAKE_SECRETS.GITHUB_WEBHOOK_SECRET;
 const sha = (n) => crypto.createHash('sha1').update(`commit ${n}`).digest('hex');
-const SERVICES = ['push', 'run', 'env', 'refused', 'dup', 'race', 'crash', 'api', 'old', 'ui', 'app', 'bomb', 'role', 'leak', 'future'];
-const SHAS = Object.fromEntries(['push', 'run', 'run-failed', 'env', 'dup', 'race-1', 'race-2', 'crash', 'api', 'old-new', 'old-old', 'refused', 'ui', 'app', 'bomb', 'role', 'leak', 'future'].map((k) => [k, sha(k)]));
+const SERVICES = ['push', 'run', 'env', 'refused', 'dup', 'race', 'crash', 'api', 'old', 'ui', 'app', 'bomb', 'role', 'leak', 'future', 'rules'];
+const SHAS = Object.fromEntries(['push', 'run', 'run-failed', 'env', 'dup', 'race-1', 'race-2', 'crash', 'api', 'old-new', 'old-old', 'refused', 'ui', 'app', 'bomb', 'role', 'leak', 'future', 'rules'].map((k) => [k, sha(k)]));
 
 const examples = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/@octokit/webhooks-examples/api.github.com/index.json'), 'utf8'));
 const example = (name) => structuredClone(examples.find((e) => e.name === name).examples[0]);
@@ -35,7 +35,9 @@ before(async () => {
     executionRoleArn: 'arn:aws:iam::123456789012:role/web-exec', taskRoleArn: 'arn:aws:iam::123456789012:role/web-task',
     containerDefinitions: [{ name: 'web', image: 'placeholder', essential: true, portMappings: [{ containerPort: 8080 }] }] });
   const spec = { cluster: 'stg', services: SERVICES, repository: 'shop/web', shas: Object.values(SHAS),
-    files: Object.values(SHAS).flatMap((s) => [REPO, 'octo/app-shop'].map((repository) => ({ repository, ref: s, path: '.aws/task-definition.json', content: base }))),
+    files: [...Object.values(SHAS).flatMap((s) => [REPO, 'octo/app-shop'].map((repository) => ({ repository, ref: s, path: '.aws/task-definition.json', content: base }))),
+      // 4 GB is not a memory Fargate offers with 0.25 vCPU: AWS registers it, ECS never places it.
+      { repository: REPO, ref: SHAS.rules, path: '.aws/big.json', content: base.replace('"memory":"512"', '"memory":"4096"') }],
     rollouts: [{ service: 'crash', ending: 'complete', polls: 6 }, { service: 'race', ending: 'complete', polls: 2 }] };
   awsProcess = spawn(python, [path.join(ROOT, 'tests/standins/local_aws.py'), '--spec', JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
   aws = await new Promise((resolve, reject) => {
@@ -49,7 +51,7 @@ before(async () => {
   fs.writeFileSync(wrangler, shipped.replace('directory = "../dist"', `directory = ${JSON.stringify(path.join(ROOT, 'dist'))}`)
     .replace('main = "build/index.js"', `main = ${JSON.stringify(path.join(ROOT, 'worker/build/index.js'))}`) + [
     target('push'), target('run', { workflow: 'build.yml' }), target('env', { environment: 'staging' }),
-    target('refused'), target('dup'), target('race'), target('crash'), target('api'), target('old'), target('ui'), target('bomb', { taskDefinition: '.aws/bomb.yaml' }), target('role'), target('leak'), target('future'),
+    target('refused'), target('dup'), target('race'), target('crash'), target('api'), target('old'), target('ui'), target('bomb', { taskDefinition: '.aws/bomb.yaml' }), target('role'), target('leak'), target('future'), target('rules', { taskDefinition: '.aws/big.json' }),
   ].join(''));
   worker = await startWorker({
     AWS_ENDPOINT_URL: aws.aws, GITHUB_API_URL: aws.github, GITHUB_TOKEN: 'ghs_fakefakefakefakefakefake',
@@ -129,6 +131,10 @@ test('a push deploys: 202 with the id, pending then success on the commit, a new
   assert.deepEqual(d.trigger, { event: 'push', delivery: r.delivery });
   assert.deepEqual(d.steps.map((s) => s.name), ['pending_status', 'find_image', 'load_task_definition', 'render', 'check',
     'register_task_definition', 'update_service', 'wait_rollout', 'final_status']);
+  // The checks worker answered (over the CHECKS binding): the step is not a "not checked".
+  const check = d.steps.find((s) => s.name === 'check');
+  assert.equal(check.outcome, 'ok', JSON.stringify(check));
+  assert.equal(check.detail, 'no findings');
   const statuses = await commitStatuses(SHAS.push, 'hatoba/push');
   assert.deepEqual(statuses.map((s) => s.state), ['pending', 'success']);
   assert.equal(statuses[1].target_url, `https://hatoba.example.com/#/deployments/${d.id}`);
@@ -259,6 +265,22 @@ test('a commit dated in the year 9999 blocks no later push; an upper-case redeli
   assert.equal(again.status, 202);
   assert.match(again.body.ignored, /already deployed/);
   assert.equal((await deployments('future')).length, 2);
+});
+
+test('a base that breaks a rule is stopped by the checks worker before anything is registered', async () => {
+  const r = await deliver('push', push('rules', SHAS.rules));
+  assert.equal(r.status, 202, JSON.stringify(r.body));
+  const [d] = await until('rules', finished, 'the deploy');
+  assert.equal(d.state, 'failure', JSON.stringify(d, null, 1));
+  assert.deepEqual(d.steps.map((s) => s.name), ['pending_status', 'find_image', 'load_task_definition', 'render', 'check', 'final_status']);
+  const check = d.steps.find((s) => s.name === 'check');
+  assert.equal(check.outcome, 'failed');
+  assert.match(check.detail, /^memory: .*\[fargate-cpu-memory\]$/m);
+  const statuses = await commitStatuses(SHAS.rules, 'hatoba/rules');
+  assert.deepEqual(statuses.map((s) => s.state), ['pending', 'failure']);
+  assert.match(statuses[1].description, /^Task definition breaks fargate-cpu-memory: memory: /);
+  const svc = await ecs('describe_services', { cluster: 'stg', services: ['rules'] });
+  assert.doesNotMatch(svc.services[0].taskDefinition, /web:[2-9]/);
 });
 
 test('workerd killed mid-rollout and started again: the deploy resumes from its record and finishes', async () => {

@@ -65,7 +65,7 @@ export const FAKE_SECRETS = {
  * false to accept a 503 from /healthz (a configuration that does not check).
  */
 export async function startWorker(vars = {}, { wrangler = path.join(ROOT, 'worker/wrangler.toml'), state, port, healthy = true } = {}) {
-  for (const f of ['worker/build/index.js', 'worker/build/index_bg.wasm', 'dist/index.html']) {
+  for (const f of ['worker/build/index.js', 'worker/build/index_bg.wasm', 'worker/checks/build/index_bg.wasm', 'dist/index.html']) {
     if (!fs.existsSync(path.join(ROOT, f))) throw new Error(`${f} is missing: run scripts/build first`);
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hatoba-e2e-'));

@@ -7,6 +7,7 @@
 //!   (responses, files), [`storage`], the two objects, [`transport`] (fetch, clock), [`config`]
 //!   (variables and secrets), [`github_app`] (WebCrypto) and [`redaction`].
 
+mod checks;
 mod config;
 mod edge;
 mod github_app;

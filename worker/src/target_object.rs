@@ -5,6 +5,7 @@
 use std::ops::ControlFlow;
 use std::time::Duration;
 
+use crate::checks::RemoteChecks;
 use hatoba_core::api::calls::{self, TargetCall};
 use hatoba_core::aws::retry::RetryPolicy;
 use hatoba_core::deploy::session::Session;
@@ -34,6 +35,8 @@ pub struct TargetObject {
     /// The deploy role's session (`AWS_ROLE_ARN`), in memory only: gone when the object is
     /// evicted, and then assumed again.
     session: Session,
+    /// The rules a revision passes before it is registered, in the checks worker.
+    checks: RemoteChecks,
 }
 
 fn store_error(e: hatoba_core::deploy::StoreError) -> worker::Error {
@@ -44,6 +47,7 @@ impl DurableObject for TargetObject {
     fn new(state: State, env: Env) -> Self {
         Self {
             state,
+            checks: RemoteChecks(env.clone()),
             env,
             session: Session::default(),
         }
@@ -153,6 +157,7 @@ impl TargetObject {
             // The alarm or the call installed it from this environment: the secrets are not
             // read again.
             redactor: redaction::current(),
+            checks: &self.checks,
         })
     }
 

@@ -33,6 +33,7 @@ use crate::aws::logs::{self, GetLogEventsOutput};
 use crate::aws::retry::RetryPolicy;
 use crate::aws::sigv4::Credentials;
 use crate::aws::{s3, sts};
+use crate::checks::Checks;
 use crate::finding::Severity;
 use crate::github::api::{
     CommitStatus, DESCRIPTION_LIMIT, DeploymentStatus, GitHubClient, truncate_description,
@@ -81,6 +82,9 @@ pub struct Context<'a, T, C> {
     /// Removes secrets from every text the record keeps and every status description sent (an
     /// AWS or GitHub error may echo what it was sent).
     pub redactor: Redactor,
+    /// The task-definition rules a rendered revision must pass before it is registered:
+    /// [`LocalChecks`](crate::checks::LocalChecks) in process, or the checks worker.
+    pub checks: &'a dyn Checks,
 }
 
 /// The role deploys assume, and where the driver keeps the session between steps.
@@ -206,7 +210,7 @@ async fn start<T: Transport, C: Clock>(d: &mut Deployment, ctx: &Context<'_, T, 
     };
     d.steps.append(&mut base.steps);
     let i = d.steps.len() - 1;
-    prepared(d, i, &text, ctx)
+    prepared(d, i, &text, ctx).await
 }
 
 /// A record for one branch of [`start`]: the deployment's identity, no steps yet.
@@ -331,14 +335,14 @@ async fn prepare_task_definition<T: Transport, C: Clock>(
 ) -> Wake {
     let i = begin(d, StepName::LoadTaskDefinition, ctx);
     match load_base(d, i, ctx).await {
-        Ok(text) => prepared(d, i, &text, ctx),
+        Ok(text) => prepared(d, i, &text, ctx).await,
         Err(wake) => wake,
     }
 }
 
 /// The base's text read (step `i`, still open): loads it, renders the image into it and checks
 /// the result.
-fn prepared<T, C: Clock>(
+async fn prepared<T, C: Clock>(
     d: &mut Deployment,
     i: usize,
     text: &str,
@@ -386,7 +390,17 @@ fn prepared<T, C: Clock>(
     // Compact: the findings are reported by path, not line, and the worker then needs no
     // pretty printer.
     let text = serde_json::to_string(&rendered).expect("JSON values serialize");
-    let findings = taskdef::check_to_register(&text);
+    let findings = match ctx.checks.task_definition(&text).await {
+        Ok(findings) => findings,
+        Err(e) => {
+            // The rules catch what AWS accepts and ECS then fails on; AWS still validates what
+            // is registered. A deploy is not held up by the checks being away: the step says so.
+            end(d, i, Outcome::Warning, format!("not checked: {e}"), ctx);
+            d.rendered = Some(rendered);
+            d.next = Next::Register;
+            return Wake::Now;
+        }
+    };
     let errors: Vec<_> = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
