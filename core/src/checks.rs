@@ -13,6 +13,7 @@ use std::pin::Pin;
 use serde_json::Value;
 
 use crate::finding::{Finding, Severity};
+use crate::review::{self, Assessment, ReviewFile};
 use crate::taskdef;
 
 /// A boxed future, not `Send`: the worker is single-threaded and the CLI drives one deploy.
@@ -52,6 +53,10 @@ pub trait Checks: std::fmt::Debug {
         &'a self,
         text: &'a str,
     ) -> LocalFuture<'a, Result<Vec<Reported>, String>>;
+
+    /// The review of a pull request's files ([`review::assess`]); `Err` as above.
+    fn review<'a>(&'a self, files: &'a [ReviewFile])
+    -> LocalFuture<'a, Result<Assessment, String>>;
 }
 
 /// The rules in this process: the CLI's and the tests'.
@@ -68,6 +73,13 @@ impl Checks for LocalChecks {
             .iter()
             .map(Reported::from)
             .collect())))
+    }
+
+    fn review<'a>(
+        &'a self,
+        files: &'a [ReviewFile],
+    ) -> LocalFuture<'a, Result<Assessment, String>> {
+        Box::pin(std::future::ready(Ok(review::assess(files))))
     }
 }
 

@@ -22,6 +22,7 @@ pub mod percent;
 pub mod redact;
 mod repeats;
 pub mod retry;
+pub mod review;
 pub mod source;
 pub mod target;
 pub mod taskdef;

@@ -1332,6 +1332,15 @@ impl hatoba_core::checks::Checks for AwayChecks {
             "the checks worker answered 503".to_owned()
         )))
     }
+
+    fn review<'a>(
+        &'a self,
+        _files: &'a [hatoba_core::review::ReviewFile],
+    ) -> hatoba_core::checks::LocalFuture<'a, Result<hatoba_core::review::Assessment, String>> {
+        Box::pin(std::future::ready(Err(
+            "the checks worker answered 503".to_owned()
+        )))
+    }
 }
 
 #[test]

@@ -314,6 +314,18 @@ fn execute(case: &Case, targets: &[Target]) -> Reception {
                     .is_some_and(|k| k.starts_with("body ") && k.len() == 5 + 64)
             );
         }
+        Reception::Review { target, request } => {
+            assert!(verified, "a review from an unverified delivery");
+            assert!(
+                targets.iter().any(|t| t.name == *target),
+                "unknown target {target}"
+            );
+            assert!(
+                matches!(request.head_sha.len(), 40 | 64),
+                "review of {:?}, not a commit sha",
+                request.head_sha
+            );
+        }
         Reception::Ping | Reception::Ignored(_) | Reception::BadPayload(_) => {
             assert!(verified, "{reception:?} from an unverified delivery");
         }
@@ -426,6 +438,7 @@ fn mutated_deliveries_never_panic_and_keep_the_routes_promises() {
                 *seen
                     .entry(match r {
                         Reception::Deploy { .. } => "deploy",
+                        Reception::Review { .. } => "review",
                         Reception::Ping => "ping",
                         Reception::Ignored(_) => "ignored",
                         Reception::BadPayload(_) => "bad payload",

@@ -2,6 +2,7 @@
 //! the rules stay out of this worker's bundle (see `hatoba_core::checks`).
 
 use hatoba_core::checks::{Checks, LocalFuture, Reported, read_reported};
+use hatoba_core::review::{Assessment, ReviewFile, review_body};
 use worker::Env;
 
 use crate::transport::new_request;
@@ -10,11 +11,9 @@ use crate::transport::new_request;
 #[derive(Debug)]
 pub struct RemoteChecks(pub Env);
 
-impl Checks for RemoteChecks {
-    fn task_definition<'a>(
-        &'a self,
-        text: &'a str,
-    ) -> LocalFuture<'a, Result<Vec<Reported>, String>> {
+impl RemoteChecks {
+    /// POSTs `body` to the checks worker's `path`; its answer's body when it is 200.
+    fn ask<'a>(&'a self, path: &'a str, body: String) -> LocalFuture<'a, Result<Vec<u8>, String>> {
         Box::pin(async move {
             let fetcher = self.0.service("CHECKS").map_err(|_| {
                 "the CHECKS service binding is not set (deploy worker/checks, see the README)"
@@ -22,10 +21,10 @@ impl Checks for RemoteChecks {
             })?;
             let headers = [("content-type".to_owned(), "application/json".to_owned())];
             let request = new_request(
-                "https://checks/task-definition",
+                &format!("https://checks{path}"),
                 "POST",
                 &headers,
-                Some(text.into()),
+                Some(body.into()),
             )
             .map_err(|e| e.to_string())?;
             let mut response = fetcher
@@ -34,9 +33,38 @@ impl Checks for RemoteChecks {
                 .map_err(|e| format!("the checks worker did not answer: {e}"))?;
             let body = response.bytes().await.map_err(|e| e.to_string())?;
             match response.status_code() {
-                200 => read_reported(&body),
-                status => Err(format!("the checks worker answered {status}")),
+                200 => Ok(body),
+                status => Err(format!(
+                    "the checks worker answered {status}: {}",
+                    String::from_utf8_lossy(&body)
+                        .chars()
+                        .take(200)
+                        .collect::<String>()
+                )),
             }
+        })
+    }
+}
+
+impl Checks for RemoteChecks {
+    fn task_definition<'a>(
+        &'a self,
+        text: &'a str,
+    ) -> LocalFuture<'a, Result<Vec<Reported>, String>> {
+        Box::pin(
+            async move { read_reported(&self.ask("/task-definition", text.to_owned()).await?) },
+        )
+    }
+
+    fn review<'a>(
+        &'a self,
+        files: &'a [ReviewFile],
+    ) -> LocalFuture<'a, Result<Assessment, String>> {
+        Box::pin(async move {
+            let body = self.ask("/review", review_body(files)).await?;
+            let value: serde_json::Value = serde_json::from_slice(&body)
+                .map_err(|e| format!("the checks worker's review is not JSON: {e}"))?;
+            Assessment::from_json(&value)
         })
     }
 }

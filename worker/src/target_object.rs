@@ -6,13 +6,13 @@ use std::ops::ControlFlow;
 use std::time::Duration;
 
 use crate::checks::RemoteChecks;
-use hatoba_core::api::calls::{self, TargetCall};
+use hatoba_core::api::calls::{self, ReviewSetting, TargetCall};
 use hatoba_core::aws::retry::RetryPolicy;
 use hatoba_core::deploy::session::Session;
 use hatoba_core::deploy::{Context, DeployRole, Driver, Wake};
 use hatoba_core::fields::read_text;
 use hatoba_core::github::api::GitHubClient;
-use hatoba_core::target::Target;
+use hatoba_core::target::{BaseSource, Target};
 use worker::{DurableObject, Env, Request, Response, Result, State, durable_object};
 
 use crate::storage::ObjectStore;
@@ -67,6 +67,12 @@ impl DurableObject for TargetObject {
                     let ctx = self.context(&setting)?;
                     calls::answer_pause(&driver, &ctx, id, *action).await
                 }
+                TargetCall::Review { target, request } => {
+                    let setting = self.review_setting(&store, target).await?;
+                    calls::answer_review(&store, &setting, request)
+                        .await
+                        .map(|json| (json, false))
+                }
                 _ => calls::answer(&driver, &call, now).await,
             }
             .map_err(store_error)?;
@@ -92,6 +98,47 @@ impl DurableObject for TargetObject {
 }
 
 impl TargetObject {
+    /// What a review of a pull request of `target`'s repository runs with: check runs are
+    /// written with the GitHub App's installation token, never with `GITHUB_TOKEN`.
+    async fn review_setting(
+        &self,
+        store: &ObjectStore,
+        target: &str,
+    ) -> Result<ReviewSetting<'_, FetchTransport, WorkerClock>> {
+        let targets = config::targets(&self.env)
+            .map_err(|_| worker::Error::RustError("the targets do not check".into()))?;
+        let Some(t) = targets.iter().find(|t| t.name == target) else {
+            return Err(worker::Error::RustError(format!(
+                "target {target} is not configured"
+            )));
+        };
+        let bases = targets
+            .iter()
+            .filter(|x| x.repository.eq_ignore_ascii_case(&t.repository))
+            .filter_map(|x| match &x.task_definition {
+                BaseSource::Repository { path } => Some(path.clone()),
+                _ => None,
+            })
+            .collect();
+        let (github, no_app) = if config::github(&self.env).is_some() {
+            (None, Some("pull requests are checked with check runs, which only a GitHub App may write: set GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY instead of GITHUB_TOKEN".to_owned()))
+        } else {
+            match crate::github_app::client(&self.env, store, t).await {
+                Ok(Some(client)) => (Some(client), None),
+                Ok(None) => (None, Some("no GitHub App is set (GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY): pull requests are checked by an App".to_owned())),
+                Err(e) => (None, Some(format!("the GitHub App: {e}"))),
+            }
+        };
+        Ok(ReviewSetting {
+            transport: &FetchTransport,
+            clock: &WorkerClock,
+            github,
+            no_app,
+            checks: &self.checks,
+            bases,
+        })
+    }
+
     /// What the driver runs with, read from the environment for the target this object
     /// belongs to; `None` before anything was admitted.
     ///

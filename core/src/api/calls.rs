@@ -7,13 +7,16 @@
 
 use serde::Serialize;
 
+use crate::checks::Checks;
 use crate::deploy::{
     Admitted, Context, DeployRequest, Deployment, Driver, PauseAction, PauseRefusal, Store,
     StoreError,
 };
 use crate::deserialize_with_read;
 use crate::fields::{FieldError, Obj};
+use crate::github::api::GitHubClient;
 use crate::http::{Clock, Transport};
+use crate::review::ReviewRequest;
 
 use super::Deployments;
 
@@ -45,6 +48,13 @@ pub enum TargetCall {
         id: String,
         /// What to answer.
         action: PauseAction,
+    },
+    /// Review a pull request of the target's repository (answer: JSON, see [`answer_review`]).
+    Review {
+        /// The target whose object was asked (its configuration and GitHub credentials).
+        target: String,
+        /// What to review.
+        request: ReviewRequest,
     },
 }
 
@@ -85,6 +95,10 @@ impl TargetCall {
                         ("rollback", PauseAction::Rollback),
                     ],
                 )?,
+            },
+            "review" => TargetCall::Review {
+                target: o.string("target")?,
+                request: ReviewRequest::read(&o.object("request")?)?,
             },
             other => return Err(o.error("call", format!("unknown call `{other}`"))),
         })
@@ -178,6 +192,81 @@ pub async fn answer_pause<S: Store, T: Transport, C: Clock>(
     Ok((text, accepted))
 }
 
+/// The store key of the heads reviewed lately (space-separated, newest last).
+const REVIEWED_KEY: &str = "reviewed-heads";
+/// How many reviewed heads are remembered.
+const REVIEWED_KEPT: usize = 200;
+
+/// What a target's object needs to review a pull request.
+#[derive(Debug)]
+pub struct ReviewSetting<'a, T, C> {
+    /// Sends HTTP requests.
+    pub transport: &'a T,
+    /// Tells time (retries, the run's completion time).
+    pub clock: &'a C,
+    /// GitHub, with an App's installation token; `None` without an App.
+    pub github: Option<GitHubClient>,
+    /// Why there is no App's client, when there is none.
+    pub no_app: Option<String>,
+    /// The rules.
+    pub checks: &'a dyn Checks,
+    /// The repository paths of the task definitions of the repository's targets.
+    pub bases: Vec<String>,
+}
+
+/// Reviews a pull request once per head commit (again when GitHub asks again). The answer is
+/// `{"review": Reviewed}`, `{"ignored": why}` or `{"reviewFailed": why}` (GitHub or the checks
+/// failed: the delivery is answered 502 so that it can be redelivered).
+pub async fn answer_review<S: Store, T: Transport, C: Clock>(
+    store: &S,
+    setting: &ReviewSetting<'_, T, C>,
+    request: &ReviewRequest,
+) -> Result<String, StoreError> {
+    let answer =
+        |key: &str, value: serde_json::Value| serde_json::json!({ key: value }).to_string();
+    let Some(github) = &setting.github else {
+        let why = setting.no_app.clone().unwrap_or_default();
+        return Ok(answer("ignored", why.into()));
+    };
+    let seen = store.get(REVIEWED_KEY).await?.unwrap_or_default();
+    let key = format!("{}#{}", request.head_sha, request.number);
+    if !request.rerequested && seen.split(' ').any(|k| k == key) {
+        return Ok(answer(
+            "ignored",
+            format!(
+                "{} of pull request #{} is already checked",
+                crate::target::short_sha(&request.head_sha),
+                request.number
+            )
+            .into(),
+        ));
+    }
+    let bases: Vec<&str> = setting.bases.iter().map(String::as_str).collect();
+    match crate::review::run(
+        setting.transport,
+        setting.clock,
+        github,
+        setting.checks,
+        &bases,
+        request,
+    )
+    .await
+    {
+        Ok(reviewed) => {
+            let mut kept: Vec<&str> = seen
+                .split(' ')
+                .filter(|k| !k.is_empty() && *k != key)
+                .collect();
+            kept.push(&key);
+            let from = kept.len().saturating_sub(REVIEWED_KEPT);
+            store.put(REVIEWED_KEY, kept[from..].join(" ")).await?;
+            let value = serde_json::to_value(&reviewed).map_err(|e| StoreError(e.to_string()))?;
+            Ok(answer("review", value))
+        }
+        Err(why) => Ok(answer("reviewFailed", why.into())),
+    }
+}
+
 /// An answer of a target's object, as the worker reads it.
 pub trait Reply: Sized {
     /// Reads the answer from its JSON object.
@@ -234,8 +323,8 @@ pub async fn answer<S: Store>(
             let sha = driver.commit_of_revision(task_definition_arn).await?;
             Ok((json(&RevisionCommit { sha })?, false))
         }
-        TargetCall::AnswerPause { .. } => Err(StoreError(
-            "a pause is answered with the target's context (calls::answer_pause)".to_owned(),
+        TargetCall::AnswerPause { .. } | TargetCall::Review { .. } => Err(StoreError(
+            "pauses and reviews are answered with the target's context (answer_pause, answer_review)".to_owned(),
         )),
     }
 }

@@ -405,6 +405,29 @@ async fn delivery(edge: &mut impl Edge) -> Result<Result<WebhookAnswer, Reply>, 
             }));
         }
         Reception::Deploy { requests, keys } => (requests, keys),
+        Reception::Review { target, request } => {
+            let text = match ask(
+                edge,
+                &target,
+                &TargetCall::Review {
+                    target: target.clone(),
+                    request,
+                },
+            )
+            .await
+            {
+                Ok(text) => text,
+                Err(reply) => return Ok(Err(reply)),
+            };
+            // A review GitHub or the checks failed is answered 502: the delivery can be sent again.
+            let failed = serde_json::from_str::<serde_json::Value>(&text)
+                .ok()
+                .and_then(|v| v["reviewFailed"].as_str().map(str::to_owned));
+            return Ok(Err(match failed {
+                Some(why) => Reply::error(502, "review_failed", why),
+                None => Reply::json_text(202, text),
+            }));
+        }
     };
     let mut answer = WebhookAnswer::default();
     for request in requests {

@@ -8,6 +8,8 @@ use crate::deserialize_with_read;
 use crate::fields::{FieldError, Obj};
 use crate::github::events::{Event, EventError, parse_event};
 use crate::github::webhook::verify_signature;
+use crate::review::ReviewRequest;
+use crate::target::short_sha;
 use crate::{hex, time};
 
 /// A deploy a delivery (or a person) asks of one target.
@@ -56,6 +58,13 @@ pub enum Routing {
     Ping,
     /// Deploys, one per matching target.
     Deploy(Vec<DeployRequest>),
+    /// A pull request's head to review, in the object of `target` (the repository's first).
+    Review {
+        /// The target whose object reviews it (its GitHub credentials are the repository's).
+        target: String,
+        /// What to review.
+        request: ReviewRequest,
+    },
     /// Nothing to do, and why.
     Ignored(String),
 }
@@ -98,6 +107,13 @@ pub enum Reception {
     Ping,
     /// 202: nothing to deploy, and why.
     Ignored(String),
+    /// 202: a pull request to review, in `target`'s object.
+    Review {
+        /// The target whose object reviews it.
+        target: String,
+        /// What to review.
+        request: ReviewRequest,
+    },
     /// 202: deploys to queue, each with the delivery's idempotency keys: its id (when sent)
     /// and the SHA-256 of the signed body (GitHub does not sign the id, so a replay under a
     /// new id is caught by the body).
@@ -119,7 +135,7 @@ impl Reception {
             Reception::UnsupportedMediaType(_) => 415,
             Reception::BadPayload(_) => 400,
             Reception::Ping => 200,
-            Reception::Ignored(_) | Reception::Deploy { .. } => 202,
+            Reception::Ignored(_) | Reception::Deploy { .. } | Reception::Review { .. } => 202,
         }
     }
 }
@@ -164,6 +180,7 @@ pub fn receive(
         Err(e) => Reception::BadPayload(e.to_string()),
         Ok(Routing::Ping) => Reception::Ping,
         Ok(Routing::Ignored(why)) => Reception::Ignored(why),
+        Ok(Routing::Review { target, request }) => Reception::Review { target, request },
         Ok(Routing::Deploy(requests)) => {
             let mut keys = vec![format!("body {}", hex::encode(&Sha256::digest(d.body)))];
             if let Some(id) = d.delivery {
@@ -290,6 +307,45 @@ pub fn route(
                 || format!("no target deploys environment {environment} of {repo}"),
             )
         }
+        Event::Review(e) => {
+            let repo = &e.repository.full_name;
+            let Some(host) = for_repo(repo).first().copied() else {
+                return Ok(Routing::Ignored(format!(
+                    "no target deploys from {repo}: its pull requests are not checked"
+                )));
+            };
+            let asked_again = match (e.event, e.action.as_str()) {
+                ("pull_request", "opened" | "synchronize" | "reopened" | "ready_for_review")
+                | ("check_suite", "requested") => false,
+                ("check_suite", "rerequested") => true,
+                ("check_run", "rerequested")
+                    if e.check_name.as_deref() == Some(crate::review::CHECK_NAME) =>
+                {
+                    true
+                }
+                (event, action) => {
+                    return Ok(Routing::Ignored(format!(
+                        "{event} {action}: Hatoba checks a pull request when it is opened, pushed to, reopened or marked ready, and when its checks are asked for again"
+                    )));
+                }
+            };
+            let Some(number) = e.number else {
+                return Ok(Routing::Ignored(format!(
+                    "{} of {} belongs to no pull request of {repo}",
+                    e.event,
+                    short_sha(&e.head_sha)
+                )));
+            };
+            Routing::Review {
+                target: host.name.clone(),
+                request: ReviewRequest {
+                    repository: repo.clone(),
+                    number,
+                    head_sha: e.head_sha.to_ascii_lowercase(),
+                    rerequested: asked_again,
+                },
+            }
+        }
         Event::Other(name) => {
             Routing::Ignored(format!("{name} events are not ones Hatoba deploys on"))
         }
@@ -348,6 +404,104 @@ mod tests {
                "head_commit": {"id": after, "timestamp": "2026-11-29T17:20:41+01:00"}})
         .to_string()
         .into_bytes()
+    }
+
+    fn pull_request(action: &str, repo: &str) -> Vec<u8> {
+        json!({"action": action, "number": 7, "repository": {"full_name": repo, "name": "shop"},
+               "pull_request": {"number": 7, "head": {"sha": "AB".repeat(20), "ref": "feature"}},
+               "sender": {"login": "octocat"}})
+        .to_string()
+        .into_bytes()
+    }
+
+    fn check(event: &str, action: &str, name: &str, pulls: Value) -> Vec<u8> {
+        json!({"action": action, "repository": {"full_name": "octo/shop", "name": "shop"},
+               event: {"head_sha": "ab".repeat(20), "name": name, "pull_requests": pulls}})
+        .to_string()
+        .into_bytes()
+    }
+
+    #[test]
+    fn a_pull_request_is_reviewed_in_the_object_of_its_repositorys_first_target() {
+        let t = targets();
+        let review = |event: &str, body: &[u8]| match route(event, body, Some("d"), &t).unwrap() {
+            Routing::Review { target, request } => Ok((target, request)),
+            Routing::Ignored(why) => Err(why),
+            other => panic!("{other:?}"),
+        };
+        for action in ["opened", "synchronize", "reopened", "ready_for_review"] {
+            let (target, request) =
+                review("pull_request", &pull_request(action, "octo/shop")).unwrap();
+            assert_eq!(target, "stg");
+            assert_eq!(
+                request,
+                ReviewRequest {
+                    repository: "octo/shop".into(),
+                    number: 7,
+                    head_sha: "ab".repeat(20),
+                    rerequested: false
+                }
+            );
+        }
+        assert_eq!(
+            review("pull_request", &pull_request("closed", "octo/shop")).unwrap_err(),
+            "pull_request closed: Hatoba checks a pull request when it is opened, pushed to, reopened or marked ready, and when its checks are asked for again"
+        );
+        assert_eq!(
+            review("pull_request", &pull_request("opened", "octo/other")).unwrap_err(),
+            "no target deploys from octo/other: its pull requests are not checked"
+        );
+        let pulls = json!([{"number": 7}]);
+        assert!(
+            !review(
+                "check_suite",
+                &check("check_suite", "requested", "", pulls.clone())
+            )
+            .unwrap()
+            .1
+            .rerequested
+        );
+        assert!(
+            review(
+                "check_suite",
+                &check("check_suite", "rerequested", "", pulls.clone())
+            )
+            .unwrap()
+            .1
+            .rerequested
+        );
+        assert!(
+            review(
+                "check_run",
+                &check("check_run", "rerequested", "Hatoba checks", pulls.clone())
+            )
+            .unwrap()
+            .1
+            .rerequested
+        );
+        assert!(
+            review(
+                "check_run",
+                &check("check_run", "rerequested", "lint", pulls.clone())
+            )
+            .is_err()
+        );
+        assert_eq!(
+            review(
+                "check_suite",
+                &check("check_suite", "requested", "", json!([]))
+            )
+            .unwrap_err(),
+            "check_suite of abababa belongs to no pull request of octo/shop"
+        );
+        let broken = json!({"action": "opened", "repository": {"full_name": "octo/shop", "name": "shop"},
+                            "pull_request": {"number": 7, "head": {"sha": "main"}}});
+        assert_eq!(
+            route("pull_request", broken.to_string().as_bytes(), None, &t)
+                .unwrap_err()
+                .to_string(),
+            "pull_request event: at `pull_request.head.sha`: \"main\" is not a commit sha: expected 40 hex digits"
+        );
     }
 
     #[test]

@@ -197,6 +197,41 @@ impl GitHubClient {
         )
     }
 
+    /// `GET /repos/{owner}/{repo}/pulls/{pull_number}/files?per_page=100&page={page}`.
+    pub fn list_pull_files(&self, repo: &RepoRef, number: u64, page: u32) -> HttpRequest {
+        self.request(
+            "GET",
+            &format!(
+                "/repos/{}/{}/pulls/{number}/files?per_page=100&page={page}",
+                repo.owner, repo.name
+            ),
+            None,
+        )
+    }
+
+    /// `POST /repos/{owner}/{repo}/check-runs`.
+    pub fn create_check_run(&self, repo: &RepoRef, body: &serde_json::Value) -> HttpRequest {
+        self.request(
+            "POST",
+            &format!("/repos/{}/{}/check-runs", repo.owner, repo.name),
+            Some(body.clone()),
+        )
+    }
+
+    /// `PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}`.
+    pub fn update_check_run(
+        &self,
+        repo: &RepoRef,
+        id: u64,
+        body: &serde_json::Value,
+    ) -> HttpRequest {
+        self.request(
+            "PATCH",
+            &format!("/repos/{}/{}/check-runs/{id}", repo.owner, repo.name),
+            Some(body.clone()),
+        )
+    }
+
     /// `GET /repos/{owner}/{repo}/contents/{path}?ref={git_ref}`, asking for the raw file.
     pub fn get_file_contents(&self, repo: &RepoRef, path: &str, git_ref: &str) -> HttpRequest {
         let path = uri_encode(path.trim_start_matches('/'), false);

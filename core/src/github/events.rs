@@ -27,6 +27,8 @@ pub enum Event {
     WorkflowRun(WorkflowRunEvent),
     /// A deployment was created.
     Deployment(DeploymentEvent),
+    /// A pull request opened or pushed to, or a check suite or run of one asked for.
+    Review(ReviewEvent),
     /// Any other event: acknowledged and ignored.
     Other(String),
 }
@@ -65,6 +67,9 @@ pub fn parse_event(event: &str, body: &[u8]) -> Result<Event, EventError> {
         "push" => |o| Push::read(o).map(Event::Push),
         "workflow_run" => |o| WorkflowRunEvent::read(o).map(Event::WorkflowRun),
         "deployment" => |o| DeploymentEvent::read(o).map(Event::Deployment),
+        "pull_request" => |o| ReviewEvent::read(o, "pull_request").map(Event::Review),
+        "check_suite" => |o| ReviewEvent::read(o, "check_suite").map(Event::Review),
+        "check_run" => |o| ReviewEvent::read(o, "check_run").map(Event::Review),
         other => return Ok(Event::Other(other.to_owned())),
     };
     let fail = |path: &str, message: String| EventError {
@@ -267,6 +272,84 @@ pub struct Deployment {
     pub task: Option<String>,
     /// Extra data set by whoever created it.
     pub payload: serde_json::Value,
+}
+
+/// `pull_request`, `check_suite` or `check_run`: the pull request's head commit, and what
+/// happened to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewEvent {
+    /// `pull_request`, `check_suite` or `check_run`.
+    pub event: &'static str,
+    /// `opened`, `synchronize`, `rerequested`, `requested_action`, ...
+    pub action: String,
+    /// The repository.
+    pub repository: Repository,
+    /// The pull request's number: of the pull request, or the first a check suite or run
+    /// belongs to (none for a branch without one, or a fork's).
+    pub number: Option<u64>,
+    /// The head commit.
+    pub head_sha: String,
+    /// A check run's name.
+    pub check_name: Option<String>,
+    /// A check run's `external_id`.
+    pub external_id: Option<String>,
+    /// The action button a person pressed on a check run (`requested_action.identifier`).
+    pub requested_action: Option<String>,
+    /// Who caused the event (`sender.login`).
+    pub sender: Option<String>,
+}
+
+impl ReviewEvent {
+    fn read(o: &Obj, event: &'static str) -> Result<Self, FieldError> {
+        let first_pull = |c: &Obj| -> Result<Option<u64>, FieldError> {
+            Ok(c.list("pull_requests", |p| p.id("number"))?
+                .first()
+                .copied())
+        };
+        let (number, head_sha, check_name, external_id) = match event {
+            "pull_request" => {
+                let pr = o.object("pull_request")?;
+                (
+                    Some(pr.id("number")?),
+                    pr.object("head")?.commit_sha("sha")?,
+                    None,
+                    None,
+                )
+            }
+            _ => {
+                let c = o.object(event)?;
+                let names = event == "check_run";
+                (
+                    first_pull(&c)?,
+                    c.commit_sha("head_sha")?,
+                    if names { c.opt_string("name")? } else { None },
+                    if names {
+                        c.opt_string("external_id")?
+                    } else {
+                        None
+                    },
+                )
+            }
+        };
+        Ok(Self {
+            event,
+            action: o.string("action")?,
+            repository: o.repository()?,
+            number,
+            head_sha,
+            check_name,
+            external_id,
+            requested_action: o
+                .opt_object("requested_action")?
+                .map(|a| a.string("identifier"))
+                .transpose()?,
+            sender: o
+                .opt_object("sender")?
+                .map(|s| s.opt_string("login"))
+                .transpose()?
+                .flatten(),
+        })
+    }
 }
 
 impl Repository {

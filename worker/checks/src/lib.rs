@@ -1,6 +1,7 @@
 //! Hatoba's checks worker: the rules of `hatoba_core` behind a service binding. Hatoba's worker
-//! asks it before a revision is registered (`POST /task-definition`); it reads nothing but the
-//! request, keeps nothing and reaches nothing.
+//! asks it before a revision is registered (`POST /task-definition`) and to review a pull
+//! request's files (`POST /review`); it reads nothing but the request, keeps nothing and reaches
+//! nothing.
 
 use worker::{Context, Env, Request, Response, Result, event};
 
@@ -23,6 +24,10 @@ async fn fetch(mut req: Request, _env: Env, _ctx: Context) -> Result<Response> {
     };
     match path.as_str() {
         "/task-definition" => json(hatoba_core::checks::answer_task_definition(text)),
+        "/review" => match hatoba_core::review::answer_review(text.as_bytes()) {
+            Ok(answer) => json(answer),
+            Err(why) => Response::error(why, 400),
+        },
         _ => Response::error("no such check", 404),
     }
 }
