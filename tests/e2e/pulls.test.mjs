@@ -1,0 +1,237 @@
+// Pull requests answered in workerd: a signed pull_request delivery makes the worker (as a GitHub
+// App) list the pull request's files at the GitHub stand-in, read them at the head commit, ask
+// the checks worker over its service binding, and write the check run "Hatoba checks", each
+// request checked against GitHub's OpenAPI description. One local AWS and one workerd serve
+// every scenario; each scenario has a pull request (and a head commit) of its own.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { ROOT, startWorker, FAKE_SECRETS } from './harness.mjs';
+
+const REPO = 'octo/shop';
+const SECRET = FAKE_SECRETS.GITHUB_WEBHOOK_SECRET;
+const sha = (n) => crypto.createHash('sha1').update(`pull ${n}`).digest('hex');
+
+const examples = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/@octokit/webhooks-examples/api.github.com/index.json'), 'utf8'));
+const example = (name, action) => structuredClone(examples.find((e) => e.name === name).examples.find((x) => !action || x.action === action));
+
+// A task definition with one error on line 6 (4 GB is no Fargate size for 0.25 vCPU).
+const BROKEN_TD = `{
+  "family": "web",
+  "requiresCompatibilities": ["FARGATE"],
+  "networkMode": "awsvpc",
+  "cpu": "256",
+  "memory": "4096",
+  "executionRoleArn": "arn:aws:iam::123456789012:role/web-exec",
+  "containerDefinitions": [{"name": "web", "image": "nginx:1.27", "essential": true}]
+}
+`;
+const CLEAN_TD = BROKEN_TD.replace('"4096"', '"512"');
+// A workflow with an error on line 8 (a job's `needs` names no job) and a render step (line 13)
+// naming a container the task definition does not have.
+const BROKEN_WORKFLOW = `name: deploy
+on:
+  push:
+    branches: [main]
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    needs: build
+    steps:
+      - uses: aws-actions/amazon-ecs-render-task-definition@v1
+        with:
+          task-definition: .aws/task-definition.json
+          container-name: api
+          image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/web:\${{ github.sha }}
+`;
+const CLEAN_WORKFLOW = `name: test
+on: pull_request
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: make test
+`;
+
+let aws; let awsProcess; let worker; let tmp;
+before(async () => {
+  const python = process.env.HATOBA_PYTHON ?? 'python3';
+  const spec = { cluster: 'stg', services: ['web'], repository: 'shop/web', shas: [], files: [] };
+  awsProcess = spawn(python, [path.join(ROOT, 'tests/standins/local_aws.py'), '--spec', JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  aws = await new Promise((resolve, reject) => {
+    let out = '';
+    awsProcess.stdout.on('data', (d) => { out += d; if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0])); });
+    awsProcess.on('exit', (code) => reject(new Error(`the local AWS exited with ${code}`)));
+  });
+  const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  await github('POST', '/_standin/app', { appId: '123456', repository: REPO, publicKey: publicKey.export({ type: 'spki', format: 'pem' }) });
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hatoba-pulls-'));
+  const wrangler = path.join(tmp, 'wrangler.toml');
+  const shipped = fs.readFileSync(path.join(ROOT, 'worker/wrangler.toml'), 'utf8').split('[[vars.HATOBA_TARGETS]]')[0];
+  fs.writeFileSync(wrangler, shipped.replace('directory = "../dist"', `directory = ${JSON.stringify(path.join(ROOT, 'dist'))}`)
+    .replace('main = "build/index.js"', `main = ${JSON.stringify(path.join(ROOT, 'worker/build/index.js'))}`) + `
+[[vars.HATOBA_TARGETS]]
+name = "web"
+repository = "${REPO}"
+branch = "main"
+region = "us-east-1"
+cluster = "stg"
+service = "web"
+container = "web"
+ecrRepository = "shop/web"
+taskDefinition = ".aws/task-definition.json"
+`);
+  worker = await startWorker({
+    AWS_ENDPOINT_URL: aws.aws, GITHUB_API_URL: aws.github, GITHUB_APP_ID: '123456',
+    GITHUB_APP_PRIVATE_KEY: privateKey.export({ type: 'pkcs1', format: 'pem' }),
+    AWS_ACCESS_KEY_ID: aws.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: aws.AWS_SECRET_ACCESS_KEY,
+  }, { wrangler });
+});
+
+after(async () => {
+  await worker?.stop();
+  awsProcess?.kill('SIGTERM');
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+async function github(method, route, body) {
+  const r = await fetch(`${aws.github}${route}`, { method, body: body && JSON.stringify(body) });
+  return r.headers.get('content-type')?.includes('json') ? r.json() : r.text();
+}
+
+/** A pull request: its files put at its head, and the delivery GitHub sends when it opens. */
+async function openPull(number, files, { action = 'opened', repository = REPO } = {}) {
+  const head = sha(number);
+  for (const [p, content] of Object.entries(files)) await github('PUT', '/_standin/files', { repository: REPO, ref: head, path: p, content });
+  await github('PUT', '/_standin/pulls', { repository: REPO, number, head, files: Object.keys(files).map((filename) => ({ filename, status: 'modified' })) });
+  return deliver('pull_request', pullRequest(number, head, action, repository));
+}
+
+function pullRequest(number, head, action, repository = REPO) {
+  const p = example('pull_request', 'opened');
+  p.action = action; p.number = number;
+  p.pull_request.number = number; p.pull_request.head.sha = head;
+  p.repository.full_name = repository; p.repository.name = repository.split('/')[1];
+  return p;
+}
+
+async function deliver(event, payload, to = worker) {
+  const body = JSON.stringify(payload);
+  const r = await fetch(`${to.url}/webhooks/github`, { method: 'POST', body, headers: {
+    'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': crypto.randomUUID(),
+    'x-hub-signature-256': 'sha256=' + crypto.createHmac('sha256', SECRET).update(body).digest('hex') } });
+  return { status: r.status, body: await r.json() };
+}
+
+async function checkRuns(head) {
+  return (await github('GET', '/_standin/check-runs')).filter((c) => c.head_sha === head);
+}
+
+async function requestsFor(head) {
+  const all = await github('GET', '/_standin/requests');
+  for (const r of all) assert.deepEqual(r.problems, [], `${r.method} ${r.path} does not fit GitHub's description`);
+  return all;
+}
+
+test('a pull request with a broken workflow and a broken task definition: annotations at their lines, conclusion failure', async () => {
+  const t0 = Date.now();
+  const r = await openPull(1, { '.github/workflows/deploy.yml': BROKEN_WORKFLOW, '.aws/task-definition.json': BROKEN_TD, 'README.md': '# shop\n' });
+  const answeredMs = Date.now() - t0;
+  assert.equal(r.status, 202, JSON.stringify(r.body));
+  assert.equal(r.body.review.conclusion, 'failure');
+  assert.equal(r.body.review.files, 2);
+  const [run] = await checkRuns(sha(1));
+  assert.equal(run.name, 'Hatoba checks');
+  assert.equal(run.status, 'completed');
+  assert.equal(run.conclusion, 'failure');
+  assert.equal(run.id, r.body.review.checkRunId);
+  assert.match(run.output.summary, /\| `\.github\/workflows\/deploy\.yml` \| workflow \| 2 \| \d+ \|/);
+  assert.match(run.output.summary, /\| `\.aws\/task-definition\.json` \| taskDefinition \| 1 \| 0 \|/);
+  const at = (file, title) => run.annotations.find((a) => a.path === file && a.title === title);
+  const memory = at('.aws/task-definition.json', 'fargate-cpu-memory');
+  assert.ok(memory, JSON.stringify(run.annotations, null, 1));
+  assert.deepEqual([memory.start_line, memory.end_line, memory.start_column, memory.end_column, memory.annotation_level], [6, 6, 13, 19, 'failure']);
+  const needs = run.annotations.find((a) => a.path === '.github/workflows/deploy.yml' && a.start_line === 8);
+  assert.ok(needs, JSON.stringify(run.annotations, null, 1));
+  assert.equal(needs.annotation_level, 'failure');
+  const render = at('.github/workflows/deploy.yml', 'render-container');
+  assert.deepEqual([render.start_line, render.start_column], [13, 27]);
+  assert.match(render.message, /`api` is not a container of \.aws\/task-definition\.json, so the render step fails: its containers are web/);
+  // README.md was not read; the pull request's files were listed once, each file read once.
+  const requests = (await requestsFor(sha(1))).filter((q) => q.path.startsWith(`/repos/${REPO}/`) && (q.query.ref === sha(1) || q.path.includes('/pulls/1/')));
+  assert.deepEqual(requests.filter((q) => q.path.includes('/contents/')).map((q) => q.path).sort(),
+    [`/repos/${REPO}/contents/.aws/task-definition.json`, `/repos/${REPO}/contents/.github/workflows/deploy.yml`]);
+  assert.ok(answeredMs < 2000, `answered in ${answeredMs} ms`);
+});
+
+test('a clean pull request: success; the same head delivered again is not checked twice, a re-run is', async () => {
+  const r = await openPull(2, { '.github/workflows/test.yml': CLEAN_WORKFLOW, '.aws/task-definition.json': CLEAN_TD });
+  assert.equal(r.status, 202, JSON.stringify(r.body));
+  assert.equal(r.body.review.conclusion, 'success');
+  let runs = await checkRuns(sha(2));
+  assert.equal(runs.length, 1);
+  assert.equal(runs[0].conclusion, 'success');
+  assert.equal(runs[0].output.title, '0 errors, 0 warnings in 2 files');
+  assert.deepEqual(runs[0].annotations, []);
+  // GitHub sends check_suite requested for the same push: one check run per head.
+  const suite = example('check_suite', 'requested');
+  suite.repository.full_name = REPO; suite.repository.name = 'shop';
+  suite.check_suite.head_sha = sha(2); suite.check_suite.pull_requests = [{ number: 2, head: { sha: sha(2) }, base: { ref: 'main' } }];
+  const again = await deliver('check_suite', suite);
+  assert.equal(again.status, 202);
+  assert.equal(again.body.ignored, `${sha(2).slice(0, 7)} of pull request #2 is already checked`);
+  assert.equal((await checkRuns(sha(2))).length, 1);
+  // "Re-run" on GitHub: check_run rerequested.
+  const rerun = example('check_run', 'rerequested') ?? example('check_run');
+  rerun.action = 'rerequested';
+  rerun.repository.full_name = REPO; rerun.repository.name = 'shop';
+  Object.assign(rerun.check_run, { name: 'Hatoba checks', head_sha: sha(2), pull_requests: [{ number: 2, head: { sha: sha(2) }, base: { ref: 'main' } }] });
+  const rerunAnswer = await deliver('check_run', rerun);
+  assert.equal(rerunAnswer.status, 202, JSON.stringify(rerunAnswer.body));
+  assert.equal(rerunAnswer.body.review.conclusion, 'success');
+  runs = await checkRuns(sha(2));
+  assert.equal(runs.length, 2);
+});
+
+test('120 findings are written in three requests of at most 50 annotations', async () => {
+  // Each workflow has 12 jobs with a key GitHub does not know: 10 files, 120 findings.
+  const jobs = Array.from({ length: 12 }, (_, i) => `  job${i}:\n    runs-on: ubuntu-latest\n    colour: blue\n    steps:\n      - run: make\n`).join('');
+  const files = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`.github/workflows/w${i}.yml`, `on: push\njobs:\n${jobs}`]));
+  const r = await openPull(3, files);
+  assert.equal(r.status, 202, JSON.stringify(r.body));
+  assert.equal(r.body.review.annotations, 120);
+  assert.equal(r.body.review.requests, 3);
+  const [run] = await checkRuns(sha(3));
+  assert.equal(run.annotations.length, 120);
+  assert.equal(run.requests, 3);
+  const writes = (await requestsFor(sha(3))).filter((q) => q.path.startsWith(`/repos/${REPO}/check-runs`) && (q.body?.head_sha === sha(3) || q.path.endsWith(`/${run.id}`)));
+  assert.deepEqual(writes.map((q) => [q.method, q.body.output.annotations.length, q.body.status ?? null]),
+    [['POST', 50, 'in_progress'], ['PATCH', 50, null], ['PATCH', 20, 'completed']]);
+});
+
+test('a repository with no target is ignored, and with a token instead of an App no check run is written', async () => {
+  const none = await deliver('pull_request', pullRequest(4, sha(4), 'opened', 'octo/elsewhere'));
+  assert.equal(none.status, 202);
+  assert.equal(none.body.ignored, 'no target deploys from octo/elsewhere: its pull requests are not checked');
+  const closed = await deliver('pull_request', pullRequest(4, sha(4), 'closed'));
+  assert.equal(closed.status, 202);
+  assert.match(closed.body.ignored, /^pull_request closed: /);
+  const tokenWorker = await startWorker({ GITHUB_API_URL: aws.github, GITHUB_TOKEN: 'ghs_fakefakefakefakefakefake',
+    AWS_ENDPOINT_URL: aws.aws, AWS_ACCESS_KEY_ID: aws.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: aws.AWS_SECRET_ACCESS_KEY },
+  { wrangler: path.join(tmp, 'wrangler.toml') });
+  try {
+    await github('PUT', '/_standin/files', { repository: REPO, ref: sha(5), path: '.aws/task-definition.json', content: BROKEN_TD });
+    await github('PUT', '/_standin/pulls', { repository: REPO, number: 5, head: sha(5), files: [{ filename: '.aws/task-definition.json', status: 'modified' }] });
+    const r = await deliver('pull_request', pullRequest(5, sha(5), 'opened'), tokenWorker);
+    assert.equal(r.status, 202);
+    assert.match(r.body.ignored, /only a GitHub App may write: set GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY/);
+    assert.deepEqual(await checkRuns(sha(5)), []);
+  } finally {
+    await tokenWorker.stop();
+  }
+});
