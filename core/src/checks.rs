@@ -13,7 +13,7 @@ use std::pin::Pin;
 use serde_json::Value;
 
 use crate::finding::{Finding, Severity};
-use crate::review::{self, Assessment, ReviewFile};
+use crate::review::{self, Assessment, PlanRequest, ReviewFile};
 use crate::taskdef;
 
 /// A boxed future, not `Send`: the worker is single-threaded and the CLI drives one deploy.
@@ -57,6 +57,9 @@ pub trait Checks: std::fmt::Debug {
     /// The review of a pull request's files ([`review::assess`]); `Err` as above.
     fn review<'a>(&'a self, files: &'a [ReviewFile])
     -> LocalFuture<'a, Result<Assessment, String>>;
+
+    /// A target's deploy plan ([`review::plan`]); `Err` as above.
+    fn plan<'a>(&'a self, request: &'a PlanRequest) -> LocalFuture<'a, Result<Assessment, String>>;
 }
 
 /// The rules in this process: the CLI's and the tests'.
@@ -80,6 +83,10 @@ impl Checks for LocalChecks {
         files: &'a [ReviewFile],
     ) -> LocalFuture<'a, Result<Assessment, String>> {
         Box::pin(std::future::ready(Ok(review::assess(files))))
+    }
+
+    fn plan<'a>(&'a self, request: &'a PlanRequest) -> LocalFuture<'a, Result<Assessment, String>> {
+        Box::pin(std::future::ready(Ok(review::plan(request))))
     }
 }
 

@@ -422,6 +422,287 @@ pub fn review_body(files: &[ReviewFile]) -> String {
     json!({ "files": list }).to_string()
 }
 
+/// The name of a target's plan check run: `Hatoba plan: stg-web`.
+pub fn plan_name(target: &str) -> String {
+    format!("Hatoba plan: {target}")
+}
+
+/// What a plan judges: a target's base at the head commit, the image a deploy of it renders,
+/// and the revision its service runs now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanRequest {
+    /// The target.
+    pub target: String,
+    /// The container the image goes into.
+    pub container: String,
+    /// Where the base is (for messages).
+    pub base_path: String,
+    /// The base's text.
+    pub base: String,
+    /// The image.
+    pub image: String,
+    /// The running revision's ARN and task definition, when the service runs one.
+    pub running: Option<(String, Value)>,
+}
+
+impl PlanRequest {
+    /// As JSON, for the checks worker.
+    pub fn to_json(&self) -> Value {
+        let (arn, td) = match &self.running {
+            Some((arn, td)) => (Value::from(arn.as_str()), td.clone()),
+            None => (Value::Null, Value::Null),
+        };
+        json!({"target": self.target, "container": self.container, "basePath": self.base_path,
+               "base": self.base, "image": self.image, "runningArn": arn, "running": td})
+    }
+
+    /// Reads [`PlanRequest::to_json`] back; the error names the field.
+    pub fn from_json(v: &Value) -> Result<Self, String> {
+        let text = |key: &str| {
+            v[key]
+                .as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| format!("{key}: expected text"))
+        };
+        Ok(PlanRequest {
+            target: text("target")?,
+            container: text("container")?,
+            base_path: text("basePath")?,
+            base: text("base")?,
+            image: text("image")?,
+            running: match (v["runningArn"].as_str(), &v["running"]) {
+                (Some(arn), td) if td.is_object() => Some((arn.to_owned(), td.clone())),
+                _ => None,
+            },
+        })
+    }
+}
+
+/// A plan: the base rendered with the image, diffed (normalized) against the running revision,
+/// said in words, with the rules' findings on what would be registered. `neutral`, or `failure`
+/// when the rendered definition breaks a rule.
+pub fn plan(req: &PlanRequest) -> Assessment {
+    use crate::taskdef::diff::{Change, diff, normalize};
+    use crate::taskdef::render::{ContainerChange, Render, render};
+
+    let failed = |title: String, summary: String| Assessment {
+        conclusion: "failure",
+        title,
+        summary,
+        annotations: Vec::new(),
+        needs: Vec::new(),
+    };
+    let loaded = crate::taskdef::load(&req.base);
+    let Some(document) = loaded.document else {
+        let e = &loaded.findings[0];
+        return failed(
+            format!("{} is not a task definition", req.base_path),
+            format!(
+                "{}:{}:{}: {}",
+                req.base_path, e.pos.line, e.pos.column, e.message
+            ),
+        );
+    };
+    let change = Render {
+        containers: vec![ContainerChange {
+            name: req.container.clone(),
+            image: Some(req.image.clone()),
+            ..ContainerChange::default()
+        }],
+        ..Render::default()
+    };
+    let rendered = match render(&document.to_json(), &change) {
+        Ok(rendered) => rendered,
+        Err(e) => return failed("The image cannot be rendered".to_owned(), e.to_string()),
+    };
+    let text = serde_json::to_string_pretty(&rendered).expect("JSON values serialize");
+    let findings = crate::taskdef::check_to_register(&text);
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let (changes, against) = match &req.running {
+        Some((arn, running)) => {
+            let mut running = running.clone();
+            if let Some(o) = running.as_object_mut() {
+                for key in crate::taskdef::READ_ONLY_FIELDS {
+                    o.remove(key);
+                }
+            }
+            let revision = arn.rsplit('/').next().unwrap_or(arn);
+            (
+                diff(&normalize(&running), &normalize(&rendered)),
+                revision.to_owned(),
+            )
+        }
+        None => (Vec::new(), String::new()),
+    };
+    let mut words: Vec<String> = changes
+        .iter()
+        .map(|c| in_words(c, &req.container))
+        .collect();
+    words.dedup();
+    let said = if req.running.is_none() {
+        "a first revision: the service runs none yet".to_owned()
+    } else if words.is_empty() {
+        "no change".to_owned()
+    } else {
+        words.join("; ")
+    };
+    let mut title = if against.is_empty() {
+        said.clone()
+    } else {
+        format!("Against {against}: {said}")
+    };
+    if title.chars().count() > 200 {
+        title = title.chars().take(199).collect::<String>() + "…";
+    }
+    let mut summary = format!(
+        "A deploy of this head to **{}** registers `{}` rendered with `{}`",
+        req.target, req.base_path, req.image
+    );
+    if !against.is_empty() {
+        summary.push_str(&format!(" and moves the service from `{against}`"));
+    }
+    summary.push_str(".\n\n");
+    if !changes.is_empty() {
+        summary.push_str("### What changes\n\n");
+        for w in &words {
+            summary.push_str(&format!("- {w}\n"));
+        }
+        summary.push_str("\n```diff\n");
+        // GitHub colours `-` and `+` lines: a change is its old line and its new one.
+        for c in &changes {
+            let line = match c {
+                Change::Added { path, value } => format!("+ {path}: {value}\n"),
+                Change::Removed { path, value } => format!("- {path}: {value}\n"),
+                Change::Changed { path, old, new } => format!("- {path}: {old}\n+ {path}: {new}\n"),
+            };
+            summary.push_str(&line);
+        }
+        summary.push_str("```\n");
+    }
+    if !findings.is_empty() {
+        summary.push_str("\n### What the checks say of the rendered definition\n\n");
+        for f in &findings {
+            summary.push_str(&format!(
+                "- **{}** `{}` {}: {}\n",
+                f.severity, f.rule, f.path, f.message
+            ));
+        }
+    }
+    if summary.len() > SUMMARY_LIMIT {
+        let mut cut = SUMMARY_LIMIT - 40;
+        while !summary.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        summary.truncate(cut);
+        summary.push_str("\n… (cut at GitHub's limit)\n");
+    }
+    Assessment {
+        conclusion: if errors > 0 { "failure" } else { "neutral" },
+        title,
+        summary,
+        annotations: Vec::new(),
+        needs: Vec::new(),
+    }
+}
+
+/// One change in words: `cpu 256 → 512`, `new secret DB_PASSWORD`, `image tag`.
+fn in_words(change: &crate::taskdef::diff::Change, container: &str) -> String {
+    use crate::taskdef::diff::Change;
+    let short = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let (path, what) = match change {
+        Change::Added { path, .. } => (path, "new"),
+        Change::Removed { path, .. } => (path, "removed"),
+        Change::Changed { path, .. } => (path, "changed"),
+    };
+    let mine = format!("containerDefinitions[{container}].");
+    let inner = path.strip_prefix(&mine);
+    if inner == Some("image") {
+        return "image tag".to_owned();
+    }
+    // A named item of a list: `secrets[DB_PASSWORD]`, `environment[LOG_LEVEL].value`; or a
+    // whole list new or gone: `secrets` with its items' names.
+    for (list, one, key) in [
+        ("secrets", "secret", "name"),
+        ("environment", "variable", "name"),
+        ("portMappings", "port", "containerPort"),
+    ] {
+        let rest = inner.unwrap_or(path);
+        if let Some(item) = rest.strip_prefix(list).and_then(|r| r.strip_prefix('[')) {
+            let name = item.split(']').next().unwrap_or(item);
+            return format!("{what} {one} {name}");
+        }
+        if rest == list
+            && let Change::Added { value, .. } | Change::Removed { value, .. } = change
+            && let Some(items) = value.as_array()
+        {
+            let names: Vec<String> = items.iter().map(|i| short(&i[key])).collect();
+            let ones = if names.len() == 1 {
+                one.to_owned()
+            } else {
+                format!("{one}s")
+            };
+            return format!("{what} {ones} {}", names.join(", "));
+        }
+    }
+    match change {
+        Change::Changed { old, new, .. } => format!("{path} {} → {}", short(old), short(new)),
+        Change::Added { value, .. } => format!("new {path} {}", short(value)),
+        Change::Removed { .. } => format!("{path} removed"),
+    }
+}
+
+/// The checks worker's answer to a plan: `body` is [`PlanRequest::to_json`].
+pub fn answer_plan(body: &[u8]) -> Result<String, String> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| format!("not JSON: {e}"))?;
+    Ok(plan(&PlanRequest::from_json(&value)?).to_json().to_string())
+}
+
+/// Writes a plan's check run, completed at once.
+pub async fn write_plan<T: Transport, C: Clock>(
+    transport: &T,
+    clock: &C,
+    github: &GitHubClient,
+    request: &ReviewRequest,
+    target: &str,
+    a: &Assessment,
+) -> Result<u64, String> {
+    let repo = RepoRef::parse(&request.repository)
+        .ok_or_else(|| format!("{} is not OWNER/NAME", request.repository))?;
+    let body = json!({
+        "name": plan_name(target),
+        "head_sha": request.head_sha,
+        "external_id": format!("pull/{}", request.number),
+        "status": "completed",
+        "conclusion": a.conclusion,
+        "completed_at": crate::time::format(clock.now_millis()),
+        "output": {"title": a.title, "summary": a.summary},
+    });
+    let r = send(transport, clock, github.create_check_run(&repo, &body)).await?;
+    ok_json(&r, "creating the plan's check run")?["id"]
+        .as_u64()
+        .ok_or_else(|| "GitHub's check run has no id".to_owned())
+}
+
+/// Whether a pull request that changed `changed` needs a plan of a target whose base is at
+/// `base` and whose deploys follow the workflow `workflow`: it changes either.
+pub fn plans(changed: &[String], base: &str, workflow: Option<&str>) -> bool {
+    let base = base.trim_start_matches("./");
+    changed.iter().any(|path| {
+        path == base
+            || (is_workflow(path)
+                && workflow.is_some_and(|w| {
+                    let w = w.trim_start_matches("./");
+                    path == w || path.rsplit('/').next() == Some(w)
+                }))
+    })
+}
+
 /// What a review did.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -436,6 +717,13 @@ pub struct Reviewed {
     pub annotations: usize,
     /// The requests that wrote the check run.
     pub requests: usize,
+    /// The plans written, one per target whose base or workflow changed:
+    /// `{"target", "checkRunId", "conclusion"}`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub plans: Vec<Value>,
+    /// The paths the pull request changes.
+    #[serde(skip)]
+    pub changed: Vec<String>,
 }
 
 /// Reviews `request`'s pull request: its files at the head commit checked by `checks`, the
@@ -503,16 +791,11 @@ pub async fn run<T: Transport, C: Clock>(
             assessment = checks.review(&files).await?;
         }
     }
-    write_check_run(
-        &send,
-        clock,
-        github,
-        &repo,
-        request,
-        &assessment,
-        files.iter().filter(|f| f.changed).count(),
-    )
-    .await
+    let checked = files.iter().filter(|f| f.changed).count();
+    let mut reviewed =
+        write_check_run(&send, clock, github, &repo, request, &assessment, checked).await?;
+    reviewed.changed = changed.into_iter().map(|(path, _)| path).collect();
+    Ok(reviewed)
 }
 
 /// Writes the check run: created `in_progress` with the first 50 annotations, then a PATCH per
@@ -568,6 +851,8 @@ where
         files: checked,
         annotations: a.annotations.len(),
         requests: batches.len(),
+        plans: Vec::new(),
+        changed: Vec::new(),
     })
 }
 
@@ -923,5 +1208,108 @@ mod tests {
         let write: Value = serde_json::from_slice(&requests.last().unwrap().body).unwrap();
         assert_eq!(write["status"], "completed");
         assert_eq!(write["output"]["title"], "0 errors, 0 warnings in 1 file");
+    }
+
+    fn running() -> (String, Value) {
+        let td = json!({
+            "taskDefinitionArn": "arn:aws:ecs:us-east-1:123456789012:task-definition/web:41",
+            "family": "web", "revision": 41, "status": "ACTIVE",
+            "requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc", "cpu": "256", "memory": "1024",
+            "executionRoleArn": "arn:aws:iam::123456789012:role/web-exec",
+            "containerDefinitions": [{"name": "web", "image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:old",
+                                       "essential": true, "secrets": []}]
+        });
+        (
+            "arn:aws:ecs:us-east-1:123456789012:task-definition/web:41".to_owned(),
+            td,
+        )
+    }
+
+    fn plan_request(base: &str) -> PlanRequest {
+        PlanRequest {
+            target: "stg".into(),
+            container: "web".into(),
+            base_path: ".aws/task-definition.json".into(),
+            base: base.into(),
+            image: format!("123456789012.dkr.ecr.us-east-1.amazonaws.com/web:{SHA}"),
+            running: Some(running()),
+        }
+    }
+
+    const PLANNED: &str = r#"{"family": "web", "requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc",
+      "cpu": "512", "memory": "1024", "executionRoleArn": "arn:aws:iam::123456789012:role/web-exec",
+      "containerDefinitions": [{"name": "web", "image": "placeholder", "essential": true,
+        "secrets": [{"name": "DB_PASSWORD", "valueFrom": "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"}]}]}"#;
+
+    #[test]
+    fn a_plan_says_in_words_and_as_a_diff_what_a_deploy_of_the_head_changes() {
+        let a = plan(&plan_request(PLANNED));
+        assert_eq!(a.conclusion, "neutral");
+        assert_eq!(
+            a.title,
+            "Against web:41: image tag; new secret DB_PASSWORD; cpu 256 → 512"
+        );
+        assert!(
+            a.summary.contains("moves the service from `web:41`"),
+            "{}",
+            a.summary
+        );
+        assert!(a.summary.contains("```diff\n"), "{}", a.summary);
+        assert!(
+            a.summary.contains("- cpu: \"256\"\n+ cpu: \"512\"\n"),
+            "{}",
+            a.summary
+        );
+        assert!(
+            a.summary
+                .contains("+ containerDefinitions[web].secrets: [{\"name\":\"DB_PASSWORD\""),
+            "{}",
+            a.summary
+        );
+        // Read-only fields of the running revision are no change.
+        assert!(!a.summary.contains("revision"), "{}", a.summary);
+        let round = PlanRequest::from_json(&plan_request(PLANNED).to_json()).unwrap();
+        assert_eq!(round, plan_request(PLANNED));
+        assert_eq!(
+            answer_plan(plan_request(PLANNED).to_json().to_string().as_bytes()).unwrap(),
+            a.to_json().to_string()
+        );
+    }
+
+    #[test]
+    fn a_plan_whose_rendered_definition_breaks_a_rule_fails_and_a_first_one_says_so() {
+        let broken = PLANNED.replace(r#""memory": "1024""#, r#""memory": "8192""#);
+        let a = plan(&plan_request(&broken));
+        assert_eq!(a.conclusion, "failure");
+        assert!(a.summary.contains("`fargate-cpu-memory`"), "{}", a.summary);
+        let mut first = plan_request(PLANNED);
+        first.running = None;
+        let a = plan(&first);
+        assert_eq!(
+            (a.conclusion, a.title.as_str()),
+            ("neutral", "a first revision: the service runs none yet")
+        );
+        let a = plan(&plan_request("{ not json"));
+        assert_eq!(a.conclusion, "failure");
+        assert_eq!(
+            a.title,
+            ".aws/task-definition.json is not a task definition"
+        );
+    }
+
+    #[test]
+    fn a_target_is_planned_when_its_base_or_its_workflow_changes() {
+        let changed = |p: &[&str]| p.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert!(plans(&changed(&[".aws/td.json"]), "./.aws/td.json", None));
+        assert!(plans(
+            &changed(&[".github/workflows/build.yml"]),
+            ".aws/td.json",
+            Some("build.yml")
+        ));
+        assert!(!plans(
+            &changed(&[".github/workflows/lint.yml", "src/main.rs"]),
+            ".aws/td.json",
+            Some("build.yml")
+        ));
     }
 }

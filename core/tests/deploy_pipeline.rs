@@ -1333,6 +1333,15 @@ impl hatoba_core::checks::Checks for AwayChecks {
         )))
     }
 
+    fn plan<'a>(
+        &'a self,
+        _request: &'a hatoba_core::review::PlanRequest,
+    ) -> hatoba_core::checks::LocalFuture<'a, Result<hatoba_core::review::Assessment, String>> {
+        Box::pin(std::future::ready(Err(
+            "the checks worker answered 503".to_owned()
+        )))
+    }
+
     fn review<'a>(
         &'a self,
         _files: &'a [hatoba_core::review::ReviewFile],

@@ -31,6 +31,14 @@ const BROKEN_TD = `{
 }
 `;
 const CLEAN_TD = BROKEN_TD.replace('"4096"', '"512"');
+// What the service runs (as the local AWS seeds it) with twice the CPU and memory and a new secret.
+const PLANNED_TD = JSON.stringify({
+  family: 'web', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '512', memory: '1024',
+  executionRoleArn: 'arn:aws:iam::123456789012:role/web-exec', taskRoleArn: 'arn:aws:iam::123456789012:role/web-task',
+  containerDefinitions: [{ name: 'web', image: 'placeholder', essential: true, portMappings: [{ containerPort: 8080 }],
+    secrets: [{ name: 'DB_PASSWORD', valueFrom: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-password-AbCdEf' }],
+    logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/web', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'ecs' } } }],
+}, null, 2);
 // A workflow with an error on line 8 (a job's `needs` names no job) and a render step (line 13)
 // naming a container the task definition does not have.
 const BROKEN_WORKFLOW = `name: deploy
@@ -128,8 +136,8 @@ async function deliver(event, payload, to = worker) {
   return { status: r.status, body: await r.json() };
 }
 
-async function checkRuns(head) {
-  return (await github('GET', '/_standin/check-runs')).filter((c) => c.head_sha === head);
+async function checkRuns(head, name = 'Hatoba checks') {
+  return (await github('GET', '/_standin/check-runs')).filter((c) => c.head_sha === head && c.name === name);
 }
 
 async function requestsFor(head) {
@@ -139,9 +147,7 @@ async function requestsFor(head) {
 }
 
 test('a pull request with a broken workflow and a broken task definition: annotations at their lines, conclusion failure', async () => {
-  const t0 = Date.now();
   const r = await openPull(1, { '.github/workflows/deploy.yml': BROKEN_WORKFLOW, '.aws/task-definition.json': BROKEN_TD, 'README.md': '# shop\n' });
-  const answeredMs = Date.now() - t0;
   assert.equal(r.status, 202, JSON.stringify(r.body));
   assert.equal(r.body.review.conclusion, 'failure');
   assert.equal(r.body.review.files, 2);
@@ -162,11 +168,12 @@ test('a pull request with a broken workflow and a broken task definition: annota
   const render = at('.github/workflows/deploy.yml', 'render-container');
   assert.deepEqual([render.start_line, render.start_column], [13, 27]);
   assert.match(render.message, /`api` is not a container of \.aws\/task-definition\.json, so the render step fails: its containers are web/);
-  // README.md was not read; the pull request's files were listed once, each file read once.
+  // README.md was not read; each checked file was read once, and the base once more by the
+  // target's plan (the deploy's own read of it).
   const requests = (await requestsFor(sha(1))).filter((q) => q.path.startsWith(`/repos/${REPO}/`) && (q.query.ref === sha(1) || q.path.includes('/pulls/1/')));
   assert.deepEqual(requests.filter((q) => q.path.includes('/contents/')).map((q) => q.path).sort(),
-    [`/repos/${REPO}/contents/.aws/task-definition.json`, `/repos/${REPO}/contents/.github/workflows/deploy.yml`]);
-  assert.ok(answeredMs < 2000, `answered in ${answeredMs} ms`);
+    [`/repos/${REPO}/contents/.aws/task-definition.json`, `/repos/${REPO}/contents/.aws/task-definition.json`, `/repos/${REPO}/contents/.github/workflows/deploy.yml`]);
+  assert.equal(requests.filter((q) => q.path === `/repos/${REPO}/pulls/1/files`).length, 1);
 });
 
 test('a clean pull request: success; the same head delivered again is not checked twice, a re-run is', async () => {
@@ -234,4 +241,28 @@ test('a repository with no target is ignored, and with a token instead of an App
   } finally {
     await tokenWorker.stop();
   }
+});
+
+test('a plan: the base at the head rendered with its image, against what the service runs, in words and as a diff', async () => {
+  const r = await openPull(6, { '.aws/task-definition.json': PLANNED_TD });
+  assert.equal(r.status, 202, JSON.stringify(r.body));
+  assert.deepEqual(r.body.review.plans.map((p) => [p.target, p.conclusion]), [['web', 'neutral']]);
+  const [plan] = await checkRuns(sha(6), 'Hatoba plan: web');
+  assert.ok(plan, JSON.stringify(await github('GET', '/_standin/check-runs'), null, 1));
+  assert.equal(plan.status, 'completed');
+  assert.equal(plan.conclusion, 'neutral');
+  assert.equal(plan.id, r.body.review.plans[0].checkRunId);
+  assert.match(plan.output.title, /^Against web:\d+: /);
+  for (const words of ['image tag', 'new secret DB_PASSWORD', 'cpu 256 → 512', 'memory 512 → 1024']) assert.ok(plan.output.title.includes(words), plan.output.title);
+  assert.match(plan.output.summary, new RegExp(`rendered with \`123456789012\\.dkr\\.ecr\\.us-east-1\\.amazonaws\\.com/shop/web:${sha(6)}\``));
+  assert.match(plan.output.summary, /```diff\n[^]*^- cpu: "256"\n\+ cpu: "512"$/m);
+  assert.match(plan.output.summary, /^\+ containerDefinitions\[web\]\.secrets: \[\{"name":"DB_PASSWORD"/m);
+  // Read only: the plan registered nothing and moved nothing.
+  const log = await (await fetch(`${aws.aws}/_standin/aws-log`)).json();
+  const ops = new Set(log.map((e) => e.operation));
+  assert.ok(ops.has('DescribeServices') && ops.has('DescribeTaskDefinition'), [...ops].join(', '));
+  assert.ok(!ops.has('RegisterTaskDefinition') && !ops.has('UpdateService'), [...ops].join(', '));
+  // A pull request that touches neither the base nor the target's workflow gets no plan.
+  await openPull(7, { '.github/workflows/test.yml': CLEAN_WORKFLOW });
+  assert.deepEqual(await checkRuns(sha(7), 'Hatoba plan: web'), []);
 });

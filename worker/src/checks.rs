@@ -2,7 +2,7 @@
 //! the rules stay out of this worker's bundle (see `hatoba_core::checks`).
 
 use hatoba_core::checks::{Checks, LocalFuture, Reported, read_reported};
-use hatoba_core::review::{Assessment, ReviewFile, review_body};
+use hatoba_core::review::{Assessment, PlanRequest, ReviewFile, review_body};
 use worker::Env;
 
 use crate::transport::new_request;
@@ -54,6 +54,15 @@ impl Checks for RemoteChecks {
         Box::pin(
             async move { read_reported(&self.ask("/task-definition", text.to_owned()).await?) },
         )
+    }
+
+    fn plan<'a>(&'a self, request: &'a PlanRequest) -> LocalFuture<'a, Result<Assessment, String>> {
+        Box::pin(async move {
+            let body = self.ask("/plan", request.to_json().to_string()).await?;
+            let value: serde_json::Value = serde_json::from_slice(&body)
+                .map_err(|e| format!("the checks worker's plan is not JSON: {e}"))?;
+            Assessment::from_json(&value)
+        })
     }
 
     fn review<'a>(

@@ -6,13 +6,15 @@ use std::ops::ControlFlow;
 use std::time::Duration;
 
 use crate::checks::RemoteChecks;
-use hatoba_core::api::calls::{self, ReviewSetting, TargetCall};
+use hatoba_core::api::calls::{self, Planner, ReviewSetting, TargetCall};
 use hatoba_core::aws::retry::RetryPolicy;
+use hatoba_core::checks::LocalFuture;
+use hatoba_core::deploy::PlanInputs;
 use hatoba_core::deploy::session::Session;
 use hatoba_core::deploy::{Context, DeployRole, Driver, Wake};
 use hatoba_core::fields::read_text;
 use hatoba_core::github::api::GitHubClient;
-use hatoba_core::target::{BaseSource, Target};
+use hatoba_core::target::Target;
 use worker::{DurableObject, Env, Request, Response, Result, State, durable_object};
 
 use crate::storage::ObjectStore;
@@ -97,6 +99,35 @@ impl DurableObject for TargetObject {
     }
 }
 
+impl std::fmt::Debug for TargetObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TargetObject")
+    }
+}
+
+/// A plan's inputs read with the deploy's own context for the target.
+impl Planner for TargetObject {
+    fn inputs<'a>(
+        &'a self,
+        target: &'a Target,
+        sha: &'a str,
+    ) -> LocalFuture<'a, std::result::Result<PlanInputs, String>> {
+        Box::pin(async move {
+            let store = ObjectStore(self.state.storage());
+            let github = crate::github_app::client(&self.env, &store, target)
+                .await
+                .ok()
+                .flatten();
+            let setting = Setting {
+                target: target.clone(),
+                github,
+            };
+            let ctx = self.context(&setting).map_err(|e| e.to_string())?;
+            hatoba_core::deploy::plan_inputs(&ctx, sha).await
+        })
+    }
+}
+
 impl TargetObject {
     /// What a review of a pull request of `target`'s repository runs with: check runs are
     /// written with the GitHub App's installation token, never with `GITHUB_TOKEN`.
@@ -107,23 +138,20 @@ impl TargetObject {
     ) -> Result<ReviewSetting<'_, FetchTransport, WorkerClock>> {
         let targets = config::targets(&self.env)
             .map_err(|_| worker::Error::RustError("the targets do not check".into()))?;
-        let Some(t) = targets.iter().find(|t| t.name == target) else {
+        let Some(t) = targets.iter().find(|t| t.name == target).cloned() else {
             return Err(worker::Error::RustError(format!(
                 "target {target} is not configured"
             )));
         };
-        let bases = targets
-            .iter()
-            .filter(|x| x.repository.eq_ignore_ascii_case(&t.repository))
-            .filter_map(|x| match &x.task_definition {
-                BaseSource::Repository { path } => Some(path.clone()),
-                _ => None,
-            })
+        let repository = t.repository.clone();
+        let targets: Vec<Target> = targets
+            .into_iter()
+            .filter(|x| x.repository.eq_ignore_ascii_case(&repository))
             .collect();
         let (github, no_app) = if config::github(&self.env).is_some() {
             (None, Some("pull requests are checked with check runs, which only a GitHub App may write: set GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY instead of GITHUB_TOKEN".to_owned()))
         } else {
-            match crate::github_app::client(&self.env, store, t).await {
+            match crate::github_app::client(&self.env, store, &t).await {
                 Ok(Some(client)) => (Some(client), None),
                 Ok(None) => (None, Some("no GitHub App is set (GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY): pull requests are checked by an App".to_owned())),
                 Err(e) => (None, Some(format!("the GitHub App: {e}"))),
@@ -135,7 +163,8 @@ impl TargetObject {
             github,
             no_app,
             checks: &self.checks,
-            bases,
+            targets,
+            planner: Some(self),
         })
     }
 

@@ -8,15 +8,17 @@
 use serde::Serialize;
 
 use crate::checks::Checks;
+use crate::checks::LocalFuture;
 use crate::deploy::{
     Admitted, Context, DeployRequest, Deployment, Driver, PauseAction, PauseRefusal, Store,
     StoreError,
 };
+use crate::deploy::{BaseSource, PlanInputs, Target};
 use crate::deserialize_with_read;
 use crate::fields::{FieldError, Obj};
 use crate::github::api::GitHubClient;
 use crate::http::{Clock, Transport};
-use crate::review::ReviewRequest;
+use crate::review::{Assessment, PlanRequest, ReviewRequest};
 
 use super::Deployments;
 
@@ -210,8 +212,21 @@ pub struct ReviewSetting<'a, T, C> {
     pub no_app: Option<String>,
     /// The rules.
     pub checks: &'a dyn Checks,
-    /// The repository paths of the task definitions of the repository's targets.
-    pub bases: Vec<String>,
+    /// The repository's targets.
+    pub targets: Vec<Target>,
+    /// Reads what a target's plan compares; `None` writes no plans.
+    pub planner: Option<&'a dyn Planner>,
+}
+
+/// Reads what a target's deploy plan compares ([`crate::deploy::plan_inputs`] with the
+/// target's context).
+pub trait Planner: std::fmt::Debug {
+    /// The plan's inputs for `target` at `sha`, or why they cannot be read.
+    fn inputs<'a>(
+        &'a self,
+        target: &'a Target,
+        sha: &'a str,
+    ) -> LocalFuture<'a, Result<PlanInputs, String>>;
 }
 
 /// Reviews a pull request once per head commit (again when GitHub asks again). The answer is
@@ -241,7 +256,14 @@ pub async fn answer_review<S: Store, T: Transport, C: Clock>(
             .into(),
         ));
     }
-    let bases: Vec<&str> = setting.bases.iter().map(String::as_str).collect();
+    let bases: Vec<&str> = setting
+        .targets
+        .iter()
+        .filter_map(|t| match &t.task_definition {
+            BaseSource::Repository { path } => Some(path.as_str()),
+            _ => None,
+        })
+        .collect();
     match crate::review::run(
         setting.transport,
         setting.clock,
@@ -252,7 +274,11 @@ pub async fn answer_review<S: Store, T: Transport, C: Clock>(
     )
     .await
     {
-        Ok(reviewed) => {
+        Ok(mut reviewed) => {
+            if let Some(planner) = setting.planner {
+                reviewed.plans =
+                    plan_all(setting, planner, github, request, &reviewed.changed).await;
+            }
             let mut kept: Vec<&str> = seen
                 .split(' ')
                 .filter(|k| !k.is_empty() && *k != key)
@@ -265,6 +291,61 @@ pub async fn answer_review<S: Store, T: Transport, C: Clock>(
         }
         Err(why) => Ok(answer("reviewFailed", why.into())),
     }
+}
+
+/// Writes the plan check run of each target whose base or workflow the pull request changes;
+/// a plan whose inputs cannot be read is a `neutral` run saying why.
+async fn plan_all<T: Transport, C: Clock>(
+    setting: &ReviewSetting<'_, T, C>,
+    planner: &dyn Planner,
+    github: &GitHubClient,
+    request: &ReviewRequest,
+    changed: &[String],
+) -> Vec<serde_json::Value> {
+    let mut plans = Vec::new();
+    for t in &setting.targets {
+        let BaseSource::Repository { path } = &t.task_definition else {
+            continue;
+        };
+        if !crate::review::plans(changed, path, t.workflow.as_deref()) {
+            continue;
+        }
+        let assessment = match planner.inputs(t, &request.head_sha).await {
+            Ok(inputs) => {
+                let plan = PlanRequest {
+                    target: t.name.clone(),
+                    container: t.container.clone(),
+                    base_path: path.clone(),
+                    base: inputs.base,
+                    image: inputs.image,
+                    running: inputs.running,
+                };
+                setting.checks.plan(&plan).await
+            }
+            Err(why) => Err(why),
+        }
+        .unwrap_or_else(|why| Assessment {
+            conclusion: "neutral",
+            title: crate::github::api::truncate_description(&format!("No plan: {why}"), 200),
+            summary: why,
+            annotations: Vec::new(),
+            needs: Vec::new(),
+        });
+        let written = crate::review::write_plan(
+            setting.transport,
+            setting.clock,
+            github,
+            request,
+            &t.name,
+            &assessment,
+        )
+        .await;
+        plans.push(match written {
+            Ok(id) => serde_json::json!({"target": t.name, "checkRunId": id, "conclusion": assessment.conclusion}),
+            Err(why) => serde_json::json!({"target": t.name, "error": why}),
+        });
+    }
+    plans
 }
 
 /// An answer of a target's object, as the worker reads it.

@@ -26,8 +26,8 @@ pub use crate::time;
 pub use driver::{Driver, MemoryStore, Store, StoreError, Turn};
 pub use pipeline::{
     Context, DeployRole, FINAL_STATUS_PATIENCE, MAX_TASK_DEFINITION_BYTES, PauseAction,
-    PauseRefusal, STEP_PATIENCE, Wake, advance, answer_pause, before_advance, can_supersede,
-    retry_delay, supersede,
+    PauseRefusal, PlanInputs, STEP_PATIENCE, Wake, advance, answer_pause, before_advance,
+    can_supersede, plan_inputs, retry_delay, supersede,
 };
 pub use queue::{Admission, Admitted, CLOCK_SKEW_MS, DELIVERIES, HISTORY, Ledger, Summary};
 pub use record::{

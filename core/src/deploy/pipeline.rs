@@ -1127,6 +1127,62 @@ pub async fn answer_pause<T: Transport, C: Clock>(
         .map_err(|e| PauseRefusal::Refused(ctx.redactor.redact(&e.to_string()).into_owned()))
 }
 
+/// What a deploy plan compares: the base a deploy of a commit would start from, the image it
+/// would render, and the revision the service runs now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanInputs {
+    /// The base's text at the commit.
+    pub base: String,
+    /// The image a deploy of the commit renders (its tag, in the account the service runs in).
+    pub image: String,
+    /// The revision the service runs: its ARN and its task definition.
+    pub running: Option<(String, Value)>,
+}
+
+/// Reads what a plan of `sha` for `ctx`'s target compares, with the deploy's own reads (the
+/// deploy role assumed first when one is set), writing nothing; the error says what failed.
+pub async fn plan_inputs<T: Transport, C: Clock>(
+    ctx: &Context<'_, T, C>,
+    sha: &str,
+) -> Result<PlanInputs, String> {
+    let t = ctx.target;
+    let trigger = Trigger::Manual {
+        by: "plan".to_owned(),
+    };
+    let mut d = Deployment::new(&t.name, sha, trigger, ctx.clock.now_millis());
+    let failed = |d: &Deployment| match d.description.is_empty() {
+        false => d.description.clone(),
+        true => d.steps.last().map(|s| s.detail.clone()).unwrap_or_default(),
+    };
+    if let Some(role) = &ctx.role {
+        assume_role(&mut d, ctx, role)
+            .await
+            .map_err(|_| failed(&d))?;
+    }
+    let i = begin(&mut d, StepName::LoadTaskDefinition, ctx);
+    let base = load_base(&mut d, i, ctx).await.map_err(|_| failed(&d))?;
+    let service = describe_service(&mut d, i, ctx)
+        .await
+        .map_err(|_| failed(&d))?;
+    let arn = service.task_definition;
+    let op = ecs::describe_task_definition(&arn);
+    let running = call::<TaskDefinitionOutput, _, _>(ctx, &op, &mut d.steps[i])
+        .await
+        .map_err(|e| ctx.redactor.redact(&e.to_string()).into_owned())?;
+    let account = arn.split(':').nth(4).unwrap_or_default();
+    let image = format!(
+        "{}/{}:{}",
+        registry_host(account, &t.region),
+        t.ecr_repository,
+        t.tag_for(sha)
+    );
+    Ok(PlanInputs {
+        base,
+        image,
+        running: Some((arn, running.task_definition)),
+    })
+}
+
 async fn send_final_status<T: Transport, C: Clock>(
     d: &mut Deployment,
     ctx: &Context<'_, T, C>,

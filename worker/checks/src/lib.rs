@@ -1,6 +1,6 @@
 //! Hatoba's checks worker: the rules of `hatoba_core` behind a service binding. Hatoba's worker
-//! asks it before a revision is registered (`POST /task-definition`) and to review a pull
-//! request's files (`POST /review`); it reads nothing but the request, keeps nothing and reaches
+//! asks it before a revision is registered (`POST /task-definition`) to review a pull request's
+//! files (`POST /review`) and to judge a deploy plan (`POST /plan`); it reads nothing but the request, keeps nothing and reaches
 //! nothing.
 
 use worker::{Context, Env, Request, Response, Result, event};
@@ -24,6 +24,10 @@ async fn fetch(mut req: Request, _env: Env, _ctx: Context) -> Result<Response> {
     };
     match path.as_str() {
         "/task-definition" => json(hatoba_core::checks::answer_task_definition(text)),
+        "/plan" => match hatoba_core::review::answer_plan(text.as_bytes()) {
+            Ok(answer) => json(answer),
+            Err(why) => Response::error(why, 400),
+        },
         "/review" => match hatoba_core::review::answer_review(text.as_bytes()) {
             Ok(answer) => json(answer),
             Err(why) => Response::error(why, 400),
