@@ -11,8 +11,8 @@ use hatoba_core::aws::retry::RetryPolicy;
 use hatoba_core::aws::sigv4::Credentials;
 use hatoba_core::deploy::session::Session;
 use hatoba_core::deploy::{
-    self, Context, DeployRequest, DeployRole, Deployment, Driver, Failure, MemoryStore, Next,
-    Outcome, State, Trigger, Wake,
+    self, Context, DeployRequest, DeployRole, Deployment, Driver, MemoryStore, Next, Outcome,
+    State, Trigger, Wake,
 };
 use hatoba_core::github::api::{DEFAULT_API_URL, GitHubClient};
 use hatoba_core::redact::Redactor;
@@ -196,6 +196,8 @@ pub fn run(args: DeployArgs, env: Environment) -> ExitCode {
         }),
         redactor,
         checks: &hatoba_core::checks::LocalChecks,
+        // A token writes statuses; check runs need a GitHub App.
+        check_runs: false,
     };
     let now = hatoba_core::http::Clock::now_millis(&clock);
     let request = DeployRequest {
@@ -356,11 +358,6 @@ fn utc(millis: u64) -> String {
     format!("{} {} UTC", &t[..10], &t[11..19])
 }
 
-/// A time of day as `16:38:51` (UTC).
-fn clock(millis: u64) -> String {
-    hatoba_core::time::format(millis)[11..19].to_owned()
-}
-
 /// `word` as one word of a POSIX shell command line: quoted when it holds anything but
 /// letters, digits and `:/._-+=@,%`.
 fn shell_word(word: &str) -> String {
@@ -405,57 +402,4 @@ pub fn pause_text(d: &Deployment, region: &str) -> Option<String> {
     Some(text)
 }
 
-/// Why a deployment did not succeed, from the record's evidence: the cause and how the rollout
-/// ended (each when what is printed before does not say it already), the stopped tasks with each
-/// container's exit code and reason, the service's events, the failing container's last log
-/// lines, and what could not be read. `None` when there is no evidence (a deployment that
-/// succeeded, or one whose evidence is still being read).
-pub fn evidence_text(d: &Deployment) -> Option<String> {
-    let f = Failure::from_json(d.failure.as_ref()?).ok()?;
-    let mut text = String::new();
-    if f.summary != d.description {
-        text.push_str(&format!("Cause: {}\n", f.summary));
-    }
-    if !f.ending.is_empty() && !f.summary.contains(&f.ending) {
-        text.push_str(&format!("The rollout {}.\n", f.ending));
-    }
-    if !f.stopped_tasks.is_empty() {
-        text.push_str("Stopped tasks, newest first (UTC):\n");
-        for t in &f.stopped_tasks {
-            let id = t.task_arn.rsplit('/').next().unwrap_or_default();
-            let at = t.stopped_at.map(clock).unwrap_or_default();
-            let why = [t.stop_code.as_deref(), t.stopped_reason.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(": ");
-            text.push_str(&format!("  {id}  {at}  {why}\n"));
-            for c in &t.containers {
-                text.push_str(&format!("    {}", c.name));
-                if let Some(code) = c.exit_code {
-                    text.push_str(&format!("  exit {code}"));
-                }
-                if let Some(reason) = &c.reason {
-                    text.push_str(&format!("  {reason}"));
-                }
-                text.push('\n');
-            }
-        }
-    }
-    if !f.events.is_empty() {
-        text.push_str("Service events (UTC):\n");
-        for e in &f.events {
-            text.push_str(&format!("  {}  {}\n", clock(e.at), e.message));
-        }
-    }
-    if let Some(l) = &f.logs {
-        text.push_str(&format!("Log {} {}:\n", l.group, l.stream));
-        for line in &l.lines {
-            text.push_str(&format!("  | {line}\n"));
-        }
-    }
-    if !f.missing.is_empty() {
-        text.push_str(&format!("Not read: {}.\n", f.missing.join("; ")));
-    }
-    Some(text)
-}
+pub use hatoba_core::deploy::evidence::evidence_text;

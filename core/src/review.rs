@@ -876,7 +876,8 @@ where
     }
 }
 
-async fn send<T: Transport, C: Clock>(
+/// Sends a GitHub request, retried at once on 429, 5xx and lost connections.
+pub async fn send<T: Transport, C: Clock>(
     transport: &T,
     clock: &C,
     request: HttpRequest,

@@ -803,6 +803,7 @@ fn context<'a>(
         role: None,
         redactor: hatoba_core::redact::Redactor::new(["fake-secret", "ghs_fakefakefake"]),
         checks: &hatoba_core::checks::LocalChecks,
+        check_runs: false,
     }
 }
 

@@ -314,6 +314,14 @@ fn execute(case: &Case, targets: &[Target]) -> Reception {
                     .is_some_and(|k| k.starts_with("body ") && k.len() == 5 + 64)
             );
         }
+        Reception::CheckAction(action) => {
+            assert!(verified, "a check run action from an unverified delivery");
+            assert!(
+                targets.iter().any(|t| t.name == action.target),
+                "unknown target {}",
+                action.target
+            );
+        }
         Reception::Review { target, request } => {
             assert!(verified, "a review from an unverified delivery");
             assert!(
@@ -439,6 +447,7 @@ fn mutated_deliveries_never_panic_and_keep_the_routes_promises() {
                     .entry(match r {
                         Reception::Deploy { .. } => "deploy",
                         Reception::Review { .. } => "review",
+                        Reception::CheckAction(_) => "check action",
                         Reception::Ping => "ping",
                         Reception::Ignored(_) => "ignored",
                         Reception::BadPayload(_) => "bad payload",

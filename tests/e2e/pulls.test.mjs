@@ -66,10 +66,14 @@ jobs:
       - run: make test
 `;
 
+// Commits pushed (their images in ECR, their bases in the repository) for the deploy scenarios.
+const DEPLOYS = ['deploy-1', 'deploy-2', 'deploy-api'];
 let aws; let awsProcess; let worker; let tmp;
 before(async () => {
   const python = process.env.HATOBA_PYTHON ?? 'python3';
-  const spec = { cluster: 'stg', services: ['web'], repository: 'shop/web', shas: [], files: [] };
+  const spec = { cluster: 'stg', services: ['web', 'api'], repository: 'shop/web', shas: DEPLOYS.map(sha),
+    files: DEPLOYS.flatMap((n) => ['.aws/task-definition.json', '.aws/api.json'].map((p) => ({ repository: REPO, ref: sha(n), path: p, content: CLEAN_TD }))),
+    rollouts: [{ service: 'api', ending: 'crash' }] };
   awsProcess = spawn(python, [path.join(ROOT, 'tests/standins/local_aws.py'), '--spec', JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
   aws = await new Promise((resolve, reject) => {
     let out = '';
@@ -93,6 +97,20 @@ service = "web"
 container = "web"
 ecrRepository = "shop/web"
 taskDefinition = ".aws/task-definition.json"
+pollSeconds = 1
+
+[[vars.HATOBA_TARGETS]]
+name = "api"
+repository = "${REPO}"
+branch = "deploy-api"
+region = "us-east-1"
+cluster = "stg"
+service = "api"
+container = "web"
+ecrRepository = "shop/web"
+taskDefinition = ".aws/api.json"
+pollSeconds = 1
+failFastTasks = 1
 `);
   worker = await startWorker({
     AWS_ENDPOINT_URL: aws.aws, GITHUB_API_URL: aws.github, GITHUB_APP_ID: '123456',
@@ -265,4 +283,94 @@ test('a plan: the base at the head rendered with its image, against what the ser
   // A pull request that touches neither the base nor the target's workflow gets no plan.
   await openPull(7, { '.github/workflows/test.yml': CLEAN_WORKFLOW });
   assert.deepEqual(await checkRuns(sha(7), 'Hatoba plan: web'), []);
+});
+
+const auth = { authorization: `Bearer ${FAKE_SECRETS.HATOBA_READ_TOKEN}` };
+async function deployments(target) {
+  return (await (await fetch(`${worker.url}/api/deployments?target=${target}`, { headers: auth })).json()).deployments;
+}
+async function until(target, done, what, ms = 40000) {
+  const t0 = Date.now();
+  let last;
+  while (Date.now() - t0 < ms) {
+    last = await deployments(target);
+    if (done(last)) return last;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  assert.fail(`${target}: ${what} did not happen in ${ms} ms: ${JSON.stringify(last, null, 1)}`);
+}
+function push(branch, commit) {
+  const p = example('push');
+  p.ref = `refs/heads/${branch}`; p.after = commit; p.deleted = false; p.created = false;
+  p.repository.full_name = REPO; p.repository.name = 'shop'; p.repository.owner = { name: 'octo', email: null };
+  p.head_commit = { ...(p.head_commit ?? {}), id: commit, timestamp: new Date().toISOString() };
+  return p;
+}
+function press(run, identifier, login) {
+  const e = example('check_run', 'requested_action');
+  e.repository.full_name = REPO; e.repository.name = 'shop';
+  Object.assign(e.check_run, { id: run.id, name: run.name, head_sha: run.head_sha, external_id: run.external_id, pull_requests: [] });
+  e.requested_action = { identifier };
+  e.sender = { ...e.sender, login };
+  return deliver('check_run', e);
+}
+const deployRun = async (commit, target = 'web') => (await checkRuns(commit, `Hatoba deploy: ${target}`))[0];
+
+test('a deploy keeps a check run on its commit: in progress with its steps, then success with Roll back and Redeploy', async () => {
+  const r = await deliver('push', push('main', sha('deploy-1')));
+  assert.equal(r.status, 202, JSON.stringify(r.body));
+  const [d] = await until('web', (l) => l.length > 0 && l[0].next === 'done', 'the deploy');
+  assert.equal(d.state, 'success', JSON.stringify(d, null, 1));
+  const run = await deployRun(sha('deploy-1'));
+  assert.ok(run, 'a check run "Hatoba deploy: web"');
+  assert.equal(run.external_id, d.id);
+  assert.deepEqual([run.status, run.conclusion], ['completed', 'success']);
+  assert.ok(run.requests >= 3, `created, written as steps ended, completed: ${run.requests} requests`);
+  assert.match(run.output.summary, /^\| update_service \| ok \|/m);
+  assert.match(run.output.summary, /^\| wait_rollout \| ok \|/m);
+  assert.deepEqual(run.actions.map((a) => a.identifier), ['rollback', 'redeploy']);
+  // The statuses are written as before, beside the run.
+  const statuses = (await requestsFor()).filter((q) => q.path === `/repos/${REPO}/statuses/${sha('deploy-1')}`).map((q) => q.body.state);
+  assert.deepEqual(statuses, ['pending', 'success']);
+});
+
+test('a deploy that fails ends its check run in failure with the evidence', async () => {
+  const r = await deliver('push', push('deploy-api', sha('deploy-api')));
+  assert.equal(r.status, 202, JSON.stringify(r.body));
+  const [d] = await until('api', (l) => l.length > 0 && l[0].next === 'done', 'the deploy');
+  assert.equal(d.state, 'failure', JSON.stringify(d, null, 1));
+  const run = await deployRun(sha('deploy-api'), 'api');
+  assert.deepEqual([run.status, run.conclusion], ['completed', 'failure'], JSON.stringify((await github('GET', '/_standin/requests')).filter((q) => q.path.includes('check-runs')).map((q) => [q.method, q.answered, q.problems]), null, 1));
+  assert.equal(run.output.title, d.description.slice(0, 140));
+  assert.match(run.output.summary, /Stopped tasks, newest first \(UTC\):/);
+  assert.match(run.output.summary, /exit 1/);
+});
+
+test('Roll back pressed by a person who may write redeploys the revision before; by one who may not, it is refused on the run', async () => {
+  const before = (await deployments('web'))[0];
+  const r = await deliver('push', push('main', sha('deploy-2')));
+  assert.equal(r.status, 202, JSON.stringify(r.body));
+  const [second] = await until('web', (l) => l.length > 1 && l[0].next === 'done', 'the second deploy');
+  assert.equal(second.state, 'success', JSON.stringify(second, null, 1));
+  assert.equal(second.previousTaskDefinitionArn, before.taskDefinitionArn);
+  const run = await deployRun(sha('deploy-2'));
+
+  await github('PUT', '/_standin/permissions', { repository: REPO, username: 'visitor', permission: 'read' });
+  const refused = await press(run, 'rollback', 'visitor');
+  assert.equal(refused.status, 202, JSON.stringify(refused.body));
+  assert.equal(refused.body.refused, `@visitor asked to roll back, and may not: it takes write access to ${REPO}`);
+  const told = await deployRun(sha('deploy-2'));
+  assert.match(told.output.summary, /\*\*@visitor asked to roll back, and may not: it takes write access to octo\/shop\.\*\*/);
+  assert.equal((await deployments('web')).length, 2);
+
+  await github('PUT', '/_standin/permissions', { repository: REPO, username: 'maintainer', permission: 'write' });
+  const pressed = await press(run, 'rollback', 'maintainer');
+  assert.equal(pressed.status, 202, JSON.stringify(pressed.body));
+  assert.match(pressed.body.queued, /^web\./);
+  const [back] = await until('web', (l) => l.length > 2 && l[0].next === 'done', 'the rollback');
+  assert.equal(back.id, pressed.body.queued);
+  assert.equal(back.state, 'success', JSON.stringify(back, null, 1));
+  assert.equal(back.taskDefinitionArn, before.taskDefinitionArn);
+  assert.equal(back.sha, sha('deploy-1'));
+  assert.match(back.trigger.by, /^rollback from its check run \(@maintainer\)$/);
 });

@@ -80,7 +80,8 @@ Control and inspection, on either port, under ``/_standin/``:
   tokens, and then only those tokens are taken for that repository;
 * ``GET /_standin/requests`` what GitHub received, each with its ``problems``;
 * ``GET /_standin/check-runs`` every check run as it stands, in creation order: ``{id,
-  repository, name, head_sha, status, conclusion, output: {title, summary, text}, annotations
+  repository, name, head_sha, external_id, details_url, status, conclusion, output: {title,
+  summary, text}, annotations
   (all of them, across requests), actions, requests}``;
 * ``GET /_standin/check-runs.html`` the same as a page like GitHub's checks tab (one
   self-contained HTML page: inline style, no script);
@@ -607,6 +608,7 @@ def annotation_problems(body):
 def standin_runs():
     """``GET /_standin/check-runs``: every check run as it stands, in creation order."""
     return [{"id": r["id"], "repository": r["repository"], "name": r["name"], "head_sha": r["head_sha"],
+             "external_id": r["external_id"], "details_url": r["details_url"],
              "status": r["status"], "conclusion": r["conclusion"], "output": dict(r["output"]),
              "annotations": list(r["annotations"]), "actions": list(r["actions"]), "requests": r["requests"]}
             for r in CHECK_RUNS]

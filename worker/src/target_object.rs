@@ -69,6 +69,14 @@ impl DurableObject for TargetObject {
                     let ctx = self.context(&setting)?;
                     calls::answer_pause(&driver, &ctx, id, *action).await
                 }
+                TargetCall::CheckAction { action } => {
+                    let setting = self.review_setting(&store, &action.target).await?;
+                    let Some(target) = setting.targets.iter().find(|t| t.name == action.target)
+                    else {
+                        return Err(worker::Error::RustError("no such target".into()));
+                    };
+                    calls::answer_check_action(&driver, &setting, target, action).await
+                }
                 TargetCall::Review { target, request } => {
                     let setting = self.review_setting(&store, target).await?;
                     calls::answer_review(&store, &setting, request)
@@ -234,6 +242,8 @@ impl TargetObject {
             // read again.
             redactor: redaction::current(),
             checks: &self.checks,
+            // With a GitHub App (no GITHUB_TOKEN): a token cannot write check runs.
+            check_runs: setting.github.is_some() && config::github(&self.env).is_none(),
         })
     }
 

@@ -13,7 +13,7 @@ use crate::deploy::{
     Admitted, Context, DeployRequest, Deployment, Driver, PauseAction, PauseRefusal, Store,
     StoreError,
 };
-use crate::deploy::{BaseSource, PlanInputs, Target};
+use crate::deploy::{BaseSource, CheckAction, PlanInputs, Target};
 use crate::deserialize_with_read;
 use crate::fields::{FieldError, Obj};
 use crate::github::api::GitHubClient;
@@ -50,6 +50,11 @@ pub enum TargetCall {
         id: String,
         /// What to answer.
         action: PauseAction,
+    },
+    /// A deploy's check run pressed (answer: JSON, see [`answer_check_action`]).
+    CheckAction {
+        /// What was pressed, by whom, on which run.
+        action: CheckAction,
     },
     /// Review a pull request of the target's repository (answer: JSON, see [`answer_review`]).
     Review {
@@ -97,6 +102,9 @@ impl TargetCall {
                         ("rollback", PauseAction::Rollback),
                     ],
                 )?,
+            },
+            "checkAction" => TargetCall::CheckAction {
+                action: CheckAction::read(&o.object("action")?)?,
             },
             "review" => TargetCall::Review {
                 target: o.string("target")?,
@@ -348,6 +356,127 @@ async fn plan_all<T: Transport, C: Clock>(
     plans
 }
 
+/// Performs a press on a deploy's check run once GitHub says its sender may write to the
+/// repository: "Roll back" queues a redeploy of the revision before the deployment's, "Redeploy"
+/// (and a re-run) one of the deployment's commit (its revision, when it registered one). A
+/// refusal is written on the run. The answer is `{"queued": id}`, `{"ignored": why}` or
+/// `{"refused": why}`, and whether a deployment was queued.
+pub async fn answer_check_action<S: Store, T: Transport, C: Clock>(
+    driver: &Driver<'_, S>,
+    setting: &ReviewSetting<'_, T, C>,
+    target: &Target,
+    action: &CheckAction,
+) -> Result<(String, bool), StoreError> {
+    let answer = |key: &str, value: String| (serde_json::json!({ key: value }).to_string(), false);
+    let Some(github) = &setting.github else {
+        return Ok(answer(
+            "ignored",
+            setting.no_app.clone().unwrap_or_default(),
+        ));
+    };
+    let Some(d) = driver.deployment(&action.deployment).await? else {
+        return Ok(answer(
+            "ignored",
+            format!("no deployment {} here", action.deployment),
+        ));
+    };
+    let repo = target.repo();
+    let may = match crate::review::send(
+        setting.transport,
+        setting.clock,
+        github.get_permission(&repo, &action.sender),
+    )
+    .await
+    {
+        Ok(r) if r.status == 200 => serde_json::from_slice::<serde_json::Value>(&r.body)
+            .ok()
+            .and_then(|v| v["permission"].as_str().map(str::to_owned))
+            .is_some_and(|p| matches!(p.as_str(), "admin" | "maintain" | "write")),
+        Ok(r) if r.status == 404 => false,
+        Ok(r) => {
+            return Ok(answer(
+                "refused",
+                format!(
+                    "GitHub answered {} asking for {}'s permission",
+                    r.status, action.sender
+                ),
+            ));
+        }
+        Err(e) => return Ok(answer("refused", e)),
+    };
+    let verb = if action.action == "rollback" {
+        "roll back"
+    } else {
+        "redeploy"
+    };
+    let refusal = if !may {
+        Some(format!(
+            "@{} asked to {verb}, and may not: it takes write access to {}",
+            action.sender, target.repository
+        ))
+    } else if action.action == "rollback" && d.previous_task_definition_arn.is_none() {
+        Some(format!(
+            "@{} asked to roll back, but this deploy never moved the service: there is no revision before it",
+            action.sender
+        ))
+    } else {
+        None
+    };
+    let (sha, revision) = match (&refusal, action.action.as_str()) {
+        (Some(_), _) => (None, None),
+        (None, "rollback") => {
+            let arn = d.previous_task_definition_arn.clone();
+            let sha = match &arn {
+                Some(arn) => driver.commit_of_revision(arn).await?,
+                None => None,
+            };
+            (sha, arn)
+        }
+        (None, _) => (Some(d.sha.clone()), d.task_definition_arn.clone()),
+    };
+    let refusal = refusal.or_else(|| {
+        sha.is_none().then(|| format!(
+            "@{} asked to roll back to {}, which Hatoba did not deploy here: roll back from the API with its commit",
+            action.sender,
+            revision.as_deref().unwrap_or_default()
+        ))
+    });
+    if let Some(why) = refusal {
+        // Said on the run, where the person pressed.
+        let body = serde_json::json!({"output": {
+            "title": crate::github::api::truncate_description(&d.description, crate::github::api::DESCRIPTION_LIMIT),
+            "summary": format!("{}\n\n**{why}.**", d.description),
+        }});
+        let _ = crate::review::send(
+            setting.transport,
+            setting.clock,
+            github.update_check_run(&repo, action.check_run_id, &body),
+        )
+        .await;
+        return Ok(answer("refused", why));
+    }
+    let request = DeployRequest {
+        target: target.name.clone(),
+        sha: sha.unwrap_or_default(),
+        trigger: crate::deploy::Trigger::Manual {
+            by: format!("{} from its check run (@{})", action.action, action.sender),
+        },
+        commit_time: None,
+        task_definition_arn: revision,
+        pushed_at: None,
+    };
+    let admitted = driver
+        .admit(&request, &action.keys, setting.clock.now_millis())
+        .await?;
+    Ok(match admitted.id {
+        Some(id) => (
+            serde_json::json!({"queued": id, "action": action.action}).to_string(),
+            true,
+        ),
+        None => answer("ignored", admitted.ignored.unwrap_or_default()),
+    })
+}
+
 /// An answer of a target's object, as the worker reads it.
 pub trait Reply: Sized {
     /// Reads the answer from its JSON object.
@@ -404,7 +533,7 @@ pub async fn answer<S: Store>(
             let sha = driver.commit_of_revision(task_definition_arn).await?;
             Ok((json(&RevisionCommit { sha })?, false))
         }
-        TargetCall::AnswerPause { .. } | TargetCall::Review { .. } => Err(StoreError(
+        TargetCall::AnswerPause { .. } | TargetCall::Review { .. } | TargetCall::CheckAction { .. } => Err(StoreError(
             "pauses and reviews are answered with the target's context (answer_pause, answer_review)".to_owned(),
         )),
     }

@@ -405,6 +405,15 @@ async fn delivery(edge: &mut impl Edge) -> Result<Result<WebhookAnswer, Reply>, 
             }));
         }
         Reception::Deploy { requests, keys } => (requests, keys),
+        Reception::CheckAction(action) => {
+            let target = action.target.clone();
+            return Ok(Err(
+                match ask(edge, &target, &TargetCall::CheckAction { action }).await {
+                    Ok(text) => Reply::json_text(202, text),
+                    Err(reply) => reply,
+                },
+            ));
+        }
         Reception::Review { target, request } => {
             let text = match ask(
                 edge,

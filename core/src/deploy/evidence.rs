@@ -2,7 +2,7 @@
 //! stopped tasks will not heal by trying again (the fail-fast rule), the one sentence that names
 //! the cause, and the log lines worth keeping.
 
-use super::record::{StoppedContainer, StoppedTask};
+use super::record::{Deployment, Failure, StoppedContainer, StoppedTask};
 use crate::aws::ecs;
 
 /// The most log lines kept.
@@ -235,6 +235,66 @@ pub fn awslogs_of(
         option("awslogs-stream-prefix")?,
         option("awslogs-region"),
     ))
+}
+
+/// Why a deployment did not succeed, from the record's evidence: the cause and how the rollout
+/// ended (each when what is printed before does not say it already), the stopped tasks with each
+/// container's exit code and reason, the service's events, the failing container's last log
+/// lines, and what could not be read. `None` when there is no evidence (a deployment that
+/// succeeded, or one whose evidence is still being read).
+pub fn evidence_text(d: &Deployment) -> Option<String> {
+    let f = Failure::from_json(d.failure.as_ref()?).ok()?;
+    let mut text = String::new();
+    if f.summary != d.description {
+        text.push_str(&format!("Cause: {}\n", f.summary));
+    }
+    if !f.ending.is_empty() && !f.summary.contains(&f.ending) {
+        text.push_str(&format!("The rollout {}.\n", f.ending));
+    }
+    if !f.stopped_tasks.is_empty() {
+        text.push_str("Stopped tasks, newest first (UTC):\n");
+        for t in &f.stopped_tasks {
+            let id = t.task_arn.rsplit('/').next().unwrap_or_default();
+            let at = t.stopped_at.map(clock_time).unwrap_or_default();
+            let why = [t.stop_code.as_deref(), t.stopped_reason.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(": ");
+            text.push_str(&format!("  {id}  {at}  {why}\n"));
+            for c in &t.containers {
+                text.push_str(&format!("    {}", c.name));
+                if let Some(code) = c.exit_code {
+                    text.push_str(&format!("  exit {code}"));
+                }
+                if let Some(reason) = &c.reason {
+                    text.push_str(&format!("  {reason}"));
+                }
+                text.push('\n');
+            }
+        }
+    }
+    if !f.events.is_empty() {
+        text.push_str("Service events (UTC):\n");
+        for e in &f.events {
+            text.push_str(&format!("  {}  {}\n", clock_time(e.at), e.message));
+        }
+    }
+    if let Some(l) = &f.logs {
+        text.push_str(&format!("Log {} {}:\n", l.group, l.stream));
+        for line in &l.lines {
+            text.push_str(&format!("  | {line}\n"));
+        }
+    }
+    if !f.missing.is_empty() {
+        text.push_str(&format!("Not read: {}.\n", f.missing.join("; ")));
+    }
+    Some(text)
+}
+
+/// `16:38:51`: the time of day (UTC) of `millis` since the epoch.
+fn clock_time(millis: u64) -> String {
+    crate::time::format(millis)[11..19].to_owned()
 }
 
 #[cfg(test)]

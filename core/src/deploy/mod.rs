@@ -35,7 +35,10 @@ pub use record::{
     StatusSent, Step, StepName, StoppedContainer, StoppedTask, Trigger,
 };
 pub use rollout::{Rollout, evaluate_rollout, evaluate_service_deployment};
-pub use route::{Delivery, DeployRequest, Reception, Routing, is_json, receive, route};
+pub use route::{
+    CheckAction, DEPLOY_CHECK_PREFIX, Delivery, DeployRequest, Reception, Routing, is_json,
+    receive, route,
+};
 pub use target::{BaseSource, ConfigFinding, Target, parse_targets, parse_targets_json};
 
 /// Tags a registered revision carries, so a resumed deploy finds it and people see its origin.

@@ -82,6 +82,9 @@ pub struct Context<'a, T, C> {
     /// Removes secrets from every text the record keeps and every status description sent (an
     /// AWS or GitHub error may echo what it was sent).
     pub redactor: Redactor,
+    /// Write a check run "Hatoba deploy: TARGET" on the commit besides the statuses: with a
+    /// GitHub App (a token cannot write check runs).
+    pub check_runs: bool,
     /// The task-definition rules a rendered revision must pass before it is registered:
     /// [`LocalChecks`](crate::checks::LocalChecks) in process, or the checks worker.
     pub checks: &'a dyn Checks,
@@ -116,7 +119,7 @@ pub async fn advance<T: Transport, C: Clock>(d: &mut Deployment, ctx: &Context<'
     {
         return wake;
     }
-    match d.next {
+    let wake = match d.next {
         Next::Start => start(d, ctx).await,
         Next::FindImage => find_image(d, ctx).await,
         Next::Prepare => prepare_task_definition(d, ctx).await,
@@ -126,7 +129,41 @@ pub async fn advance<T: Transport, C: Clock>(d: &mut Deployment, ctx: &Context<'
         Next::CollectEvidence => collect_evidence(d, ctx).await,
         Next::FinalStatus => send_final_status(d, ctx).await,
         Next::Done => Wake::Done,
+    };
+    if ctx.check_runs
+        && d.check_run_id.is_some()
+        && !matches!(d.next, Next::FinalStatus | Next::Done)
+    {
+        sync_check_run(d, ctx).await;
     }
+    wake
+}
+
+/// Writes the deploy's check run again when a step ended since it was last written (the steps
+/// as they end); the final status completes it. Best effort: the next step tries again.
+fn sync_check_run<'a, T: Transport, C: Clock>(
+    d: &'a mut Deployment,
+    ctx: &'a Context<'_, T, C>,
+) -> std::pin::Pin<Box<dyn Future<Output = ()> + 'a>> {
+    // Boxed: its code stays out of each step's future.
+    Box::pin(async move {
+        let (Some(github), Some(id)) = (&ctx.github, d.check_run_id) else {
+            return;
+        };
+        let ended = d.steps.iter().filter(|s| s.ended_at.is_some()).count() as u64;
+        if d.check_run_steps == Some(ended) {
+            return;
+        }
+        let link = target_url(ctx.target, d, ctx.public_url.as_deref());
+        let body = check_run_body(d, ctx.target, &link, ctx.clock.now_millis());
+        let request = github.update_check_run(&ctx.target.repo(), id, &body);
+        if send_github(ctx, request)
+            .await
+            .is_ok_and(|r| (200..300).contains(&r.status))
+        {
+            d.check_run_steps = Some(ended);
+        }
+    })
 }
 
 /// What to note in the record before [`advance`] runs its next step, and whether the record
@@ -1643,6 +1680,19 @@ async fn send_statuses<T: Transport, C: Clock>(
             github.create_deployment_status(&t.repo(), id, &status),
         ));
     }
+    if ctx.check_runs {
+        let body = check_run_body(d, t, &link, ctx.clock.now_millis());
+        let request = match d.check_run_id {
+            Some(id) => github.update_check_run(&t.repo(), id, &body),
+            None => {
+                let mut body = body.clone();
+                body["head_sha"] = d.sha.as_str().into();
+                github.create_check_run(&t.repo(), &body)
+            }
+        };
+        let status = body["status"].as_str().unwrap_or_default().to_owned();
+        requests.push(("check", status, request));
+    }
     if only_failed {
         let failed_last = |kind: &str| {
             d.statuses
@@ -1658,7 +1708,17 @@ async fn send_statuses<T: Transport, C: Clock>(
     let mut retryable = false;
     for (kind, state, request) in requests {
         let error = match send_github(ctx, request).await {
-            Ok(r) if (200..300).contains(&r.status) => None,
+            Ok(r) if (200..300).contains(&r.status) => {
+                if kind == "check" {
+                    let id = serde_json::from_slice::<Value>(&r.body)
+                        .ok()
+                        .and_then(|v| v["id"].as_u64());
+                    d.check_run_id = d.check_run_id.or(id);
+                    d.check_run_steps =
+                        Some(d.steps.iter().filter(|s| s.ended_at.is_some()).count() as u64);
+                }
+                None
+            }
             Ok(r) => {
                 retryable |= may_pass(r.status);
                 Some(format!(
@@ -1692,6 +1752,55 @@ async fn send_statuses<T: Transport, C: Clock>(
     } else {
         (Outcome::Warning, problems.join("; "), retryable)
     }
+}
+
+/// The check run "Hatoba deploy: TARGET" as `d` stands: in progress with its steps, or
+/// completed with its outcome, the evidence of a failure, and the actions "Roll back" (to the
+/// revision before, once there is one) and "Redeploy".
+fn check_run_body(d: &Deployment, t: &Target, link: &str, now: u64) -> Value {
+    let mut summary = String::from("| step | outcome | detail |\n|---|---|---|\n");
+    for s in &d.steps {
+        let outcome = match s.outcome {
+            Some(Outcome::Ok) => "ok",
+            Some(Outcome::Failed) => "failed",
+            Some(Outcome::Warning) => "warning",
+            None => "…",
+        };
+        let detail = evidence::head(&s.detail.replace(['\n', '|'], " "), 300);
+        summary.push_str(&format!("| {} | {outcome} | {detail} |\n", s.name.as_str()));
+    }
+    if let Some(evidence) = evidence::evidence_text(d) {
+        summary.push_str("\n```\n");
+        summary.push_str(&evidence::head(&evidence, 60_000));
+        summary.push_str("\n```\n");
+    }
+    let mut body = json!({
+        "name": format!("Hatoba deploy: {}", t.name),
+        "external_id": d.id,
+        "details_url": link,
+        "output": {"title": truncate_description(&d.description, DESCRIPTION_LIMIT), "summary": summary},
+    });
+    if d.state.is_final() {
+        body["status"] = "completed".into();
+        body["conclusion"] = match d.state {
+            State::Success => "success",
+            State::Superseded => "cancelled",
+            _ => "failure",
+        }
+        .into();
+        body["completed_at"] = crate::time::format(now).into();
+        let mut actions = Vec::new();
+        if d.previous_task_definition_arn.is_some() {
+            actions.push(json!({"label": "Roll back", "identifier": "rollback",
+                                "description": "Deploy the revision before this one"}));
+        }
+        actions.push(json!({"label": "Redeploy", "identifier": "redeploy",
+                            "description": "Deploy this commit again"}));
+        body["actions"] = actions.into();
+    } else {
+        body["status"] = "in_progress".into();
+    }
+    body
 }
 
 fn state_name(state: &impl serde::Serialize) -> String {

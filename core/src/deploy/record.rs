@@ -592,6 +592,13 @@ pub struct Deployment {
     /// may follow one that reached AWS, and looks for its revision first.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub register_tries: u32,
+    /// The check run "Hatoba deploy: TARGET" on the commit (with a GitHub App), once created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_run_id: Option<u64>,
+    /// How many steps had ended when the check run was last written: it is written again when
+    /// another ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_run_steps: Option<u64>,
 }
 
 impl Deployment {
@@ -626,6 +633,8 @@ impl Deployment {
             next: Next::Start,
             rendered: None,
             register_tries: 0,
+            check_run_id: None,
+            check_run_steps: None,
         }
     }
 
@@ -808,6 +817,8 @@ impl Deployment {
             register_tries: o
                 .opt_id("registerTries")?
                 .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX)),
+            check_run_id: o.opt_id("checkRunId")?,
+            check_run_steps: o.opt_id("checkRunSteps")?,
         })
     }
 }

@@ -2,11 +2,11 @@
 
 use serde::Serialize;
 
-use super::record::Trigger;
+use super::record::{Deployment, Trigger};
 use super::target::Target;
 use crate::deserialize_with_read;
 use crate::fields::{FieldError, Obj};
-use crate::github::events::{Event, EventError, parse_event};
+use crate::github::events::{Event, EventError, ReviewEvent, parse_event};
 use crate::github::webhook::verify_signature;
 use crate::review::ReviewRequest;
 use crate::target::short_sha;
@@ -51,6 +51,39 @@ impl DeployRequest {
     }
 }
 
+/// A person's press on a deploy's check run ("Roll back", "Redeploy") or its re-run, to perform
+/// in the target's object once GitHub says the person may write to the repository.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckAction {
+    /// The target (from the run's name, `Hatoba deploy: TARGET`).
+    pub target: String,
+    /// The deployment the run is of (its `external_id`).
+    pub deployment: String,
+    /// `rollback` or `redeploy`.
+    pub action: String,
+    /// Who pressed it (`sender.login`).
+    pub sender: String,
+    /// The check run.
+    pub check_run_id: u64,
+    /// The delivery's keys: a redelivered press does nothing twice.
+    pub keys: Vec<String>,
+}
+
+impl CheckAction {
+    /// Reads an action from its JSON object.
+    pub fn read(o: &Obj) -> Result<Self, FieldError> {
+        Ok(CheckAction {
+            target: o.string("target")?,
+            deployment: o.string("deployment")?,
+            action: o.string("action")?,
+            sender: o.string("sender")?,
+            check_run_id: o.id("checkRunId")?,
+            keys: o.strings("keys")?,
+        })
+    }
+}
+
 /// What a delivery asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Routing {
@@ -65,6 +98,8 @@ pub enum Routing {
         /// What to review.
         request: ReviewRequest,
     },
+    /// A deploy's check run pressed: roll back or redeploy (keys added by [`receive`]).
+    CheckAction(CheckAction),
     /// Nothing to do, and why.
     Ignored(String),
 }
@@ -107,6 +142,8 @@ pub enum Reception {
     Ping,
     /// 202: nothing to deploy, and why.
     Ignored(String),
+    /// 202: a deploy's check run pressed, to perform in its target's object.
+    CheckAction(CheckAction),
     /// 202: a pull request to review, in `target`'s object.
     Review {
         /// The target whose object reviews it.
@@ -135,7 +172,10 @@ impl Reception {
             Reception::UnsupportedMediaType(_) => 415,
             Reception::BadPayload(_) => 400,
             Reception::Ping => 200,
-            Reception::Ignored(_) | Reception::Deploy { .. } | Reception::Review { .. } => 202,
+            Reception::Ignored(_)
+            | Reception::Deploy { .. }
+            | Reception::Review { .. }
+            | Reception::CheckAction(_) => 202,
         }
     }
 }
@@ -176,18 +216,26 @@ pub fn receive(
     let Some(targets) = targets() else {
         return Reception::NotConfigured;
     };
+    let keys = || {
+        let mut keys = vec![format!("body {}", hex::encode(&Sha256::digest(d.body)))];
+        if let Some(id) = d.delivery {
+            keys.insert(0, format!("delivery {id}"));
+        }
+        keys
+    };
     match route(d.event.unwrap_or_default(), d.body, d.delivery, &targets) {
         Err(e) => Reception::BadPayload(e.to_string()),
+        Ok(Routing::CheckAction(mut action)) => {
+            action.keys = keys();
+            Reception::CheckAction(action)
+        }
         Ok(Routing::Ping) => Reception::Ping,
         Ok(Routing::Ignored(why)) => Reception::Ignored(why),
         Ok(Routing::Review { target, request }) => Reception::Review { target, request },
-        Ok(Routing::Deploy(requests)) => {
-            let mut keys = vec![format!("body {}", hex::encode(&Sha256::digest(d.body)))];
-            if let Some(id) = d.delivery {
-                keys.insert(0, format!("delivery {id}"));
-            }
-            Reception::Deploy { requests, keys }
-        }
+        Ok(Routing::Deploy(requests)) => Reception::Deploy {
+            requests,
+            keys: keys(),
+        },
     }
 }
 
@@ -314,6 +362,13 @@ pub fn route(
                     "no target deploys from {repo}: its pull requests are not checked"
                 )));
             };
+            if let Some(name) = e
+                .check_name
+                .as_deref()
+                .and_then(|n| n.strip_prefix(DEPLOY_CHECK_PREFIX))
+            {
+                return Ok(check_action(&e, name, &for_repo(repo)));
+            }
             let asked_again = match (e.event, e.action.as_str()) {
                 ("pull_request", "opened" | "synchronize" | "reopened" | "ready_for_review")
                 | ("check_suite", "requested") => false,
@@ -349,6 +404,52 @@ pub fn route(
         Event::Other(name) => {
             Routing::Ignored(format!("{name} events are not ones Hatoba deploys on"))
         }
+    })
+}
+
+/// The name of a deploy's check run, before the target's name.
+pub const DEPLOY_CHECK_PREFIX: &str = "Hatoba deploy: ";
+
+/// What a press on (or a re-run of) the deploy check run of target `name` asks for.
+fn check_action(e: &ReviewEvent, name: &str, targets: &[&Target]) -> Routing {
+    let action = match (e.action.as_str(), e.requested_action.as_deref()) {
+        ("requested_action", Some(a @ ("rollback" | "redeploy"))) => a,
+        ("rerequested", _) => "redeploy",
+        ("requested_action", other) => {
+            return Routing::Ignored(format!(
+                "check run action `{}` is not one Hatoba offers (rollback, redeploy)",
+                other.unwrap_or_default()
+            ));
+        }
+        (action, _) => {
+            return Routing::Ignored(format!(
+                "check_run {action}: Hatoba acts on its deploy runs' actions and re-runs"
+            ));
+        }
+    };
+    if !targets.iter().any(|t| t.name == name) {
+        return Routing::Ignored(format!(
+            "no target {name} deploys from {}",
+            e.repository.full_name
+        ));
+    }
+    let (Some(deployment), Some(sender), Some(check_run_id)) =
+        (e.external_id.clone(), e.sender.clone(), e.check_run_id)
+    else {
+        return Routing::Ignored(
+            "the check run names no deployment (external_id), run or sender".to_owned(),
+        );
+    };
+    if Deployment::target_of_id(&deployment) != Some(name) {
+        return Routing::Ignored(format!("deployment {deployment} is not one of {name}'s"));
+    }
+    Routing::CheckAction(CheckAction {
+        target: name.to_owned(),
+        deployment,
+        action: action.to_owned(),
+        sender,
+        check_run_id,
+        keys: Vec::new(),
     })
 }
 

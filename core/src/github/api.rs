@@ -209,6 +209,20 @@ impl GitHubClient {
         )
     }
 
+    /// `GET /repos/{owner}/{repo}/collaborators/{username}/permission`.
+    pub fn get_permission(&self, repo: &RepoRef, username: &str) -> HttpRequest {
+        self.request(
+            "GET",
+            &format!(
+                "/repos/{}/{}/collaborators/{}/permission",
+                repo.owner,
+                repo.name,
+                uri_encode(username, true)
+            ),
+            None,
+        )
+    }
+
     /// `POST /repos/{owner}/{repo}/check-runs`.
     pub fn create_check_run(&self, repo: &RepoRef, body: &serde_json::Value) -> HttpRequest {
         self.request(

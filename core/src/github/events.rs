@@ -293,6 +293,8 @@ pub struct ReviewEvent {
     pub check_name: Option<String>,
     /// A check run's `external_id`.
     pub external_id: Option<String>,
+    /// A check run's id.
+    pub check_run_id: Option<u64>,
     /// The action button a person pressed on a check run (`requested_action.identifier`).
     pub requested_action: Option<String>,
     /// Who caused the event (`sender.login`).
@@ -306,15 +308,11 @@ impl ReviewEvent {
                 .first()
                 .copied())
         };
-        let (number, head_sha, check_name, external_id) = match event {
+        let (number, head_sha, check_name, external_id, check_run_id) = match event {
             "pull_request" => {
                 let pr = o.object("pull_request")?;
-                (
-                    Some(pr.id("number")?),
-                    pr.object("head")?.commit_sha("sha")?,
-                    None,
-                    None,
-                )
+                let head = pr.object("head")?.commit_sha("sha")?;
+                (Some(pr.id("number")?), head, None, None, None)
             }
             _ => {
                 let c = o.object(event)?;
@@ -328,6 +326,7 @@ impl ReviewEvent {
                     } else {
                         None
                     },
+                    if names { c.opt_id("id")? } else { None },
                 )
             }
         };
@@ -339,6 +338,7 @@ impl ReviewEvent {
             head_sha,
             check_name,
             external_id,
+            check_run_id,
             requested_action: o
                 .opt_object("requested_action")?
                 .map(|a| a.string("identifier"))
