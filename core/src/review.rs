@@ -46,6 +46,9 @@ pub struct ReviewRequest {
     pub head_sha: String,
     /// Asked again from GitHub (re-run): reviewed even when this head already was.
     pub rerequested: bool,
+    /// From a fork: checked, but never planned (a plan shows what runs to whoever opened it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fork: bool,
 }
 
 impl ReviewRequest {
@@ -56,6 +59,7 @@ impl ReviewRequest {
             number: o.id("number")?,
             head_sha: o.string("headSha")?,
             rerequested: o.map.get("rerequested").and_then(Value::as_bool) == Some(true),
+            fork: o.map.get("fork").and_then(Value::as_bool) == Some(true),
         })
     }
 }
@@ -572,11 +576,18 @@ pub fn plan(req: &PlanRequest) -> Assessment {
         }
         summary.push_str("\n```diff\n");
         // GitHub colours `-` and `+` lines: a change is its old line and its new one.
+        // Environment values are not shown (they may be secrets kept where they should not
+        // be, and a check run is read by everyone who reads the repository): only that they
+        // change.
         for c in &changes {
             let line = match c {
-                Change::Added { path, value } => format!("+ {path}: {value}\n"),
-                Change::Removed { path, value } => format!("- {path}: {value}\n"),
-                Change::Changed { path, old, new } => format!("- {path}: {old}\n+ {path}: {new}\n"),
+                Change::Added { path, value } => format!("+ {path}: {}\n", masked(path, value)),
+                Change::Removed { path, value } => format!("- {path}: {}\n", masked(path, value)),
+                Change::Changed { path, old, new } => format!(
+                    "- {path}: {}\n+ {path}: {}\n",
+                    masked(path, old),
+                    masked(path, new)
+                ),
             };
             summary.push_str(&line);
         }
@@ -605,6 +616,37 @@ pub fn plan(req: &PlanRequest) -> Assessment {
         summary,
         annotations: Vec::new(),
         needs: Vec::new(),
+    }
+}
+
+/// `value` as a plan shows it: an environment variable's value replaced by `"(not shown)"`.
+fn masked(path: &str, value: &Value) -> Value {
+    fn hide(value: &Value) -> Value {
+        match value {
+            Value::Array(items) => Value::Array(items.iter().map(hide).collect()),
+            Value::Object(o) => Value::Object(
+                o.iter()
+                    .map(|(k, v)| {
+                        (
+                            k.clone(),
+                            if k == "value" {
+                                "(not shown)".into()
+                            } else {
+                                hide(v)
+                            },
+                        )
+                    })
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+    if !path.contains("environment") {
+        value.clone()
+    } else if path.ends_with(".value") {
+        "(not shown)".into()
+    } else {
+        hide(value)
     }
 }
 
@@ -651,7 +693,11 @@ fn in_words(change: &crate::taskdef::diff::Change, container: &str) -> String {
         }
     }
     match change {
-        Change::Changed { old, new, .. } => format!("{path} {} → {}", short(old), short(new)),
+        Change::Changed { old, new, .. } => format!(
+            "{path} {} → {}",
+            short(&masked(path, old)),
+            short(&masked(path, new))
+        ),
         Change::Added { value, .. } => format!("new {path} {}", short(value)),
         Change::Removed { .. } => format!("{path} removed"),
     }
@@ -1133,6 +1179,7 @@ mod tests {
             number: 7,
             head_sha: SHA.into(),
             rerequested: false,
+            fork: false,
         }
     }
 
@@ -1275,6 +1322,28 @@ mod tests {
             answer_plan(plan_request(PLANNED).to_json().to_string().as_bytes()).unwrap(),
             a.to_json().to_string()
         );
+    }
+
+    #[test]
+    fn a_plan_never_shows_an_environment_value() {
+        let mut req = plan_request(PLANNED);
+        let (_, running) = req.running.as_mut().unwrap();
+        running["containerDefinitions"][0]["environment"] =
+            json!([{"name": "API_TOKEN", "value": "fake-old-token-value"}]);
+        req.base = PLANNED.replace(
+            r#""essential": true,"#,
+            r#""essential": true, "environment": [{"name": "API_TOKEN", "value": "fake-new-token-value"}, {"name": "MODE", "value": "fake-mode"}],"#,
+        );
+        let a = plan(&req);
+        assert!(!a.summary.contains("fake-"), "{}", a.summary);
+        assert!(!a.title.contains("fake-"), "{}", a.title);
+        assert!(
+            a.title.contains("changed variable API_TOKEN"),
+            "{}",
+            a.title
+        );
+        assert!(a.title.contains("new variable MODE"), "{}", a.title);
+        assert!(a.summary.contains("(not shown)"), "{}", a.summary);
     }
 
     #[test]

@@ -138,10 +138,12 @@ async function openPull(number, files, { action = 'opened', repository = REPO } 
   return deliver('pull_request', pullRequest(number, head, action, repository));
 }
 
-function pullRequest(number, head, action, repository = REPO) {
+function pullRequest(number, head, action, repository = REPO, from = repository) {
   const p = example('pull_request', 'opened');
   p.action = action; p.number = number;
   p.pull_request.number = number; p.pull_request.head.sha = head;
+  p.pull_request.head.repo = { ...p.pull_request.head.repo, full_name: from, name: from.split('/')[1] };
+  p.pull_request.base.repo = { ...p.pull_request.base.repo, full_name: repository, name: repository.split('/')[1] };
   p.repository.full_name = repository; p.repository.name = repository.split('/')[1];
   return p;
 }
@@ -280,6 +282,15 @@ test('a plan: the base at the head rendered with its image, against what the ser
   const ops = new Set(log.map((e) => e.operation));
   assert.ok(ops.has('DescribeServices') && ops.has('DescribeTaskDefinition'), [...ops].join(', '));
   assert.ok(!ops.has('RegisterTaskDefinition') && !ops.has('UpdateService'), [...ops].join(', '));
+  // From a fork: checked, never planned (the plan would show what runs to whoever opened it).
+  const head = sha(8);
+  await github('PUT', '/_standin/files', { repository: REPO, ref: head, path: '.aws/task-definition.json', content: PLANNED_TD });
+  await github('PUT', '/_standin/pulls', { repository: REPO, number: 8, head, files: [{ filename: '.aws/task-definition.json', status: 'modified' }] });
+  const fork = await deliver('pull_request', pullRequest(8, head, 'opened', REPO, 'mallory/shop'));
+  assert.equal(fork.status, 202, JSON.stringify(fork.body));
+  assert.equal(fork.body.review.conclusion, 'success');
+  assert.equal(fork.body.review.plans, undefined);
+  assert.deepEqual(await checkRuns(head, 'Hatoba plan: web'), []);
   // A pull request that touches neither the base nor the target's workflow gets no plan.
   await openPull(7, { '.github/workflows/test.yml': CLEAN_WORKFLOW });
   assert.deepEqual(await checkRuns(sha(7), 'Hatoba plan: web'), []);

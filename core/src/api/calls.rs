@@ -283,7 +283,7 @@ pub async fn answer_review<S: Store, T: Transport, C: Clock>(
     .await
     {
         Ok(mut reviewed) => {
-            if let Some(planner) = setting.planner {
+            if let Some(planner) = setting.planner.filter(|_| !request.fork) {
                 reviewed.plans =
                     plan_all(setting, planner, github, request, &reviewed.changed).await;
             }

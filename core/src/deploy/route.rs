@@ -398,6 +398,7 @@ pub fn route(
                     number,
                     head_sha: e.head_sha.to_ascii_lowercase(),
                     rerequested: asked_again,
+                    fork: e.fork,
                 },
             }
         }
@@ -509,7 +510,7 @@ mod tests {
 
     fn pull_request(action: &str, repo: &str) -> Vec<u8> {
         json!({"action": action, "number": 7, "repository": {"full_name": repo, "name": "shop"},
-               "pull_request": {"number": 7, "head": {"sha": "AB".repeat(20), "ref": "feature"}},
+               "pull_request": {"number": 7, "head": {"sha": "AB".repeat(20), "ref": "feature", "repo": {"full_name": "Octo/Shop"}}},
                "sender": {"login": "octocat"}})
         .to_string()
         .into_bytes()
@@ -540,10 +541,27 @@ mod tests {
                     repository: "octo/shop".into(),
                     number: 7,
                     head_sha: "ab".repeat(20),
-                    rerequested: false
+                    rerequested: false,
+                    fork: false
                 }
             );
         }
+        let mut from_fork: Value =
+            serde_json::from_slice(&pull_request("opened", "octo/shop")).unwrap();
+        from_fork["pull_request"]["head"]["repo"]["full_name"] = json!("mallory/shop");
+        assert!(
+            review("pull_request", from_fork.to_string().as_bytes())
+                .unwrap()
+                .1
+                .fork
+        );
+        from_fork["pull_request"]["head"]["repo"] = Value::Null;
+        assert!(
+            review("pull_request", from_fork.to_string().as_bytes())
+                .unwrap()
+                .1
+                .fork
+        );
         assert_eq!(
             review("pull_request", &pull_request("closed", "octo/shop")).unwrap_err(),
             "pull_request closed: Hatoba checks a pull request when it is opened, pushed to, reopened or marked ready, and when its checks are asked for again"

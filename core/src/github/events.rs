@@ -299,26 +299,63 @@ pub struct ReviewEvent {
     pub requested_action: Option<String>,
     /// Who caused the event (`sender.login`).
     pub sender: Option<String>,
+    /// The pull request comes from a fork: its head is in another repository.
+    pub fork: bool,
 }
 
 impl ReviewEvent {
     fn read(o: &Obj, event: &'static str) -> Result<Self, FieldError> {
-        let first_pull = |c: &Obj| -> Result<Option<u64>, FieldError> {
-            Ok(c.list("pull_requests", |p| p.id("number"))?
+        // The first pull request of a check suite or run, and whether it comes from a fork
+        // (its head in another repository than its base).
+        let first_pull = |c: &Obj| -> Result<(Option<u64>, bool), FieldError> {
+            let pulls = c.list("pull_requests", |p| {
+                let repo_id = |side: &str| -> Result<Option<u64>, FieldError> {
+                    match p.opt_object(side)? {
+                        Some(s) => Ok(s
+                            .opt_object("repo")?
+                            .map(|r| r.opt_id("id"))
+                            .transpose()?
+                            .flatten()),
+                        None => Ok(None),
+                    }
+                };
+                let (head, base) = (repo_id("head")?, repo_id("base")?);
+                Ok((
+                    p.id("number")?,
+                    head.is_some() && base.is_some() && head != base,
+                ))
+            })?;
+            Ok(pulls
                 .first()
-                .copied())
+                .map_or((None, false), |(n, fork)| (Some(*n), *fork)))
         };
-        let (number, head_sha, check_name, external_id, check_run_id) = match event {
+        let repository = o.repository()?;
+        let (number, head_sha, check_name, external_id, check_run_id, fork) = match event {
             "pull_request" => {
                 let pr = o.object("pull_request")?;
-                let head = pr.object("head")?.commit_sha("sha")?;
-                (Some(pr.id("number")?), head, None, None, None)
+                let head = pr.object("head")?;
+                // A fork's head names its own repository (none once the fork is deleted).
+                let from = head
+                    .opt_object("repo")?
+                    .map(|r| r.opt_string("full_name"))
+                    .transpose()?
+                    .flatten();
+                let fork = !from.is_some_and(|f| f.eq_ignore_ascii_case(&repository.full_name));
+                (
+                    Some(pr.id("number")?),
+                    head.commit_sha("sha")?,
+                    None,
+                    None,
+                    None,
+                    fork,
+                )
             }
             _ => {
                 let c = o.object(event)?;
                 let names = event == "check_run";
+                let (number, fork) = first_pull(&c)?;
                 (
-                    first_pull(&c)?,
+                    number,
                     c.commit_sha("head_sha")?,
                     if names { c.opt_string("name")? } else { None },
                     if names {
@@ -327,13 +364,15 @@ impl ReviewEvent {
                         None
                     },
                     if names { c.opt_id("id")? } else { None },
+                    fork,
                 )
             }
         };
         Ok(Self {
             event,
             action: o.string("action")?,
-            repository: o.repository()?,
+            repository,
+            fork,
             number,
             head_sha,
             check_name,
