@@ -385,3 +385,22 @@ test('Roll back pressed by a person who may write redeploys the revision before;
   assert.equal(back.sha, sha('deploy-1'));
   assert.match(back.trigger.by, /^rollback from its check run \(@maintainer\)$/);
 });
+
+test('re-running a deploy\'s check run from GitHub redeploys its commit, its revision as it was', async () => {
+  const run = await deployRun(sha('deploy-2'));
+  const first = (await deployments('web')).find((d) => d.sha === sha('deploy-2'));
+  const e = example('check_run', 'rerequested') ?? example('check_run');
+  e.action = 'rerequested';
+  e.repository.full_name = REPO; e.repository.name = 'shop';
+  Object.assign(e.check_run, { id: run.id, name: run.name, head_sha: run.head_sha, external_id: run.external_id, pull_requests: [] });
+  e.sender = { ...e.sender, login: 'maintainer' };
+  delete e.requested_action;
+  const r = await deliver('check_run', e);
+  assert.equal(r.status, 202, JSON.stringify(r.body));
+  assert.equal(r.body.action, 'redeploy');
+  const [again] = await until('web', (l) => l[0].id === r.body.queued && l[0].next === 'done', 'the redeploy');
+  assert.equal(again.state, 'success', JSON.stringify(again, null, 1));
+  assert.equal(again.sha, sha('deploy-2'));
+  assert.equal(again.taskDefinitionArn, first.taskDefinitionArn);
+  assert.ok(!again.steps.some((s) => s.name === 'register_task_definition'), 'no new revision');
+});
