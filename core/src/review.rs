@@ -802,9 +802,18 @@ pub async fn run<T: Transport, C: Clock>(
             break;
         }
     }
+    // Read six at a time: as many connections as a worker keeps open at once.
+    let selected = select(&changed, bases);
+    let mut texts = Vec::with_capacity(selected.len());
+    for batch in selected.chunks(6) {
+        let reads = batch
+            .iter()
+            .map(|(path, _)| read(&send, github, &repo, path, &request.head_sha));
+        texts.extend(join_all(reads.collect()).await);
+    }
     let mut files = Vec::new();
-    for (path, kind) in select(&changed, bases) {
-        let Some(text) = read(&send, github, &repo, &path, &request.head_sha).await? else {
+    for ((path, kind), text) in selected.into_iter().zip(texts) {
+        let Some(text) = text? else {
             continue;
         };
         let kind = match kind {
@@ -900,6 +909,29 @@ where
         plans: Vec::new(),
         changed: Vec::new(),
     })
+}
+
+/// Runs `futures` at once and gives their outputs in order.
+async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
+    let mut futures: Vec<std::pin::Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
+    let mut outputs: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
+    std::future::poll_fn(move |cx| {
+        let mut done = true;
+        for (future, output) in futures.iter_mut().zip(outputs.iter_mut()) {
+            if output.is_none() {
+                match future.as_mut().poll(cx) {
+                    std::task::Poll::Ready(value) => *output = Some(value),
+                    std::task::Poll::Pending => done = false,
+                }
+            }
+        }
+        if done {
+            std::task::Poll::Ready(outputs.iter_mut().filter_map(Option::take).collect())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await
 }
 
 /// The text of `path` at `sha`, `None` when it is not there (or too large to check).
