@@ -3,7 +3,7 @@
 
 use std::io::Write;
 use std::ops::ControlFlow;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -12,7 +12,7 @@ use hatoba_core::aws::sigv4::Credentials;
 use hatoba_core::deploy::session::Session;
 use hatoba_core::deploy::{
     self, Context, DeployRequest, DeployRole, Deployment, Driver, MemoryStore, Next, Outcome,
-    State, Trigger, Wake,
+    State, Target, Trigger, Wake,
 };
 use hatoba_core::github::api::{DEFAULT_API_URL, GitHubClient};
 use hatoba_core::redact::Redactor;
@@ -99,35 +99,139 @@ impl Environment {
 }
 
 fn usage_error(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("hatoba deploy: {message}");
+    command_error("deploy", message)
+}
+
+/// `hatoba COMMAND: message` on stderr; exit 2 (a usage or configuration error).
+pub fn command_error(command: &str, message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("hatoba {command}: {message}");
     ExitCode::from(2)
+}
+
+/// The target named `name` in `config` (a wrangler.toml). When the file cannot be read, does
+/// not check, or has no such target, says so on stderr (as `hatoba COMMAND`) and gives exit 2.
+pub fn find_target(command: &str, config: &Path, name: &str) -> Result<Target, ExitCode> {
+    let targets = match load_targets(config) {
+        Ok(targets) => targets,
+        Err(ConfigError::File(message)) => return Err(command_error(command, message)),
+        Err(ConfigError::Invalid(findings)) => {
+            for f in &findings {
+                eprintln!("{}: {f}", config.display());
+            }
+            return Err(command_error(
+                command,
+                format!(
+                    "{} is not a valid configuration (see `hatoba config check`)",
+                    config.display()
+                ),
+            ));
+        }
+    };
+    let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
+    let message = format!(
+        "no target named \"{name}\" in {}: it has {}",
+        config.display(),
+        names.join(", ")
+    );
+    targets
+        .into_iter()
+        .find(|t| t.name == name)
+        .ok_or_else(|| command_error(command, message))
+}
+
+/// What a deploy's [`Context`] is built from, owned: the environment's credentials, endpoints,
+/// GitHub client and deploy role, the native transport and clock, and the role's session.
+/// `hatoba deploy` and `hatoba plan` build their context alike, from this.
+pub struct Connection {
+    transport: NativeTransport,
+    clock: SystemClock,
+    session: Session,
+    credentials: Credentials,
+    endpoint_url: Option<String>,
+    /// GitHub (`GITHUB_TOKEN`, `GITHUB_API_URL`), when a token is set.
+    pub github: Option<GitHubClient>,
+    public_url: Option<String>,
+    role_arn: Option<String>,
+}
+
+impl Connection {
+    /// From the environment, for `target`: without AWS credentials, says so on stderr (as
+    /// `hatoba COMMAND`) and gives exit 2; notes an `AWS_REGION` other than the target's.
+    pub fn new(command: &str, target: &Target, env: Environment) -> Result<Self, ExitCode> {
+        let Some(credentials) = env.credentials else {
+            return Err(command_error(
+                command,
+                "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials)",
+            ));
+        };
+        if let Some(region) = &env.region
+            && region != &target.region
+        {
+            eprintln!(
+                "note: AWS_REGION={region} is not used: target {} deploys to {}",
+                target.name, target.region
+            );
+        }
+        let github = env.github_token.map(|token| GitHubClient {
+            api_url: env
+                .github_api_url
+                .unwrap_or_else(|| DEFAULT_API_URL.to_owned()),
+            token,
+        });
+        Ok(Connection {
+            transport: NativeTransport::new(),
+            clock: SystemClock,
+            session: Session::default(),
+            credentials,
+            endpoint_url: env.endpoint_url,
+            github,
+            public_url: env.public_url,
+            role_arn: env.role_arn,
+        })
+    }
+
+    /// The deploy pipeline's context for `target`, with the in-process checks; every secret
+    /// held is redacted from what it records.
+    pub fn context<'a>(&'a self, target: &'a Target) -> Context<'a, NativeTransport, SystemClock> {
+        let redactor = Redactor::new(
+            [
+                Some(self.credentials.access_key_id.clone()),
+                Some(self.credentials.secret_access_key.clone()),
+                self.credentials.session_token.clone(),
+                self.github.as_ref().map(|g| g.token.clone()),
+            ]
+            .into_iter()
+            .flatten(),
+        );
+        Context {
+            transport: &self.transport,
+            clock: &self.clock,
+            target,
+            credentials: self.credentials.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+            github: self.github.clone(),
+            public_url: self.public_url.clone(),
+            retry: RetryPolicy::STANDARD,
+            role: self.role_arn.clone().map(|role_arn| DeployRole {
+                role_arn,
+                session: &self.session,
+            }),
+            redactor,
+            checks: &hatoba_core::checks::LocalChecks,
+            // A token writes statuses; check runs need a GitHub App.
+            check_runs: false,
+        }
+    }
 }
 
 /// Runs `hatoba deploy`: 0 deployed, 1 the deploy failed or timed out, 2 a usage or
 /// configuration error.
 pub fn run(args: DeployArgs, env: Environment) -> ExitCode {
-    let targets = match load_targets(&args.config) {
-        Ok(targets) => targets,
-        Err(ConfigError::File(message)) => return usage_error(message),
-        Err(ConfigError::Invalid(findings)) => {
-            for f in &findings {
-                eprintln!("{}: {f}", args.config.display());
-            }
-            return usage_error(format!(
-                "{} is not a valid configuration (see `hatoba config check`)",
-                args.config.display()
-            ));
-        }
+    let target = match find_target("deploy", &args.config, &args.target) {
+        Ok(target) => target,
+        Err(code) => return code,
     };
-    let Some(target) = targets.iter().find(|t| t.name == args.target) else {
-        let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
-        return usage_error(format!(
-            "no target named \"{}\" in {}: it has {}",
-            args.target,
-            args.config.display(),
-            names.join(", ")
-        ));
-    };
+    let target = &target;
     let sha = args.sha.to_ascii_lowercase();
     if !deploy::target::is_commit_sha(&sha) {
         return usage_error(format!(
@@ -146,60 +250,15 @@ pub fn run(args: DeployArgs, env: Environment) -> ExitCode {
         Ok(revision) => revision,
         Err(message) => return usage_error(format!("--task-definition {message}")),
     };
-    let Some(credentials) = env.credentials else {
-        return usage_error(
-            "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials)",
-        );
+    let connection = match Connection::new("deploy", target, env) {
+        Ok(connection) => connection,
+        Err(code) => return code,
     };
-    if let Some(region) = &env.region
-        && region != &target.region
-    {
-        eprintln!(
-            "note: AWS_REGION={region} is not used: target {} deploys to {}",
-            target.name, target.region
-        );
-    }
-    let github = env.github_token.map(|token| GitHubClient {
-        api_url: env
-            .github_api_url
-            .unwrap_or_else(|| DEFAULT_API_URL.to_owned()),
-        token,
-    });
-    if github.is_none() {
+    if connection.github.is_none() {
         eprintln!("note: GITHUB_TOKEN is not set: the deploy runs, but no commit status is sent");
     }
-    let transport = NativeTransport::new();
-    let clock = SystemClock;
-    let session = Session::default();
-    let redactor = Redactor::new(
-        [
-            Some(credentials.access_key_id.clone()),
-            Some(credentials.secret_access_key.clone()),
-            credentials.session_token.clone(),
-            github.as_ref().map(|g| g.token.clone()),
-        ]
-        .into_iter()
-        .flatten(),
-    );
-    let ctx = Context {
-        transport: &transport,
-        clock: &clock,
-        target,
-        credentials,
-        endpoint_url: env.endpoint_url,
-        github,
-        public_url: env.public_url,
-        retry: RetryPolicy::STANDARD,
-        role: env.role_arn.map(|role_arn| DeployRole {
-            role_arn,
-            session: &session,
-        }),
-        redactor,
-        checks: &hatoba_core::checks::LocalChecks,
-        // A token writes statuses; check runs need a GitHub App.
-        check_runs: false,
-    };
-    let now = hatoba_core::http::Clock::now_millis(&clock);
+    let ctx = connection.context(target);
+    let now = hatoba_core::http::Clock::now_millis(ctx.clock);
     let request = DeployRequest {
         target: target.name.clone(),
         sha: sha.clone(),

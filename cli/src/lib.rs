@@ -8,6 +8,7 @@ pub mod deploy;
 pub mod iam;
 pub mod init;
 pub mod lintconfig;
+pub mod plan;
 pub mod report;
 pub mod taskdef;
 pub mod transport;

@@ -5,7 +5,7 @@ use std::io;
 use std::process::ExitCode;
 
 use clap::Parser;
-use hatoba_cli::{aws, check, config, deploy, iam, init, taskdef, webhook, workflow};
+use hatoba_cli::{aws, check, config, deploy, iam, init, plan, taskdef, webhook, workflow};
 
 /// Push-to-deploy for Amazon ECS: Hatoba's checks and tools, for terminals and CI.
 #[derive(Debug, Parser)]
@@ -39,6 +39,12 @@ enum Command {
     /// and the GitHub webhook's settings. Exit 0 done, 2 a missing or bad answer or a file in
     /// the way (nothing is written then).
     Init(init::InitArgs),
+    /// What a deploy of a commit would change against the revision the target's service runs:
+    /// the base read at the commit, rendered with the commit's image, diffed and checked (the
+    /// pull request's "Hatoba plan" check run). Reads, never writes. Exit 0 the plan holds, 1
+    /// what would be registered breaks a rule, 2 a usage or configuration error or inputs that
+    /// cannot be read.
+    Plan(plan::PlanArgs),
     /// Least-privilege IAM policies (and Terraform) for a deploy target.
     #[command(subcommand)]
     Iam(iam::IamCommand),
@@ -87,6 +93,7 @@ fn main() -> ExitCode {
         Some(Command::Deploy(args)) => deploy::run(args, deploy::Environment::from_process()),
         Some(Command::Iam(command)) => iam::run(command),
         Some(Command::Init(args)) => init::run(args),
+        Some(Command::Plan(args)) => plan::run(args, deploy::Environment::from_process()),
         Some(Command::Webhook(command)) => webhook::run(command),
         Some(Command::Taskdef(command)) => taskdef::run(command),
         Some(Command::Workflow(command)) => workflow::run(command),
