@@ -1215,6 +1215,11 @@ mod tests {
         }
     }
 
+    /// The review of pull request 7 with the local checks.
+    fn review_of(fake: &FakeGitHub) -> Reviewed {
+        block_on(run(fake, &Clock0, &github(), &LocalChecks, &[], &request())).unwrap()
+    }
+
     #[test]
     fn a_hundred_and_twenty_annotations_take_three_requests_and_only_the_last_completes() {
         // 120 workflows (two pages of files), each with one finding: an unknown key of a job.
@@ -1223,15 +1228,7 @@ mod tests {
             workflow: "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    colour: blue\n    steps:\n      - run: make\n".into(),
             requests: RefCell::new(vec![]),
         };
-        let reviewed = block_on(run(
-            &fake,
-            &Clock0,
-            &github(),
-            &LocalChecks,
-            &[],
-            &request(),
-        ))
-        .unwrap();
+        let reviewed = review_of(&fake);
         assert_eq!(reviewed.files, 120);
         assert_eq!(reviewed.annotations, 120);
         assert_eq!(reviewed.requests, 3);
@@ -1271,15 +1268,7 @@ mod tests {
                     .into(),
             requests: RefCell::new(vec![]),
         };
-        let reviewed = block_on(run(
-            &fake,
-            &Clock0,
-            &github(),
-            &LocalChecks,
-            &[],
-            &request(),
-        ))
-        .unwrap();
+        let reviewed = review_of(&fake);
         assert_eq!(
             (reviewed.conclusion.as_str(), reviewed.requests),
             ("success", 1)

@@ -807,6 +807,15 @@ fn context<'a>(
     }
 }
 
+/// The base at the commit, with `memory` (300 is no Fargate size for 0.25 vCPU).
+fn base_with_memory(fake: &Fake, memory: &str) {
+    let mut td = base_td();
+    td["memory"] = json!(memory);
+    fake.world()
+        .github_files
+        .insert(format!(".aws/task-definition.json@{SHA}"), td.to_string());
+}
+
 fn fake_clock() -> FakeClock {
     FakeClock(RefCell::new(1_795_766_400_000))
 }
@@ -1292,11 +1301,7 @@ fn an_image_that_never_appears_is_an_error_and_a_late_one_is_waited_for() {
 #[test]
 fn a_rendered_task_definition_that_breaks_a_rule_never_reaches_aws() {
     let (fake, clock, target) = (Fake::new(Ending::Complete(1)), fake_clock(), stg_target());
-    let mut td = base_td();
-    td["memory"] = json!("300");
-    fake.world()
-        .github_files
-        .insert(format!(".aws/task-definition.json@{SHA}"), td.to_string());
+    base_with_memory(&fake, "300");
     let ctx = context(&fake, &clock, &target);
     let mut d = new_deployment(&clock);
     run(&mut d, &ctx);
@@ -1356,11 +1361,7 @@ impl hatoba_core::checks::Checks for AwayChecks {
 #[test]
 fn checks_that_cannot_be_asked_hold_no_deploy_up_and_the_step_says_so() {
     let (fake, clock, target) = (Fake::new(Ending::Complete(1)), fake_clock(), stg_target());
-    let mut td = base_td();
-    td["memory"] = json!("300");
-    fake.world()
-        .github_files
-        .insert(format!(".aws/task-definition.json@{SHA}"), td.to_string());
+    base_with_memory(&fake, "300");
     let ctx = Context {
         checks: &AwayChecks,
         ..context(&fake, &clock, &target)
