@@ -776,6 +776,7 @@ fn stg_target() -> Target {
         poll_seconds: 15,
         fail_fast: true,
         fail_fast_tasks: 2,
+        pre_deploy: None,
     }
 }
 

@@ -36,7 +36,7 @@ pub use record::{
 };
 pub use rollout::{Rollout, evaluate_rollout, evaluate_service_deployment};
 pub use route::{Delivery, DeployRequest, Reception, Routing, is_json, receive, route};
-pub use target::{BaseSource, ConfigFinding, Target, parse_targets, parse_targets_json};
+pub use target::{BaseSource, ConfigFinding, PreDeploy, Target, parse_targets, parse_targets_json};
 
 /// Tags a registered revision carries, so a resumed deploy finds it and people see its origin.
 pub const COMMIT_TAG: &str = "hatoba:commit";
