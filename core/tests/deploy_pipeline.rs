@@ -3417,6 +3417,7 @@ fn a_pre_deploy_task_that_exits_3_fails_the_deploy_with_its_log_and_the_service_
     }
     let f = failure_of(&d);
     assert_eq!(f.summary, d.description);
+    assert_eq!(f.ending, "never began: the service was not updated");
     assert_eq!(f.stopped_tasks.len(), 1);
     assert_eq!(f.stopped_tasks[0].task_arn, PRE_TASK);
     assert_eq!(f.stopped_tasks[0].containers[0].exit_code, Some(3));

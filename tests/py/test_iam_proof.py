@@ -98,6 +98,9 @@ def test_moto_runs_the_pre_deploy_task_as_the_generated_policy_which_only_a_pre_
     assert record["state"] == "success", record
     step = next(s for s in record["steps"] if s["name"] == "pre_deploy")
     assert step["outcome"] == "ok" and step["detail"].endswith(": web exited 0"), step
+    # `hatoba deploy` prints the task's page in the ECS console as it starts.
+    assert step["link"].startswith(f"https://{local_aws.REGION}.console.aws.amazon.com/ecs/v2/clusters/stg/tasks/"), step
+    assert re.search(r"pre_deploy\s+→\s+" + re.escape(step["link"]) + "\n", run.stderr), run.stderr
     assert service(world, "proof-pre")["taskDefinition"] == record["taskDefinitionArn"]
     ran = [e for e in control(world["urls"]["aws"], "/_standin/aws-log") if e["operation"] == "RunTask"
            and e["request"].get("startedBy", "").startswith("hatoba/proof-pre/")]

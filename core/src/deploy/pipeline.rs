@@ -757,7 +757,8 @@ fn pre_deploy_failed<T, C: Clock>(
 ) -> Wake {
     let wake = fail_step(d, i, State::Failure, description, ctx);
     failure.summary.clone_from(&d.description);
-    failure.ending = "before UpdateService: the service was not updated".to_owned();
+    // Read after "The rollout": no rollout began.
+    failure.ending = "never began: the service was not updated".to_owned();
     failure.missing = failure
         .missing
         .iter()

@@ -349,7 +349,8 @@ pub struct Pause {
 pub struct Failure {
     /// The cause, in one sentence (the final status's description).
     pub summary: String,
-    /// How the rollout ended: `rolled back to web:41`, `stopped early`, `failed`, `timed out`.
+    /// How the rollout ended: `rolled back to web:41`, `stopped early`, `failed`, `timed out`,
+    /// `never began: ...` (the pre-deploy task failed).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub ending: String,
     /// The deployment's stopped tasks, newest first.
