@@ -3547,7 +3547,7 @@ fn the_driver_crashed_at_every_write_runs_the_pre_deploy_task_once() {
 }
 
 #[test]
-fn a_pre_deploy_container_the_revision_does_not_have_fails_before_run_task() {
+fn a_pre_deploy_container_the_task_definition_does_not_have_fails_before_anything_is_registered() {
     let fake = pre_world(PreEnding::Exit(0, 2));
     let mut target = pre_target();
     target.pre_deploy.as_mut().unwrap().container = "migrate".into();
@@ -3558,8 +3558,13 @@ fn a_pre_deploy_container_the_revision_does_not_have_fails_before_run_task() {
     assert_eq!(d.state, State::Failure, "{d:#?}");
     assert_eq!(
         d.description,
-        "pre-deploy container \"migrate\" is not a container of web:2 (it has web)"
+        "pre-deploy container \"migrate\" is not a container of the task definition web (it has web)"
+    );
+    assert_eq!(
+        d.step(StepName::RegisterTaskDefinition).unwrap().outcome,
+        Some(Outcome::Failed)
     );
     assert!(calls_of(&fake, "RunTask").is_empty());
-    assert_eq!(fake.world().update_calls, 0);
+    let w = fake.world();
+    assert_eq!((w.register_calls, w.update_calls), (0, 0));
 }

@@ -452,6 +452,22 @@ async fn register_task_definition<T: Transport, C: Clock>(
         return Wake::Now;
     };
     let family = rendered["family"].as_str().unwrap_or_default().to_owned();
+    // The pre-deploy task's container must be one of the revision's (RunTask would refuse the
+    // override): known here, before a revision is registered for nothing.
+    if let Some(pre) = &ctx.target.pre_deploy {
+        let names: Vec<&str> = rendered["containerDefinitions"]
+            .as_array()
+            .map(|cs| cs.iter().filter_map(|c| c["name"].as_str()).collect())
+            .unwrap_or_default();
+        if !names.contains(&pre.container.as_str()) {
+            let message = format!(
+                "pre-deploy container \"{}\" is not a container of the task definition {family} (it has {})",
+                pre.container,
+                names.join(", ")
+            );
+            return fail_step(d, i, State::Failure, message, ctx);
+        }
+    }
     // The first try, stored as such before it began (`before_advance`), cannot follow one that
     // reached AWS: it registers at once. Any other try looks first.
     let first_try = d.register_tries == 1;
@@ -588,12 +604,22 @@ async fn pre_deploy<T: Transport, C: Clock>(d: &mut Deployment, ctx: &Context<'_
         let message = format!("pre-deploy task {arn} not found in cluster {}", t.cluster);
         return fail_step(d, i, State::Error, message, ctx);
     };
-    let now = ctx.clock.now_millis();
-    if task.last_status.as_deref() != Some("STOPPED") {
-        let waited = now.saturating_sub(d.steps[i].started_at);
+    let status = task
+        .last_status
+        .clone()
+        .unwrap_or_else(|| "PROVISIONING".to_owned());
+    let task = StoppedTask::from(task);
+    let c = &pre.container;
+    let exit_code = task
+        .containers
+        .iter()
+        .find(|x| x.name == *c)
+        .and_then(|x| x.exit_code);
+    let mut failure = Failure::default();
+    let description = if status != "STOPPED" {
+        let waited = ctx.clock.now_millis().saturating_sub(d.steps[i].started_at);
         let limit = pre.timeout_seconds * 1000;
         if waited < limit {
-            let status = task.last_status.as_deref().unwrap_or("PROVISIONING");
             d.steps[i].detail = format!("{arn}: {status} ({} s so far)", waited / 1000);
             return Wake::After(Duration::from_millis(
                 (t.poll_seconds * 1000).min(limit - waited),
@@ -608,59 +634,37 @@ async fn pre_deploy<T: Transport, C: Clock>(d: &mut Deployment, ctx: &Context<'_
             Ok(_) => "stopped".to_owned(),
             Err(e) => format!("StopTask failed: {e}"),
         };
-        let description = format!(
-            "pre-deploy task {} timed out after {} ({stop})",
-            pre.container,
-            duration_text(pre.timeout_seconds)
-        );
-        let mut failure = Failure::default();
-        failure.stopped_tasks.push(StoppedTask::from(task));
-        return pre_deploy_failed(d, i, description, failure, ctx);
-    }
-    let container = task.containers.iter().find(|c| c.name == pre.container);
-    let exit_code = container.and_then(|c| c.exit_code);
-    if exit_code == Some(0) {
-        let detail = format!("{arn}: {} exited 0", pre.container);
-        end(d, i, Outcome::Ok, detail, ctx);
-        d.next = Next::UpdateService;
-        return Wake::Now;
-    }
-    let td = d.task_definition_arn.clone().unwrap_or_default();
-    let log = match exit_code {
-        Some(_) => Some(read_log(d, i, ctx, &td, &arn, &pre.container).await),
-        None => None,
-    };
-    let (logs, missing) = match log {
-        Some(Ok(logs)) => (logs, None),
-        Some(Err(e)) => (None, Some(format!("the log of {}: {e}", pre.container))),
-        None => (None, None),
-    };
-    let last_line = logs
-        .as_ref()
-        .and_then(|l| l.lines.last())
-        .map(|l| l.trim())
-        .filter(|l| !l.is_empty());
-    let c = &pre.container;
-    let stopped = StoppedTask::from(task);
-    let description = match (exit_code, last_line) {
-        (Some(code), Some(line)) => {
-            format!(
+        let after = duration_text(pre.timeout_seconds);
+        format!("pre-deploy task {c} timed out after {after} ({stop})")
+    } else if let Some(code) = exit_code {
+        if code == 0 {
+            end(d, i, Outcome::Ok, format!("{arn}: {c} exited 0"), ctx);
+            d.next = Next::UpdateService;
+            return Wake::Now;
+        }
+        let td = d.task_definition_arn.clone().unwrap_or_default();
+        match read_log(d, i, ctx, &td, &arn, c).await {
+            Ok(logs) => failure.logs = logs,
+            Err(e) => {
+                let missing = format!("the log of {c}: {e}");
+                failure
+                    .missing
+                    .push(ctx.redactor.redact(&missing).into_owned());
+            }
+        }
+        let last = failure.logs.as_ref().and_then(|l| l.lines.last());
+        match last.map(|l| l.trim()).filter(|l| !l.is_empty()) {
+            Some(line) => format!(
                 "pre-deploy task {c} exited {code}: \"{}\"",
                 evidence::elide(line, 80)
-            )
+            ),
+            None => format!("pre-deploy task {c} exited {code}"),
         }
-        (Some(code), None) => format!("pre-deploy task {c} exited {code}"),
-        (None, _) => format!(
-            "pre-deploy task {c} stopped: {}",
-            evidence::cause_text(&stopped, None)
-        ),
+    } else {
+        let cause = evidence::cause_text(&task, None);
+        format!("pre-deploy task {c} stopped: {cause}")
     };
-    let mut failure = Failure {
-        logs,
-        missing: missing.into_iter().collect(),
-        ..Failure::default()
-    };
-    failure.stopped_tasks.push(stopped);
+    failure.stopped_tasks.push(task);
     pre_deploy_failed(d, i, description, failure, ctx)
 }
 
@@ -688,25 +692,6 @@ async fn run_pre_deploy<T: Transport, C: Clock>(
         }
     }
     let td = d.task_definition_arn.clone().unwrap_or_default();
-    // The container must be one of the revision's, else RunTask would refuse the override.
-    let op = ecs::describe_task_definition(&td);
-    let out = match call::<TaskDefinitionOutput, _, _>(ctx, &op, &mut d.steps[i]).await {
-        Ok(out) => out,
-        Err(e) => return Err(fail_aws(d, i, e, ctx)),
-    };
-    let names: Vec<&str> = out.task_definition["containerDefinitions"]
-        .as_array()
-        .map(|cs| cs.iter().filter_map(|c| c["name"].as_str()).collect())
-        .unwrap_or_default();
-    if !names.contains(&pre.container.as_str()) {
-        let message = format!(
-            "pre-deploy container \"{}\" is not a container of {} (it has {})",
-            pre.container,
-            revision_name(&td),
-            names.join(", ")
-        );
-        return Err(fail_step(d, i, State::Failure, message, ctx));
-    }
     let service = describe_service(d, i, ctx).await?;
     let op = ecs::run_task(&ecs::RunTask {
         cluster: &t.cluster,
@@ -759,11 +744,6 @@ fn pre_deploy_failed<T, C: Clock>(
     failure.summary.clone_from(&d.description);
     // Read after "The rollout": no rollout began.
     failure.ending = "never began: the service was not updated".to_owned();
-    failure.missing = failure
-        .missing
-        .iter()
-        .map(|m| ctx.redactor.redact(m).into_owned())
-        .collect();
     // As collect_evidence writes it: the record's own writer and reader.
     d.failure = serde_json::to_vec(&failure)
         .ok()
