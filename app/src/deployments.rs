@@ -365,8 +365,15 @@ fn detail_html(
             Some(Outcome::Failed) => "failed",
             None => "running",
         };
+        // A step's link shows where its work is in AWS (the pre-deploy task in the ECS console).
+        let link = s.link.as_ref().map_or(String::new(), |l| {
+            format!(
+                " <a class=\"link\" href=\"{}\" target=\"_blank\" rel=\"noopener noreferrer\">in the ECS console</a>",
+                esc(l)
+            )
+        });
         rest.push_str(&format!(
-            "<li class=\"step {outcome}\" data-step=\"{n}\"><span class=\"name\">{n}</span><span class=\"time\">{}</span><span class=\"took\">{}</span><span class=\"outcome\">{outcome}</span><span class=\"detail\">{}</span></li>",
+            "<li class=\"step {outcome}\" data-step=\"{n}\"><span class=\"name\">{n}</span><span class=\"time\">{}</span><span class=\"took\">{}</span><span class=\"outcome\">{outcome}</span><span class=\"detail\">{}{link}</span></li>",
             clock_time(s.started_at),
             seconds(s.started_at, s.ended_at),
             esc(&s.detail),
@@ -869,6 +876,33 @@ mod tests {
         }
         // The evidence comes before the steps.
         assert!(html.find("summary") < html.find("<h3>Steps"));
+    }
+
+    #[test]
+    fn a_pre_deploy_step_shows_its_task_and_links_to_it_in_the_ecs_console() {
+        let mut d = deployment(State::InProgress);
+        let arn = "arn:aws:ecs:eu-west-1:111122223333:task/stg/0f1e2d3c4b5a";
+        d.steps.push(hatoba_core::deploy::Step {
+            name: hatoba_core::deploy::StepName::PreDeploy,
+            started_at: AT,
+            ended_at: None,
+            outcome: None,
+            detail: format!("{arn}: RUNNING (30 s so far)"),
+            request_ids: vec![],
+            retries: 0,
+            link: Some("https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/stg/tasks/0f1e2d3c4b5a/configuration?region=eu-west-1&x=<y>".into()),
+        });
+        let html = page(&d, AT);
+        assert!(
+            html.contains("<li class=\"step running\" data-step=\"pre_deploy\"><span class=\"name\">pre_deploy</span>"),
+            "{html}"
+        );
+        assert!(html.contains(&format!(
+            "<span class=\"detail\">{arn}: RUNNING (30 s so far) <a class=\"link\" href=\"https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/stg/tasks/0f1e2d3c4b5a/configuration?region=eu-west-1&amp;x=&lt;y&gt;\" target=\"_blank\" rel=\"noopener noreferrer\">in the ECS console</a></span>"
+        )), "{html}");
+        // A step without a link has none.
+        d.steps[0].link = None;
+        assert!(!page(&d, AT).contains("class=\"link\""));
     }
 
     #[test]

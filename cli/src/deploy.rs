@@ -12,7 +12,7 @@ use hatoba_core::aws::sigv4::Credentials;
 use hatoba_core::deploy::session::Session;
 use hatoba_core::deploy::{
     self, Context, DeployRequest, DeployRole, Deployment, Driver, MemoryStore, Next, Outcome,
-    State, Target, Trigger, Wake,
+    State, Step, Target, Trigger, Wake,
 };
 use hatoba_core::github::api::{DEFAULT_API_URL, GitHubClient};
 use hatoba_core::redact::Redactor;
@@ -357,6 +357,7 @@ struct Shown {
     open_detail: String,
     stage: String,
     hook: String,
+    link: String,
 }
 
 struct Printer<'a> {
@@ -377,6 +378,14 @@ impl<'a> Printer<'a> {
         eprintln!("{t:>7.1}s  {step:<24} {mark:<4} {detail}");
     }
 
+    /// Where a step's work is seen in AWS (the pre-deploy task in the ECS console), once.
+    fn link(&self, step: &Step, shown: &mut Shown) {
+        if let Some(link) = step.link.as_ref().filter(|l| **l != shown.link) {
+            self.line(step.name.as_str(), "→", link);
+            shown.link.clone_from(link);
+        }
+    }
+
     fn show(&self, d: &Deployment, shown: &mut Shown) {
         let ended: Vec<_> = d.steps.iter().filter(|s| s.ended_at.is_some()).collect();
         for step in &ended[shown.ended.min(ended.len())..] {
@@ -386,6 +395,7 @@ impl<'a> Printer<'a> {
                 Some(Outcome::Failed) | None => "FAIL",
             };
             self.line(step.name.as_str(), mark, &step.detail);
+            self.link(step, shown);
             shown.open_detail.clear();
         }
         shown.ended = ended.len();
@@ -400,6 +410,7 @@ impl<'a> Printer<'a> {
             && open.detail != shown.open_detail
         {
             self.line(open.name.as_str(), "…", &open.detail);
+            self.link(open, shown);
             shown.open_detail = open.detail.clone();
         }
         if let Some(p) = d.pause.as_ref().filter(|_| d.state == State::Paused)

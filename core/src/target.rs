@@ -123,6 +123,23 @@ pub struct Target {
     /// How many such tasks stop a rollout (2).
     #[serde(default = "two")]
     pub fail_fast_tasks: u64,
+    /// A task run from the new revision before the service is updated (a migration): the
+    /// service is updated only when it exits 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pre_deploy: Option<PreDeploy>,
+}
+
+/// The `preDeploy` key: a one-off task of the new revision (`RunTask`, in the service's cluster
+/// and network) whose container runs `command`; the deploy goes on only when it exits 0.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreDeploy {
+    /// The container of the task definition whose command is replaced.
+    pub container: String,
+    /// The command it runs instead of its own (`["bin/migrate"]`).
+    pub command: Vec<String>,
+    /// How long the task may run before it is stopped and the deploy fails (900).
+    pub timeout_seconds: u64,
 }
 
 fn yes() -> bool {
@@ -246,6 +263,17 @@ impl Target {
         Ok(revision)
     }
 
+    /// A task of the target's cluster in the ECS console, from its ARN
+    /// (`arn:aws:ecs:REGION:ACCOUNT:task/CLUSTER/ID`).
+    pub fn task_console_url(&self, task_arn: &str) -> String {
+        let r = &self.region;
+        let id = task_arn.rsplit('/').next().unwrap_or(task_arn);
+        format!(
+            "https://{r}.console.aws.amazon.com/ecs/v2/clusters/{}/tasks/{id}/configuration?region={r}",
+            self.cluster
+        )
+    }
+
     /// The service's page in the ECS console.
     pub fn console_url(&self) -> String {
         let r = &self.region;
@@ -351,7 +379,7 @@ impl fmt::Display for ConfigFinding {
     }
 }
 
-const KEYS: [&str; 18] = [
+const KEYS: [&str; 19] = [
     "name",
     "repository",
     "branch",
@@ -370,6 +398,7 @@ const KEYS: [&str; 18] = [
     "pollSeconds",
     "failFast",
     "failFastTasks",
+    "preDeploy",
 ];
 
 /// Reads targets from text: a JSON array, or a JSON string holding one (as a plain-text
@@ -627,6 +656,10 @@ impl Reader<'_> {
         let image_wait_seconds = self.seconds(object, "imageWaitSeconds", 900, 0..=86_400);
         let rollout_wait_seconds = self.seconds(object, "rolloutWaitSeconds", 1800, 1..=86_400);
         let poll_seconds = self.seconds(object, "pollSeconds", 15, 1..=3600);
+        let pre_deploy = match object.get("preDeploy") {
+            Some(value) => self.pre_deploy(value),
+            None => None,
+        };
         if self.findings.len() > before {
             return None;
         }
@@ -649,6 +682,69 @@ impl Reader<'_> {
             poll_seconds,
             fail_fast,
             fail_fast_tasks,
+            pre_deploy,
+        })
+    }
+
+    /// The `preDeploy` table: `{ container, command, timeoutSeconds }`. Whether the container
+    /// is one of the task definition's is known only at deploy time.
+    fn pre_deploy(&mut self, value: &Value) -> Option<PreDeploy> {
+        const EXPECTED: &str = "expected a table { container = \"web\", command = [\"bin/migrate\"], timeoutSeconds = 900 }";
+        let Some(object) = value.as_object() else {
+            self.push("preDeploy", format!("{EXPECTED}, found {}", kind(value)));
+            return None;
+        };
+        let outer = self.path.clone();
+        self.path = format!("{outer}.preDeploy");
+        let before = self.findings.len();
+        for key in object.keys() {
+            if !["container", "command", "timeoutSeconds"].contains(&key.as_str()) {
+                self.push(
+                    key,
+                    "unknown key: expected container, command or timeoutSeconds",
+                );
+            }
+        }
+        let container = self.required(object, "container");
+        let command = match object.get("command") {
+            None => {
+                self.push(
+                    "command",
+                    "missing: expected a list of strings, [\"bin/migrate\"]",
+                );
+                None
+            }
+            Some(Value::Array(items))
+                if !items.is_empty()
+                    && items.iter().all(Value::is_string)
+                    && !items[0].as_str().is_some_and(|s| s.trim().is_empty()) =>
+            {
+                Some(
+                    items
+                        .iter()
+                        .filter_map(|i| i.as_str().map(str::to_owned))
+                        .collect(),
+                )
+            }
+            Some(other) => {
+                self.push(
+                    "command",
+                    format!(
+                        "{other} is not a command: expected a list of strings whose first is the program, [\"bin/migrate\"]"
+                    ),
+                );
+                None
+            }
+        };
+        let timeout_seconds = self.seconds(object, "timeoutSeconds", 900, 1..=86_400);
+        self.path = outer;
+        if self.findings.len() > before {
+            return None;
+        }
+        Some(PreDeploy {
+            container: container?,
+            command: command?,
+            timeout_seconds,
         })
     }
 }
@@ -781,6 +877,64 @@ mod tests {
                 "HATOBA_TARGETS[0].region",
                 "HATOBA_TARGETS[0].ecrRepository",
                 "HATOBA_TARGETS[0].imageTag"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_pre_deploy_task_is_read_with_its_default_timeout_and_each_bad_field_named() {
+        assert_eq!(stg_web().pre_deploy, None);
+        let mut t = good();
+        t["preDeploy"] = json!({"container": "web", "command": ["bin/migrate", "--all"]});
+        let target = parse_targets(&json!([t])).unwrap().remove(0);
+        assert_eq!(
+            target.pre_deploy,
+            Some(PreDeploy {
+                container: "web".into(),
+                command: vec!["bin/migrate".into(), "--all".into()],
+                timeout_seconds: 900,
+            })
+        );
+        let problems = |pre: Value| -> Vec<String> {
+            let mut t = good();
+            t["preDeploy"] = pre;
+            parse_targets(&json!([t]))
+                .unwrap_err()
+                .iter()
+                .map(ToString::to_string)
+                .collect()
+        };
+        assert_eq!(
+            problems(json!({"container": "", "command": [], "timeoutSeconds": 0, "retries": 2})),
+            [
+                "HATOBA_TARGETS[0].preDeploy.retries: unknown key: expected container, command or timeoutSeconds",
+                "HATOBA_TARGETS[0].preDeploy.container: empty: expected a value or no key at all",
+                "HATOBA_TARGETS[0].preDeploy.command: [] is not a command: expected a list of strings whose first is the program, [\"bin/migrate\"]",
+                "HATOBA_TARGETS[0].preDeploy.timeoutSeconds: 0 is not a whole number of seconds from 1 to 86400",
+            ]
+        );
+        assert_eq!(
+            problems(json!({"command": "bin/migrate", "timeoutSeconds": 86_401})),
+            [
+                "HATOBA_TARGETS[0].preDeploy.container: missing",
+                "HATOBA_TARGETS[0].preDeploy.command: \"bin/migrate\" is not a command: expected a list of strings whose first is the program, [\"bin/migrate\"]",
+                "HATOBA_TARGETS[0].preDeploy.timeoutSeconds: 86401 is not a whole number of seconds from 1 to 86400",
+            ]
+        );
+        assert_eq!(
+            problems(json!({"container": "web"})),
+            [
+                "HATOBA_TARGETS[0].preDeploy.command: missing: expected a list of strings, [\"bin/migrate\"]"
+            ]
+        );
+        assert_eq!(
+            problems(json!({"container": "web", "command": [" ", 3]})).len(),
+            1
+        );
+        assert_eq!(
+            problems(json!("bin/migrate")),
+            [
+                "HATOBA_TARGETS[0].preDeploy: expected a table { container = \"web\", command = [\"bin/migrate\"], timeoutSeconds = 900 }, found a string"
             ]
         );
     }

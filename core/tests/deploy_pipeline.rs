@@ -122,6 +122,21 @@ struct World {
     /// The input of each StopServiceDeployment, ContinueServiceDeployment, ListTasks,
     /// ListServiceDeployments and GetLogEvents, by operation.
     inputs: Vec<(String, Value)>,
+    /// How the tasks RunTask starts end: after how many DescribeTasks of each, and with what.
+    pre_ending: PreEnding,
+    /// The tasks RunTask started, in DescribeTasks' shape, each with the DescribeTasks seen.
+    pre_tasks: Vec<(Value, u32)>,
+}
+
+/// How a task RunTask starts ends.
+#[derive(Clone, Copy)]
+enum PreEnding {
+    /// Its container exits with this code after this many DescribeTasks.
+    Exit(i64, u32),
+    /// It never starts: the image cannot be pulled (after this many DescribeTasks).
+    Pull(u32),
+    /// It runs until it is stopped.
+    Never,
 }
 
 /// ECS's service deployment of a rollout, scripted: its stages, each lasting some
@@ -295,6 +310,8 @@ impl Fake {
             events: vec![],
             log: None,
             inputs: vec![],
+            pre_ending: PreEnding::Exit(0, 2),
+            pre_tasks: vec![],
         }))
     }
 
@@ -329,7 +346,10 @@ impl World {
     fn service(&self) -> Value {
         json!({"serviceName": "web", "serviceArn": format!("arn:aws:ecs:eu-west-1:{ACCOUNT}:service/stg/web"),
                "status": "ACTIVE", "taskDefinition": self.service_td, "desiredCount": 2, "runningCount": 2,
-               "deployments": self.deployments, "events": self.events})
+               "deployments": self.deployments, "events": self.events, "launchType": "FARGATE",
+               "platformVersion": "LATEST",
+               "networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-0fake1"],
+                 "securityGroups": ["sg-0fake1"], "assignPublicIp": "DISABLED"}}})
     }
 
     /// The ARNs of the rollout's tasks stopped by now.
@@ -542,6 +562,98 @@ impl World {
                     sd.answered = Some("CONTINUE");
                 }
                 ok(json!({"serviceDeploymentArn": SD_ARN}))
+            }
+            "ListTasks"
+                if input["startedBy"]
+                    .as_str()
+                    .is_some_and(|s| s.starts_with("hatoba/")) =>
+            {
+                self.inputs.push((op.into(), input.clone()));
+                let arns: Vec<&Value> = self
+                    .pre_tasks
+                    .iter()
+                    .filter(|(t, _)| {
+                        t["startedBy"] == input["startedBy"]
+                            && t["desiredStatus"] == input["desiredStatus"]
+                    })
+                    .map(|(t, _)| &t["taskArn"])
+                    .collect();
+                ok(json!({"taskArns": arns}))
+            }
+            "RunTask" => {
+                self.inputs.push((op.into(), input.clone()));
+                let n = self.pre_tasks.len() + 1;
+                let arn = format!("arn:aws:ecs:eu-west-1:{ACCOUNT}:task/stg/0a0b0c0d{n:024}");
+                let task = json!({"taskArn": arn, "lastStatus": "PROVISIONING", "desiredStatus": "RUNNING",
+                    "startedBy": input["startedBy"], "taskDefinitionArn": input["taskDefinition"],
+                    "containers": [{"name": "web", "lastStatus": "PENDING"}]});
+                let mut kept = task.clone();
+                if let PreEnding::Exit(code, 0) = self.pre_ending {
+                    // Over before anyone looks: only a STOPPED listing finds it.
+                    kept["lastStatus"] = json!("STOPPED");
+                    kept["desiredStatus"] = json!("STOPPED");
+                    kept["containers"] =
+                        json!([{"name": "web", "lastStatus": "STOPPED", "exitCode": code}]);
+                }
+                self.pre_tasks.push((kept, 0));
+                ok(json!({"tasks": [task], "failures": []}))
+            }
+            "StopTask" => {
+                self.inputs.push((op.into(), input.clone()));
+                let Some((task, _)) = self
+                    .pre_tasks
+                    .iter_mut()
+                    .find(|(t, _)| t["taskArn"] == input["task"])
+                else {
+                    return error(
+                        400,
+                        "InvalidParameterException",
+                        "The referenced task was not found.",
+                    );
+                };
+                task["desiredStatus"] = json!("STOPPED");
+                task["lastStatus"] = json!("STOPPED");
+                task["stopCode"] = json!("UserInitiated");
+                task["stoppedReason"] = input["reason"].clone();
+                ok(json!({"task": task}))
+            }
+            "DescribeTasks"
+                if input["tasks"][0]
+                    .as_str()
+                    .is_some_and(|t| t.contains("/0a0b0c0d")) =>
+            {
+                let ending = self.pre_ending;
+                let mut found = vec![];
+                for (task, seen) in self.pre_tasks.iter_mut() {
+                    if input["tasks"][0] != task["taskArn"] {
+                        continue;
+                    }
+                    *seen += 1;
+                    if task["lastStatus"] != "STOPPED" {
+                        match ending {
+                            PreEnding::Exit(code, after) if *seen >= after => {
+                                task["lastStatus"] = json!("STOPPED");
+                                task["desiredStatus"] = json!("STOPPED");
+                                task["stopCode"] = json!("EssentialContainerExited");
+                                task["stoppedReason"] = json!("Essential container in task exited");
+                                task["containers"] = json!([{"name": "web", "lastStatus": "STOPPED", "exitCode": code}]);
+                            }
+                            PreEnding::Pull(after) if *seen >= after => {
+                                task["lastStatus"] = json!("STOPPED");
+                                task["desiredStatus"] = json!("STOPPED");
+                                task["stopCode"] = json!("TaskFailedToStart");
+                                task["stoppedReason"] = json!(
+                                    "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref 123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1a2b3c4: not found"
+                                );
+                                task["containers"] =
+                                    json!([{"name": "web", "lastStatus": "STOPPED"}]);
+                            }
+                            _ => task["lastStatus"] = json!("RUNNING"),
+                        }
+                    }
+                    found.push(task.clone());
+                }
+                ok(json!({"tasks": found, "failures": []}))
             }
             "ListTasks" => {
                 self.inputs.push((op.into(), input.clone()));
@@ -776,6 +888,7 @@ fn stg_target() -> Target {
         poll_seconds: 15,
         fail_fast: true,
         fail_fast_tasks: 2,
+        pre_deploy: None,
     }
 }
 
@@ -3202,4 +3315,314 @@ fn a_stop_ecs_refuses_is_said_in_the_rollout_step() {
             .count(),
         0
     );
+}
+
+// ---- the pre-deploy task ----------------------------------------------------------------------
+
+/// The first task RunTask starts in the fake.
+const PRE_TASK: &str =
+    "arn:aws:ecs:eu-west-1:123456789012:task/stg/0a0b0c0d000000000000000000000001";
+
+/// The target with a pre-deploy task: `bin/migrate` in `web`, for at most two minutes.
+fn pre_target() -> Target {
+    Target {
+        pre_deploy: Some(deploy::PreDeploy {
+            container: "web".into(),
+            command: vec!["bin/migrate".into(), "--all".into()],
+            timeout_seconds: 120,
+        }),
+        ..stg_target()
+    }
+}
+
+fn pre_world(ending: PreEnding) -> Fake {
+    let fake = Fake::new(Ending::Complete(2));
+    fake.world().pre_ending = ending;
+    fake
+}
+
+/// The index of the first call of `op` in the fake's log.
+fn first_call(fake: &Fake, op: &str) -> usize {
+    fake.world()
+        .calls
+        .iter()
+        .position(|c| c == op)
+        .unwrap_or_else(|| panic!("no {op} call"))
+}
+
+#[test]
+fn a_pre_deploy_task_runs_the_new_revision_where_the_service_runs_before_it_is_updated() {
+    let fake = pre_world(PreEnding::Exit(0, 2));
+    let (clock, target) = (fake_clock(), pre_target());
+    let ctx = context(&fake, &clock, &target);
+    let mut d = new_deployment(&clock);
+    run(&mut d, &ctx);
+    assert_eq!(d.state, State::Success, "{d:#?}");
+    assert_eq!(
+        step_names(&d)[5..],
+        [
+            "register_task_definition",
+            "pre_deploy",
+            "update_service",
+            "wait_rollout",
+            "final_status"
+        ]
+    );
+    // Register, then RunTask, then the task followed until it stopped, then UpdateService.
+    let (register, run_task, update) = (
+        first_call(&fake, "RegisterTaskDefinition"),
+        first_call(&fake, "RunTask"),
+        first_call(&fake, "UpdateService"),
+    );
+    assert!(
+        register < run_task && run_task < update,
+        "{:?}",
+        fake.world().calls
+    );
+    let polls = fake.world().calls[run_task..update]
+        .iter()
+        .filter(|c| *c == "DescribeTasks")
+        .count();
+    assert_eq!(polls, 2);
+    let runs = calls_of(&fake, "RunTask");
+    assert_eq!(runs.len(), 1);
+    let new_arn = "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:2";
+    assert_eq!(
+        runs[0],
+        json!({"cluster": "stg", "taskDefinition": new_arn, "count": 1,
+               "startedBy": format!("hatoba/{}", d.id.replace('.', "/")),
+               "overrides": {"containerOverrides": [{"name": "web", "command": ["bin/migrate", "--all"]}]},
+               "launchType": "FARGATE", "platformVersion": "LATEST",
+               "networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-0fake1"],
+                 "securityGroups": ["sg-0fake1"], "assignPublicIp": "DISABLED"}}})
+    );
+    // startedBy takes letters, digits, `-`, `/` and `_` only, up to 128.
+    let started_by = runs[0]["startedBy"].as_str().unwrap();
+    assert!(started_by.len() <= 128);
+    assert!(
+        started_by
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-/_".contains(&b)),
+        "{started_by}"
+    );
+    // The step names the task and links to it in the ECS console.
+    let step = d.step(StepName::PreDeploy).unwrap();
+    assert_eq!(step.outcome, Some(Outcome::Ok));
+    assert_eq!(step.detail, format!("{PRE_TASK}: web exited 0"));
+    assert_eq!(
+        step.link.as_deref(),
+        Some(
+            "https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/stg/tasks/0a0b0c0d000000000000000000000001/configuration?region=eu-west-1"
+        )
+    );
+    assert_eq!(d.pre_deploy_task_arn.as_deref(), Some(PRE_TASK));
+    assert_eq!(fake.world().updated_with, [new_arn]);
+    // The record with the step reads back.
+    let text = serde_json::to_string(&d).unwrap();
+    assert_eq!(serde_json::from_str::<Deployment>(&text).unwrap(), d);
+    assert!(text.contains("\"name\":\"pre_deploy\""), "{text}");
+}
+
+#[test]
+fn a_target_without_a_pre_deploy_task_runs_none() {
+    let (fake, clock, target) = (Fake::new(Ending::Complete(2)), fake_clock(), stg_target());
+    let ctx = context(&fake, &clock, &target);
+    let mut d = new_deployment(&clock);
+    run(&mut d, &ctx);
+    assert_eq!(d.state, State::Success);
+    assert!(d.step(StepName::PreDeploy).is_none());
+    assert!(calls_of(&fake, "RunTask").is_empty());
+}
+
+#[test]
+fn a_pre_deploy_task_that_exits_3_fails_the_deploy_with_its_log_and_the_service_is_not_updated() {
+    let fake = pre_world(PreEnding::Exit(3, 2));
+    with_awslogs(&fake, vec![]);
+    fake.world().log = Some((
+        "/ecs/web".into(),
+        "ecs/web/0a0b0c0d000000000000000000000001".into(),
+        vec![
+            "Applying migration 0041 ... done".into(),
+            "Applying migration 0042 ...".into(),
+            "migration 0042 failed".into(),
+        ],
+    ));
+    let (clock, target) = (fake_clock(), pre_target());
+    let ctx = context(&fake, &clock, &target);
+    let mut d = new_deployment(&clock);
+    run(&mut d, &ctx);
+    assert_eq!(d.state, State::Failure, "{d:#?}");
+    assert_eq!(
+        d.description,
+        "pre-deploy task web exited 3: \"migration 0042 failed\""
+    );
+    assert_eq!(
+        step_names(&d)[5..],
+        ["register_task_definition", "pre_deploy", "final_status"]
+    );
+    let step = d.step(StepName::PreDeploy).unwrap();
+    assert_eq!(step.outcome, Some(Outcome::Failed));
+    {
+        let w = fake.world();
+        assert_eq!(w.update_calls, 0);
+        assert_eq!(w.service_td, OLD_ARN);
+        let (_, last) = w.statuses.last().unwrap();
+        assert_eq!(last["state"], "failure");
+        assert_eq!(
+            last["description"],
+            "pre-deploy task web exited 3: \"migration 0042 failed\""
+        );
+    }
+    let f = failure_of(&d);
+    assert_eq!(f.summary, d.description);
+    assert_eq!(f.ending, "never began: the service was not updated");
+    assert_eq!(f.stopped_tasks.len(), 1);
+    assert_eq!(f.stopped_tasks[0].task_arn, PRE_TASK);
+    assert_eq!(f.stopped_tasks[0].containers[0].exit_code, Some(3));
+    let logs = f.logs.expect("the task's log tail");
+    assert_eq!(logs.stream, "ecs/web/0a0b0c0d000000000000000000000001");
+    assert_eq!(logs.lines.len(), 3);
+}
+
+#[test]
+fn a_pre_deploy_task_that_cannot_pull_its_image_is_named_by_ecss_reason() {
+    let fake = pre_world(PreEnding::Pull(1));
+    let (clock, target) = (fake_clock(), pre_target());
+    let ctx = context(&fake, &clock, &target);
+    let mut d = new_deployment(&clock);
+    run(&mut d, &ctx);
+    assert_eq!(d.state, State::Failure, "{d:#?}");
+    assert!(
+        d.description
+            .starts_with("pre-deploy task web stopped: CannotPullContainerError: "),
+        "{}",
+        d.description
+    );
+    assert_eq!(fake.world().update_calls, 0);
+    // No exit code: no log to read.
+    assert!(calls_of(&fake, "GetLogEvents").is_empty());
+}
+
+#[test]
+fn a_pre_deploy_task_that_outlasts_its_timeout_is_stopped_and_fails_the_deploy() {
+    let fake = pre_world(PreEnding::Never);
+    let (clock, target) = (fake_clock(), pre_target());
+    let ctx = context(&fake, &clock, &target);
+    let mut d = new_deployment(&clock);
+    run(&mut d, &ctx);
+    assert_eq!(d.state, State::Failure, "{d:#?}");
+    assert_eq!(
+        d.description,
+        "pre-deploy task web timed out after 2 min (stopped)"
+    );
+    let stops = calls_of(&fake, "StopTask");
+    assert_eq!(stops.len(), 1);
+    assert_eq!(stops[0]["task"], PRE_TASK);
+    assert_eq!(stops[0]["cluster"], "stg");
+    assert_eq!(fake.world().update_calls, 0);
+    let step = d.step(StepName::PreDeploy).unwrap();
+    assert_eq!(step.ended_at.unwrap() - step.started_at, 120_000);
+}
+
+#[test]
+fn a_throttled_poll_of_the_pre_deploy_task_is_a_missed_poll() {
+    let fake = pre_world(PreEnding::Exit(0, 2));
+    let (clock, target) = (fake_clock(), pre_target());
+    let ctx = context(&fake, &clock, &target);
+    let d = new_deployment(&clock);
+    let store = MemoryStore::default();
+    enqueue(&store, &d);
+    run_until(&store, &ctx, &d.id, Next::PreDeploy);
+    let driver = Driver::new(&store);
+    // RunTask, then every quick retry of the first poll throttled.
+    block_on(driver.run(&ctx, Duration::ZERO, |_| ControlFlow::Continue(()))).unwrap();
+    fake.fault(
+        "DescribeTasks",
+        vec![Fault::Status(400, "ThrottlingException"); 3],
+    );
+    drive(&store, &ctx).unwrap();
+    let d = block_on(driver.deployment(&d.id)).unwrap().unwrap();
+    assert_eq!(d.state, State::Success, "{d:#?}");
+    assert_eq!(d.step(StepName::PreDeploy).unwrap().retries, 1);
+    assert_eq!(calls_of(&fake, "RunTask").len(), 1);
+    assert_eq!(fake.world().update_calls, 1);
+}
+
+#[test]
+fn a_lost_answer_to_run_task_never_runs_the_task_twice() {
+    for ending in [PreEnding::Exit(0, 2), PreEnding::Exit(0, 0)] {
+        let fake = pre_world(ending);
+        fake.fault("RunTask", vec![Fault::Lost]);
+        let (clock, target) = (fake_clock(), pre_target());
+        let ctx = context(&fake, &clock, &target);
+        let mut d = new_deployment(&clock);
+        run(&mut d, &ctx);
+        assert_eq!(d.state, State::Success, "{d:#?}");
+        assert_eq!(
+            calls_of(&fake, "RunTask").len(),
+            1,
+            "{:?}",
+            fake.world().calls
+        );
+        assert_eq!(d.pre_deploy_task_arn.as_deref(), Some(PRE_TASK));
+        // The second try looked for the task by the deploy's startedBy: running, then stopped.
+        let mut listed = calls_of(&fake, "ListTasks");
+        // (The rollout's own tasks are listed by its `ecs-svc/...` id.)
+        listed.retain(|l| l["startedBy"].as_str().unwrap().starts_with("hatoba/"));
+        assert_eq!(
+            listed[0]["startedBy"],
+            format!("hatoba/{}", d.id.replace('.', "/"))
+        );
+        let statuses: Vec<&Value> = listed.iter().map(|l| &l["desiredStatus"]).collect();
+        match ending {
+            PreEnding::Exit(_, 0) => assert_eq!(statuses, ["RUNNING", "STOPPED"]),
+            _ => assert_eq!(statuses, ["RUNNING"]),
+        }
+        assert_eq!(d.step(StepName::PreDeploy).unwrap().retries, 1);
+        assert_eq!(fake.world().update_calls, 1);
+    }
+}
+
+#[test]
+fn the_driver_crashed_at_every_write_runs_the_pre_deploy_task_once() {
+    let (fake, clock, target) = (pre_world(PreEnding::Exit(0, 2)), fake_clock(), pre_target());
+    let store = CrashingStore::default();
+    admit_and_drive(&store, &context(&fake, &clock, &target));
+    let total = store.writes.get();
+    for n in 1..=total {
+        let (fake, clock, target) = (pre_world(PreEnding::Exit(0, 2)), fake_clock(), pre_target());
+        let ctx = context(&fake, &clock, &target);
+        let store = CrashingStore::default();
+        store.fail_at.set(Some(n));
+        let id = admit_and_drive(&store, &ctx);
+        let d = block_on(Driver::new(&store.inner).deployment(&id))
+            .unwrap()
+            .unwrap();
+        assert_eq!(d.state, State::Success, "crash at write {n}: {d:#?}");
+        assert_eq!(calls_of(&fake, "RunTask").len(), 1, "crash at write {n}");
+        assert_eq!(fake.world().update_calls, 1, "crash at write {n}");
+    }
+}
+
+#[test]
+fn a_pre_deploy_container_the_task_definition_does_not_have_fails_before_anything_is_registered() {
+    let fake = pre_world(PreEnding::Exit(0, 2));
+    let mut target = pre_target();
+    target.pre_deploy.as_mut().unwrap().container = "migrate".into();
+    let clock = fake_clock();
+    let ctx = context(&fake, &clock, &target);
+    let mut d = new_deployment(&clock);
+    run(&mut d, &ctx);
+    assert_eq!(d.state, State::Failure, "{d:#?}");
+    assert_eq!(
+        d.description,
+        "pre-deploy container \"migrate\" is not a container of the task definition web (it has web)"
+    );
+    assert_eq!(
+        d.step(StepName::RegisterTaskDefinition).unwrap().outcome,
+        Some(Outcome::Failed)
+    );
+    assert!(calls_of(&fake, "RunTask").is_empty());
+    let w = fake.world();
+    assert_eq!((w.register_calls, w.update_calls), (0, 0));
 }

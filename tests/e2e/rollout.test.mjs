@@ -30,6 +30,13 @@ const ROLLOUTS = {
   pagego: { strategy: 'BLUE_GREEN', pause: 'POST_TEST_TRAFFIC_SHIFT' },
   pageback: { strategy: 'BLUE_GREEN', pause: 'POST_TEST_TRAFFIC_SHIFT' },
   denied: { ending: 'crash', polls: 4, serviceDeployments: 'denied' },
+  preok: {},
+  prefail: {},
+};
+// The services whose targets run a pre-deploy task, and how the stand-in ends the task RunTask starts.
+const PRE_TASKS = {
+  preok: { exitCode: 0, logs: ['Applying migration 0042 ... done'] },
+  prefail: { exitCode: 3, logs: ['Applying migration 0041 ... done', 'Applying migration 0042 ...', 'migration 0042 failed'] },
 };
 const SERVICES = Object.keys(ROLLOUTS);
 const SHAS = Object.fromEntries(SERVICES.map((s) => [s, sha(s)]));
@@ -39,18 +46,25 @@ const BASE = JSON.stringify({ family: 'web', networkMode: 'awsvpc', requiresComp
   containerDefinitions: [{ name: 'web', image: 'placeholder', essential: true, portMappings: [{ containerPort: 8080 }],
     logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/shop-web', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'ecs' } } }] });
 
+// moto runs a task only when its containers say how much memory they want.
+const RUNNABLE = JSON.stringify({ ...JSON.parse(BASE), containerDefinitions: JSON.parse(BASE).containerDefinitions.map((c) => ({ ...c, memoryReservation: 256 })) });
+
 function target(name) {
   const t = { name, repository: REPO, branch: `deploy-${name}`, region: 'us-east-1', cluster: 'stg', service: name, container: 'web',
     ecrRepository: 'shop/web', taskDefinition: '.aws/task-definition.json', pollSeconds: 1 };
-  return '[[vars.HATOBA_TARGETS]]\n' + Object.entries(t).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join('\n') + '\n';
+  const pre = PRE_TASKS[name] ? '\npreDeploy = { container = "web", command = ["bin/migrate", "--all"], timeoutSeconds = 60 }' : '';
+  return '[[vars.HATOBA_TARGETS]]\n' + Object.entries(t).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join('\n') + pre + '\n';
 }
 
 let aws; let awsProcess; let worker; let tmp;
 before(async () => {
   const python = process.env.HATOBA_PYTHON ?? 'python3';
   const spec = { cluster: 'stg', services: SERVICES, repository: 'shop/web', shas: Object.values(SHAS),
-    files: Object.values(SHAS).map((ref) => ({ repository: REPO, ref, path: '.aws/task-definition.json', content: BASE })),
-    rollouts: Object.entries(ROLLOUTS).map(([service, r]) => ({ service, ...r })) };
+    files: Object.entries(SHAS).map(([service, ref]) => ({ repository: REPO, ref, path: '.aws/task-definition.json',
+      content: PRE_TASKS[service] ? RUNNABLE : BASE })),
+    rollouts: Object.entries(ROLLOUTS).map(([service, r]) => ({ service, ...r })),
+    fargate: Object.keys(PRE_TASKS),
+    tasks: Object.entries(PRE_TASKS).map(([service, t]) => ({ startedBy: `hatoba/${service}/`, ...t })) };
   awsProcess = spawn(python, [path.join(ROOT, 'tests/standins/local_aws.py'), '--spec', JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
   aws = await new Promise((resolve, reject) => {
     let out = '';
@@ -314,6 +328,57 @@ test('service deployments denied: noted once, the rollout read from DescribeServ
   assert.equal(d.failure.ending, `rolled back to ${revision(d.previousTaskDefinitionArn)}`);
   assert.doesNotMatch(d.failure.summary, /Stopped early/);
   assert.equal(d.failure.summary, `web exited 1: "DATABASE_URL is not set" (rolled back to ${revision(d.previousTaskDefinitionArn)})`);
+});
+
+test('a pre-deploy task that exits 0: run from the new revision where the service runs, then the service is updated', async () => {
+  const id = await deploy('preok');
+  const d = await until(id, finished, 'the deploy');
+  assert.equal(d.state, 'success', JSON.stringify(d, null, 1));
+  const names = d.steps.map((s) => s.name);
+  assert.deepEqual(names.slice(names.indexOf('register_task_definition'), names.indexOf('register_task_definition') + 3),
+    ['register_task_definition', 'pre_deploy', 'update_service']);
+  const step = d.steps.find((s) => s.name === 'pre_deploy');
+  assert.equal(step.outcome, 'ok');
+  assert.match(d.preDeployTaskArn, /^arn:aws:ecs:us-east-1:123456789012:task\/stg\/[0-9a-f-]+$/);
+  assert.equal(step.detail, `${d.preDeployTaskArn}: web exited 0`);
+  assert.equal(step.link, `https://us-east-1.console.aws.amazon.com/ecs/v2/clusters/stg/tasks/${d.preDeployTaskArn.split('/').at(-1)}/configuration?region=us-east-1`);
+  const update = d.steps.find((s) => s.name === 'update_service');
+  assert.ok(Date.parse(step.endedAt) <= Date.parse(update.startedAt), JSON.stringify(d.steps));
+  // What RunTask was asked: the registered revision, the service's network, the command replaced.
+  const svc = await ecs('describe_services', { cluster: 'stg', services: ['preok'] });
+  const [run] = (await awsLog()).filter((e) => e.operation === 'RunTask' && e.request?.startedBy?.startsWith('hatoba/preok/'));
+  assert.equal(run.status, 200);
+  assert.deepEqual(run.request, { cluster: 'stg', taskDefinition: d.taskDefinitionArn, count: 1, startedBy: `hatoba/${d.id.replaceAll('.', '/')}`,
+    overrides: { containerOverrides: [{ name: 'web', command: ['bin/migrate', '--all'] }] }, launchType: 'FARGATE',
+    networkConfiguration: svc.services[0].networkConfiguration });
+  const listed = await ecs('list_tasks', { cluster: 'stg', startedBy: run.request.startedBy, desiredStatus: 'STOPPED' });
+  assert.deepEqual(listed.taskArns, [d.preDeployTaskArn]);
+  // Then the service was updated to the revision.
+  assert.equal(svc.services[0].taskDefinition, d.taskDefinitionArn);
+  const statuses = await commitStatuses('preok');
+  assert.equal(statuses.at(-1).state, 'success');
+});
+
+test('a pre-deploy task that exits 3: the deploy fails naming the exit and the last log line, and the service is never updated', async () => {
+  const before = (await ecs('describe_services', { cluster: 'stg', services: ['prefail'] })).services[0].taskDefinition;
+  const id = await deploy('prefail');
+  const d = await until(id, finished, 'the deploy');
+  assert.equal(d.state, 'failure', JSON.stringify(d, null, 1));
+  assert.equal(d.description, 'pre-deploy task web exited 3: "migration 0042 failed"');
+  assert.deepEqual(d.steps.map((s) => s.name).slice(-3), ['register_task_definition', 'pre_deploy', 'final_status']);
+  assert.equal(d.steps.find((s) => s.name === 'pre_deploy').outcome, 'failed');
+  assert.equal(d.failure.summary, d.description);
+  assert.deepEqual(d.failure.stoppedTasks.map((t) => [t.taskArn, t.containers[0].exitCode]), [[d.preDeployTaskArn, 3]]);
+  assert.equal(d.failure.logs.stream, `ecs/web/${d.preDeployTaskArn.split('/').at(-1)}`);
+  assert.deepEqual(d.failure.logs.lines, PRE_TASKS.prefail.logs);
+  const statuses = await commitStatuses('prefail');
+  assert.equal(statuses.at(-1).state, 'failure');
+  assert.equal(statuses.at(-1).description, d.description);
+  // No UpdateService: the service runs what it ran before, not the revision registered.
+  const svc = await ecs('describe_services', { cluster: 'stg', services: ['prefail'] });
+  assert.equal(svc.services[0].taskDefinition, before);
+  assert.notEqual(svc.services[0].taskDefinition, d.taskDefinitionArn);
+  assert.equal(d.previousTaskDefinitionArn ?? null, null);
 });
 
 test('the page in Chromium: a paused deployment shows where it waits; Continue (asking the admin token once) and Roll back answer it', async () => {

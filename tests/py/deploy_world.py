@@ -19,14 +19,18 @@ SHA = "0123456789abcdef0123456789abcdef01234567"
 OTHER_SHA = "89abcdef0123456789abcdef0123456789abcdef"
 REPO = "octo/shop"
 SERVICES = ["repo", "s3", "current", "rollback", "stall", "noimage", "broken", "nowait", "redeploy", "denied",
-            "proof-repo", "proof-s3", "proof-current", "proof-role"]
+            "proof-repo", "proof-s3", "proof-current", "proof-role", "proof-pre"]
+# The services that run a pre-deploy task: on Fargate, as RunTask in moto needs.
+FARGATE = ["proof-pre"]
+# What the pre-deploy task runs, as the target writes it.
+PRE_DEPLOY = '{ container = "web", command = ["bin/migrate", "--all"], timeoutSeconds = 60 }'
 
 
 def target(name, service, base, **extra):
     lines = [f'name = "{name}"', f'repository = "{REPO}"', 'branch = "main"', f'region = "{local_aws.REGION}"',
              'cluster = "stg"', f'service = "{service}"', 'container = "web"', 'ecrRepository = "shop/web"',
              f'taskDefinition = "{base}"', "pollSeconds = 1"]
-    lines += [f"{k} = {json.dumps(v)}" for k, v in extra.items()]
+    lines += [f"{k} = {v if k == 'preDeploy' else json.dumps(v)}" for k, v in extra.items()]
     return "[[vars.HATOBA_TARGETS]]\n" + "\n".join(lines) + "\n"
 
 
@@ -35,12 +39,16 @@ def world(tmp_path_factory):
     moto, moto_url = local_aws.start_moto()
     standins, urls = local_aws.start_standins(moto_url)
     try:
-        deployer, auditor, admin = local_aws.seed(moto_url, "stg", SERVICES, "shop/web", [SHA])
+        deployer, auditor, admin = local_aws.seed(moto_url, "stg", SERVICES, "shop/web", [SHA], fargate=FARGATE)
         base = json.dumps(local_aws.task_definition("web"))
         local_aws.put_file(urls["github"], REPO, SHA, ".aws/task-definition.json", base)
         broken = local_aws.task_definition("web")
         broken["memory"] = "300"
         local_aws.put_file(urls["github"], REPO, SHA, ".aws/broken.json", json.dumps(broken))
+        # moto runs a task only when its containers say how much memory they want.
+        runnable = local_aws.task_definition("web")
+        runnable["containerDefinitions"][0]["memoryReservation"] = 256
+        local_aws.put_file(urls["github"], REPO, SHA, ".aws/runnable.json", json.dumps(runnable))
         config = tmp_path_factory.mktemp("config") / "wrangler.toml"
         config.write_text('name = "hatoba"\n[vars]\n' + "".join([
             target("repo", "repo", ".aws/task-definition.json"),
@@ -57,9 +65,11 @@ def world(tmp_path_factory):
             target("proof-s3", "proof-s3", "s3://hatoba-config/deploy/web.json"),
             target("proof-current", "proof-current", "current"),
             target("proof-role", "proof-role", "s3://hatoba-config/deploy/web.json"),
+            target("proof-pre", "proof-pre", ".aws/runnable.json", preDeploy=PRE_DEPLOY),
         ]))
         control(urls["aws"], "/_standin/rollout", {"cluster": "stg", "service": "rollback", "ending": "rollback", "polls": 2})
         control(urls["aws"], "/_standin/rollout", {"cluster": "stg", "service": "stall", "ending": "stall"})
+        control(urls["aws"], "/_standin/task", {"cluster": "stg", "startedBy": "hatoba/proof-pre/"})
         yield {"urls": urls, "moto": moto_url, "deployer": deployer, "auditor": auditor, "admin": admin,
                "config": config}
     finally:

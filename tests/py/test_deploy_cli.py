@@ -6,6 +6,7 @@ scenario deploys to a service of its own.
 """
 
 import json
+import re
 import subprocess
 import time
 
@@ -167,3 +168,11 @@ def test_usage_and_configuration_errors_exit_2(world, hatoba, tmp_path):
     run = subprocess.run([str(hatoba), "config", "check", "--config", str(bad)], capture_output=True, text=True)
     assert run.returncode == 1
     assert f"{bad}: HATOBA_TARGETS[0].cluster: missing" in run.stdout
+    # A pre-deploy task's bad fields are named with their path in the inline table.
+    bad.write_text(world["config"].read_text().replace(
+        'timeoutSeconds = 60 }', 'timeoutSeconds = 0 }').replace('command = ["bin/migrate", "--all"]', 'command = "bin/migrate"'))
+    run = subprocess.run([str(hatoba), "config", "check", "--config", str(bad)], capture_output=True, text=True)
+    assert run.returncode == 1
+    pre = next(i for i, name in enumerate(re.findall(r'^name = "(.*)"$', bad.read_text(), re.M)[1:]) if name == "proof-pre")
+    assert f'{bad}: HATOBA_TARGETS[{pre}].preDeploy.command: "bin/migrate" is not a command' in run.stdout, run.stdout
+    assert f"{bad}: HATOBA_TARGETS[{pre}].preDeploy.timeoutSeconds: 0 is not a whole number of seconds from 1 to 86400" in run.stdout

@@ -36,7 +36,7 @@ from policy_sentry.querying.actions import get_action_data
 from policy_sentry.querying.arns import get_arn_type_details
 from policy_sentry.querying.conditions import get_condition_value_type
 
-from deploy_world import SHA, deploy, local_aws, service
+from deploy_world import SHA, control, deploy, local_aws, service
 
 ACCOUNT = local_aws.ACCOUNT
 ROLES = [f"arn:aws:iam::{ACCOUNT}:role/web-exec", f"arn:aws:iam::{ACCOUNT}:role/web-task"]
@@ -85,6 +85,32 @@ def test_moto_with_ecs_and_ecr_widened_to_star_deploys_each_base_as_the_generate
     record = json.loads(run.stdout)
     assert record["state"] == "success", record
     assert service(world, f"proof-{base}")["taskDefinition"] == record["taskDefinitionArn"]
+
+
+def test_moto_runs_the_pre_deploy_task_as_the_generated_policy_which_only_a_pre_deploy_target_has(world, hatoba, proof_users):
+    policy = deploy_policy(hatoba, world, "proof-pre")
+    actions = {a for st in policy["Statement"] for a in (st["Action"] if isinstance(st["Action"], list) else [st["Action"]])}
+    assert {"ecs:RunTask", "ecs:StopTask"} <= actions
+    user = user_with(world, "proof-pre", widened_for_moto(policy))
+    run = deploy(dict(world, deployer=user), hatoba, "proof-pre")
+    assert run.returncode == 0, run.stderr
+    record = json.loads(run.stdout)
+    assert record["state"] == "success", record
+    step = next(s for s in record["steps"] if s["name"] == "pre_deploy")
+    assert step["outcome"] == "ok" and step["detail"].endswith(": web exited 0"), step
+    # `hatoba deploy` prints the task's page in the ECS console as it starts.
+    assert step["link"].startswith(f"https://{local_aws.REGION}.console.aws.amazon.com/ecs/v2/clusters/stg/tasks/"), step
+    assert re.search(r"pre_deploy\s+→\s+" + re.escape(step["link"]) + "\n", run.stderr), run.stderr
+    assert service(world, "proof-pre")["taskDefinition"] == record["taskDefinitionArn"]
+    ran = [e for e in control(world["urls"]["aws"], "/_standin/aws-log") if e["operation"] == "RunTask"
+           and e["request"].get("startedBy", "").startswith("hatoba/proof-pre/")]
+    assert [e["status"] for e in ran] == [200]
+    assert ran[0]["request"]["overrides"] == {"containerOverrides": [{"name": "web", "command": ["bin/migrate", "--all"]}]}
+    # A target without a pre-deploy task is given no RunTask: moto refuses it.
+    assert "ecs:RunTask" not in json.dumps(deploy_policy(hatoba, world, "proof-repo"))
+    ecs = local_aws.client("ecs", world["urls"]["aws"], proof_users["repo"])
+    denied(lambda: ecs.run_task(cluster="stg", taskDefinition=record["taskDefinitionArn"], launchType="FARGATE",
+                                networkConfiguration=service(world, "proof-pre")["networkConfiguration"]))
 
 
 def denied(call):
@@ -212,7 +238,7 @@ def check_against_policy_sentry(policy):
 
 def test_every_action_is_on_the_narrowest_resource_policy_sentry_knows(world, hatoba):
     checked = []
-    for target in ("proof-repo", "proof-s3"):
+    for target in ("proof-repo", "proof-s3", "proof-pre"):
         checked += check_against_policy_sentry(deploy_policy(hatoba, world, target))
     checked += check_against_policy_sentry(json.loads(iam_policy(hatoba, world, "proof-s3", "--kind", "assume"))["workerUserPolicy"])
     checked += check_against_policy_sentry(json.loads(iam_policy(hatoba, world, "proof-s3", "--kind", "ci"))["rolePolicy"])
@@ -222,7 +248,13 @@ def test_every_action_is_on_the_narrowest_resource_policy_sentry_knows(world, ha
             "ecs:UpdateService", "ecs:DescribeServices", "iam:PassRole", "s3:GetObject", "sts:AssumeRole",
             "ecr:GetAuthorizationToken", "ecr:PutImage", "ecs:ListTasks", "ecs:DescribeTasks",
             "ecs:ListServiceDeployments", "ecs:DescribeServiceDeployments", "ecs:StopServiceDeployment",
-            "ecs:ContinueServiceDeployment", "logs:GetLogEvents"} <= actions
+            "ecs:ContinueServiceDeployment", "logs:GetLogEvents", "ecs:RunTask", "ecs:StopTask"} <= actions
+    # RunTask only on the family's revisions and StopTask only on the cluster's tasks, both held
+    # to the cluster by `ecs:cluster`, an ARN-valued key AWS lists for them.
+    ecs = f"arn:aws:ecs:{local_aws.REGION}:{ACCOUNT}"
+    for action, resource in (("ecs:RunTask", f"{ecs}:task-definition/web:*"), ("ecs:StopTask", f"{ecs}:task/stg/*")):
+        assert [(r, k) for a, r, k in checked if a == action] == [((resource,), ("ecs:cluster",))], action
+    assert get_condition_value_type("ecs:cluster") == "arn"
     # The PassRole statement names exactly the task's roles, and only for ECS tasks.
     passes = [(r, k) for a, r, k in checked if a == "iam:PassRole"]
     assert all(r == tuple(ROLES) and k == ("iam:PassedToService",) for r, k in passes), passes
@@ -336,8 +368,8 @@ PARLIAMENT_KNOWN = [
 
 
 def test_parliament_finds_nothing_in_the_permission_policies(world, hatoba):
-    for target in ("proof-repo", "proof-s3", "proof-current"):
-        assert findings(deploy_policy(hatoba, world, target)) == PARLIAMENT_KNOWN
+    for target in ("proof-repo", "proof-s3", "proof-current", "proof-pre"):
+        assert findings(deploy_policy(hatoba, world, target)) == PARLIAMENT_KNOWN, target
     # The actions parliament does not know are ECS's, by the names IAM gives them.
     operations = set(botocore.session.get_session().get_service_model("ecs").operation_names)
     assert {"StopServiceDeployment", "ContinueServiceDeployment"} <= operations
@@ -403,6 +435,13 @@ def test_the_terraform_declares_every_principal_with_the_documents_the_cli_print
     assert heredoc_json(roled[("aws_iam_role_policy", "deploy_proof_s3")]["policy"]) == deploy_json
     assert heredoc_json(roled[("aws_iam_user_policy", "hatoba_worker_assume_proof_s3")]["policy"]) == assume["workerUserPolicy"]
     assert roled[("aws_iam_role", "deploy_proof_s3")]["name"] == assume["deployRoleArn"].rsplit("/", 1)[1]
+
+    # A pre-deploy target's managed policy is the one the CLI prints, RunTask and StopTask with it.
+    pre = resources(read_terraform(iam_policy(hatoba, world, "proof-pre", "--pass-role", *ROLES, "--format", "terraform")))
+    pre_json = json.loads(iam_policy(hatoba, world, "proof-pre", "--pass-role", *ROLES))
+    assert heredoc_json(pre[("aws_iam_policy", "hatoba_deploy_proof_pre")]["policy"]) == pre_json
+    assert "ecs:RunTask" in json.dumps(pre_json)
+    assert len(json.dumps(pre_json, separators=(",", ":"))) < 6144
 
     built = resources(read_terraform(iam_policy(hatoba, world, "proof-s3", "--kind", "ci", "--format", "terraform")))
     assert set(built) == {("aws_iam_openid_connect_provider", "github"), ("aws_iam_role", "build_proof_s3"),

@@ -24,15 +24,25 @@ def aws():
     moto, moto_url = local_aws.start_moto()
     standins, urls = local_aws.start_standins(moto_url)
     try:
-        deployer, auditor, admin = local_aws.seed(moto_url, "stg", ["crash", "bg", "denied"], "shop/web", [])
+        deployer, auditor, admin = local_aws.seed(moto_url, "stg", ["crash", "bg", "denied", "pre"], "shop/web", [],
+                                                  fargate=["pre"])
         local_aws.tell_admin(urls["aws"], admin)
+        for body in ({"startedBy": "hatoba/ok/"}, {"startedBy": "hatoba/bad/", "exitCode": 3, "polls": 1,
+                                                    "logs": ["Applying migration 0042", "migration 0042 failed"]},
+                     {"startedBy": "hatoba/pull/", "ending": "pull"}, {"startedBy": "hatoba/slow/", "ending": "never"}):
+            control(urls["aws"], "/_standin/task", {"cluster": "stg", **body})
         for body in ({"service": "crash", "ending": "crash", "polls": 3},
                      {"service": "bg", "strategy": "LINEAR", "pause": "TEST_TRAFFIC_SHIFT", "bakeMinutes": 2},
                      {"service": "denied", "serviceDeployments": "denied"}):
             control(urls["aws"], "/_standin/rollout", {"cluster": "stg", **body})
         ecs = local_aws.client("ecs", urls["aws"], deployer)
         arn = ecs.register_task_definition(**local_aws.task_definition("web", IMAGE))["taskDefinition"]["taskDefinitionArn"]
-        yield {"urls": urls, "moto": moto_url, "ecs": ecs, "arn": arn, "deployer": deployer, "admin": admin}
+        # moto runs a task only when its containers say how much memory they want.
+        runnable = local_aws.task_definition("web", IMAGE)
+        runnable["containerDefinitions"][0]["memoryReservation"] = 256
+        runnable_arn = ecs.register_task_definition(**runnable)["taskDefinition"]["taskDefinitionArn"]
+        yield {"urls": urls, "moto": moto_url, "ecs": ecs, "arn": arn, "runnable": runnable_arn, "deployer": deployer,
+               "admin": admin}
     finally:
         standins.terminate()
         moto.terminate()
@@ -109,6 +119,62 @@ def test_a_linear_rollout_pauses_at_its_hook_and_goes_on_when_continued(aws):
     assert ("IN_PROGRESS", "BAKE_TIME") in seen
     assert seen[-1] == ("SUCCESSFUL", "CLEAN_UP")
     assert [e["problems"] for e in aws_log(aws) if e.get("problems")] == []
+
+
+def test_a_task_run_task_starts_stops_as_its_settings_say_every_answer_fitting_botocore(aws):
+    ecs = aws["ecs"]
+    service = ecs.describe_services(cluster="stg", services=["pre"])["services"][0]
+    assert service["launchType"] == "FARGATE"
+
+    def run(started_by):
+        return ecs.run_task(cluster="stg", taskDefinition=aws["runnable"], count=1, startedBy=started_by, launchType="FARGATE",
+                            networkConfiguration=service["networkConfiguration"],
+                            overrides={"containerOverrides": [{"name": "web", "command": ["bin/migrate"]}]})["tasks"][0]["taskArn"]
+
+    def describe(arn):
+        return ecs.describe_tasks(cluster="stg", tasks=[arn])["tasks"][0]
+
+    def listed(started_by, status="RUNNING"):
+        return ecs.list_tasks(cluster="stg", startedBy=started_by, desiredStatus=status)["taskArns"]
+
+    ok, bad, pull, slow = (run(f"hatoba/{name}/1795766400000/abc1234") for name in ("ok", "bad", "pull", "slow"))
+    # Running at the first look, stopped with exit 0 at the second (polls 2, the default).
+    assert describe(ok)["lastStatus"] != "STOPPED"
+    assert listed("hatoba/ok/1795766400000/abc1234") == [ok]
+    done = describe(ok)
+    assert (done["lastStatus"], done["stopCode"], done["containers"][0]["exitCode"]) == ("STOPPED", "EssentialContainerExited", 0)
+    assert listed("hatoba/ok/1795766400000/abc1234") == []
+    assert listed("hatoba/ok/1795766400000/abc1234", "STOPPED") == [ok]
+    assert describe(ok)["stoppedAt"] == done["stoppedAt"]
+    # Exit 3 at the first look, its lines in moto's CloudWatch Logs under the awslogs stream.
+    failed = describe(bad)
+    assert (failed["lastStatus"], failed["containers"][0]["exitCode"]) == ("STOPPED", 3)
+    logs = local_aws.client("logs", aws["urls"]["aws"], aws["deployer"])
+    stream = "ecs/web/" + bad.rsplit("/", 1)[1]
+    lines = [e["message"] for e in logs.get_log_events(logGroupName="/ecs/web", logStreamName=stream)["events"]]
+    assert lines == ["Applying migration 0042", "migration 0042 failed"]
+    # The image cannot be pulled: no exit code, ECS's reason.
+    describe(pull)
+    pulled = describe(pull)
+    assert pulled["stopCode"] == "TaskFailedToStart"
+    assert pulled["stoppedReason"].startswith("CannotPullContainerError: ")
+    assert "exitCode" not in pulled["containers"][0]
+    # Never ends until StopTask, which moto answers itself.
+    for _ in range(3):
+        assert describe(slow)["lastStatus"] != "STOPPED"
+    assert listed("hatoba/slow/1795766400000/abc1234") == [slow]
+    ecs.stop_task(cluster="stg", task=slow, reason="Hatoba: the pre-deploy task timed out")
+    stopped = describe(slow)
+    assert (stopped["lastStatus"], stopped["stopCode"], stopped["stoppedReason"]) == (
+        "STOPPED", "UserInitiated", "Hatoba: the pre-deploy task timed out")
+    assert listed("hatoba/slow/1795766400000/abc1234", "STOPPED") == [slow]
+    log = aws_log(aws)
+    assert [e["problems"] for e in log if e.get("problems")] == []
+    assert [e["request"]["startedBy"] for e in log if e["operation"] == "RunTask"][:4] == [
+        f"hatoba/{name}/1795766400000/abc1234" for name in ("ok", "bad", "pull", "slow")]
+    with pytest.raises(urllib.error.HTTPError) as wrong:
+        control(aws["urls"]["aws"], "/_standin/task", {"cluster": "stg", "ending": "crash"})
+    assert wrong.value.code == 400
 
 
 def test_service_deployments_denied_by_a_setting_and_by_iam(aws):

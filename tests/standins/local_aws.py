@@ -80,7 +80,7 @@ def deploy_policy(bucket, key, roles):
         {"Sid": "FindTheImage", "Effect": "Allow", "Action": ["ecr:DescribeImages", "ecr:BatchGetImage"], "Resource": "*"},
         {"Sid": "RegisterAndDeploy", "Effect": "Allow", "Resource": "*", "Action": [
             "ecs:RegisterTaskDefinition", "ecs:TagResource", "ecs:DescribeTaskDefinition",
-            "ecs:DescribeServices", "ecs:UpdateService"]},
+            "ecs:DescribeServices", "ecs:UpdateService", "ecs:RunTask", "ecs:StopTask"]},
         {"Sid": "ReadWhyTasksStoppedAndActOnTheDeployments", "Effect": "Allow", "Resource": "*", "Action": [
             "ecs:ListTasks", "ecs:DescribeTasks", "ecs:ListServiceDeployments", "ecs:DescribeServiceDeployments",
             "ecs:StopServiceDeployment", "ecs:ContinueServiceDeployment"]},
@@ -110,9 +110,12 @@ def create_user(iam, name, policy):
     return {"aws_access_key_id": key["AccessKeyId"], "aws_secret_access_key": key["SecretAccessKey"]}
 
 
-def seed(moto_url, cluster, services, repository, shas, bucket="hatoba-config", key="deploy/web.json", family="web"):
+def seed(moto_url, cluster, services, repository, shas, bucket="hatoba-config", key="deploy/web.json", family="web",
+         fargate=()):
     """Seeds moto (checks still off) and turns checks on. Returns the deploy user's, an
-    auditor's (read-only, for tests to look with) and an administrator's credentials."""
+    auditor's (read-only, for tests to look with) and an administrator's credentials. The
+    services named in ``fargate`` run on Fargate in a VPC (where a task RunTask starts can run
+    without container instances); the others as moto creates them."""
     iam = client("iam", moto_url)
     roles = []
     for suffix in ("exec", "task"):
@@ -126,9 +129,20 @@ def seed(moto_url, cluster, services, repository, shas, bucket="hatoba-config", 
     ecs = client("ecs", moto_url)
     ecs.create_cluster(clusterName=cluster)
     ecs.register_task_definition(**task_definition(family, f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{repository}:previous"))
+    where = {}
+    if fargate:
+        # Where the Fargate services run their tasks: moto checks the subnet and group exist.
+        ec2 = client("ec2", moto_url)
+        vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+        ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
+        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+        group = ec2.create_security_group(VpcId=vpc, GroupName="web", Description="web")["GroupId"]
+        where = {"launchType": "FARGATE", "networkConfiguration": {"awsvpcConfiguration": {
+            "subnets": [subnet], "securityGroups": [group], "assignPublicIp": "DISABLED"}}}
     for service in services:
         ecs.create_service(cluster=cluster, serviceName=service, taskDefinition=f"{family}:1", desiredCount=2,
-                           deploymentConfiguration={"deploymentCircuitBreaker": {"enable": True, "rollback": True}})
+                           deploymentConfiguration={"deploymentCircuitBreaker": {"enable": True, "rollback": True}},
+                           **(where if service in fargate else {}))
     ecr = client("ecr", moto_url)
     ecr.create_repository(repositoryName=repository)
     for sha in shas:
@@ -179,19 +193,24 @@ DEMO = {"cluster": "demo", "services": ["web"], "repository": "demo/web", "shas"
 
 def serve(spec, moto_port=0, aws_port=0, github_port=0):
     """Starts moto and the stand-ins, seeds them as ``spec`` says ({cluster, services, repository,
-    shas, files: [{repository, ref, path, content}], rollouts: [settings of POST /_standin/rollout]}),
+    shas, files: [{repository, ref, path, content}], rollouts: [settings of POST /_standin/rollout],
+    fargate: [services on Fargate], tasks: [settings of POST /_standin/task]}),
     prints one JSON line (the URLs, the deploy user's, the auditor's and the administrator's fake
     credentials) and
     keeps them up until SIGTERM or SIGINT."""
     moto, moto_url = start_moto(moto_port or None)
     standins, urls = start_standins(moto_url, aws_port, github_port)
-    deployer, auditor, admin = seed(moto_url, spec["cluster"], spec["services"], spec["repository"], spec["shas"])
+    deployer, auditor, admin = seed(moto_url, spec["cluster"], spec["services"], spec["repository"], spec["shas"],
+                                    fargate=spec.get("fargate", ()))
     tell_admin(urls["aws"], admin)
     for f in spec.get("files", []):
         put_file(urls["github"], f["repository"], f["ref"], f["path"], f["content"])
     for r in spec.get("rollouts", []):
         body = json.dumps({"cluster": spec["cluster"], **r}).encode()
         urllib.request.urlopen(urllib.request.Request(urls["aws"] + "/_standin/rollout", data=body, method="POST")).read()
+    for t in spec.get("tasks", []):
+        body = json.dumps({"cluster": spec["cluster"], **t}).encode()
+        urllib.request.urlopen(urllib.request.Request(urls["aws"] + "/_standin/task", data=body, method="POST")).read()
     print(json.dumps({"moto": moto_url, **urls,
                       "AWS_ACCESS_KEY_ID": deployer["aws_access_key_id"],
                       "AWS_SECRET_ACCESS_KEY": deployer["aws_secret_access_key"],

@@ -562,6 +562,120 @@ def stopped_tasks(request):
     return out
 
 
+# ---- tasks RunTask starts ----------------------------------------------------------------------
+
+TASK_ENDINGS = ("exit", "pull", "never")
+TASK_SETTINGS = {}  # (cluster, startedBy prefix) -> how the tasks RunTask starts there end
+RUN_TASKS = {}  # task ARN -> {"settings", "polls", "stopped": the fields of its stop, once stopped}
+
+
+def configure_task(data):
+    """Takes the settings of ``POST /_standin/task``; raises ValueError when they are wrong."""
+    ending = data.get("ending", "exit")
+    if ending not in TASK_ENDINGS:
+        raise ValueError(f"ending {ending!r} is not one of {TASK_ENDINGS}")
+    TASK_SETTINGS[(data.get("cluster", "default"), data.get("startedBy", ""))] = {
+        "ending": ending, "exitCode": int(data.get("exitCode", 0)), "polls": int(data.get("polls", 2)),
+        "logs": list(data.get("logs", [])), "container": data.get("container"),
+    }
+
+
+def task_settings(cluster, started_by):
+    """The settings of the longest startedBy prefix configured in the cluster that ``started_by``
+    starts with, or None (moto's task then runs forever, as moto's do)."""
+    found = [(len(prefix), s) for (c, prefix), s in TASK_SETTINGS.items()
+             if c == cluster and (started_by or "").startswith(prefix)]
+    return max(found, key=lambda f: f[0])[1] if found else None
+
+
+def ran(request, answer):
+    """A RunTask answer: its tasks follow the settings of their cluster and startedBy."""
+    settings = task_settings(short(request.get("cluster")), request.get("startedBy"))
+    if settings is None:
+        return
+    for t in answer.get("tasks", []):
+        RUN_TASKS[t["taskArn"]] = {"settings": settings, "polls": 0, "stopped": None,
+                                   "startedBy": request.get("startedBy")}
+
+
+def follow(t, logs):
+    """A task of a DescribeTasks answer (moto's, running): one of RunTask's stops once it was
+    described ``polls`` times, as its settings say; the answer then shows it stopped."""
+    run = RUN_TASKS.get(t["taskArn"])
+    if run is None:
+        return False
+    run["polls"] += 1
+    s = run["settings"]
+    if run["stopped"] is None and run.get("stopTask") is not None:
+        now = time.time()
+        run["stopped"] = {"lastStatus": "STOPPED", "desiredStatus": "STOPPED", "stopCode": "UserInitiated",
+                          "stoppedReason": run["stopTask"], "stoppingAt": now - 1, "stoppedAt": now,
+                          "containers": [dict(keep(c), lastStatus="STOPPED", exitCode=137) for c in t.get("containers", [])]}
+    if run["stopped"] is None and s["ending"] != "never" and run["polls"] >= s["polls"]:
+        now = time.time()
+        containers = t.get("containers") or []
+        named = [c for c in containers if c.get("name") == s["container"]]
+        failing = (named or containers or [None])[0]
+        stop = {"lastStatus": "STOPPED", "desiredStatus": "STOPPED", "stoppingAt": now - 1, "stoppedAt": now,
+                "executionStoppedAt": now - 1, "containers": []}
+        if s["ending"] == "pull":
+            image = (failing or {}).get("image", "")
+            why = (f"CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref "
+                   f"{image}: {image}: not found")
+            stop.update(stopCode="TaskFailedToStart", stoppedReason=why)
+        else:
+            stop.update(stopCode="EssentialContainerExited", stoppedReason="Essential container in task exited",
+                        startedAt=now - 5)
+        for c in containers:
+            c = dict(keep(c), lastStatus="STOPPED")
+            if s["ending"] == "pull":
+                if failing is not None and c.get("name") == failing.get("name"):
+                    c["reason"] = stop["stoppedReason"]
+            else:
+                c["exitCode"] = s["exitCode"] if failing is not None and c.get("name") == failing.get("name") else 0
+            stop["containers"].append(c)
+        run["stopped"] = stop
+        if s["ending"] == "exit" and s["logs"] and failing is not None:
+            td = REVISIONS.get(t.get("taskDefinitionArn")) or []
+            defined = next((c for c in td if c.get("name") == failing.get("name")), None)
+            if defined is not None:
+                logs(t["taskDefinitionArn"], defined, t["taskArn"].rsplit("/", 1)[1], s["logs"])
+    if run["stopped"] is not None:
+        t.update(json.loads(json.dumps(run["stopped"])))
+    else:
+        # moto moves its task on to STOPPED at each look, its containers "exited 0" from the start:
+        # one of these runs until it stops as set.
+        t.update(lastStatus="RUNNING", desiredStatus="RUNNING",
+                 containers=[dict(keep(c), lastStatus="RUNNING") for c in t.get("containers", [])])
+    return True
+
+
+def keep(container):
+    """A container of moto's task without its state: its identity."""
+    return {k: v for k, v in container.items() if k in ("containerArn", "taskArn", "name", "image", "runtimeId")}
+
+
+def stop_asked(request, answer):
+    """A StopTask answer: the task stops at the next look, as ECS stops it, with the reason."""
+    run = RUN_TASKS.get((answer.get("task") or {}).get("taskArn"))
+    if run is not None and run["stopped"] is None:
+        run["stopTask"] = request.get("reason") or "Task stopped by user"
+
+
+def listed(request, arns):
+    """A ListTasks answer's ARNs with RunTask's tasks where their stand-in status puts them."""
+    wanted = request.get("desiredStatus", "RUNNING")
+    ours = [arn for arn, run in RUN_TASKS.items() if run["stopped"] is not None or run.get("stopTask")]
+    arns = [a for a in arns if wanted != "RUNNING" or a not in ours]
+    if wanted == "STOPPED":
+        cluster = short(request.get("cluster"))
+        for arn in ours:
+            run = RUN_TASKS[arn]
+            if arn.split("/")[-2] == cluster and arn not in arns and request.get("startedBy") in (None, run.get("startedBy")):
+                arns.append(arn)
+    return arns
+
+
 def task(arn):
     for rollouts in HISTORY.values():
         for r in rollouts:

@@ -59,6 +59,12 @@ Control and inspection, on either port, under ``/_standin/``:
   ``StopServiceDeployment`` with ROLLBACK makes the deployment ROLLBACK_REQUESTED, and at the
   next poll ROLLBACK_SUCCESSFUL with the old revision PRIMARY again (a rolled-back rollout's
   deployment is FAILED); ABORT makes it STOP_REQUESTED, then STOPPED;
+* ``POST /_standin/task`` ``{"cluster", "startedBy", "ending", "exitCode", "polls", "logs",
+  "container"}`` how the tasks ``RunTask`` starts in the cluster with a ``startedBy`` that begins
+  with ``startedBy`` end (moto's run forever): once described ``polls`` times (default 2),
+  ``"exit"`` (default; ``container``, default the first, exits ``exitCode``, default 0, after
+  logging ``logs``, the others 0), ``"pull"`` (CannotPullContainerError, no exit code) or
+  ``"never"`` (it runs until ``StopTask``); ``ListTasks`` and ``DescribeTasks`` show it stopped;
 * ``POST /_standin/admin`` ``{"aws_access_key_id", "aws_secret_access_key"}`` the moto
   administrator the log lines are written as (local_aws.py sends it);
 * ``PUT /_standin/files`` ``{"repository", "ref", "path", "content"}`` a file GitHub serves;
@@ -86,8 +92,8 @@ Control and inspection, on either port, under ``/_standin/``:
 * ``GET /_standin/check-runs.html`` the same as a page like GitHub's checks tab (one
   self-contained HTML page: inline style, no script);
 * ``GET /_standin/aws-log`` the AWS operations that passed, with their time, status and
-  ``problems``; for the service-deployment operations and ListTasks/DescribeTasks also the
-  ``request``, and ``answeredBy: "stand-in"`` for those moto lacks;
+  ``problems``; for the service-deployment operations, ListTasks, DescribeTasks, RunTask and
+  StopTask also the ``request``, and ``answeredBy: "stand-in"`` for those moto lacks;
 * ``POST /_standin/reset`` forget requests, logs and check runs (files, pull requests,
   permissions and rollout settings stay).
 
@@ -275,12 +281,19 @@ def rewrite(operation, request, answer):
                 problems += rollouts.part_problems("Deployment", d, f"deployments[{n}]")
             for n, e in enumerate(service["events"]):
                 problems += rollouts.part_problems("ServiceEvent", e, f"events[{n}]")
+    elif operation == "RunTask":
+        rollouts.ran(request, answer)
+    elif operation == "StopTask":
+        rollouts.stop_asked(request, answer)
     elif operation == "ListTasks":
         arns = [t["taskArn"] for t in rollouts.stopped_tasks(request)]
-        answer["taskArns"] = arns + [a for a in answer.get("taskArns", []) if a not in arns]
+        answer["taskArns"] = arns + [a for a in rollouts.listed(request, answer.get("taskArns", [])) if a not in arns]
     elif operation == "DescribeTasks":
         ours = [t for t in map(rollouts.task, request.get("tasks", [])) if t is not None]
         ids = {t["taskArn"] for t in ours} | {t["taskArn"].rsplit("/", 1)[-1] for t in ours}
+        for n, t in enumerate(answer.get("tasks", [])):
+            if rollouts.follow(t, seed_logs):
+                problems += rollouts.part_problems("Task", t, f"tasks[{len(ours) + n}]")
         answer["tasks"] = ours + answer.get("tasks", [])
         answer["failures"] = [f for f in answer.get("failures", []) if f.get("arn") not in ids
                               and f.get("arn", "").rsplit("/", 1)[-1] not in ids]
@@ -324,6 +337,12 @@ class Handler(BaseHTTPRequestHandler):
             if path == "/_standin/rollout" and method == "POST":
                 try:
                     rollouts.configure(data)
+                except (KeyError, ValueError) as e:
+                    return self.answer(400, {"error": str(e)})
+                return self.answer(200, {"ok": True})
+            if path == "/_standin/task" and method == "POST":
+                try:
+                    rollouts.configure_task(data)
                 except (KeyError, ValueError) as e:
                     return self.answer(400, {"error": str(e)})
                 return self.answer(200, {"ok": True})
@@ -397,7 +416,7 @@ class AwsProxy(Handler):
             if not ecs:
                 return self.answer(status, data, answer_headers)
             request = json.loads(body or b"{}")
-            if operation in OWN_OPERATIONS or operation in ("ListTasks", "DescribeTasks"):
+            if operation in OWN_OPERATIONS or operation in ("ListTasks", "DescribeTasks", "RunTask", "StopTask"):
                 entry["request"] = request
             if operation in OWN_OPERATIONS and (status < 300 or status >= 500):
                 # moto passed the signature and IAM and has no such operation.

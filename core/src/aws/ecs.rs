@@ -64,9 +64,71 @@ pub fn list_clusters(next_token: Option<&str>) -> Operation {
 /// `ListTasks` of `cluster` started by `started_by` (a service deployment's `ecs-svc/...` id)
 /// whose desired status is STOPPED: the tasks of a rollout that ended.
 pub fn list_stopped_tasks(cluster: &str, started_by: &str) -> Operation {
+    list_tasks(cluster, started_by, "STOPPED")
+}
+
+/// `ListTasks` of `cluster` started by `started_by` whose desired status is `desired_status`
+/// (`RUNNING` or `STOPPED`).
+pub fn list_tasks(cluster: &str, started_by: &str, desired_status: &str) -> Operation {
     ecs(
         "ListTasks",
-        &serde_json::json!({ "cluster": cluster, "startedBy": started_by, "desiredStatus": "STOPPED" }),
+        &serde_json::json!({ "cluster": cluster, "startedBy": started_by, "desiredStatus": desired_status }),
+    )
+}
+
+/// What `RunTask` starts: one task of a revision, where and how a service runs its tasks, with
+/// one container's command replaced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunTask<'a> {
+    /// The cluster.
+    pub cluster: &'a str,
+    /// The revision's ARN.
+    pub task_definition: &'a str,
+    /// Who started it, as `ListTasks` finds it again (at most 128 characters).
+    pub started_by: &'a str,
+    /// The container whose command is replaced.
+    pub container: &'a str,
+    /// The command.
+    pub command: &'a [String],
+    /// The service's network configuration, as `DescribeServices` gives it.
+    pub network_configuration: Option<&'a Value>,
+    /// The service's launch type, when it has no capacity provider strategy.
+    pub launch_type: Option<&'a str>,
+    /// The service's capacity provider strategy.
+    pub capacity_provider_strategy: Option<&'a Value>,
+    /// The service's Fargate platform version.
+    pub platform_version: Option<&'a str>,
+}
+
+/// `RunTask` of one task.
+pub fn run_task(r: &RunTask) -> Operation {
+    let mut input = serde_json::json!({
+        "cluster": r.cluster,
+        "taskDefinition": r.task_definition,
+        "count": 1,
+        "startedBy": r.started_by,
+        "overrides": { "containerOverrides": [{ "name": r.container, "command": r.command }] },
+    });
+    // A strategy and a launch type may not both be given: the strategy wins, as in the service.
+    match (r.capacity_provider_strategy, r.launch_type) {
+        (Some(strategy), _) => input["capacityProviderStrategy"] = strategy.clone(),
+        (None, Some(launch_type)) => input["launchType"] = Value::from(launch_type),
+        (None, None) => {}
+    }
+    if let Some(network) = r.network_configuration {
+        input["networkConfiguration"] = network.clone();
+    }
+    if let Some(version) = r.platform_version {
+        input["platformVersion"] = Value::from(version);
+    }
+    ecs("RunTask", &input)
+}
+
+/// `StopTask` of `task` in `cluster`, saying why.
+pub fn stop_task(cluster: &str, task: &str, reason: &str) -> Operation {
+    ecs(
+        "StopTask",
+        &serde_json::json!({ "cluster": cluster, "task": task, "reason": reason }),
     )
 }
 
@@ -120,11 +182,13 @@ pub struct ListTasksOutput {
     pub task_arns: Vec<String>,
 }
 
-/// The answer of `DescribeTasks`.
+/// The answer of `DescribeTasks` and of `RunTask`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DescribeTasksOutput {
-    /// The tasks found.
+    /// The tasks found (or started).
     pub tasks: Vec<Task>,
+    /// The ones not found (or not started), and why.
+    pub failures: Vec<Failure>,
 }
 
 /// A task, as far as it tells why it stopped.
@@ -132,6 +196,8 @@ pub struct DescribeTasksOutput {
 pub struct Task {
     /// Its ARN.
     pub task_arn: String,
+    /// `PROVISIONING`, `PENDING`, `RUNNING`, ..., `STOPPED`.
+    pub last_status: Option<String>,
     /// `TaskFailedToStart`, `EssentialContainerExited`, ...
     pub stop_code: Option<String>,
     /// ECS's sentence: `CannotPullContainerError: ...`, `Essential container in task exited`.
@@ -277,6 +343,14 @@ pub struct Service {
     pub deployments: Vec<Deployment>,
     /// Its events, newest first.
     pub events: Vec<ServiceEvent>,
+    /// Where its tasks run: `awsvpcConfiguration` (subnets, security groups, public IP).
+    pub network_configuration: Option<Value>,
+    /// `FARGATE`, `EC2` or `EXTERNAL`, when it has no capacity provider strategy.
+    pub launch_type: Option<String>,
+    /// Its capacity provider strategy, when it has one.
+    pub capacity_provider_strategy: Option<Value>,
+    /// Its Fargate platform version.
+    pub platform_version: Option<String>,
 }
 
 /// One deployment of a service.
@@ -360,9 +434,11 @@ impl ListTasksOutput {
 impl DescribeTasksOutput {
     fn read(o: &Obj) -> Result<Self, FieldError> {
         Ok(Self {
+            failures: o.list("failures", Failure::read)?,
             tasks: o.list("tasks", |t| {
                 Ok(Task {
                     task_arn: t.text("taskArn")?,
+                    last_status: t.opt_string("lastStatus")?,
                     stop_code: t.opt_string("stopCode")?,
                     stopped_reason: t.opt_string("stoppedReason")?,
                     stopped_at: t.opt_epoch("stoppedAt")?,
@@ -472,13 +548,17 @@ impl DescribeServicesOutput {
     fn read(o: &Obj) -> Result<Self, FieldError> {
         Ok(Self {
             services: o.list("services", Service::read)?,
-            failures: o.list("failures", |f| {
-                Ok(Failure {
-                    arn: f.text("arn")?,
-                    reason: f.text("reason")?,
-                    detail: f.opt_string("detail")?,
-                })
-            })?,
+            failures: o.list("failures", Failure::read)?,
+        })
+    }
+}
+
+impl Failure {
+    fn read(o: &Obj) -> Result<Self, FieldError> {
+        Ok(Failure {
+            arn: o.text("arn")?,
+            reason: o.text("reason")?,
+            detail: o.opt_string("detail")?,
         })
     }
 }
@@ -510,8 +590,18 @@ impl Service {
                     message: e.text("message")?,
                 })
             })?,
+            network_configuration: raw(o, "networkConfiguration"),
+            launch_type: o.opt_string("launchType")?.filter(|t| !t.is_empty()),
+            capacity_provider_strategy: raw(o, "capacityProviderStrategy")
+                .filter(|s| s.as_array().is_some_and(|s| !s.is_empty())),
+            platform_version: o.opt_string("platformVersion")?,
         })
     }
+}
+
+/// The value at `key` as it is, to be sent back to ECS unread (absent or null: `None`).
+fn raw(o: &Obj, key: &str) -> Option<Value> {
+    o.map.get(key).filter(|v| !v.is_null()).cloned()
 }
 
 impl ListServicesOutput {
@@ -572,6 +662,50 @@ mod tests {
         let d = &out.services[0].deployments[0];
         assert_eq!(d.rollout_state.as_deref(), Some("IN_PROGRESS"));
         assert_eq!(d.running_count, 1);
+    }
+
+    #[test]
+    fn run_task_runs_where_the_service_runs_its_strategy_winning_over_its_launch_type() {
+        let body = br#"{"services":[{"serviceName":"web","serviceArn":"arn:aws:ecs:eu-west-1:123456789012:service/prod/web","status":"ACTIVE","taskDefinition":"web:42","desiredCount":1,"runningCount":1,"launchType":"","capacityProviderStrategy":[{"capacityProvider":"FARGATE_SPOT","weight":1}],"networkConfiguration":{"awsvpcConfiguration":{"subnets":["subnet-0fake1"]}}}],"failures":[]}"#;
+        let op = describe_services("prod", &["web"]);
+        let response = HttpResponse {
+            status: 200,
+            headers: vec![],
+            body: body.to_vec(),
+        };
+        let out: DescribeServicesOutput = read_json(&op, &response).unwrap();
+        let s = &out.services[0];
+        assert_eq!(s.launch_type, None);
+        let command = ["bin/migrate".to_owned()];
+        let op = run_task(&RunTask {
+            cluster: "prod",
+            task_definition: "web:43",
+            started_by: "hatoba/web/1/abc",
+            container: "web",
+            command: &command,
+            network_configuration: s.network_configuration.as_ref(),
+            launch_type: Some("FARGATE"),
+            capacity_provider_strategy: s.capacity_provider_strategy.as_ref(),
+            platform_version: None,
+        });
+        let body: serde_json::Value = serde_json::from_slice(&op.body).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"cluster": "prod", "taskDefinition": "web:43", "count": 1,
+                "startedBy": "hatoba/web/1/abc",
+                "overrides": {"containerOverrides": [{"name": "web", "command": ["bin/migrate"]}]},
+                "capacityProviderStrategy": [{"capacityProvider": "FARGATE_SPOT", "weight": 1}],
+                "networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-0fake1"]}}})
+        );
+        // An answer's tasks and failures are read alike.
+        let op = describe_tasks("prod", &[]);
+        let response = HttpResponse {
+            status: 200,
+            headers: vec![],
+            body: br#"{"tasks":[],"failures":[{"arn":"arn:aws:ecs:eu-west-1:123456789012:container-instance/x","reason":"RESOURCE:MEMORY"}]}"#.to_vec(),
+        };
+        let out: DescribeTasksOutput = read_json(&op, &response).unwrap();
+        assert_eq!(out.failures[0].reason, "RESOURCE:MEMORY");
     }
 
     #[test]

@@ -39,7 +39,7 @@ pub use route::{
     CheckAction, DEPLOY_CHECK_PREFIX, Delivery, DeployRequest, Reception, Routing, is_json,
     receive, route,
 };
-pub use target::{BaseSource, ConfigFinding, Target, parse_targets, parse_targets_json};
+pub use target::{BaseSource, ConfigFinding, PreDeploy, Target, parse_targets, parse_targets_json};
 
 /// Tags a registered revision carries, so a resumed deploy finds it and people see its origin.
 pub const COMMIT_TAG: &str = "hatoba:commit";

@@ -20,7 +20,7 @@ use super::status::{
     commit_state, deployment_state, duration_text, ecs_reason, pending_description, revision_name,
     target_url,
 };
-use super::target::{BaseSource, Target, short_sha};
+use super::target::{BaseSource, PreDeploy, Target, short_sha};
 use super::{COMMIT_TAG, DEPLOYMENT_TAG};
 use crate::aws::client::{AwsClient, Endpoint, Operation, read_json};
 use crate::aws::ecr::{self, DescribeImagesOutput, ImageIdentifier, registry_host};
@@ -124,6 +124,7 @@ pub async fn advance<T: Transport, C: Clock>(d: &mut Deployment, ctx: &Context<'
         Next::FindImage => find_image(d, ctx).await,
         Next::Prepare => prepare_task_definition(d, ctx).await,
         Next::Register => register_task_definition(d, ctx).await,
+        Next::PreDeploy => pre_deploy(d, ctx).await,
         Next::UpdateService => update_service(d, ctx).await,
         Next::WaitRollout => wait_rollout(d, ctx).await,
         Next::CollectEvidence => collect_evidence(d, ctx).await,
@@ -173,6 +174,11 @@ fn sync_check_run<'a, T: Transport, C: Clock>(
 pub fn before_advance(d: &mut Deployment) -> bool {
     if d.next == Next::Register {
         d.register_tries = d.register_tries.saturating_add(1);
+        return true;
+    }
+    // Running the pre-deploy task, likewise: until its ARN is stored, a try may have started it.
+    if d.next == Next::PreDeploy && d.pre_deploy_task_arn.is_none() {
+        d.pre_deploy_tries = d.pre_deploy_tries.saturating_add(1);
         return true;
     }
     false
@@ -497,6 +503,22 @@ async fn register_task_definition<T: Transport, C: Clock>(
         return Wake::Now;
     };
     let family = rendered["family"].as_str().unwrap_or_default().to_owned();
+    // The pre-deploy task's container must be one of the revision's (RunTask would refuse the
+    // override): known here, before a revision is registered for nothing.
+    if let Some(pre) = &ctx.target.pre_deploy {
+        let names: Vec<&str> = rendered["containerDefinitions"]
+            .as_array()
+            .map(|cs| cs.iter().filter_map(|c| c["name"].as_str()).collect())
+            .unwrap_or_default();
+        if !names.contains(&pre.container.as_str()) {
+            let message = format!(
+                "pre-deploy container \"{}\" is not a container of the task definition {family} (it has {})",
+                pre.container,
+                names.join(", ")
+            );
+            return fail_step(d, i, State::Failure, message, ctx);
+        }
+    }
     // The first try, stored as such before it began (`before_advance`), cannot follow one that
     // reached AWS: it registers at once. Any other try looks first.
     let first_try = d.register_tries == 1;
@@ -582,8 +604,202 @@ fn registered<T, C: Clock>(
     d.task_definition_arn = Some(arn);
     d.rendered = None;
     d.register_tries = 0;
-    d.next = Next::UpdateService;
+    d.next = if ctx.target.pre_deploy.is_some() {
+        Next::PreDeploy
+    } else {
+        Next::UpdateService
+    };
     Wake::Now
+}
+
+/// Runs the target's pre-deploy task ([`Target::pre_deploy`]) of the registered revision where
+/// the service runs its tasks, and follows it (`DescribeTasks`, every `pollSeconds`) until it
+/// stops: its container exiting 0 lets the service be updated; anything else, or no end within
+/// its timeout (the task is then stopped), ends the deploy in `failure` naming the exit code or
+/// ECS's reason and the container's last log line, and the service is never updated.
+///
+/// `RunTask` is sent once per try, and the tries are counted in the record before each begins
+/// ([`before_advance`]): a try that follows one that may have started the task looks for it
+/// first (`ListTasks` by the deploy's `startedBy`), so a lost answer never runs it twice.
+async fn pre_deploy<T: Transport, C: Clock>(d: &mut Deployment, ctx: &Context<'_, T, C>) -> Wake {
+    let t = ctx.target;
+    let Some(pre) = &t.pre_deploy else {
+        // The target's configuration changed since: nothing to run.
+        d.next = Next::UpdateService;
+        return Wake::Now;
+    };
+    let i = begin(d, StepName::PreDeploy, ctx);
+    let arn = match d.pre_deploy_task_arn.clone() {
+        Some(arn) => arn,
+        None => {
+            return match run_pre_deploy(d, i, pre, ctx).await {
+                Ok(arn) => {
+                    let command = pre.command.join(" ");
+                    let detail = format!("{arn}: {} runs `{command}`", pre.container);
+                    d.steps[i].detail = ctx.redactor.redact(&detail).into_owned();
+                    d.steps[i].link = Some(t.task_console_url(&arn));
+                    d.pre_deploy_task_arn = Some(arn);
+                    Wake::After(Duration::from_secs(t.poll_seconds))
+                }
+                Err(wake) => wake,
+            };
+        }
+    };
+    let op = ecs::describe_tasks(&t.cluster, std::slice::from_ref(&arn));
+    let task = match call::<DescribeTasksOutput, _, _>(ctx, &op, &mut d.steps[i]).await {
+        Ok(out) => out.tasks.into_iter().find(|task| task.task_arn == arn),
+        // A throttled poll is a missed poll: the step waits and looks again.
+        Err(e) => return fail_aws(d, i, e, ctx),
+    };
+    let Some(task) = task else {
+        let message = format!("pre-deploy task {arn} not found in cluster {}", t.cluster);
+        return fail_step(d, i, State::Error, message, ctx);
+    };
+    let status = task
+        .last_status
+        .clone()
+        .unwrap_or_else(|| "PROVISIONING".to_owned());
+    let task = StoppedTask::from(task);
+    let c = &pre.container;
+    let exit_code = task
+        .containers
+        .iter()
+        .find(|x| x.name == *c)
+        .and_then(|x| x.exit_code);
+    let mut failure = Failure::default();
+    let description = if status != "STOPPED" {
+        let waited = ctx.clock.now_millis().saturating_sub(d.steps[i].started_at);
+        let limit = pre.timeout_seconds * 1000;
+        if waited < limit {
+            d.steps[i].detail = format!("{arn}: {status} ({} s so far)", waited / 1000);
+            return Wake::After(Duration::from_millis(
+                (t.poll_seconds * 1000).min(limit - waited),
+            ));
+        }
+        let op = ecs::stop_task(&t.cluster, &arn, "Hatoba: the pre-deploy task timed out");
+        let once = RetryPolicy {
+            max_attempts: 1,
+            ..ctx.retry
+        };
+        let stop = match send_with(ctx, &op, &mut d.steps[i], once).await {
+            Ok(_) => "stopped".to_owned(),
+            Err(e) => format!("StopTask failed: {e}"),
+        };
+        let after = duration_text(pre.timeout_seconds);
+        format!("pre-deploy task {c} timed out after {after} ({stop})")
+    } else if let Some(code) = exit_code {
+        if code == 0 {
+            end(d, i, Outcome::Ok, format!("{arn}: {c} exited 0"), ctx);
+            d.next = Next::UpdateService;
+            return Wake::Now;
+        }
+        let td = d.task_definition_arn.clone().unwrap_or_default();
+        match read_log(d, i, ctx, &td, &arn, c).await {
+            Ok(logs) => failure.logs = logs,
+            Err(e) => {
+                let missing = format!("the log of {c}: {e}");
+                failure
+                    .missing
+                    .push(ctx.redactor.redact(&missing).into_owned());
+            }
+        }
+        let last = failure.logs.as_ref().and_then(|l| l.lines.last());
+        match last.map(|l| l.trim()).filter(|l| !l.is_empty()) {
+            Some(line) => format!(
+                "pre-deploy task {c} exited {code}: \"{}\"",
+                evidence::elide(line, 80)
+            ),
+            None => format!("pre-deploy task {c} exited {code}"),
+        }
+    } else {
+        let cause = evidence::cause_text(&task, None);
+        format!("pre-deploy task {c} stopped: {cause}")
+    };
+    failure.stopped_tasks.push(task);
+    pre_deploy_failed(d, i, description, failure, ctx)
+}
+
+/// Starts the pre-deploy task, or finds the one an earlier try started: its ARN, or how the
+/// step ends (or waits).
+async fn run_pre_deploy<T: Transport, C: Clock>(
+    d: &mut Deployment,
+    i: usize,
+    pre: &PreDeploy,
+    ctx: &Context<'_, T, C>,
+) -> Result<String, Wake> {
+    let t = ctx.target;
+    let started_by = format!("hatoba/{}", d.id.replace('.', "/"));
+    if d.pre_deploy_tries > 1 {
+        for status in ["RUNNING", "STOPPED"] {
+            let op = ecs::list_tasks(&t.cluster, &started_by, status);
+            match call::<ListTasksOutput, _, _>(ctx, &op, &mut d.steps[i]).await {
+                Ok(out) => {
+                    if let Some(arn) = out.task_arns.into_iter().next() {
+                        return Ok(arn);
+                    }
+                }
+                Err(e) => return Err(fail_aws(d, i, e, ctx)),
+            }
+        }
+    }
+    let td = d.task_definition_arn.clone().unwrap_or_default();
+    let service = describe_service(d, i, ctx).await?;
+    let op = ecs::run_task(&ecs::RunTask {
+        cluster: &t.cluster,
+        task_definition: &td,
+        started_by: &started_by,
+        container: &pre.container,
+        command: &pre.command,
+        network_configuration: service.network_configuration.as_ref(),
+        launch_type: service.launch_type.as_deref(),
+        capacity_provider_strategy: service.capacity_provider_strategy.as_ref(),
+        platform_version: service.platform_version.as_deref(),
+    });
+    // Sent once: an answer lost after ECS started the task must not start a second one. The
+    // step waits and runs again instead, and looks first (above).
+    let once = RetryPolicy {
+        max_attempts: 1,
+        ..ctx.retry
+    };
+    let answer = send_with(ctx, &op, &mut d.steps[i], once).await;
+    match answer.and_then(|response| read_json::<DescribeTasksOutput>(&op, &response)) {
+        Ok(out) => match (out.tasks.into_iter().next(), out.failures.first()) {
+            (Some(task), _) => Ok(task.task_arn),
+            (None, failure) => {
+                let why =
+                    failure.map_or(
+                        "no task and no reason in the answer".to_owned(),
+                        |f| match &f.detail {
+                            Some(detail) => format!("{} ({detail})", f.reason),
+                            None => f.reason.clone(),
+                        },
+                    );
+                let message = format!("pre-deploy task {} could not start: {why}", pre.container);
+                Err(fail_step(d, i, State::Failure, message, ctx))
+            }
+        },
+        Err(e) => Err(fail_aws(d, i, e, ctx)),
+    }
+}
+
+/// Ends the pre-deploy step and the deploy in `failure`, with `failure` (the task, its log)
+/// as the evidence.
+fn pre_deploy_failed<T, C: Clock>(
+    d: &mut Deployment,
+    i: usize,
+    description: String,
+    mut failure: Failure,
+    ctx: &Context<'_, T, C>,
+) -> Wake {
+    let wake = fail_step(d, i, State::Failure, description, ctx);
+    failure.summary.clone_from(&d.description);
+    // Read after "The rollout": no rollout began.
+    failure.ending = "never began: the service was not updated".to_owned();
+    // As collect_evidence writes it: the record's own writer and reader.
+    d.failure = serde_json::to_vec(&failure)
+        .ok()
+        .and_then(|text| serde_json::from_slice(&text).ok());
+    wake
 }
 
 /// Points the service at the revision. Looks first: a service already on it (a step redone
@@ -1254,6 +1470,7 @@ fn begin<T, C: Clock>(d: &mut Deployment, name: StepName, ctx: &Context<'_, T, C
         detail: String::new(),
         request_ids: Vec::new(),
         retries: 0,
+        link: None,
     });
     d.steps.len() - 1
 }
@@ -1319,6 +1536,11 @@ fn patience<T, C>(name: StepName, ctx: &Context<'_, T, C>) -> Duration {
     let own = match name {
         StepName::FindImage => ctx.target.image_wait_seconds,
         StepName::WaitRollout => ctx.target.rollout_wait_seconds,
+        StepName::PreDeploy => ctx
+            .target
+            .pre_deploy
+            .as_ref()
+            .map_or(0, |p| p.timeout_seconds),
         StepName::FinalStatus => return FINAL_STATUS_PATIENCE,
         _ => 0,
     };

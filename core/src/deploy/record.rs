@@ -166,6 +166,8 @@ pub enum StepName {
     Check,
     /// `RegisterTaskDefinition`.
     RegisterTaskDefinition,
+    /// The target's `preDeploy` task of the new revision (`RunTask`), followed until it stops.
+    PreDeploy,
     /// `UpdateService`.
     UpdateService,
     /// `DescribeServices` (and ECS's service deployment) until the rollout ends.
@@ -187,6 +189,7 @@ impl StepName {
             StepName::Render => "render",
             StepName::Check => "check",
             StepName::RegisterTaskDefinition => "register_task_definition",
+            StepName::PreDeploy => "pre_deploy",
             StepName::UpdateService => "update_service",
             StepName::WaitRollout => "wait_rollout",
             StepName::CollectEvidence => "collect_evidence",
@@ -236,6 +239,9 @@ pub struct Step {
     /// (throttling, 5xx, timeouts).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub retries: u32,
+    /// Where a person sees what it made in AWS (the pre-deploy task in the ECS console).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -343,7 +349,8 @@ pub struct Pause {
 pub struct Failure {
     /// The cause, in one sentence (the final status's description).
     pub summary: String,
-    /// How the rollout ended: `rolled back to web:41`, `stopped early`, `failed`, `timed out`.
+    /// How the rollout ended: `rolled back to web:41`, `stopped early`, `failed`, `timed out`,
+    /// `never began: ...` (the pre-deploy task failed).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub ending: String,
     /// The deployment's stopped tasks, newest first.
@@ -472,6 +479,8 @@ pub enum Next {
     Prepare,
     /// Register the rendered revision.
     Register,
+    /// Run the pre-deploy task (or keep following it).
+    PreDeploy,
     /// Point the service at the revision.
     UpdateService,
     /// Poll the rollout.
@@ -494,6 +503,7 @@ impl Next {
             Next::FindImage => StepName::FindImage,
             Next::Prepare => StepName::LoadTaskDefinition,
             Next::Register => StepName::RegisterTaskDefinition,
+            Next::PreDeploy => StepName::PreDeploy,
             Next::UpdateService => StepName::UpdateService,
             Next::WaitRollout => StepName::WaitRollout,
             Next::CollectEvidence => StepName::CollectEvidence,
@@ -511,6 +521,7 @@ impl Next {
                 | Next::FindImage
                 | Next::Prepare
                 | Next::Register
+                | Next::PreDeploy
                 | Next::UpdateService
                 | Next::WaitRollout
                 | Next::CollectEvidence
@@ -599,6 +610,14 @@ pub struct Deployment {
     /// another ends.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_run_steps: Option<u64>,
+    /// The pre-deploy task, once `RunTask` answered with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pre_deploy_task_arn: Option<String>,
+    /// How many times running the pre-deploy task was begun, counted and stored before each
+    /// try: a second try may follow a `RunTask` that started a task whose answer was lost, and
+    /// looks for it first.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub pre_deploy_tries: u32,
 }
 
 impl Deployment {
@@ -635,6 +654,8 @@ impl Deployment {
             register_tries: 0,
             check_run_id: None,
             check_run_steps: None,
+            pre_deploy_task_arn: None,
+            pre_deploy_tries: 0,
         }
     }
 
@@ -678,7 +699,7 @@ pub(crate) const STATES: [(&str, State); 7] = [
     ("superseded", State::Superseded),
     ("paused", State::Paused),
 ];
-const STEP_NAMES: [StepName; 11] = [
+const STEP_NAMES: [StepName; 12] = [
     StepName::PendingStatus,
     StepName::AssumeRole,
     StepName::FindImage,
@@ -686,6 +707,7 @@ const STEP_NAMES: [StepName; 11] = [
     StepName::Render,
     StepName::Check,
     StepName::RegisterTaskDefinition,
+    StepName::PreDeploy,
     StepName::UpdateService,
     StepName::WaitRollout,
     StepName::CollectEvidence,
@@ -696,11 +718,12 @@ const OUTCOMES: [(&str, Outcome); 3] = [
     ("failed", Outcome::Failed),
     ("warning", Outcome::Warning),
 ];
-const NEXTS: [(&str, Next); 9] = [
+const NEXTS: [(&str, Next); 10] = [
     ("start", Next::Start),
     ("find_image", Next::FindImage),
     ("prepare", Next::Prepare),
     ("register", Next::Register),
+    ("pre_deploy", Next::PreDeploy),
     ("update_service", Next::UpdateService),
     ("wait_rollout", Next::WaitRollout),
     ("collect_evidence", Next::CollectEvidence),
@@ -744,6 +767,7 @@ impl Step {
             retries: o
                 .opt_id("retries")?
                 .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX)),
+            link: o.opt_string("link")?,
         })
     }
 }
@@ -819,6 +843,10 @@ impl Deployment {
                 .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX)),
             check_run_id: o.opt_id("checkRunId")?,
             check_run_steps: o.opt_id("checkRunSteps")?,
+            pre_deploy_task_arn: o.opt_string("preDeployTaskArn")?,
+            pre_deploy_tries: o
+                .opt_id("preDeployTries")?
+                .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX)),
         })
     }
 }
@@ -852,6 +880,7 @@ mod tests {
             Next::FindImage,
             Next::Prepare,
             Next::Register,
+            Next::PreDeploy,
             Next::UpdateService,
             Next::WaitRollout,
             Next::CollectEvidence,
@@ -943,6 +972,7 @@ mod tests {
             detail: String::new(),
             request_ids: vec![],
             retries: 0,
+            link: None,
         });
         let json = serde_json::to_value(&d).unwrap();
         for key in [
@@ -1006,7 +1036,12 @@ mod tests {
             detail: "web:8".into(),
             request_ids: vec!["req-1".into()],
             retries: 0,
+            link: Some(
+                "https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/stg/tasks/0f1e".into(),
+            ),
         });
+        d.pre_deploy_task_arn = Some("arn:aws:ecs:eu-west-1:111122223333:task/stg/0f1e".into());
+        d.pre_deploy_tries = 2;
         d.statuses.push(StatusSent {
             kind: "deployment".into(),
             state: "in_progress".into(),

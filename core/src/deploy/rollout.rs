@@ -187,6 +187,10 @@ mod tests {
             running_count: 2,
             deployments,
             events: vec![],
+            network_configuration: None,
+            launch_type: None,
+            capacity_provider_strategy: None,
+            platform_version: None,
         }
     }
 

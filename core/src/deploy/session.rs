@@ -221,6 +221,49 @@ mod tests {
     }
 
     #[test]
+    fn a_pre_deploy_task_adds_run_and_stop_task_to_the_session_which_still_fits() {
+        let mut long = target();
+        long.cluster = "production-eu-west-1-main-cluster".into();
+        long.service = "checkout-payments-api-service-v2".into();
+        long.pre_deploy = Some(crate::target::PreDeploy {
+            container: "app".into(),
+            command: vec!["bin/migrate".into()],
+            timeout_seconds: 900,
+        });
+        let policy = session_policy(&long, "123456789012");
+        let text = policy.to_string();
+        assert!(text.len() < 2048, "{} characters", text.len());
+        let granting = |action: &str| -> Vec<Value> {
+            policy["Statement"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|s| actions_of(&s["Action"]).contains(&json!(action)))
+                .map(|s| s["Resource"].clone())
+                .collect()
+        };
+        // On the family's revisions (any family: the role's policy names it) and the cluster's
+        // tasks: what the role's own policy holds to the cluster.
+        assert_eq!(
+            granting("ecs:RunTask"),
+            [json!(
+                "arn:aws:ecs:eu-west-1:123456789012:task-definition/*:*"
+            )]
+        );
+        assert_eq!(
+            granting("ecs:StopTask"),
+            [json!(
+                "arn:aws:ecs:eu-west-1:123456789012:task/production-eu-west-1-main-cluster/*"
+            )]
+        );
+        assert!(
+            !session_policy(&target(), "123456789012")
+                .to_string()
+                .contains("ecs:RunTask")
+        );
+    }
+
+    #[test]
     fn the_session_policy_of_long_names_still_fits() {
         let mut long = target();
         long.cluster = "production-eu-west-1-main-cluster".into();

@@ -464,7 +464,9 @@ fn document(statements: Vec<Value>) -> Value {
 /// `task-definition/FAMILY:*`) and follow it, read why the cluster's tasks stopped (`ecs:cluster`
 /// `ArnEquals` the cluster) and the streams of the task definition's log groups, follow, stop
 /// (roll back) and continue the service's own deployments, pass the task definition's roles to
-/// ECS tasks, and read the base from its one S3 object when it lives there.
+/// ECS tasks, and read the base from its one S3 object when it lives there. A target with a
+/// pre-deploy task may also run a revision of the family in the cluster (`ecs:RunTask`) and
+/// stop a task of the cluster (`ecs:StopTask`), each held to the cluster by `ecs:cluster`.
 pub fn deploy_policy(setup: &Setup) -> Value {
     let t = &setup.target;
     let mut statements = vec![
@@ -551,6 +553,30 @@ pub fn deploy_policy(setup: &Setup) -> Value {
             json!([setup.service_arn(), setup.service_deployments_arn()]),
         ),
     ];
+    if t.pre_deploy.is_some() {
+        // RunTask is authorized on the revision it runs; `ecs:cluster` holds it to the target's
+        // cluster. The task is followed with ListTasks and DescribeTasks (above).
+        statements.push(with_condition(
+            statement(
+                "RunThePreDeployTaskOfTheFamilyInTheClusterOnly",
+                &["ecs:RunTask"],
+                json!(setup.family_arn()),
+            ),
+            "ArnEquals",
+            "ecs:cluster",
+            &setup.cluster_arn(),
+        ));
+        statements.push(with_condition(
+            statement(
+                "StopThePreDeployTaskAtItsTimeoutInTheClusterOnly",
+                &["ecs:StopTask"],
+                json!(setup.cluster_tasks_arn()),
+            ),
+            "ArnEquals",
+            "ecs:cluster",
+            &setup.cluster_arn(),
+        ));
+    }
     if !setup.log_groups.is_empty() {
         statements.push(statement(
             "ReadTheTaskDefinitionsLogStreams",
@@ -923,6 +949,36 @@ mod tests {
         for verb in ["RunTask", "StartTask", "StopTask", "ExecuteCommand"] {
             assert!(!p.to_string().contains(&format!("ecs:{verb}\"")), "{verb}");
         }
+    }
+
+    #[test]
+    fn a_pre_deploy_task_may_be_run_from_the_family_and_stopped_in_the_cluster_only() {
+        let p = deploy_policy(&setup(
+            json!({"preDeploy": {"container": "app", "command": ["bin/migrate"]}}),
+        ));
+        let cluster = json!({"ArnEquals": {"ecs:cluster": "arn:aws:ecs:eu-west-1:123456789012:cluster/prod"}});
+        let run = statement_of(&p, "RunThePreDeployTaskOfTheFamilyInTheClusterOnly");
+        assert_eq!(run["Action"], "ecs:RunTask");
+        assert_eq!(
+            run["Resource"],
+            "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:*"
+        );
+        assert_eq!(run["Condition"], cluster);
+        let stop = statement_of(&p, "StopThePreDeployTaskAtItsTimeoutInTheClusterOnly");
+        assert_eq!(stop["Action"], "ecs:StopTask");
+        assert_eq!(
+            stop["Resource"],
+            "arn:aws:ecs:eu-west-1:123456789012:task/prod/*"
+        );
+        assert_eq!(stop["Condition"], cluster);
+        // The task runs with the revision's roles: passed to ECS tasks only, as before.
+        statement_of(&p, "PassTheTaskDefinitionRolesToEcsTasksOnly");
+        // Still nothing that starts a task elsewhere or gets into one.
+        for verb in ["StartTask", "ExecuteCommand"] {
+            assert!(!p.to_string().contains(&format!("ecs:{verb}\"")), "{verb}");
+        }
+        // The managed policy still fits.
+        assert!(p.to_string().len() < 6144);
     }
 
     #[test]
