@@ -27,7 +27,8 @@
 //! quantifiers `*`, `+`, `?`, `{n}`, `{n,}`, `{n,m}`, and the anchors `^`, `$`. Groups and `|` are
 //! refused by [`Pattern::new`], so a pattern never silently means something else.
 //!
-//! Nothing in the worker or the app uses this module.
+//! Nothing in the worker or the app uses this module. Reading a configuration's text ([`parse`])
+//! comes with the `toml` feature, which the CLI and the checks worker turn on.
 
 use crate::finding::{Finding, Severity};
 use crate::source::Pos;
@@ -424,6 +425,285 @@ impl Pattern {
             .any(|n| self.match_here(item + 1, &text[n..]))
     }
 }
+
+/// Reading a `.hatoba.toml`'s text (with the `toml` feature: the CLI's and the checks worker's).
+#[cfg(feature = "toml")]
+mod reading {
+    use super::{Level, LintConfig, Override, PLACEHOLDER, Pattern};
+    use crate::finding::Finding;
+    use crate::source::Pos;
+    use toml::Spanned;
+    use toml::de::{DeTable, DeValue};
+
+    /// The configuration's file name, looked for in each checked file's directory and above.
+    pub const FILE_NAME: &str = ".hatoba.toml";
+
+    /// The rule id of what reading a configuration found (unknown keys and rule ids, bad values).
+    pub const RULE: &str = "config";
+
+    /// Every rule id a configuration may name: the task-definition and workflow rules, and
+    /// `placeholder`.
+    pub fn known_rules() -> Vec<&'static str> {
+        let mut ids = crate::taskdef::rules::ids();
+        ids.extend(crate::workflow::rules::ids());
+        ids.push(PLACEHOLDER);
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    /// Reads a configuration's text. What does not fit the form is a warning each (the rest
+    /// still applies); text that is not TOML is an error (`Err`, a finding with its place).
+    pub fn parse(text: &str) -> Result<(LintConfig, Vec<Finding>), Finding> {
+        let root = DeTable::parse(text).map_err(|e| {
+            let pos = e
+                .span()
+                .map_or(Pos { line: 1, column: 1 }, |s| pos_of(text, s.start));
+            Finding::error(RULE, "", pos, format!("not TOML: {}", e.message()))
+        })?;
+        let mut reader = Reader {
+            text,
+            warnings: Vec::new(),
+            known: known_rules(),
+        };
+        let mut config = LintConfig::default();
+        for (key, value) in root.get_ref() {
+            match key.get_ref().as_ref() {
+                "rules" => {
+                    if let Some(table) = reader.table(value, "rules") {
+                        config.rules = reader.rules(table, "rules");
+                    }
+                }
+                "overrides" => {
+                    let Some(items) = reader.array(value, "overrides") else {
+                        continue;
+                    };
+                    for (i, item) in items.iter().enumerate() {
+                        let path = format!("overrides[{i}]");
+                        let Some(table) = reader.table(item, &path) else {
+                            continue;
+                        };
+                        let mut entry = Override::default();
+                        for (key, value) in table {
+                            match key.get_ref().as_ref() {
+                                "paths" => {
+                                    entry.paths = reader.strings(value, &format!("{path}.paths"))
+                                }
+                                "rules" => {
+                                    if let Some(t) = reader.table(value, &format!("{path}.rules")) {
+                                        entry.rules = reader.rules(t, &format!("{path}.rules"));
+                                    }
+                                }
+                                other => reader.unknown_key(key, other, &path, &["paths", "rules"]),
+                            }
+                        }
+                        if entry.paths.is_empty() {
+                            reader.warn(
+                                item.span().start,
+                                &path,
+                                "an override without `paths` applies to no file".into(),
+                            );
+                        }
+                        config.overrides.push(entry);
+                    }
+                }
+                "runners" => {
+                    if let Some(table) = reader.table(value, "runners") {
+                        for (key, value) in table {
+                            match key.get_ref().as_ref() {
+                                "labels" => {
+                                    config.runner_labels = reader.strings(value, "runners.labels")
+                                }
+                                other => reader.unknown_key(key, other, "runners", &["labels"]),
+                            }
+                        }
+                    }
+                }
+                "placeholders" => {
+                    if let Some(table) = reader.table(value, "placeholders") {
+                        for (key, value) in table {
+                            match key.get_ref().as_ref() {
+                                "patterns" => {
+                                    let Some(items) = reader.array(value, "placeholders.patterns")
+                                    else {
+                                        continue;
+                                    };
+                                    for item in items {
+                                        let DeValue::String(s) = item.get_ref() else {
+                                            reader.warn(
+                                                item.span().start,
+                                                "placeholders.patterns",
+                                                "a pattern is a string".into(),
+                                            );
+                                            continue;
+                                        };
+                                        match Pattern::new(s) {
+                                            Ok(p) => config.placeholders.push(p),
+                                            Err(why) => reader.warn(
+                                                item.span().start,
+                                                "placeholders.patterns",
+                                                format!("pattern `{s}` is ignored: {why}"),
+                                            ),
+                                        }
+                                    }
+                                }
+                                other => {
+                                    reader.unknown_key(key, other, "placeholders", &["patterns"])
+                                }
+                            }
+                        }
+                    }
+                }
+                other => reader.unknown_key(
+                    key,
+                    other,
+                    "",
+                    &["rules", "overrides", "runners", "placeholders"],
+                ),
+            }
+        }
+        let mut warnings = reader.warnings;
+        crate::finding::sort(&mut warnings);
+        Ok((config, warnings))
+    }
+
+    struct Reader<'t> {
+        text: &'t str,
+        warnings: Vec<Finding>,
+        known: Vec<&'static str>,
+    }
+
+    impl Reader<'_> {
+        fn warn(&mut self, at: usize, path: &str, message: String) {
+            self.warnings
+                .push(Finding::warning(RULE, path, pos_of(self.text, at), message));
+        }
+
+        fn unknown_key(
+            &mut self,
+            key: &Spanned<std::borrow::Cow<'_, str>>,
+            name: &str,
+            table: &str,
+            keys: &[&str],
+        ) {
+            let place = if table.is_empty() {
+                "at the top level".to_string()
+            } else {
+                format!("in `{table}`")
+            };
+            let hint = crate::finding::did_you_mean(name, keys.iter().copied())
+                .map(|k| format!("; did you mean `{k}`?"))
+                .unwrap_or_default();
+            self.warn(
+                key.span().start,
+                table,
+                format!(
+                    "unknown key `{name}` {place} is ignored (known: {}){hint}",
+                    keys.join(", ")
+                ),
+            );
+        }
+
+        fn table<'v, 'i>(
+            &mut self,
+            value: &'v Spanned<DeValue<'i>>,
+            path: &str,
+        ) -> Option<&'v DeTable<'i>> {
+            match value.get_ref() {
+                DeValue::Table(t) => Some(t),
+                _ => {
+                    self.warn(
+                        value.span().start,
+                        path,
+                        format!("`{path}` must be a table: ignored"),
+                    );
+                    None
+                }
+            }
+        }
+
+        fn array<'v, 'i>(
+            &mut self,
+            value: &'v Spanned<DeValue<'i>>,
+            path: &str,
+        ) -> Option<&'v [Spanned<DeValue<'i>>]> {
+            match value.get_ref() {
+                DeValue::Array(a) => Some(a),
+                _ => {
+                    self.warn(
+                        value.span().start,
+                        path,
+                        format!("`{path}` must be an array: ignored"),
+                    );
+                    None
+                }
+            }
+        }
+
+        fn strings(&mut self, value: &Spanned<DeValue<'_>>, path: &str) -> Vec<String> {
+            let Some(items) = self.array(value, path) else {
+                return Vec::new();
+            };
+            let mut out = Vec::new();
+            for item in items {
+                match item.get_ref() {
+                    DeValue::String(s) => out.push(s.to_string()),
+                    _ => self.warn(
+                        item.span().start,
+                        path,
+                        format!("`{path}` holds strings: an item that is not one is ignored"),
+                    ),
+                }
+            }
+            out
+        }
+
+        fn rules(&mut self, table: &DeTable<'_>, path: &str) -> Vec<(String, Level)> {
+            let mut out = Vec::new();
+            for (key, value) in table {
+                let id = key.get_ref().as_ref();
+                if !self.known.contains(&id) {
+                    let hint = crate::finding::did_you_mean(id, self.known.iter().copied())
+                        .map(|k| format!("; did you mean `{k}`?"))
+                        .unwrap_or_default();
+                    self.warn(
+                        key.span().start,
+                        path,
+                        format!("unknown rule `{id}` is ignored{hint}"),
+                    );
+                    continue;
+                }
+                match value.get_ref() {
+                    DeValue::String(s) if Level::parse(s).is_some() => {
+                        out.push((id.to_string(), Level::parse(s).expect("checked")));
+                    }
+                    _ => self.warn(
+                        value.span().start,
+                        path,
+                        format!(
+                            "rule `{id}`: the level is \"off\", \"warning\" or \"error\"; ignored"
+                        ),
+                    ),
+                }
+            }
+            out
+        }
+    }
+
+    /// The line and column of byte `at` in `text`.
+    fn pos_of(text: &str, at: usize) -> Pos {
+        let before = &text[..at.min(text.len())];
+        let line = before.matches('\n').count() as u32 + 1;
+        let start = before.rfind('\n').map_or(0, |n| n + 1);
+        Pos {
+            line,
+            column: before[start..].chars().count() as u32 + 1,
+        }
+    }
+}
+
+#[cfg(feature = "toml")]
+pub use reading::{FILE_NAME, RULE, known_rules, parse};
 
 #[cfg(test)]
 mod tests {

@@ -31,6 +31,9 @@ const MAX_SNIFFED: usize = 50;
 const MAX_FILE_BYTES: usize = 1 << 20;
 /// GitHub's limit on a check run's summary.
 const SUMMARY_LIMIT: usize = 65_535;
+/// The repository's lint configuration, read at the head whether or not the pull request
+/// changes it.
+pub const CONFIG_PATH: &str = ".hatoba.toml";
 /// The rule of a workflow that renders a container its task definition does not have.
 pub const RENDER_CONTAINER: &str = "render-container";
 
@@ -71,6 +74,8 @@ pub enum FileKind {
     Workflow,
     /// A task definition: a target's base, or a `.json` file with `containerDefinitions`.
     TaskDefinition,
+    /// The repository's `.hatoba.toml`: rule levels, per path, for the other files.
+    Config,
 }
 
 impl FileKind {
@@ -78,6 +83,7 @@ impl FileKind {
         match self {
             FileKind::Workflow => "workflow",
             FileKind::TaskDefinition => "taskDefinition",
+            FileKind::Config => "config",
         }
     }
 }
@@ -105,7 +111,9 @@ pub fn select(changed: &[(String, String)], bases: &[&str]) -> Vec<(String, Opti
         if status == "removed" {
             continue;
         }
-        let kind = if is_workflow(path) {
+        let kind = if path == CONFIG_PATH {
+            Some(Some(FileKind::Config))
+        } else if is_workflow(path) {
             Some(Some(FileKind::Workflow))
         } else if bases
             .iter()
@@ -209,13 +217,23 @@ pub fn assess(files: &[ReviewFile]) -> Assessment {
     let mut rows = Vec::new();
     let mut needs = Vec::new();
     let (mut errors, mut warnings) = (0, 0);
+    let config = files
+        .iter()
+        .find(|f| f.kind == FileKind::Config)
+        .map(|f| read_config(&f.text));
     for file in files.iter().filter(|f| f.changed) {
         let mut findings = match file.kind {
             FileKind::Workflow => crate::workflow::check(&file.text),
             FileKind::TaskDefinition => crate::taskdef::check(&file.text),
+            FileKind::Config => config.as_ref().map(|c| c.1.clone()).unwrap_or_default(),
         };
         if file.kind == FileKind::Workflow {
             cross_file(file, files, &mut findings, &mut needs);
+        }
+        if let Some((Some(config), _)) = &config
+            && file.kind != FileKind::Config
+        {
+            findings = config.apply(&file.path, &file.text, findings);
         }
         let e = findings
             .iter()
@@ -286,6 +304,21 @@ pub fn assess(files: &[ReviewFile]) -> Assessment {
         annotations,
         needs,
     }
+}
+
+/// A `.hatoba.toml`: what it says (none when it is no TOML, or this build reads no TOML), and
+/// what reading it found (an unknown rule id is a warning, text that is no TOML an error).
+#[cfg(feature = "toml")]
+fn read_config(text: &str) -> (Option<crate::lintconfig::LintConfig>, Vec<Finding>) {
+    match crate::lintconfig::parse(text) {
+        Ok((config, warnings)) => (Some(config), warnings),
+        Err(error) => (None, vec![error]),
+    }
+}
+
+#[cfg(not(feature = "toml"))]
+fn read_config(_text: &str) -> (Option<crate::lintconfig::LintConfig>, Vec<Finding>) {
+    (None, Vec::new())
 }
 
 /// GitHub's annotation of `finding` in `path`: its whole value, on one line, or the line.
@@ -401,9 +434,10 @@ pub fn answer_review(body: &[u8]) -> Result<String, String> {
         let kind = match text("kind")?.as_str() {
             "workflow" => FileKind::Workflow,
             "taskDefinition" => FileKind::TaskDefinition,
+            "config" => FileKind::Config,
             other => {
                 return Err(format!(
-                    "files[{i}].kind: `{other}` is not workflow or taskDefinition"
+                    "files[{i}].kind: `{other}` is not workflow, taskDefinition or config"
                 ));
             }
         };
@@ -828,6 +862,16 @@ pub async fn run<T: Transport, C: Clock>(
             text,
         });
     }
+    if !files.iter().any(|f| f.kind == FileKind::Config)
+        && let Some(text) = read(&send, github, &repo, CONFIG_PATH, &request.head_sha).await?
+    {
+        files.push(ReviewFile {
+            path: CONFIG_PATH.to_owned(),
+            kind: FileKind::Config,
+            changed: false,
+            text,
+        });
+    }
     let mut assessment = checks.review(&files).await?;
     if !assessment.needs.is_empty() {
         let needs = std::mem::take(&mut assessment.needs);
@@ -1125,6 +1169,45 @@ mod tests {
         assert_eq!(second.conclusion, "failure");
     }
 
+    #[cfg(feature = "toml")]
+    #[test]
+    fn the_repositorys_hatoba_toml_sets_the_levels_and_its_own_findings_are_annotated_when_changed()
+    {
+        let workflow = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    colour: blue\n    steps:\n      - run: make\n";
+        let before = assess(&[file(
+            ".github/workflows/ci.yml",
+            FileKind::Workflow,
+            workflow,
+        )]);
+        let rule = before.annotations[0]["title"].as_str().unwrap().to_owned();
+        let mut config = file(
+            CONFIG_PATH,
+            FileKind::Config,
+            &format!("[rules]\n{rule} = \"off\"\n"),
+        );
+        config.changed = false;
+        let quiet = assess(&[
+            file(".github/workflows/ci.yml", FileKind::Workflow, workflow),
+            config,
+        ]);
+        assert_eq!(
+            (quiet.conclusion, quiet.annotations.len()),
+            ("success", 0),
+            "{:?}",
+            quiet.annotations
+        );
+        let changed = file(
+            CONFIG_PATH,
+            FileKind::Config,
+            "[rules]\nno-such-rule = \"off\"\n",
+        );
+        let told = assess(&[changed]);
+        assert_eq!(told.annotations.len(), 1, "{:?}", told.annotations);
+        assert_eq!(told.annotations[0]["path"], CONFIG_PATH);
+        assert_eq!(told.annotations[0]["start_line"], 2);
+        assert_eq!(told.conclusion, "neutral");
+    }
+
     #[test]
     fn the_checks_workers_answer_reads_back_and_bad_requests_name_the_field() {
         let files = [file(".aws/td.json", FileKind::TaskDefinition, TD)];
@@ -1133,7 +1216,7 @@ mod tests {
         assert_eq!(back, assess(&files));
         assert_eq!(
             answer_review(br#"{"files":[{"path":"a","kind":"x","text":""}]}"#).unwrap_err(),
-            "files[0].kind: `x` is not workflow or taskDefinition"
+            "files[0].kind: `x` is not workflow, taskDefinition or config"
         );
         assert_eq!(
             answer_review(b"[]").unwrap_err(),

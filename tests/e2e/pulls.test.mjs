@@ -188,11 +188,12 @@ test('a pull request with a broken workflow and a broken task definition: annota
   const render = at('.github/workflows/deploy.yml', 'render-container');
   assert.deepEqual([render.start_line, render.start_column], [13, 27]);
   assert.match(render.message, /`api` is not a container of \.aws\/task-definition\.json, so the render step fails: its containers are web/);
-  // README.md was not read; each checked file was read once, and the base once more by the
-  // target's plan (the deploy's own read of it).
+  // README.md was not read; each checked file was read once, the base once more by the target's
+  // plan (the deploy's own read of it), and the repository's .hatoba.toml (there is none).
   const requests = (await requestsFor(sha(1))).filter((q) => q.path.startsWith(`/repos/${REPO}/`) && (q.query.ref === sha(1) || q.path.includes('/pulls/1/')));
   assert.deepEqual(requests.filter((q) => q.path.includes('/contents/')).map((q) => q.path).sort(),
-    [`/repos/${REPO}/contents/.aws/task-definition.json`, `/repos/${REPO}/contents/.aws/task-definition.json`, `/repos/${REPO}/contents/.github/workflows/deploy.yml`]);
+    [`/repos/${REPO}/contents/.aws/task-definition.json`, `/repos/${REPO}/contents/.aws/task-definition.json`, `/repos/${REPO}/contents/.github/workflows/deploy.yml`,
+      `/repos/${REPO}/contents/.hatoba.toml`]);
   assert.equal(requests.filter((q) => q.path === `/repos/${REPO}/pulls/1/files`).length, 1);
 });
 
@@ -223,6 +224,22 @@ test('a clean pull request: success; the same head delivered again is not checke
   assert.equal(rerunAnswer.body.review.conclusion, 'success');
   runs = await checkRuns(sha(2));
   assert.equal(runs.length, 2);
+});
+
+test('the repository\'s .hatoba.toml, read at the head, holds for the pull request\'s checks', async () => {
+  const head = sha(9);
+  await github('PUT', '/_standin/files', { repository: REPO, ref: head, path: '.hatoba.toml', content: '[rules]\nunknown-key = "off"\n' });
+  const workflow = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    colour: blue\n    steps:\n      - run: make\n';
+  const r = await openPull(9, { '.github/workflows/ci.yml': workflow });
+  assert.equal(r.status, 202, JSON.stringify(r.body));
+  assert.deepEqual([r.body.review.conclusion, r.body.review.annotations], ['success', 0]);
+  // The same pull request with the rule left on gets its warning.
+  const head2 = sha(10);
+  await github('PUT', '/_standin/files', { repository: REPO, ref: head2, path: '.hatoba.toml', content: '[rules]\nno-such-rule = "off"\n' });
+  const r2 = await openPull(10, { '.github/workflows/ci.yml': workflow, '.hatoba.toml': '[rules]\nno-such-rule = "off"\n' });
+  const [run] = await checkRuns(sha(10));
+  assert.deepEqual(run.annotations.map((a) => [a.path, a.title]).sort(), [['.github/workflows/ci.yml', 'unknown-key'], ['.hatoba.toml', 'config']]);
+  assert.equal(r2.body.review.conclusion, 'failure'); // GitHub refuses a job's unknown key: an error
 });
 
 test('120 findings are written in three requests of at most 50 annotations', async () => {
