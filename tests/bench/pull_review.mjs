@@ -95,7 +95,7 @@ try {
     for (const [p, content] of Object.entries(files)) await github('PUT', '/_standin/files', { repository: REPO, ref: head, path: p, content });
     await github('PUT', '/_standin/pulls', { repository: REPO, number: n, head, files: Object.keys(files).map((filename) => ({ filename, status: 'modified' })) });
     const body = JSON.stringify({ action: 'opened', number: n,
-      pull_request: { number: n, state: 'open', draft: false, head: { sha: head, ref: `change-${n}` }, base: { ref: 'main' } },
+      pull_request: { number: n, state: 'open', draft: false, head: { sha: head, ref: `change-${n}`, repo: { full_name: REPO } }, base: { ref: 'main', repo: { full_name: REPO } } },
       repository: { full_name: REPO, name: 'shop', owner: { login: 'octo' } }, installation: { id: 1 } });
     const headers = { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-github-delivery': crypto.randomUUID(),
       'x-hub-signature-256': 'sha256=' + crypto.createHmac('sha256', FAKE_SECRETS.GITHUB_WEBHOOK_SECRET).update(body).digest('hex') };
