@@ -138,6 +138,8 @@ test('a push deploys: 202 with the id, pending then success on the commit, a new
   const statuses = await commitStatuses(SHAS.push, 'hatoba/push');
   assert.deepEqual(statuses.map((s) => s.state), ['pending', 'success']);
   assert.equal(statuses[1].target_url, `https://hatoba.example.com/#/deployments/${d.id}`);
+  // With a token, statuses only: check runs are an App's (tests/e2e/pulls.test.mjs).
+  assert.deepEqual((await githubRequests()).filter((q) => q.path.includes('/check-runs')), []);
   const td = await ecs('describe_task_definition', { taskDefinition: d.taskDefinitionArn, include: ['TAGS'] });
   assert.equal(td.taskDefinition.containerDefinitions[0].image, `123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/web:${SHAS.push}`);
   assert.ok(td.tags.some((t) => t.key === 'hatoba:deployment' && t.value === d.id));
