@@ -28,6 +28,9 @@ pub struct CheckArgs {
     /// directory and above).
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
+    /// Drop this rule's findings (repeatable), whatever .hatoba.toml says: `--ignore step-ref`.
+    #[arg(long, value_name = "RULE")]
+    pub ignore: Vec<String>,
 }
 
 /// Directories never walked: version control, dependencies, build output, tool caches.
@@ -191,7 +194,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
         &files,
         args.format,
         args.fail_on,
-        args.config.as_deref(),
+        (args.config.as_deref(), &args.ignore),
         out,
         err,
     )

@@ -95,6 +95,8 @@ pub struct Options {
     pub fail_on: FailOn,
     /// The `.hatoba.toml` files that apply.
     pub configs: crate::lintconfig::Configs,
+    /// `--ignore RULE`: rules whose findings are dropped, whatever the configuration says.
+    pub ignore: Vec<String>,
 }
 
 impl Options {
@@ -110,6 +112,7 @@ impl Options {
             format,
             fail_on,
             configs: crate::lintconfig::Configs::new(config)?,
+            ignore: Vec::new(),
         })
     }
 }
@@ -127,6 +130,7 @@ pub fn check_files(
         format,
         fail_on: FailOn::Error,
         configs: crate::lintconfig::Configs::default(),
+        ignore: Vec::new(),
     };
     let files: Vec<(PathBuf, Checker)> = files.iter().map(|f| (f.clone(), checker)).collect();
     check_with(&files, &mut options, out, err)
@@ -142,7 +146,7 @@ pub fn check_with(
     mut err: impl Write,
 ) -> std::io::Result<Outcome> {
     let format = options.format;
-    let mut all: Vec<(String, Finding)> = Vec::new();
+    let mut all: Vec<(String, Finding)> = ignored_unknown(&options.ignore);
     let mut io_error = false;
     for (file, checker) in files {
         let name = file.display().to_string();
@@ -170,6 +174,7 @@ pub fn check_with(
                 io_error = true;
             }
         }
+        findings.retain(|f| !options.ignore.iter().any(|rule| rule == f.rule));
         all.extend(options.configs.take_findings());
         all.extend(findings.into_iter().map(|f| (name.clone(), f)));
     }
@@ -221,18 +226,44 @@ pub fn check_with(
     })
 }
 
+/// A warning for each `--ignore` rule id Hatoba does not know (with the nearest it does), as
+/// for an unknown id in `.hatoba.toml` or a `# hatoba-ignore` comment.
+fn ignored_unknown(ignore: &[String]) -> Vec<(String, Finding)> {
+    let known = crate::lintconfig::known_rules();
+    ignore
+        .iter()
+        .filter(|rule| !known.contains(&rule.as_str()))
+        .map(|rule| {
+            let hint = hatoba_core::finding::did_you_mean(rule, known.iter().copied())
+                .map(|s| format!(": did you mean `{s}`?"))
+                .unwrap_or_default();
+            let finding = Finding::warning(
+                crate::lintconfig::RULE,
+                "",
+                hatoba_core::source::Pos { line: 1, column: 1 },
+                format!("--ignore {rule}: `{rule}` is not a rule Hatoba knows{hint}"),
+            );
+            ("--ignore".to_owned(), finding)
+        })
+        .collect()
+}
+
 /// Runs a check command: reads the configurations, checks `files`, prints, and gives the exit
-/// code (2 when a configuration `--config` names cannot be read).
+/// code (2 when a configuration `--config` names cannot be read). `ignore` are the rules
+/// `--ignore` names.
 pub fn run_checks(
     files: &[(PathBuf, Checker)],
     format: Format,
     fail_on: FailOn,
-    config: Option<&std::path::Path>,
+    (config, ignore): (Option<&std::path::Path>, &[String]),
     out: impl Write,
     mut err: impl Write,
 ) -> std::process::ExitCode {
     match Options::new(format, fail_on, config) {
-        Ok(mut options) => Outcome::exit_code(check_with(files, &mut options, out, err)),
+        Ok(mut options) => {
+            options.ignore = ignore.to_vec();
+            Outcome::exit_code(check_with(files, &mut options, out, err))
+        }
         Err(message) => {
             let _ = writeln!(err, "{message}");
             std::process::ExitCode::from(2)

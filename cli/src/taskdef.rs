@@ -31,6 +31,9 @@ pub enum TaskdefCommand {
         /// directory and above).
         #[arg(long, value_name = "PATH")]
         config: Option<PathBuf>,
+        /// Drop this rule's findings (repeatable), whatever .hatoba.toml says.
+        #[arg(long, value_name = "RULE")]
+        ignore: Vec<String>,
     },
     /// Render changes into a task definition and print it, ready for RegisterTaskDefinition
     /// (read-only fields stripped). Values may contain '='. Exit 1 when the result breaks a
@@ -166,10 +169,18 @@ pub fn run(command: TaskdefCommand) -> ExitCode {
             format,
             fail_on,
             config,
+            ignore,
         } => {
             let checker: crate::report::Checker = hatoba_core::taskdef::check;
             let files: Vec<_> = files.into_iter().map(|f| (f, checker)).collect();
-            crate::report::run_checks(&files, format, fail_on, config.as_deref(), out, err)
+            crate::report::run_checks(
+                &files,
+                format,
+                fail_on,
+                (config.as_deref(), &ignore),
+                out,
+                err,
+            )
         }
         TaskdefCommand::Render {
             file,

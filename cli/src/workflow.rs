@@ -28,6 +28,9 @@ pub enum WorkflowCommand {
         /// directory and above).
         #[arg(long, value_name = "PATH")]
         config: Option<PathBuf>,
+        /// Drop this rule's findings (repeatable), whatever .hatoba.toml says.
+        #[arg(long, value_name = "RULE")]
+        ignore: Vec<String>,
     },
     /// Print a workflow: `deploy` builds, pushes and deploys from Actions with OIDC; `build`
     /// builds and pushes the image tagged with the commit sha, and Hatoba deploys it.
@@ -128,6 +131,7 @@ pub fn run(command: WorkflowCommand) -> ExitCode {
             format,
             fail_on,
             config,
+            ignore,
         } => {
             let files = match expand_directories(&files) {
                 Ok(files) => files,
@@ -139,7 +143,14 @@ pub fn run(command: WorkflowCommand) -> ExitCode {
             };
             let checker: crate::report::Checker = hatoba_core::workflow::check;
             let files: Vec<_> = files.into_iter().map(|f| (f, checker)).collect();
-            crate::report::run_checks(&files, format, fail_on, config.as_deref(), out, err)
+            crate::report::run_checks(
+                &files,
+                format,
+                fail_on,
+                (config.as_deref(), &ignore),
+                out,
+                err,
+            )
         }
     }
 }

@@ -150,3 +150,40 @@ infra/templates/web.json:6:23: warning: `arn:aws:iam::__ACCOUNT__:role/exec` is 
     assert!(err.contains("missing.toml"), "{err}");
     std::fs::remove_dir_all(&root).unwrap();
 }
+
+#[test]
+fn ignore_drops_a_rule_for_this_run_and_an_unknown_id_is_a_warning() {
+    let root = repository("ignore");
+    let (code, out, _) = hatoba(&root, &["check", "--ignore", "image-reference"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(!out.contains("[image-reference]"), "{out}");
+    assert!(out.contains("[step-ref]"), "{out}");
+    let (code, out, _) = hatoba(
+        &root,
+        &[
+            "workflow",
+            "check",
+            ".github/workflows",
+            "--ignore",
+            "step-rf",
+        ],
+    );
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.starts_with("--ignore:1:1: warning: --ignore step-rf: `step-rf` is not a rule Hatoba knows: did you mean `step-ref`? [config]\n"),
+        "{out}"
+    );
+    assert!(out.contains("[step-ref]"), "{out}");
+    let (code, out, _) = hatoba(
+        &root,
+        &[
+            "taskdef",
+            "check",
+            ".aws/task-definition.json",
+            "--ignore",
+            "image-reference",
+        ],
+    );
+    assert_eq!((code, out.as_str()), (Some(0), ""));
+    std::fs::remove_dir_all(&root).unwrap();
+}
