@@ -12,6 +12,7 @@ pub mod checks;
 pub mod deploy;
 pub mod fields;
 pub mod finding;
+pub mod fix;
 pub mod github;
 mod graph;
 pub mod hex;

@@ -18,7 +18,7 @@ mod essential_container;
 mod execution_role;
 pub(crate) mod explicit_null;
 mod family_name;
-mod fargate_cpu_memory;
+pub(crate) mod fargate_cpu_memory;
 mod fargate_limits;
 mod fargate_network_mode;
 mod health_check;

@@ -55,6 +55,14 @@ const ARCHIVED: [(&str, &str); 6] = [
     ),
 ];
 
+/// The first major version of `action` on a supported runtime, if Hatoba knows the action.
+pub(crate) fn minimum_major(action: &str) -> Option<u32> {
+    MINIMUM_MAJOR
+        .iter()
+        .find(|(a, _)| a.eq_ignore_ascii_case(action))
+        .map(|(_, minimum)| *minimum)
+}
+
 pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     for (path, node, uses) in wf.step_values("uses") {
         let Some((action, git_ref)) = uses.split_once('@') else {
@@ -72,10 +80,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             ));
             continue;
         }
-        let Some((_, minimum)) = MINIMUM_MAJOR
-            .iter()
-            .find(|(a, _)| a.eq_ignore_ascii_case(action))
-        else {
+        let Some(minimum) = minimum_major(action) else {
             continue;
         };
         // Only major-version tags (v3, v3.1.0) are judged; a commit sha is the user's call.
@@ -97,7 +102,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                 node.pos,
                 format!("GitHub fails every run that uses {action}@{git_ref} (this version's service is shut down): use {action}@v{minimum}"),
             ));
-        } else if major < *minimum {
+        } else if major < minimum {
             out.push(Finding::warning(
                 ID,
                 path.key("uses"),
