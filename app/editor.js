@@ -103,20 +103,33 @@ class Editor {
   }
 
   /**
-   * Shows the findings. `list` is flat, five entries a finding: from, to, severity ("error" or
-   * "warning"), message, rule.
+   * Shows the findings. `list` is flat, six entries a finding: from, to, severity ("error" or
+   * "warning"), message, rule, and its quick fix or null: [title, from, to, insert, ...].
    */
   setFindings(list) {
     const length = this.view.state.doc.length;
     const diagnostics = [];
-    for (let i = 0; i + 4 < list.length; i += 5) {
-      const from = Math.min(list[i], length);
+    for (let i = 0; i + 5 < list.length; i += 6) {
+      const from = Math.min(list[i], length), fix = list[i + 5];
       diagnostics.push({
         from,
         to: Math.max(from, Math.min(list[i + 1], length)),
         severity: list[i + 2],
         message: list[i + 3],
         source: list[i + 4],
+        // Applied as the user's edit, so the page checks the text again, and an undo step of
+        // its own (not joined to the typing just before). `at` is where the diagnostic is now:
+        // edits since the findings came shift the fix with it.
+        actions: fix && [{
+          name: fix[0],
+          apply(view, at) {
+            const changes = [];
+            for (let j = 1; j + 2 < fix.length; j += 3) {
+              changes.push({ from: fix[j] + at - from, to: fix[j + 1] + at - from, insert: fix[j + 2] });
+            }
+            view.dispatch({ changes, userEvent: "fix" });
+          },
+        }],
       });
     }
     this.view.dispatch(setDiagnostics(this.view.state, diagnostics));

@@ -5,6 +5,8 @@
 //! the editor shows them and reports each edit.
 
 use hatoba_core::finding::{Finding, Severity};
+use hatoba_core::fix::Fix;
+use hatoba_core::source::Pos;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -29,7 +31,7 @@ extern "C" {
     #[wasm_bindgen(method, js_name = setText)]
     fn set_text(this: &Editor, text: &str);
 
-    /// Shows findings: five entries each, from, to, severity, message, rule.
+    /// Shows findings: six entries each, from, to, severity, message, rule, quick fix (or null).
     #[wasm_bindgen(method, js_name = setFindings)]
     fn set_findings(this: &Editor, list: js_sys::Array);
 
@@ -89,10 +91,17 @@ impl<'t> Lines<'t> {
         };
         (at(column), at(end))
     }
+
+    /// The UTF-16 offset of a line and column (the line's end when the column is past it, the
+    /// text's end when the line is).
+    pub fn offset(&self, pos: Pos) -> u32 {
+        self.range(pos.line, pos.column).0
+    }
 }
 
-/// The findings as the editor's flat list (see [`Editor::set_findings`]).
-fn diagnostics(text: &str, findings: &[Finding]) -> js_sys::Array {
+/// The findings as the editor's flat list (see [`Editor::set_findings`]), each with its quick
+/// fix from `fixes`: its title then, per edit, from, to (UTF-16 offsets) and the text inserted.
+fn diagnostics(text: &str, findings: &[Finding], fixes: Fixes) -> js_sys::Array {
     let lines = Lines::new(text);
     let list = js_sys::Array::new();
     for f in findings {
@@ -102,9 +111,24 @@ fn diagnostics(text: &str, findings: &[Finding]) -> js_sys::Array {
         list.push(&f.severity.to_string().into());
         list.push(&f.message.as_str().into());
         list.push(&f.rule.into());
+        list.push(&match fixes(text, f) {
+            Some(fix) => {
+                let parts = js_sys::Array::of1(&fix.title.into());
+                for e in &fix.edits {
+                    parts.push(&lines.offset(e.from).into());
+                    parts.push(&lines.offset(e.to).into());
+                    parts.push(&e.insert.as_str().into());
+                }
+                parts.into()
+            }
+            None => JsValue::NULL,
+        });
     }
     list
 }
+
+/// The quick fix of a finding on a text: `hatoba_core::fix::taskdef_fixes` or `workflow_fixes`.
+pub type Fixes = fn(&str, &Finding) -> Option<Fix>;
 
 /// The source editor with its findings.
 #[component]
@@ -119,6 +143,8 @@ pub fn SourceEditor(
     accept: &'static str,
     /// The highlighting: "json" or "yaml".
     language: &'static str,
+    /// The quick fixes the findings offer.
+    fixes: Fixes,
 ) -> impl IntoView {
     let host: NodeRef<leptos::html::Div> = NodeRef::new();
     let editor: RwSignal<Option<Editor>, LocalStorage> = RwSignal::new_local(None);
@@ -157,7 +183,8 @@ pub fn SourceEditor(
     Effect::new(move |_| {
         editor.with(|e| {
             let Some(e) = e else { return };
-            findings.with(|fs| e.set_findings(source.with_untracked(|s| diagnostics(s, fs))));
+            findings
+                .with(|fs| e.set_findings(source.with_untracked(|s| diagnostics(s, fs, fixes))));
         });
     });
     let go_to = move |line: u32, column: u32| {
@@ -350,6 +377,18 @@ mod tests {
         // 12 ends at the brace (JSON is flow style).
         assert_eq!(lines.range(2, 20), (22, 24));
         assert_eq!(lines.range(9, 1), (27, 27));
+    }
+
+    #[test]
+    fn a_fix_edit_lands_at_utf16_offsets_clamped_to_the_text() {
+        use hatoba_core::source::Pos;
+        let lines = Lines::new("é😀\nab\n");
+        let at = |line, column| lines.offset(Pos { line, column });
+        assert_eq!(at(1, 3), 3);
+        assert_eq!(at(2, 2), 5);
+        // Past the line's end: its end; past the text's: the text's end.
+        assert_eq!(at(1, 9), 3);
+        assert_eq!(at(7, 1), 7);
     }
 
     #[test]

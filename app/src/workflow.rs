@@ -29,7 +29,7 @@ pub fn WorkflowPage() -> impl IntoView {
                 "that builds your image and deploys it with OIDC instead of stored AWS keys."
             </PageIntro>
             <div class="workspace">
-                <SourceEditor source=source findings=findings label="Workflow source" accept=".yml,.yaml,text/yaml" language="yaml" />
+                <SourceEditor source=source findings=findings label="Workflow source" accept=".yml,.yaml,text/yaml" language="yaml" fixes=hatoba_core::fix::workflow_fixes />
                 <div class="side">
                     <Generator source=source />
                 </div>

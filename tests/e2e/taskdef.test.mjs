@@ -159,6 +159,27 @@ test('a file opened with the picker replaces the source', async () => {
   assert.match(await editorText(), /"memory": "512"/);
 });
 
+test('the Fargate memory finding offers a quick fix that sets a size the CPU allows', async () => {
+  await fill(BROKEN.replace('"hostPort": 8080', '"hostPort": 80'));
+  const item = findings().locator('li');
+  await page.waitForFunction(() => document.querySelectorAll('.findings li').length === 1);
+  assert.match(await item.innerText(), /\[fargate-cpu-memory\]/);
+  // The lint panel (Ctrl-Shift-M) lists the diagnostic with its action as a button.
+  await source().click();
+  await page.keyboard.press('Control+Shift+M');
+  const action = page.locator('.cm-panel-lint .cm-diagnosticAction');
+  await action.waitFor();
+  assert.deepEqual(await action.allInnerTexts(), ['Set memory to "2048"']);
+  await action.click();
+  await findings().getByText('No problems found.').waitFor();
+  assert.match(await editorText(), /"cpu": "256",\n  "memory": "2048",\n/);
+  // One undo step takes it back, finding and all.
+  await source().click();
+  await page.keyboard.press('Control+Z');
+  await page.waitForFunction(() => document.querySelectorAll('.findings li').length === 1);
+  assert.match(await editorText(), /"memory": "4096"/);
+});
+
 test('the work is kept across a reload', async () => {
   await fill(BROKEN.replace('"web"', '"kept-across-reload"'));
   await page.reload();
