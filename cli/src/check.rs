@@ -194,7 +194,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
         &files,
         args.format,
         args.fail_on,
-        (args.config.as_deref(), &args.ignore),
+        (args.config.as_deref(), &args.ignore, None),
         out,
         err,
     )

@@ -97,7 +97,12 @@ pub struct Options {
     pub configs: crate::lintconfig::Configs,
     /// `--ignore RULE`: rules whose findings are dropped, whatever the configuration says.
     pub ignore: Vec<String>,
+    /// `--fix`: the quick fixes to apply to each file, which is written back.
+    pub fix: Option<Fixer>,
 }
+
+/// The quick fix of a finding: `hatoba_core::fix::taskdef_fixes` or `workflow_fixes`.
+pub type Fixer = fn(&str, &Finding) -> Option<hatoba_core::fix::Fix>;
 
 impl Options {
     /// Options for `format` and `fail_on`, with the configuration `--config` names or else each
@@ -113,6 +118,7 @@ impl Options {
             fail_on,
             configs: crate::lintconfig::Configs::new(config)?,
             ignore: Vec::new(),
+            fix: None,
         })
     }
 }
@@ -131,6 +137,7 @@ pub fn check_files(
         fail_on: FailOn::Error,
         configs: crate::lintconfig::Configs::default(),
         ignore: Vec::new(),
+        fix: None,
     };
     let files: Vec<(PathBuf, Checker)> = files.iter().map(|f| (f.clone(), checker)).collect();
     check_with(&files, &mut options, out, err)
@@ -165,16 +172,41 @@ pub fn check_with(
                 continue;
             }
         };
-        let mut findings = checker(&text);
-        match options.configs.for_file(file) {
-            Ok(Some(found)) => findings = found.apply(file, &text, findings),
-            Ok(None) => {}
-            Err(message) => {
-                writeln!(err, "{message}")?;
-                io_error = true;
+        let mut text = text;
+        let mut findings = findings_of(file, &text, *checker, options, &mut err, &mut io_error)?;
+        if let Some(fixer) = options.fix {
+            // One fix at a time, each on the text the one before left, checked again after it;
+            // at most 100, should a fix not settle its finding.
+            let mut fixed = Vec::new();
+            for _ in 0..100 {
+                let Some((finding, fix)) = findings
+                    .iter()
+                    .find_map(|f| fixer(&text, f).map(|fix| (f, fix)))
+                else {
+                    break;
+                };
+                let next = hatoba_core::fix::apply(&text, &fix.edits);
+                if next == text {
+                    break;
+                }
+                let (line, column) = (finding.pos.line, finding.pos.column);
+                fixed.push(format!(
+                    "{name}:{line}:{column}: fixed: {} [{}]",
+                    fix.title, fix.rule
+                ));
+                text = next;
+                findings = findings_of(file, &text, *checker, options, &mut err, &mut io_error)?;
+            }
+            if !fixed.is_empty() {
+                match std::fs::write(file, &text) {
+                    Ok(()) => writeln!(err, "{}", fixed.join("\n"))?,
+                    Err(e) => {
+                        writeln!(err, "{name}: {e}")?;
+                        io_error = true;
+                    }
+                }
             }
         }
-        findings.retain(|f| !options.ignore.iter().any(|rule| rule == f.rule));
         all.extend(options.configs.take_findings());
         all.extend(findings.into_iter().map(|f| (name.clone(), f)));
     }
@@ -226,6 +258,28 @@ pub fn check_with(
     })
 }
 
+/// The findings of `text` (the file `file`'s) that its configuration and `--ignore` leave.
+fn findings_of(
+    file: &std::path::Path,
+    text: &str,
+    checker: Checker,
+    options: &mut Options,
+    err: &mut impl Write,
+    io_error: &mut bool,
+) -> std::io::Result<Vec<Finding>> {
+    let mut findings = checker(text);
+    match options.configs.for_file(file) {
+        Ok(Some(found)) => findings = found.apply(file, text, findings),
+        Ok(None) => {}
+        Err(message) => {
+            writeln!(err, "{message}")?;
+            *io_error = true;
+        }
+    }
+    findings.retain(|f| !options.ignore.iter().any(|rule| rule == f.rule));
+    Ok(findings)
+}
+
 /// A warning for each `--ignore` rule id Hatoba does not know (with the nearest it does), as
 /// for an unknown id in `.hatoba.toml` or a `# hatoba-ignore` comment.
 fn ignored_unknown(ignore: &[String]) -> Vec<(String, Finding)> {
@@ -250,18 +304,19 @@ fn ignored_unknown(ignore: &[String]) -> Vec<(String, Finding)> {
 
 /// Runs a check command: reads the configurations, checks `files`, prints, and gives the exit
 /// code (2 when a configuration `--config` names cannot be read). `ignore` are the rules
-/// `--ignore` names.
+/// `--ignore` names; `fix`, the quick fixes `--fix` applies.
 pub fn run_checks(
     files: &[(PathBuf, Checker)],
     format: Format,
     fail_on: FailOn,
-    (config, ignore): (Option<&std::path::Path>, &[String]),
+    (config, ignore, fix): (Option<&std::path::Path>, &[String], Option<Fixer>),
     out: impl Write,
     mut err: impl Write,
 ) -> std::process::ExitCode {
     match Options::new(format, fail_on, config) {
         Ok(mut options) => {
             options.ignore = ignore.to_vec();
+            options.fix = fix;
             Outcome::exit_code(check_with(files, &mut options, out, err))
         }
         Err(message) => {

@@ -34,6 +34,10 @@ pub enum TaskdefCommand {
         /// Drop this rule's findings (repeatable), whatever .hatoba.toml says.
         #[arg(long, value_name = "RULE")]
         ignore: Vec<String>,
+        /// Apply the quick fixes the web editor offers and write each file back; what was
+        /// fixed goes to stderr, what remains is reported as without --fix.
+        #[arg(long)]
+        fix: bool,
     },
     /// Render changes into a task definition and print it, ready for RegisterTaskDefinition
     /// (read-only fields stripped). Values may contain '='. Exit 1 when the result breaks a
@@ -170,6 +174,7 @@ pub fn run(command: TaskdefCommand) -> ExitCode {
             fail_on,
             config,
             ignore,
+            fix,
         } => {
             let checker: crate::report::Checker = hatoba_core::taskdef::check;
             let files: Vec<_> = files.into_iter().map(|f| (f, checker)).collect();
@@ -177,7 +182,11 @@ pub fn run(command: TaskdefCommand) -> ExitCode {
                 &files,
                 format,
                 fail_on,
-                (config.as_deref(), &ignore),
+                (
+                    config.as_deref(),
+                    &ignore,
+                    fix.then_some(hatoba_core::fix::taskdef_fixes as crate::report::Fixer),
+                ),
                 out,
                 err,
             )

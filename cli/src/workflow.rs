@@ -31,6 +31,10 @@ pub enum WorkflowCommand {
         /// Drop this rule's findings (repeatable), whatever .hatoba.toml says.
         #[arg(long, value_name = "RULE")]
         ignore: Vec<String>,
+        /// Apply the quick fixes the web editor offers and write each file back; what was
+        /// fixed goes to stderr, what remains is reported as without --fix.
+        #[arg(long)]
+        fix: bool,
     },
     /// Print a workflow: `deploy` builds, pushes and deploys from Actions with OIDC; `build`
     /// builds and pushes the image tagged with the commit sha, and Hatoba deploys it.
@@ -132,6 +136,7 @@ pub fn run(command: WorkflowCommand) -> ExitCode {
             fail_on,
             config,
             ignore,
+            fix,
         } => {
             let files = match expand_directories(&files) {
                 Ok(files) => files,
@@ -147,7 +152,11 @@ pub fn run(command: WorkflowCommand) -> ExitCode {
                 &files,
                 format,
                 fail_on,
-                (config.as_deref(), &ignore),
+                (
+                    config.as_deref(),
+                    &ignore,
+                    fix.then_some(hatoba_core::fix::workflow_fixes as crate::report::Fixer),
+                ),
                 out,
                 err,
             )

@@ -187,3 +187,56 @@ fn ignore_drops_a_rule_for_this_run_and_an_unknown_id_is_a_warning() {
     assert_eq!((code, out.as_str()), (Some(0), ""));
     std::fs::remove_dir_all(&root).unwrap();
 }
+
+#[test]
+fn fix_writes_the_quick_fixes_back_and_says_what_it_fixed() {
+    let root = std::env::temp_dir().join(format!("hatoba-check-fix-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).unwrap();
+    let taskdef = "{\n  \"family\": \"web\",\n  \"revision\": 7,\n  \"networkMode\": \"awsvpc\",\n  \"requiresCompatibilities\": [\"FARGATE\"],\n  \"cpu\": \"256\",\n  \"memory\": \"4096\",\n  \"containerDefinitions\": [{\"name\": \"web\", \"image\": \"nginx:1\", \"essential\": true}]\n}\n";
+    let workflow = "on: issues\npermissions:\n  contents: read\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v1\n      - run: echo ${{ github.event.issue.title }}\n";
+    std::fs::write(root.join("td.json"), taskdef).unwrap();
+    std::fs::write(root.join("ci.yml"), workflow).unwrap();
+
+    // Without --fix, nothing is written.
+    let (code, out, _) = hatoba(&root, &["taskdef", "check", "td.json"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(root.join("td.json")).unwrap(),
+        taskdef
+    );
+
+    let (code, out, err) = hatoba(&root, &["taskdef", "check", "--fix", "td.json"]);
+    assert_eq!((code, out.as_str()), (Some(0), ""), "{err}");
+    assert_eq!(
+        err,
+        "td.json:3:3: fixed: Remove `revision` [read-only-field]\ntd.json:6:13: fixed: Set memory to \"2048\" [fargate-cpu-memory]\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("td.json")).unwrap(),
+        taskdef
+            .replace("  \"revision\": 7,\n", "")
+            .replace("\"4096\"", "\"2048\"")
+    );
+
+    let (code, out, err) = hatoba(&root, &["workflow", "check", "--fix", "ci.yml"]);
+    assert_eq!((code, out.as_str()), (Some(0), ""), "{err}");
+    assert_eq!(
+        err,
+        "ci.yml:8:15: fixed: Use actions/checkout@v4 [outdated-action]\nci.yml:9:19: fixed: Pass it through env: TITLE [script-injection]\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("ci.yml")).unwrap(),
+        "on: issues\npermissions:\n  contents: read\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: echo \"$TITLE\"\n        env:\n          TITLE: ${{ github.event.issue.title }}\n"
+    );
+    // What a fix cannot settle is still reported, and the exit code says so.
+    std::fs::write(root.join("td.json"), taskdef.replace("\"256\"", "\"300\"")).unwrap();
+    let (code, out, err) = hatoba(&root, &["taskdef", "check", "--fix", "td.json"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("cpu \"300\" is not a Fargate size"), "{out}");
+    assert_eq!(
+        err,
+        "td.json:3:3: fixed: Remove `revision` [read-only-field]\n"
+    );
+    std::fs::remove_dir_all(&root).unwrap();
+}
