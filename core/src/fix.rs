@@ -465,14 +465,12 @@ mod tests {
     use super::*;
     use crate::finding::Severity;
 
+    type Checker = fn(&str) -> Vec<Finding>;
+    type Fixer = fn(&str, &Finding) -> Option<Fix>;
+
     /// The text after the fix of the first finding of `rule`, and the findings left on it
     /// (`LINE:COL rule`): each test names exactly what remains.
-    fn fixed(
-        text: &str,
-        rule: &str,
-        check: fn(&str) -> Vec<Finding>,
-        fix: fn(&str, &Finding) -> Option<Fix>,
-    ) -> (String, Vec<String>) {
+    fn fixed(text: &str, rule: &str, check: Checker, fix: Fixer) -> (String, Vec<String>) {
         let finding = check(text)
             .into_iter()
             .find(|f| f.rule == rule)
@@ -758,6 +756,48 @@ mod tests {
             assert_eq!(finding.severity, Severity::Error);
             assert_eq!(workflow_fixes(&text, &finding), None, "{run}");
         }
+    }
+
+    /// Every finding of these texts, offered every prefix of its text and a few odd places:
+    /// a fix or none, never a panic, and a fix's edits always land inside the text it is for.
+    #[test]
+    fn odd_texts_and_places_give_no_fix_rather_than_a_panic() {
+        let texts = [
+            (fargate("256", "\"4096\""), true),
+            (DESCRIBED.to_owned(), true),
+            ("revision: 7\nstatus: x".to_owned(), true),
+            (STEPS.replace("USES", "\"actions/checkout@v1\""), false),
+            (
+                format!(
+                    "{ISSUE}      - run: echo ${{{{ github.head_ref }}}}é ${{{{ github.event.issue.body\n"
+                ),
+                false,
+            ),
+        ];
+        let mut fixes = 0;
+        for (text, is_taskdef) in &texts {
+            let (check, fix): (Checker, Fixer) = match is_taskdef {
+                true => (crate::taskdef::check, taskdef_fixes),
+                false => (crate::workflow::check, workflow_fixes),
+            };
+            for finding in check(text) {
+                let mut odd = finding.clone();
+                for (line, column) in [(0, 0), (1, 0), (1, 500), (500, 1), (u32::MAX, u32::MAX)] {
+                    odd.pos = Pos { line, column };
+                    assert_eq!(fix(text, &odd), None, "{odd:?}");
+                }
+                for (end, _) in text.char_indices() {
+                    if let Some(found) = fix(&text[..end], &finding) {
+                        for e in &found.edits {
+                            assert!(byte_of(&text[..end], e.from).is_some(), "{e:?}");
+                            assert!(byte_of(&text[..end], e.to).is_some(), "{e:?}");
+                        }
+                    }
+                }
+                fixes += usize::from(fix(text, &finding).is_some());
+            }
+        }
+        assert_eq!(fixes, 8);
     }
 
     #[test]
