@@ -93,6 +93,16 @@ test('a retired action version is marked over exactly its value', async () => {
   assert.deepEqual(await page.locator('.cm-lintRange-error, .cm-lintRange-warning').allInnerTexts(), ['actions/checkout@v2']);
 });
 
+test('the retired version\'s quick fix, in the tooltip over its mark, raises it to the current major', async () => {
+  await page.locator('.cm-lintRange-warning, .cm-lintRange-error').first().hover();
+  const action = page.locator('.cm-tooltip-lint .cm-diagnosticAction');
+  await action.waitFor();
+  assert.deepEqual(await action.allInnerTexts(), ['Use actions/checkout@v4']);
+  await action.click();
+  await findings().getByText('No problems found.').waitFor();
+  assert.equal(await editorText(), RETIRED.join('\n').replace('actions/checkout@v2', 'actions/checkout@v4'));
+});
+
 test('# hatoba-ignore on the line above removes that finding, and an unknown rule is a warning', async () => {
   await fill([...RETIRED.slice(0, 5), '      # hatoba-ignore: outdated-action', RETIRED[5]].join('\n'));
   await findings().getByText('No problems found.').waitFor();
