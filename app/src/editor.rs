@@ -42,6 +42,11 @@ extern "C" {
     /// Takes the editor off the page.
     #[wasm_bindgen(method)]
     fn destroy(this: &Editor);
+
+    /// Counts a check on the element `selector` finds, the page's findings list (its
+    /// `data-checked`).
+    #[wasm_bindgen(js_name = markChecked)]
+    fn mark_checked(selector: &str);
 }
 
 /// What the editor calls with the whole text after each edit of the user's.
@@ -328,6 +333,9 @@ pub fn stored(key: &str) -> Option<String> {
 /// local storage under `key`. The checks read this, so a keystroke's frame holds only the edit
 /// itself, and the findings follow in the next one. The page being hidden, reloaded or left
 /// stores the text at once: nothing typed is lost.
+///
+/// Each check of a settled text is counted on the findings list (`markChecked` in editor.js), just
+/// after the text is handed to the checks, whose findings are shown before that task ends.
 pub fn settled(key: &'static str, source: RwSignal<String>) -> ReadSignal<String> {
     let (settled, set_settled) = signal(source.get_untracked());
     Effect::new(move |ran: Option<()>| {
@@ -342,6 +350,7 @@ pub fn settled(key: &'static str, source: RwSignal<String>) -> ReadSignal<String
                 if let Some(text) = source.try_get_untracked() {
                     store(key, &text);
                     set_settled.set(text);
+                    mark_checked(".findings");
                 }
             },
             std::time::Duration::from_millis(20),
