@@ -31,6 +31,17 @@ pub struct CheckArgs {
     /// Drop this rule's findings (repeatable), whatever .hatoba.toml says: `--ignore step-ref`.
     #[arg(long, value_name = "RULE")]
     pub ignore: Vec<String>,
+    /// Apply the quick fixes the web editor offers and write each file back; what was fixed
+    /// goes to stderr, what remains is reported as without --fix.
+    #[arg(long)]
+    pub fix: bool,
+}
+
+/// The quick fix of a finding of either kind of file: fixes are chosen by rule, and the rules of
+/// task definitions and of workflows have ids of their own.
+fn any_fix(text: &str, finding: &hatoba_core::finding::Finding) -> Option<hatoba_core::fix::Fix> {
+    hatoba_core::fix::taskdef_fixes(text, finding)
+        .or_else(|| hatoba_core::fix::workflow_fixes(text, finding))
 }
 
 /// Directories never walked: version control, dependencies, build output, tool caches.
@@ -194,7 +205,11 @@ pub fn run(args: CheckArgs) -> ExitCode {
         &files,
         args.format,
         args.fail_on,
-        (args.config.as_deref(), &args.ignore, None),
+        (
+            args.config.as_deref(),
+            &args.ignore,
+            args.fix.then_some(any_fix as crate::report::Fixer),
+        ),
         out,
         err,
     )

@@ -240,3 +240,33 @@ fn fix_writes_the_quick_fixes_back_and_says_what_it_fixed() {
     );
     std::fs::remove_dir_all(&root).unwrap();
 }
+
+#[test]
+fn check_fix_fixes_workflows_and_task_definitions_of_a_whole_repository() {
+    let root = std::env::temp_dir().join(format!("hatoba-check-fixall-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let write = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        ".aws/task-definition.json",
+        "{\n  \"family\": \"web\",\n  \"networkMode\": \"awsvpc\",\n  \"requiresCompatibilities\": [\"FARGATE\"],\n  \"cpu\": \"256\",\n  \"memory\": \"4096\",\n  \"containerDefinitions\": [{\"name\": \"web\", \"image\": \"nginx:1\", \"essential\": true}]\n}\n",
+    );
+    write(
+        ".github/workflows/ci.yml",
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v1\n",
+    );
+    let (code, _, _) = hatoba(&root, &["check"]);
+    assert_eq!(code, Some(1));
+    let (code, out, err) = hatoba(&root, &["check", "--fix"]);
+    assert_eq!((code, out.as_str()), (Some(0), ""), "{err}");
+    assert_eq!(
+        err,
+        ".aws/task-definition.json:6:13: fixed: Set memory to \"2048\" [fargate-cpu-memory]\n.github/workflows/ci.yml:6:15: fixed: Use actions/checkout@v4 [outdated-action]\n"
+    );
+    let (code, out, _) = hatoba(&root, &["check"]);
+    assert_eq!((code, out.as_str()), (Some(0), ""));
+    std::fs::remove_dir_all(&root).unwrap();
+}
