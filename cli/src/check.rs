@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::report::{Checker, FailOn, Format, run_checks};
+use crate::report::{CheckFlags, Checker, run_checks};
 
 /// `hatoba check`.
 #[derive(Debug, clap::Args)]
@@ -16,25 +16,8 @@ pub struct CheckArgs {
     /// JSON and YAML files with `containerDefinitions` (plain or describe-task-definition
     /// output). .git, node_modules, target and tool caches are skipped.
     pub paths: Vec<PathBuf>,
-    /// human: FILE:LINE:COL: severity: message [rule]; json: one array of
-    /// {file, rule, severity, path, line, column, message}; github: annotations for a
-    /// GitHub Actions run (::error file=..,line=..,col=..,title=RULE::MESSAGE).
-    #[arg(long, value_enum, default_value = "human")]
-    pub format: Format,
-    /// Exit 1 on any error (default), or on any finding at all (warning).
-    #[arg(long, value_enum, default_value = "error")]
-    pub fail_on: FailOn,
-    /// The .hatoba.toml for every file (default: each file's nearest, looked for in its
-    /// directory and above).
-    #[arg(long, value_name = "PATH")]
-    pub config: Option<PathBuf>,
-    /// Drop this rule's findings (repeatable), whatever .hatoba.toml says: `--ignore step-ref`.
-    #[arg(long, value_name = "RULE")]
-    pub ignore: Vec<String>,
-    /// Apply the quick fixes the web editor offers and write each file back; what was fixed
-    /// goes to stderr, what remains is reported as without --fix.
-    #[arg(long)]
-    pub fix: bool,
+    #[command(flatten)]
+    pub flags: CheckFlags,
 }
 
 /// The quick fix of a finding of either kind of file: fixes are chosen by rule, and the rules of
@@ -201,18 +184,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
             }
         }
     }
-    run_checks(
-        &files,
-        args.format,
-        args.fail_on,
-        (
-            args.config.as_deref(),
-            &args.ignore,
-            args.fix.then_some(any_fix as crate::report::Fixer),
-        ),
-        out,
-        err,
-    )
+    run_checks(&files, &args.flags, any_fix, out, err)
 }
 
 /// `./a/b` as `a/b`, the way annotations and editors name files.

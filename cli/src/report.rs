@@ -302,21 +302,45 @@ fn ignored_unknown(ignore: &[String]) -> Vec<(String, Finding)> {
         .collect()
 }
 
+/// The options the three check commands share (`hatoba check`, `taskdef check`, `workflow
+/// check`).
+#[derive(Debug, clap::Args)]
+pub struct CheckFlags {
+    /// human: FILE:LINE:COL: severity: message [rule]; json: one array of
+    /// {file, rule, severity, path, line, column, message}; github: annotations for a
+    /// GitHub Actions run (::error file=..,line=..,col=..,title=RULE::MESSAGE).
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Exit 1 on any error (default), or on any finding at all (warning).
+    #[arg(long, value_enum, default_value = "error")]
+    pub fail_on: FailOn,
+    /// The .hatoba.toml for every file (default: each file's nearest, looked for in its
+    /// directory and above).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Drop this rule's findings (repeatable), whatever .hatoba.toml says: `--ignore step-ref`.
+    #[arg(long, value_name = "RULE")]
+    pub ignore: Vec<String>,
+    /// Apply the quick fixes the web editor offers and write each file back; what was fixed
+    /// goes to stderr, what remains is reported as without --fix.
+    #[arg(long)]
+    pub fix: bool,
+}
+
 /// Runs a check command: reads the configurations, checks `files`, prints, and gives the exit
-/// code (2 when a configuration `--config` names cannot be read). `ignore` are the rules
-/// `--ignore` names; `fix`, the quick fixes `--fix` applies.
+/// code (2 when a configuration `--config` names cannot be read). `fixer` gives the quick fixes
+/// `--fix` applies.
 pub fn run_checks(
     files: &[(PathBuf, Checker)],
-    format: Format,
-    fail_on: FailOn,
-    (config, ignore, fix): (Option<&std::path::Path>, &[String], Option<Fixer>),
+    flags: &CheckFlags,
+    fixer: Fixer,
     out: impl Write,
     mut err: impl Write,
 ) -> std::process::ExitCode {
-    match Options::new(format, fail_on, config) {
+    match Options::new(flags.format, flags.fail_on, flags.config.as_deref()) {
         Ok(mut options) => {
-            options.ignore = ignore.to_vec();
-            options.fix = fix;
+            options.ignore.clone_from(&flags.ignore);
+            options.fix = flags.fix.then_some(fixer);
             Outcome::exit_code(check_with(files, &mut options, out, err))
         }
         Err(message) => {

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use hatoba_core::finding::{Finding, Severity};
 
-use crate::report::{FailOn, Format};
+use crate::report::CheckFlags;
 
 /// `hatoba taskdef ...`.
 #[derive(Debug, clap::Subcommand)]
@@ -19,25 +19,8 @@ pub enum TaskdefCommand {
         /// The files to check.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// human: FILE:LINE:COL: severity: message [rule]; json: one array of
-        /// {file, rule, severity, path, line, column, message}; github: annotations for a
-        /// GitHub Actions run (::error file=..,line=..,col=..,title=RULE::MESSAGE).
-        #[arg(long, value_enum, default_value = "human")]
-        format: Format,
-        /// Exit 1 on any error (default), or on any finding at all (warning).
-        #[arg(long, value_enum, default_value = "error")]
-        fail_on: FailOn,
-        /// The .hatoba.toml for every file (default: each file's nearest, looked for in its
-        /// directory and above).
-        #[arg(long, value_name = "PATH")]
-        config: Option<PathBuf>,
-        /// Drop this rule's findings (repeatable), whatever .hatoba.toml says.
-        #[arg(long, value_name = "RULE")]
-        ignore: Vec<String>,
-        /// Apply the quick fixes the web editor offers and write each file back; what was
-        /// fixed goes to stderr, what remains is reported as without --fix.
-        #[arg(long)]
-        fix: bool,
+        #[command(flatten)]
+        flags: CheckFlags,
     },
     /// Render changes into a task definition and print it, ready for RegisterTaskDefinition
     /// (read-only fields stripped). Values may contain '='. Exit 1 when the result breaks a
@@ -168,28 +151,10 @@ pub fn run(command: TaskdefCommand) -> ExitCode {
         };
     }
     match command {
-        TaskdefCommand::Check {
-            files,
-            format,
-            fail_on,
-            config,
-            ignore,
-            fix,
-        } => {
+        TaskdefCommand::Check { files, flags } => {
             let checker: crate::report::Checker = hatoba_core::taskdef::check;
             let files: Vec<_> = files.into_iter().map(|f| (f, checker)).collect();
-            crate::report::run_checks(
-                &files,
-                format,
-                fail_on,
-                (
-                    config.as_deref(),
-                    &ignore,
-                    fix.then_some(hatoba_core::fix::taskdef_fixes as crate::report::Fixer),
-                ),
-                out,
-                err,
-            )
+            crate::report::run_checks(&files, &flags, hatoba_core::fix::taskdef_fixes, out, err)
         }
         TaskdefCommand::Render {
             file,

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::report::{FailOn, Format};
+use crate::report::CheckFlags;
 
 /// `hatoba workflow ...`.
 #[derive(Debug, clap::Subcommand)]
@@ -16,25 +16,8 @@ pub enum WorkflowCommand {
         /// (`hatoba workflow check .github/workflows`).
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// human: FILE:LINE:COL: severity: message [rule]; json: one array of
-        /// {file, rule, severity, path, line, column, message}; github: annotations for a
-        /// GitHub Actions run (::error file=..,line=..,col=..,title=RULE::MESSAGE).
-        #[arg(long, value_enum, default_value = "human")]
-        format: Format,
-        /// Exit 1 on any error (default), or on any finding at all (warning).
-        #[arg(long, value_enum, default_value = "error")]
-        fail_on: FailOn,
-        /// The .hatoba.toml for every file (default: each file's nearest, looked for in its
-        /// directory and above).
-        #[arg(long, value_name = "PATH")]
-        config: Option<PathBuf>,
-        /// Drop this rule's findings (repeatable), whatever .hatoba.toml says.
-        #[arg(long, value_name = "RULE")]
-        ignore: Vec<String>,
-        /// Apply the quick fixes the web editor offers and write each file back; what was
-        /// fixed goes to stderr, what remains is reported as without --fix.
-        #[arg(long)]
-        fix: bool,
+        #[command(flatten)]
+        flags: CheckFlags,
     },
     /// Print a workflow: `deploy` builds, pushes and deploys from Actions with OIDC; `build`
     /// builds and pushes the image tagged with the commit sha, and Hatoba deploys it.
@@ -130,14 +113,7 @@ pub fn run(command: WorkflowCommand) -> ExitCode {
                 Err(_) => ExitCode::from(2),
             }
         }
-        WorkflowCommand::Check {
-            files,
-            format,
-            fail_on,
-            config,
-            ignore,
-            fix,
-        } => {
+        WorkflowCommand::Check { files, flags } => {
             let files = match expand_directories(&files) {
                 Ok(files) => files,
                 Err(message) => {
@@ -148,18 +124,7 @@ pub fn run(command: WorkflowCommand) -> ExitCode {
             };
             let checker: crate::report::Checker = hatoba_core::workflow::check;
             let files: Vec<_> = files.into_iter().map(|f| (f, checker)).collect();
-            crate::report::run_checks(
-                &files,
-                format,
-                fail_on,
-                (
-                    config.as_deref(),
-                    &ignore,
-                    fix.then_some(hatoba_core::fix::workflow_fixes as crate::report::Fixer),
-                ),
-                out,
-                err,
-            )
+            crate::report::run_checks(&files, &flags, hatoba_core::fix::workflow_fixes, out, err)
         }
     }
 }
