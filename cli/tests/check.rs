@@ -17,16 +17,19 @@ fn hatoba(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
     )
 }
 
+/// Writes `text` to `rel` below `root`, making its directories.
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
 /// A repository with a workflow, a template task definition full of placeholders and a task
 /// definition with a real error.
 fn repository(name: &str) -> PathBuf {
     let root = std::env::temp_dir().join(format!("hatoba-check-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
-    let write = |rel: &str, text: &str| {
-        let path = root.join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    };
+    let write = |rel: &str, text: &str| write(&root, rel, text);
     write(
         ".github/workflows/build.yml",
         "on: push\njobs:\n  build:\n    runs-on: [gpu-large]\n    steps:\n      - run: echo \"${{ steps.nope.outputs.tag }}\"\n",
@@ -245,11 +248,7 @@ fn fix_writes_the_quick_fixes_back_and_says_what_it_fixed() {
 fn check_fix_fixes_workflows_and_task_definitions_of_a_whole_repository() {
     let root = std::env::temp_dir().join(format!("hatoba-check-fixall-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
-    let write = |rel: &str, text: &str| {
-        let path = root.join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    };
+    let write = |rel: &str, text: &str| write(&root, rel, text);
     write(
         ".aws/task-definition.json",
         "{\n  \"family\": \"web\",\n  \"networkMode\": \"awsvpc\",\n  \"requiresCompatibilities\": [\"FARGATE\"],\n  \"cpu\": \"256\",\n  \"memory\": \"4096\",\n  \"containerDefinitions\": [{\"name\": \"web\", \"image\": \"nginx:1\", \"essential\": true}]\n}\n",

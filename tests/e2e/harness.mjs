@@ -147,3 +147,26 @@ export async function openApp(worker, browser, hash, heading) {
   await page.getByRole('heading', { level: 1, name: heading }).waitFor({ timeout: 20000 });
   return { page, problems };
 }
+
+/**
+ * An editor of the page, by its source's accessible name: `source()` its text box, `text()` its
+ * whole text (CodeMirror draws only the lines in view), and `fill(value)`, which replaces the text
+ * as a person would: select all, then paste (text typed into the page in one piece would arrive
+ * with its runs of spaces made non-breaking, as in any editable element).
+ */
+export function editorOf(page, name) {
+  const source = () => page.getByRole('textbox', { name });
+  return {
+    source,
+    text: () => page.evaluate(() => document.querySelector('.editor-body').editorView.state.doc.toString()),
+    async fill(value) {
+      await source().click();
+      await page.keyboard.press('Control+A');
+      await source().evaluate((el, value) => {
+        const data = new DataTransfer();
+        data.setData('text/plain', value);
+        el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+      }, value);
+    },
+  };
+}

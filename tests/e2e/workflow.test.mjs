@@ -4,7 +4,7 @@
 // and passes the checks when used in the editor.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWorker, launchBrowser, openApp } from './harness.mjs';
+import { startWorker, launchBrowser, openApp, editorOf } from './harness.mjs';
 
 let worker, browser, page, problems;
 
@@ -19,22 +19,11 @@ after(async () => {
   await worker?.stop();
 });
 
-const source = () => page.getByRole('textbox', { name: 'Workflow source' });
+const editor = () => editorOf(page, 'Workflow source');
+const source = () => editor().source();
 const findings = () => page.getByRole('region', { name: 'Findings' });
-/** The editor's whole text (CodeMirror draws only the lines in view). */
-const editorText = () => page.evaluate(() => document.querySelector('.editor-body').editorView.state.doc.toString());
-/** Replaces the editor's text as a person would: select all, then paste. (Text typed into the
- * page in one piece would arrive with its runs of spaces made non-breaking, as in any editable
- * element.) */
-async function fill(value) {
-  await source().click();
-  await page.keyboard.press('Control+A');
-  await source().evaluate((el, value) => {
-    const data = new DataTransfer();
-    data.setData('text/plain', value);
-    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-  }, value);
-}
+const editorText = () => editor().text();
+const fill = (value) => editor().fill(value);
 
 test('the generated deploy workflow it starts with is clean', async () => {
   await findings().getByText('No problems found.').waitFor();
