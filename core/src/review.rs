@@ -16,7 +16,7 @@ use crate::checks::Checks;
 use crate::fields::{FieldError, Obj};
 use crate::finding::{Finding, Severity};
 use crate::github::api::{GitHubClient, RepoRef};
-use crate::http::{Clock, HttpRequest, HttpResponse, Transport, TransportError};
+use crate::http::{Clock, HttpRequest, HttpResponse, Transport};
 use crate::retry::RetryPolicy;
 
 /// The check run's name.
@@ -1004,14 +1004,7 @@ pub async fn send<T: Transport, C: Clock>(
     clock: &C,
     request: HttpRequest,
 ) -> Result<HttpResponse, String> {
-    let retryable = |result: &Result<HttpResponse, TransportError>| match result {
-        Ok(r) => r.status == 429 || r.status >= 500,
-        Err(e) => e.is_retryable(),
-    };
-    RetryPolicy::STANDARD
-        .run(clock, retryable, || transport.send(request.clone()))
-        .await
-        .map_err(|e| e.to_string())
+    crate::github::api::send(transport, clock, RetryPolicy::STANDARD, request).await
 }
 
 fn ok_json(r: &HttpResponse, what: &str) -> Result<Value, String> {
@@ -1032,6 +1025,7 @@ mod tests {
 
     use super::*;
     use crate::checks::LocalChecks;
+    use crate::http::TransportError;
 
     const SHA: &str = "0123456789abcdef0123456789abcdef01234567";
 

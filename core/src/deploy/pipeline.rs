@@ -36,9 +36,9 @@ use crate::aws::{s3, sts};
 use crate::checks::Checks;
 use crate::finding::Severity;
 use crate::github::api::{
-    CommitStatus, DESCRIPTION_LIMIT, DeploymentStatus, GitHubClient, truncate_description,
+    CommitStatus, DESCRIPTION_LIMIT, DeploymentStatus, GitHubClient, may_pass, truncate_description,
 };
-use crate::http::{Clock, HttpRequest, HttpResponse, Transport, TransportError};
+use crate::http::{Clock, HttpRequest, HttpResponse, Transport};
 use crate::redact::Redactor;
 use crate::taskdef;
 use crate::taskdef::render::{ContainerChange, Render, render};
@@ -1827,24 +1827,12 @@ fn fail_step<T, C: Clock>(
     finish(d, state, message, ctx)
 }
 
-/// Whether GitHub's answer `status` may pass if asked again (5xx, 429 rate limit).
-fn may_pass(status: u16) -> bool {
-    status >= 500 || status == 429
-}
-
-/// Sends a GitHub request, retrying 5xx, 429 and broken connections with the AWS retry policy.
+/// Sends a GitHub request with the context's retry policy.
 async fn send_github<T: Transport, C: Clock>(
     ctx: &Context<'_, T, C>,
     request: HttpRequest,
 ) -> Result<HttpResponse, String> {
-    let retryable = |result: &Result<HttpResponse, TransportError>| match result {
-        Ok(r) => may_pass(r.status),
-        Err(e) => e.is_retryable(),
-    };
-    ctx.retry
-        .run(ctx.clock, retryable, || ctx.transport.send(request.clone()))
-        .await
-        .map_err(|e| e.to_string())
+    crate::github::api::send(ctx.transport, ctx.clock, ctx.retry, request).await
 }
 
 fn github_message(response: &HttpResponse) -> String {

@@ -3,8 +3,9 @@
 
 use serde::Serialize;
 
-use crate::http::HttpRequest;
+use crate::http::{Clock, HttpRequest, HttpResponse, Transport, TransportError};
 use crate::percent::uri_encode;
+use crate::retry::RetryPolicy;
 
 /// GitHub's REST API, unless `GITHUB_API_URL` names another (GitHub Enterprise Server).
 pub const DEFAULT_API_URL: &str = "https://api.github.com";
@@ -119,6 +120,29 @@ pub fn truncate_description(text: &str, limit: usize) -> String {
     let mut cut: String = text.chars().take(limit.saturating_sub(1)).collect();
     cut.push('…');
     cut
+}
+
+/// Whether GitHub's answer `status` may pass if asked again (5xx, 429 rate limit).
+pub fn may_pass(status: u16) -> bool {
+    status >= 500 || status == 429
+}
+
+/// Sends a GitHub request, asked again with `retry` on 5xx, 429 and broken connections; the
+/// error says why the last try got no answer.
+pub async fn send<T: Transport, C: Clock>(
+    transport: &T,
+    clock: &C,
+    retry: RetryPolicy,
+    request: HttpRequest,
+) -> Result<HttpResponse, String> {
+    let retryable = |result: &Result<HttpResponse, TransportError>| match result {
+        Ok(r) => may_pass(r.status),
+        Err(e) => e.is_retryable(),
+    };
+    retry
+        .run(clock, retryable, || transport.send(request.clone()))
+        .await
+        .map_err(|e| e.to_string())
 }
 
 impl GitHubClient {
