@@ -53,12 +53,19 @@ pub enum Rollout {
 
 /// Evaluates ECS's service deployment `sd`: SUCCESSFUL is success; STOPPED a failure; any
 /// ROLLBACK_ status a rollback to `previous` (the revision the service ran before); a PAUSE
-/// hook awaiting action a pause; anything else in progress.
+/// hook awaiting action a pause; anything else in progress. A rollback ECS gives no reason for
+/// yet (it is only requested) is said by the lifecycle stage it left, when there is one.
 pub fn evaluate_service_deployment(sd: &ServiceDeployment, previous: &str) -> Rollout {
     let reason = || {
         sd.status_reason
             .clone()
             .or_else(|| sd.rollback_reason.clone())
+            .or_else(|| {
+                let stage = sd.lifecycle_stage.as_deref()?;
+                sd.status
+                    .starts_with("ROLLBACK_")
+                    .then(|| format!("Rolled back in {stage}"))
+            })
             .unwrap_or_else(|| "no reason given".to_owned())
     };
     match sd.status.as_str() {
@@ -307,6 +314,24 @@ mod tests {
             evaluate_service_deployment(&sd("STOPPED", vec![]), OLD),
             Rollout::Failed { .. }
         ));
+        // A rollback only requested may come with no reason yet: the stage it left says where.
+        let mut requested = sd("ROLLBACK_REQUESTED", vec![]);
+        requested.rollback_reason = None;
+        assert_eq!(
+            evaluate_service_deployment(&requested, OLD),
+            Rollout::RolledBack {
+                reason: "Rolled back in TEST_TRAFFIC_SHIFT".into(),
+                to: OLD.into()
+            }
+        );
+        requested.lifecycle_stage = None;
+        assert_eq!(
+            evaluate_service_deployment(&requested, OLD),
+            Rollout::RolledBack {
+                reason: "no reason given".into(),
+                to: OLD.into()
+            }
+        );
         let hook = |target_type: &str, status: &str| crate::aws::ecs::Hook {
             hook_id: "hook-1".into(),
             target_type: target_type.into(),
