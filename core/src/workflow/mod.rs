@@ -10,6 +10,9 @@ pub mod expr;
 pub mod generate;
 pub mod places;
 pub mod rules;
+pub(crate) mod schema;
+#[rustfmt::skip]
+pub(crate) mod shapes;
 pub mod suppress;
 
 pub use places::{Expression, Place};

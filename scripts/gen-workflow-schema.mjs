@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+// Writes core/src/workflow/shapes.rs: the shape of a workflow file (its keys at every level, the
+// values a key allows, the `${{ }}` contexts each place may use) from the workflow schema that
+// GitHub's own loader, @actions/workflow-parser, ships. Completion and hover in the editors walk
+// it. Only facts are taken (names, nesting, allowed values, contexts), no descriptions.
+//
+//   node scripts/gen-workflow-schema.mjs > core/src/workflow/shapes.rs
+//
+// tests/node/workflow_schema.test.mjs checks that the committed file is what this prints from the
+// installed package.
+import { readFileSync } from "node:fs";
+
+// The package exports neither file: read them where npm put them.
+const dir = new URL("../node_modules/@actions/workflow-parser/", import.meta.url);
+const read = (path) => JSON.parse(readFileSync(new URL(path, dir), "utf8"));
+const pkg = read("package.json");
+const { definitions } = read("dist/workflow-v1.0.min.json");
+
+// The contexts and functions a place may use, one bit each (the order is the bits').
+export const CONTEXTS = [
+  "github", "inputs", "vars", "jobs", "secrets", "needs", "strategy", "matrix", "env", "steps",
+  "job", "runner", "always", "failure", "cancelled", "success", "hashFiles",
+];
+
+// The types the schema names without defining them.
+const BUILTIN = ["any", "string", "boolean", "number", "null", "sequence", "mapping"];
+
+const order = [];
+const index = new Map();
+/** The index of a definition, numbering the reachable ones depth first from the root. */
+function visit(name) {
+  if (index.has(name)) return index.get(name);
+  const at = order.length;
+  index.set(name, at);
+  order.push(name);
+  const def = definitions[name];
+  if (!def) {
+    if (!BUILTIN.includes(name)) throw new Error(`the schema names an undefined type: ${name}`);
+    if (name === "sequence" || name === "mapping") visit("any");
+    return at;
+  }
+  for (const ref of refs(def)) visit(ref);
+  return at;
+}
+
+/** The definitions a definition refers to, in order. */
+function refs(def) {
+  if (def.mapping) {
+    const m = def.mapping;
+    const out = Object.values(m.properties ?? {}).map((p) => (typeof p === "string" ? p : p.type));
+    if (m["loose-value-type"]) out.push(m["loose-value-type"]);
+    return out;
+  }
+  if (def["one-of"]) return def["one-of"];
+  if (def.sequence) return [def.sequence["item-type"]];
+  return [];
+}
+
+/** A word of the encoding: no separator may occur in it. */
+function word(w) {
+  if (!/^[^\s|=]+$/.test(w)) throw new Error(`a name or value the encoding cannot hold: ${JSON.stringify(w)}`);
+  return w;
+}
+
+// A definition as one line: its kind, its contexts (a bit mask, empty for none), then its fields,
+// separated by `|`:
+//   M|ctx|key=def key=def ...|required ...|loose def    a mapping
+//   O|ctx|def def ...                                    one of
+//   S|ctx|def                                            a list
+//   T|ctx|value value ...                                a string (no values: any)
+//   B|ctx  N|ctx  Z|ctx  A|ctx                           boolean, number, null, any
+function line(name) {
+  const def = definitions[name];
+  const ctx = contexts(name) || "";
+  if (!def) {
+    if (name === "sequence") return `S|${ctx}|${index.get("any")}`;
+    if (name === "mapping") return `M|${ctx}|||${index.get("any")}`;
+    return { any: "A", string: "T", boolean: "B", number: "N", null: "Z" }[name] + `|${ctx}` + (name === "string" ? "|" : "");
+  }
+  if (def.mapping) {
+    const m = def.mapping;
+    const entries = Object.entries(m.properties ?? {});
+    const props = entries.map(([key, p]) => `${word(key)}=${index.get(typeof p === "string" ? p : p.type)}`);
+    const required = entries.filter(([, p]) => typeof p === "object" && p.required).map(([key]) => key);
+    const loose = m["loose-value-type"] ? index.get(m["loose-value-type"]) : "";
+    return `M|${ctx}|${props.join(" ")}|${required.join(" ")}|${loose}`;
+  }
+  if (def["one-of"]) return `O|${ctx}|${def["one-of"].map((r) => index.get(r)).join(" ")}`;
+  if (def.sequence) return `S|${ctx}|${index.get(def.sequence["item-type"])}`;
+  if (def["allowed-values"]) return `T|${ctx}|${def["allowed-values"].map(word).join(" ")}`;
+  if (def.string) return `T|${ctx}|${def.string.constant !== undefined ? word(def.string.constant) : ""}`;
+  if (def.boolean) return `B|${ctx}`;
+  if (def.number) return `N|${ctx}`;
+  if (def.null) return `Z|${ctx}`;
+  throw new Error(`a definition of a kind this script does not know: ${name}: ${JSON.stringify(def)}`);
+}
+
+function contexts(name) {
+  const list = definitions[name]?.context ?? [];
+  let bits = 0;
+  for (const c of list) {
+    const bit = CONTEXTS.indexOf(c.replace(/\(.*$/, ""));
+    if (bit < 0) throw new Error(`a context this script does not know: ${c} (in ${name})`);
+    bits |= 1 << bit;
+  }
+  return bits;
+}
+
+visit("workflow-root-strict");
+
+const out = [
+  "//! The shape of a workflow file, generated by scripts/gen-workflow-schema.mjs from the workflow",
+  `//! schema of @actions/workflow-parser ${pkg.version} (GitHub's loader). Do not edit.`,
+  "",
+  "/// The contexts and functions, one bit each in the definitions' masks.",
+  `pub(crate) const CONTEXTS: [&str; ${CONTEXTS.length}] = [${CONTEXTS.map((c) => JSON.stringify(c)).join(", ")}];`,
+  "",
+  "/// Every definition reachable from the workflow's (the first), a line each, as",
+  "/// scripts/gen-workflow-schema.mjs describes. One string rather than a table of slices: it is",
+  "/// shipped to browsers, and text compresses where a table's pointers do not.",
+  "pub(crate) const DEFS: &str = \"\\",
+];
+for (const name of order) out.push(`${line(name)}\\n\\`);
+out.push('";', "");
+process.stdout.write(out.join("\n"));
