@@ -7,6 +7,7 @@
 #![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
 
 pub mod api;
+pub mod assist;
 pub mod aws;
 pub mod checks;
 pub mod deploy;

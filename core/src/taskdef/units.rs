@@ -77,12 +77,30 @@ pub fn fargate_memory_for_cpu(cpu: u32) -> Option<Vec<u32>> {
     })
 }
 
+/// `N vCPU` for CPU units (1024 a vCPU), without a float printer: `0.25 vCPU`, `2 vCPU`.
+pub fn vcpu(units: u32) -> String {
+    let (whole, part) = (units / 1024, units % 1024 * 100 / 1024);
+    match part {
+        0 => format!("{whole} vCPU"),
+        p if p % 10 == 0 => format!("{whole}.{} vCPU", p / 10),
+        p => format!("{whole}.{p:02} vCPU"),
+    }
+}
+
 /// Fargate's CPU values.
 pub const FARGATE_CPU: [u32; 7] = [256, 512, 1024, 2048, 4096, 8192, 16384];
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn vcpu_is_written_without_floats() {
+        assert_eq!(vcpu(256), "0.25 vCPU");
+        assert_eq!(vcpu(512), "0.5 vCPU");
+        assert_eq!(vcpu(4096), "4 vCPU");
+        assert_eq!(vcpu(16384), "16 vCPU");
+    }
 
     #[test]
     fn numbers_read_as_display_writes_them() {

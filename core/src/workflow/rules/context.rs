@@ -12,7 +12,7 @@ use crate::workflow::places::{CONTEXTS, at};
 pub(crate) const ID: &str = "context";
 
 /// The properties of the `github` context.
-const GITHUB: [&str; 39] = [
+pub(crate) const GITHUB: [&str; 39] = [
     "action",
     "action_path",
     "action_ref",
@@ -53,7 +53,7 @@ const GITHUB: [&str; 39] = [
     "workflow_sha",
     "workspace",
 ];
-const RUNNER: [&str; 7] = [
+pub(crate) const RUNNER: [&str; 7] = [
     "name",
     "os",
     "arch",
@@ -66,7 +66,7 @@ const RUNNER: [&str; 7] = [
 /// use read `runner.workspace` (the directory above `github.workspace`) and it works, so it is
 /// no error; a warning, as nothing promises it stays.
 const RUNNER_UNDOCUMENTED: [&str; 1] = ["workspace"];
-const STRATEGY: [&str; 4] = ["fail-fast", "job-index", "job-total", "max-parallel"];
+pub(crate) const STRATEGY: [&str; 4] = ["fail-fast", "job-index", "job-total", "max-parallel"];
 
 pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
     let mut warnings = Vec::new();

@@ -5,7 +5,7 @@ use super::Workflow;
 use crate::finding::Finding;
 
 mod action_inputs;
-mod context;
+pub(crate) mod context;
 mod deploy_practices;
 mod deprecated_command;
 mod duplicate_id;
@@ -22,7 +22,7 @@ mod job_needs;
 pub(crate) mod matrix_ref;
 mod needs_ref;
 pub(crate) mod outdated_action;
-mod runner_label;
+pub(crate) mod runner_label;
 mod schedule;
 pub(crate) mod script_injection;
 pub(crate) mod step_ref;

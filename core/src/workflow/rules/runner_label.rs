@@ -9,7 +9,7 @@ use crate::workflow::Workflow;
 pub(crate) const ID: &str = "runner-label";
 
 /// GitHub-hosted runner labels (standard and larger macOS runners).
-const HOSTED: [&str; 22] = [
+pub(crate) const HOSTED: [&str; 22] = [
     "ubuntu-latest",
     "ubuntu-24.04",
     "ubuntu-22.04",
