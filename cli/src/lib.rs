@@ -1,6 +1,7 @@
 //! The `hatoba` command's pieces that tests drive directly: the native transport, the AWS
 //! tools and the task-definition and workflow checks. The binary (`main.rs`) only parses arguments and calls these.
 
+pub mod assist;
 pub mod aws;
 pub mod check;
 pub mod config;

@@ -13,6 +13,13 @@ use crate::report::CheckFlags;
 // Parsed once per run: the size of the largest variant does not matter.
 #[allow(clippy::large_enum_variant)]
 pub enum TaskdefCommand {
+    /// What may be written at a place of a task definition (the editor's completion): keys, values,
+    /// enum values and Fargate sizes. Exit 0, 2 on a usage or I/O error.
+    Complete(crate::assist::AssistArgs),
+    /// What the key or value at a place of a task definition is (the editor's hover): its type, allowed
+    /// values and reference page. Exit 0 (nothing printed when nothing is known there), 2 on a
+    /// usage or I/O error.
+    Hover(crate::assist::AssistArgs),
     /// Check task definitions (JSON or YAML, plain or describe-task-definition output) with the
     /// editor's rules. Exit 0 when no error, 1 when any, 2 on a usage or I/O error.
     Check {
@@ -151,6 +158,18 @@ pub fn run(command: TaskdefCommand) -> ExitCode {
         };
     }
     match command {
+        TaskdefCommand::Complete(args) => crate::assist::run(
+            hatoba_core::assist::Language::TaskDefinition,
+            false,
+            args,
+            "taskdef complete",
+        ),
+        TaskdefCommand::Hover(args) => crate::assist::run(
+            hatoba_core::assist::Language::TaskDefinition,
+            true,
+            args,
+            "taskdef hover",
+        ),
         TaskdefCommand::Check { files, flags } => {
             let checker: crate::report::Checker = hatoba_core::taskdef::check;
             let files: Vec<_> = files.into_iter().map(|f| (f, checker)).collect();

@@ -9,6 +9,13 @@ use crate::report::CheckFlags;
 /// `hatoba workflow ...`.
 #[derive(Debug, clap::Subcommand)]
 pub enum WorkflowCommand {
+    /// What may be written at a place of a workflow (the editor's completion): keys, values,
+    /// events, runner labels, actions and their inputs, and `${{ }}` contexts. Exit 0, 2 on a usage or I/O error.
+    Complete(crate::assist::AssistArgs),
+    /// What the key or value at a place of a workflow is (the editor's hover): its type, allowed
+    /// values and reference page. Exit 0 (nothing printed when nothing is known there), 2 on a
+    /// usage or I/O error.
+    Hover(crate::assist::AssistArgs),
     /// Check GitHub Actions workflow files with the editor's rules. Exit 0 when no error, 1
     /// when any, 2 on a usage or I/O error.
     Check {
@@ -71,6 +78,18 @@ pub enum GenerateKind {
 pub fn run(command: WorkflowCommand) -> ExitCode {
     let (mut out, err) = (std::io::stdout().lock(), std::io::stderr().lock());
     match command {
+        WorkflowCommand::Complete(args) => crate::assist::run(
+            hatoba_core::assist::Language::Workflow,
+            false,
+            args,
+            "workflow complete",
+        ),
+        WorkflowCommand::Hover(args) => crate::assist::run(
+            hatoba_core::assist::Language::Workflow,
+            true,
+            args,
+            "workflow hover",
+        ),
         WorkflowCommand::Generate {
             kind,
             ecr_repository,

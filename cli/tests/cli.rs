@@ -447,3 +447,58 @@ fn deploy_refuses_a_revision_the_target_cannot_run_before_any_aws_call() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn complete_and_hover_answer_at_a_line_and_column_from_a_file_or_stdin() {
+    let file = fixture("ok/fargate-web.json");
+    let text = std::fs::read_to_string(&file).unwrap();
+    // The place just inside `"networkMode": "` — wherever the fixture has it.
+    let (line, col) = text
+        .lines()
+        .enumerate()
+        .find_map(|(i, l)| l.find("\"networkMode\"").map(|c| (i + 1, c + 2)))
+        .unwrap();
+    let out = hatoba(&["taskdef", "hover", &file, "--at", &format!("{line}:{col}")]);
+    assert!(out.status.success());
+    let shown = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        shown
+            .starts_with("networkMode\n  string (an enum)\n  one of: bridge, host, awsvpc, none\n"),
+        "{shown}"
+    );
+
+    let workflow = "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: aws-actions/configure-aws-credentials@v4\n        with:\n          aws-r\n";
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hatoba"))
+        .args([
+            "workflow", "complete", "-", "--at", "8:16", "--format", "json",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(workflow.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["from"], serde_json::json!({"line": 8, "column": 11}));
+    assert_eq!(json["options"][0]["label"], "aws-region");
+    assert_eq!(
+        json["options"][0]["detail"],
+        "input of aws-actions/configure-aws-credentials · required"
+    );
+
+    let out = hatoba(&["workflow", "complete", &file, "--at", "9999:1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("line 9999 is past the end")
+    );
+    let out = hatoba(&["workflow", "hover", &file, "--at", "one"]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -1,0 +1,205 @@
+//! `hatoba taskdef complete|hover` and `hatoba workflow complete|hover`: the editor's
+//! completion and hover at a line and column of a file, for editors and scripts that call a
+//! command (a file of `-` is read from standard input, an unsaved buffer).
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use hatoba_core::assist::{self, Language};
+use hatoba_core::source::Pos;
+
+/// Where to ask, and how to print the answer.
+#[derive(Debug, clap::Args)]
+pub struct AssistArgs {
+    /// The file (`-`: standard input).
+    pub file: PathBuf,
+    /// The place: LINE:COLUMN, both from 1, columns in characters.
+    #[arg(long, value_parser = parse_place)]
+    pub at: Pos,
+    /// `text`: a line each; `json`: one object.
+    #[arg(long, value_enum, default_value_t = AssistFormat::Text)]
+    pub format: AssistFormat,
+}
+
+/// How an answer is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AssistFormat {
+    /// For people: a completion a line (`label  detail`), or hover's title, facts, about and
+    /// link a line each.
+    Text,
+    /// One JSON object with the range replaced (`from`, `to`: line and column) and the options,
+    /// or the hover's fields (`null` when nothing is known there).
+    Json,
+}
+
+fn parse_place(text: &str) -> Result<Pos, String> {
+    let expected = || format!("`{text}`: expected LINE:COLUMN, both numbers from 1 (e.g. 12:7)");
+    let (line, column) = text.split_once(':').ok_or_else(expected)?;
+    match (line.trim().parse::<u32>(), column.trim().parse::<u32>()) {
+        (Ok(line), Ok(column)) if line > 0 && column > 0 => Ok(Pos { line, column }),
+        _ => Err(expected()),
+    }
+}
+
+fn read(file: &Path) -> std::io::Result<String> {
+    if file == Path::new("-") {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text)?;
+        return Ok(text);
+    }
+    std::fs::read_to_string(file)
+}
+
+/// The byte offset of a place, or why it is not in the text.
+fn offset(text: &str, pos: Pos) -> Result<usize, String> {
+    let mut start = 0;
+    for _ in 1..pos.line {
+        start += text[start..].find('\n').map(|n| n + 1).ok_or_else(|| {
+            format!(
+                "line {} is past the end (the text has fewer lines)",
+                pos.line
+            )
+        })?;
+    }
+    let line = &text[start..text[start..].find('\n').map_or(text.len(), |n| start + n)];
+    let mut chars = line.char_indices().map(|(i, _)| i).chain([line.len()]);
+    chars
+        .nth(pos.column as usize - 1)
+        .map(|i| start + i)
+        .ok_or_else(|| format!("column {} is past the end of line {}", pos.column, pos.line))
+}
+
+/// The line and column of a byte offset.
+fn place(text: &str, at: usize) -> Pos {
+    let before = &text[..at];
+    let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+    Pos {
+        line: before.matches('\n').count() as u32 + 1,
+        column: before[line_start..].chars().count() as u32 + 1,
+    }
+}
+
+/// Runs `complete` (or `hover`) for `language`; `name` is the command, for messages.
+pub fn run(language: Language, hover: bool, args: AssistArgs, name: &str) -> ExitCode {
+    let fail = |e: &dyn std::fmt::Display| {
+        eprintln!("hatoba {name}: {}: {e}", args.file.display());
+        ExitCode::from(2)
+    };
+    let text = match read(&args.file) {
+        Ok(text) => text,
+        Err(e) => return fail(&e),
+    };
+    let at = match offset(&text, args.at) {
+        Ok(at) => at,
+        Err(e) => return fail(&e),
+    };
+    let mut out = std::io::stdout().lock();
+    let written = if hover {
+        print_hover(
+            &mut out,
+            &text,
+            assist::hover(language, &text, at),
+            args.format,
+        )
+    } else {
+        print_completions(
+            &mut out,
+            &text,
+            assist::complete(language, &text, at),
+            args.format,
+        )
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e),
+    }
+}
+
+fn print_completions(
+    out: &mut impl Write,
+    text: &str,
+    c: assist::Completions,
+    format: AssistFormat,
+) -> std::io::Result<()> {
+    match format {
+        AssistFormat::Text => {
+            for o in &c.options {
+                match o.detail.is_empty() {
+                    true => writeln!(out, "{}", o.label)?,
+                    false => writeln!(out, "{}  {}", o.label, o.detail)?,
+                }
+            }
+            Ok(())
+        }
+        AssistFormat::Json => {
+            let json = serde_json::json!({
+                "from": place(text, c.from),
+                "to": place(text, c.to),
+                "options": c.options,
+            });
+            writeln!(out, "{json}")
+        }
+    }
+}
+
+fn print_hover(
+    out: &mut impl Write,
+    text: &str,
+    h: Option<assist::Hover>,
+    format: AssistFormat,
+) -> std::io::Result<()> {
+    match (format, h) {
+        (AssistFormat::Text, None) => Ok(()),
+        (AssistFormat::Text, Some(h)) => {
+            writeln!(out, "{}", h.title)?;
+            for fact in &h.facts {
+                writeln!(out, "  {fact}")?;
+            }
+            if let Some(about) = h.about {
+                writeln!(out, "{about}")?;
+            }
+            if let Some(link) = &h.link {
+                writeln!(out, "{link}")?;
+            }
+            Ok(())
+        }
+        (AssistFormat::Json, None) => writeln!(out, "null"),
+        (AssistFormat::Json, Some(h)) => {
+            let json = serde_json::json!({
+                "from": place(text, h.from),
+                "to": place(text, h.to),
+                "title": h.title,
+                "facts": h.facts,
+                "about": h.about,
+                "link": h.link,
+            });
+            writeln!(out, "{json}")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn places_read_and_give_back_offsets() {
+        let text = "ab\néc\n";
+        assert_eq!(offset(text, Pos { line: 2, column: 2 }), Ok(5));
+        assert_eq!(offset(text, Pos { line: 2, column: 3 }), Ok(6));
+        assert_eq!(place(text, 5), Pos { line: 2, column: 2 });
+        assert!(
+            offset(text, Pos { line: 2, column: 4 })
+                .unwrap_err()
+                .contains("column 4")
+        );
+        assert!(
+            offset(text, Pos { line: 4, column: 1 })
+                .unwrap_err()
+                .contains("line 4")
+        );
+        assert!(parse_place("3").unwrap_err().contains("LINE:COLUMN"));
+        assert!(parse_place("0:1").is_err());
+    }
+}
