@@ -208,7 +208,11 @@ fn when(millis: u64) -> String {
 
 fn seconds(from: u64, to: Option<u64>) -> String {
     match to {
-        Some(to) => format!("{:.1} s", to.saturating_sub(from) as f64 / 1000.0),
+        // Tenths of a second, rounded, in integers: no float printer in the app for this.
+        Some(to) => {
+            let tenths = (to.saturating_sub(from) + 50) / 100;
+            format!("{}.{} s", tenths / 10, tenths % 10)
+        }
         None => "…".to_owned(),
     }
 }

@@ -189,7 +189,7 @@ fn TaskForm(document: Memo<Option<Value>>, edit: Edit) -> impl IntoView {
                                     <option value="" selected=cpu.is_none()>"—"</option>
                                     {units::FARGATE_CPU
                                         .iter()
-                                        .map(|c| view! { <option value=c.to_string() selected=cpu == Some(*c)>{format!("{} vCPU ({c})", f64::from(*c) / 1024.0)}</option> })
+                                        .map(|c| view! { <option value=c.to_string() selected=cpu == Some(*c)>{format!("{} ({c})", units::vcpu(*c))}</option> })
                                         .collect_view()}
                                 </select>
                             </label>
