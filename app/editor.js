@@ -65,7 +65,8 @@ export function createEditor(parent, text, language, label, changed) {
           ...lintKeymap, indentWithTab,
         ]),
         language === "json" ? json() : yaml(),
-        EditorView.contentAttributes.of({ "aria-label": label, spellcheck: "false" }),
+        // tabindex: the text is a tab stop already (it is editable), said outright for checkers.
+        EditorView.contentAttributes.of({ "aria-label": label, spellcheck: "false", tabindex: "0" }),
         // A file dropped on the editor replaces the text (the app reads it), rather than being
         // inserted where it fell.
         EditorView.domEventHandlers({ drop: (event) => event.dataTransfer?.files?.length > 0 }),

@@ -426,7 +426,9 @@ fn hms(t: &str) -> &str {
 /// cause, how the rollout ended, the stopped tasks with their containers, the service's events,
 /// the failing container's last log lines, and what could not be read. Times are UTC. Read from
 /// the JSON as it is, not through `Failure`'s reader: the page only shows it, and the reader
-/// would cost the app more than the rest of the evidence.
+/// would cost the app more than the rest of the evidence. The log scrolls inside its block,
+/// which takes the keyboard focus (a region named "Log"), so long lines can be read without a
+/// mouse.
 fn evidence_html(f: &serde_json::Value) -> String {
     let summary = text(f, "summary");
     let ending = text(f, "ending");
@@ -485,7 +487,7 @@ fn evidence_html(f: &serde_json::Value) -> String {
             .filter_map(|x| x.as_str())
             .collect();
         html.push_str(&format!(
-            "<h4>Log</h4><p class=\"hint\">{} · {}</p><pre class=\"log\"><code>{}</code></pre>",
+            "<h4>Log</h4><p class=\"hint\">{} · {}</p><pre class=\"log\" tabindex=\"0\" role=\"region\" aria-label=\"Log\"><code>{}</code></pre>",
             esc(text(l, "group")),
             esc(text(l, "stream")),
             esc(&lines.join("\n"))
@@ -873,7 +875,7 @@ mod tests {
             "<tr data-task=\"0f1e2d3c4b5a\"><td><code>0f1e2d3c4b5a</code></td><td>EssentialContainerExited</td><td>Essential container in task exited</td><td>16:40:02</td>",
             "<li><code>web</code> exit 1</li><li><code>log-router</code> exit 0: &lt;stopped&gt;</li>",
             "<li><span class=\"time\">16:39:00</span> (service web) has started 1 tasks</li>",
-            "/ecs/web · ecs/web/0f1e2d3c4b5a</p><pre class=\"log\"><code>booting\nDATABASE_URL is not set</code></pre>",
+            "/ecs/web · ecs/web/0f1e2d3c4b5a</p><pre class=\"log\" tabindex=\"0\" role=\"region\" aria-label=\"Log\"><code>booting\nDATABASE_URL is not set</code></pre>",
             "Not read: the service&#39;s events after 16:40.",
         ] {
             assert!(html.contains(part), "{part} missing from {html}");

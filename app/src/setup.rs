@@ -244,7 +244,9 @@ fn mime_of(path: &str) -> &'static str {
 }
 
 /// The kit as HTML (every value escaped): the steps, the webhook, the secrets, then each file
-/// with its Copy and Download buttons, which name the file by its index.
+/// with its Copy and Download buttons, which name the file by its index. A file's text scrolls
+/// inside its block: the block takes the keyboard focus and is a region named by the file's
+/// path, so its scrolled-off lines can be read without a mouse.
 fn kit_html(kit: &Kit) -> String {
     use std::fmt::Write as _;
     let mut h = String::from(
@@ -282,7 +284,7 @@ fn kit_html(kit: &Kit) -> String {
         let _ = write!(
             h,
             "<div class=\"card kit-file\" data-file=\"{path}\"><h3><code>{path}</code></h3>\
-             <p class=\"about\">{about}</p><pre class=\"output\">{text}</pre><div class=\"row buttons\">\
+             <p class=\"about\">{about}</p><pre class=\"output\" tabindex=\"0\" role=\"region\" aria-label=\"{path}\">{text}</pre><div class=\"row buttons\">\
              <button type=\"button\" data-action=\"copy\" data-index=\"{i}\">Copy</button>\
              <button type=\"button\" data-action=\"download\" data-index=\"{i}\">Download</button></div></div>",
             path = esc(&f.path),

@@ -380,7 +380,7 @@ fn RenderPanel(document: Memo<Option<Value>>) -> impl IntoView {
                             {if changes.is_empty() { vec![view! { <li>"No change."</li> }.into_any()] } else { changes.into_iter().map(|c| view! { <li><code>{c}</code></li> }.into_any()).collect() }}
                         </ul>
                         <h3>"Rendered task definition"</h3>
-                        <pre class="output" data-output="rendered">{text}</pre>
+                        <pre class="output" data-output="rendered" tabindex="0" role="region" aria-label="Rendered task definition">{text}</pre>
                         <div class="row buttons">
                             <button type="button" on:click=move |_| copy_to_clipboard(&t1)>"Copy"</button>
                             <button type="button" on:click=move |_| download("task-definition.json", &t2, "application/json")>"Download"</button>

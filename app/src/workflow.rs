@@ -90,7 +90,7 @@ fn Generator(source: RwSignal<String>) -> impl IntoView {
             {field("Role ARN (assumed with OIDC)", "role-arn", |t| t.role_arn.clone(), |t, v| t.role_arn = v)}
             {field("Environment", "environment", |t| t.environment.clone(), |t, v| t.environment = v)}
             <h3>"Preview"</h3>
-            <pre class="output" data-output="generated">{move || preview.get()}</pre>
+            <pre class="output" data-output="generated" tabindex="0" role="region" aria-label="Preview">{move || preview.get()}</pre>
             <div class="row buttons">
                 <button type="button" class="primary" on:click=move |_| source.set(preview.get_untracked())>"Use in editor"</button>
                 <button type="button" on:click=move |_| copy_to_clipboard(&preview.get_untracked())>"Copy"</button>
