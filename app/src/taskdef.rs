@@ -10,7 +10,8 @@ use crate::editor::{SourceEditor, copy_to_clipboard, download, settled, stored};
 use crate::frame::PageIntro;
 use crate::page::Page;
 
-const STORAGE_KEY: &str = "hatoba.taskdef.source";
+/// Where the page keeps its text (the workflow page checks render steps against it).
+pub(crate) const STORAGE_KEY: &str = "hatoba.taskdef.source";
 
 const SAMPLE: &str = r#"{
   "family": "web",

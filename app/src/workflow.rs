@@ -11,6 +11,9 @@ use crate::page::Page;
 
 const STORAGE_KEY: &str = "hatoba.workflow.source";
 
+/// How messages name the task definition render steps are checked against.
+const TASKDEF_PAGE: &str = "the task definition on the Task definition page";
+
 /// Edit and check a GitHub Actions workflow; generate the deploy workflow.
 #[component]
 pub fn WorkflowPage() -> impl IntoView {
@@ -18,14 +21,30 @@ pub fn WorkflowPage() -> impl IntoView {
         stored(STORAGE_KEY).unwrap_or_else(|| generate(Kind::Deploy, &DeployTarget::default()));
     let source = RwSignal::new(initial);
     let checked = settled(STORAGE_KEY, source);
-    let findings: Signal<Vec<Finding>> =
-        Memo::new(move |_| checked.with(|s| hatoba_core::workflow::check(s))).into();
+    // The task definition of the Task definition page, if one was written there: each render
+    // step's `container-name` is checked against it, whatever path its `task-definition` names.
+    let taskdef = stored(crate::taskdef::STORAGE_KEY);
+    let findings: Signal<Vec<Finding>> = Memo::new(move |_| {
+        checked.with(|s| {
+            let mut found = hatoba_core::workflow::check(s);
+            if let Some(td) = &taskdef {
+                let find = |_: &str| Some((TASKDEF_PAGE.to_owned(), td.as_str()));
+                let mut cross = hatoba_core::review::render_container(s, &find, &mut |_| {});
+                hatoba_core::workflow::suppress::apply(s, &mut cross);
+                found.append(&mut cross);
+                hatoba_core::finding::sort(&mut found);
+            }
+            found
+        })
+    })
+    .into();
     view! {
         <section class="page" data-page="workflow">
             <PageIntro page=Page::Workflow>
                 "Edit a GitHub Actions workflow checked as you type: ${{ }} expressions and the step outputs, needs, "
                 "matrix keys and inputs they read, the inputs of the aws-actions, retired runners and actions, OIDC "
-                "permissions, script injection, and deploys that report success too early. Or generate the workflow "
+                "permissions, script injection, deploys that report success too early, and render steps whose container "
+                "is not in the task definition on the Task definition page. Or generate the workflow "
                 "that builds your image and deploys it with OIDC instead of stored AWS keys."
             </PageIntro>
             <div class="workspace">

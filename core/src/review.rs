@@ -355,10 +355,37 @@ fn cross_file(
     findings: &mut Vec<Finding>,
     needs: &mut Vec<String>,
 ) {
-    let Ok(root) = crate::source::parse_yaml(&workflow.text) else {
-        return;
+    let find = |path: &str| {
+        files
+            .iter()
+            .find(|f| f.path == path)
+            .map(|f| (path.to_owned(), f.text.as_str()))
     };
-    let wf = crate::workflow::Workflow::new(&root, &workflow.text);
+    let mut missing = |path: &str| {
+        if !needs.iter().any(|n| n == path) {
+            needs.push(path.to_owned());
+        }
+    };
+    findings.extend(render_container(&workflow.text, &find, &mut missing));
+    crate::finding::sort(findings);
+}
+
+/// The cross-file check `render-container` of a workflow: each step of
+/// `aws-actions/amazon-ecs-render-task-definition` whose `container-name` is not a container of
+/// the task definition its `task-definition` input names. `find` gives, for that path (without a
+/// leading `./`), how the task definition is named in a message and its text; the paths it does
+/// not know go to `missing`. The editor's workflow page passes the task definition of its task
+/// definition page, whatever the path.
+pub fn render_container<'t>(
+    workflow: &str,
+    find: &dyn Fn(&str) -> Option<(String, &'t str)>,
+    missing: &mut dyn FnMut(&str),
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let Ok(root) = crate::source::parse_yaml(workflow) else {
+        return findings;
+    };
+    let wf = crate::workflow::Workflow::new(&root, workflow);
     for job in wf.jobs() {
         for (trail, step) in &job.steps {
             let uses = step
@@ -384,13 +411,11 @@ fn cross_file(
                 continue;
             }
             let td_path = td_path.trim_start_matches("./");
-            let Some(file) = files.iter().find(|f| f.path == td_path) else {
-                if !needs.iter().any(|n| n == td_path) {
-                    needs.push(td_path.to_owned());
-                }
+            let Some((label, text)) = find(td_path) else {
+                missing(td_path);
                 continue;
             };
-            let loaded = crate::taskdef::load(&file.text);
+            let loaded = crate::taskdef::load(text);
             let Some(document) = &loaded.document else {
                 continue;
             };
@@ -407,13 +432,13 @@ fn cross_file(
                 trail.key("with").key("container-name"),
                 container.pos,
                 format!(
-                    "`{name}` is not a container of {td_path}, so the render step fails: its containers are {}",
+                    "`{name}` is not a container of {label}, so the render step fails: its containers are {}",
                     names.join(", ")
                 ),
             ));
         }
     }
-    crate::finding::sort(findings);
+    findings
 }
 
 /// The checks worker's answer to a review: `body` is `{"files": [{path, kind, changed, text}]}`,
@@ -1479,5 +1504,25 @@ mod tests {
             ".aws/td.json",
             Some("build.yml")
         ));
+    }
+
+    #[test]
+    fn render_container_checks_against_what_find_gives_whatever_the_path() {
+        let workflow = "on: push\njobs:\n  d:\n    runs-on: x\n    steps:\n      - uses: aws-actions/amazon-ecs-render-task-definition@v1\n        with:\n          task-definition: deploy/td.json\n          container-name: app\n          image: x\n";
+        let td = r#"{"family": "f", "containerDefinitions": [{"name": "web", "image": "x"}, {"name": "log", "image": "y"}]}"#;
+        let find = |_: &str| Some(("the open task definition".to_owned(), td));
+        let found = render_container(workflow, &find, &mut |_| panic!("every path is found"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].rule, RENDER_CONTAINER);
+        assert_eq!((found[0].pos.line, found[0].pos.column), (9, 27));
+        assert_eq!(
+            found[0].message,
+            "`app` is not a container of the open task definition, so the render step fails: its containers are web, log"
+        );
+        let mut asked = Vec::new();
+        assert!(
+            render_container(workflow, &|_| None, &mut |p| asked.push(p.to_owned())).is_empty()
+        );
+        assert_eq!(asked, ["deploy/td.json"]);
     }
 }

@@ -123,6 +123,36 @@ test('the preview follows the form, and used in the editor it is clean', async (
   assert.match(await preview.innerText(), /^# Builds the image and pushes it to ECR/);
 });
 
+test('a render step is checked against the task definition on the Task definition page', async () => {
+  await page.getByRole('navigation').getByRole('link', { name: 'Task definition' }).click();
+  const td = editorOf(page, 'Task definition source');
+  await td.fill(JSON.stringify({
+    family: 'shop',
+    containerDefinitions: [{ name: 'web', image: 'x', essential: true }, { name: 'log-router', image: 'y' }],
+  }, null, 2));
+  // Kept once the keystroke's frame has passed; leaving the page keeps it at once too.
+  await page.waitForFunction(() => localStorage.getItem('hatoba.taskdef.source')?.includes('log-router'));
+  await page.getByRole('navigation').getByRole('link', { name: 'Workflow' }).click();
+  const render = (container) => [
+    'on: push',
+    'jobs:',
+    '  deploy:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - uses: aws-actions/amazon-ecs-render-task-definition@v1',
+    '        with:',
+    '          task-definition: .aws/task-definition.json',
+    `          container-name: ${container}`,
+    '          image: shop/web:1',
+  ].join('\n');
+  await fill(render('app'));
+  const finding = findings().locator('li', { hasText: '[render-container]' });
+  await finding.waitFor();
+  assert.match(await finding.innerText(), /^9:27[\s\S]*`app` is not a container of the task definition on the Task definition page, so the render step fails: its containers are web, log-router/);
+  await fill(render('log-router'));
+  await finding.waitFor({ state: 'detached' });
+});
+
 test('the browser reported no console error, page error or failed request', () => {
   assert.deepEqual(problems, []);
 });
