@@ -5,7 +5,8 @@
 //! - `fargate-cpu-memory`: the memory nearest the one written that Fargate pairs with the CPU;
 //! - `read-only-field`: the member `describe-task-definition` added, removed;
 //! - `outdated-action`: the action's first major version on a supported runtime;
-//! - `script-injection`: the `${{ }}` moved out of the script into the step's `env:`.
+//! - `script-injection`: the `${{ }}` moved out of the script into the step's `env:`;
+//! - `step-ref`: `id: X` given to the one earlier step that sets the output `steps.X` reads.
 
 use crate::finding::Finding;
 use crate::source::{Node, Pos, parse_document, parse_yaml, value_end};
@@ -48,6 +49,7 @@ pub fn workflow_fixes(text: &str, finding: &Finding) -> Option<Fix> {
     match finding.rule {
         crate::workflow::rules::outdated_action::ID => action_version(text, finding),
         crate::workflow::rules::script_injection::ID => script_env(text, finding),
+        crate::workflow::rules::step_ref::ID => step_id(text, finding),
         _ => None,
     }
 }
@@ -341,6 +343,68 @@ fn action_version(text: &str, finding: &Finding) -> Option<Fix> {
 
 /// `script-injection`: the expression in the script replaced by an environment variable, quoted
 /// for the shell, which the step's `env:` sets to it.
+/// `steps.X.outputs.Y` where no step has `id: X`: the earlier steps of the job with no id that
+/// set `Y` (a known action with that output, or a script that writes `Y=` to `$GITHUB_OUTPUT`);
+/// when there is exactly one, it is given `id: X` as its first key.
+fn step_id(text: &str, finding: &Finding) -> Option<Fix> {
+    if !finding.message.starts_with("no step of job `") {
+        return None;
+    }
+    let at = byte_of(text, finding.pos)?;
+    let reference: String = text[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        .collect();
+    let mut parts = reference.split('.');
+    let (id, outputs, output) = (parts.next()?, parts.next()?, parts.next()?);
+    if !outputs.eq_ignore_ascii_case("outputs") || id.is_empty() || output.is_empty() {
+        return None;
+    }
+    let root = parse_yaml(text).ok()?;
+    let wf = Workflow::new(&root, text);
+    // `jobs.J.steps[N]...`: the steps before N; `jobs.J.outputs...`: all of the job's.
+    let job = wf
+        .jobs()
+        .iter()
+        .find(|j| finding.path.starts_with(&format!("{}.", j.path.to_path())))?;
+    let steps = job.node.get("steps")?.items()?;
+    let prefix = format!("{}.steps[", job.path.to_path());
+    let before = match finding.path.strip_prefix(&prefix) {
+        Some(rest) => rest.split(']').next()?.parse().ok()?,
+        None => steps.len(),
+    };
+    let sets = |step: &Node| {
+        let by_action = step
+            .get("uses")
+            .and_then(Node::as_str)
+            .and_then(crate::workflow::actions::known)
+            .is_some_and(|a| a.has_output(output));
+        let by_script = step.get("run").and_then(Node::as_str).is_some_and(|run| {
+            run.contains("GITHUB_OUTPUT") && run.contains(&format!("{output}="))
+        });
+        step.get("id").is_none() && (by_action || by_script)
+    };
+    let mut candidates = steps.get(..before)?.iter().filter(|s| sets(s));
+    let (step, None) = (candidates.next()?, candidates.next()) else {
+        return None;
+    };
+    // A flow mapping (`- {run: x}`) is left alone; a block one gets the key above its first.
+    let first = step.members()?.first()?;
+    if step.pos != first.key_pos || line_of(text, step.pos.line)?.trim_start().starts_with('{') {
+        return None;
+    }
+    let indent = " ".repeat(step.pos.column.checked_sub(1)? as usize);
+    Some(Fix {
+        rule: finding.rule,
+        title: format!("Give the step that sets `{output}` `id: {id}`"),
+        edits: vec![Edit {
+            from: step.pos,
+            to: step.pos,
+            insert: format!("id: {id}\n{indent}"),
+        }],
+    })
+}
+
 fn script_env(text: &str, finding: &Finding) -> Option<Fix> {
     let root = parse_yaml(text).ok()?;
     let wf = Workflow::new(&root, text);
@@ -491,6 +555,41 @@ mod tests {
 
     fn workflow(text: &str, rule: &str) -> (String, Vec<String>) {
         fixed(text, rule, crate::workflow::check, workflow_fixes)
+    }
+
+    #[test]
+    fn the_one_earlier_step_that_sets_the_output_gets_the_id() {
+        let text = "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: aws-actions/amazon-ecr-login@v2\n        with:\n          mask-password: true\n      - run: |\n          echo \"tag=v1\" >> \"$GITHUB_OUTPUT\"\n      - run: echo ${{ steps.login.outputs.registry }} ${{ steps.meta.outputs.tag }}\n";
+        let (after, left) = workflow(text, "step-ref");
+        assert!(
+            after.contains("      - id: login\n        uses: aws-actions/amazon-ecr-login@v2\n"),
+            "{after}"
+        );
+        assert_eq!(left, ["13:65 error step-ref"]);
+        let (after, left) = workflow(&after, "step-ref");
+        assert!(
+            after.contains("      - id: meta\n        run: |\n"),
+            "{after}"
+        );
+        assert_eq!(left, Vec::<String>::new());
+    }
+
+    #[test]
+    fn no_step_id_fix_when_no_or_two_steps_set_the_output() {
+        let fix_of = |text: &str| {
+            let f = crate::workflow::check(text)
+                .into_iter()
+                .find(|f| f.rule == "step-ref")
+                .unwrap();
+            workflow_fixes(text, &f)
+        };
+        let none = "on: push\njobs:\n  b:\n    runs-on: x\n    steps:\n      - run: echo hi\n      - run: echo ${{ steps.meta.outputs.tag }}\n";
+        assert_eq!(fix_of(none), None);
+        let two = "on: push\njobs:\n  b:\n    runs-on: x\n    steps:\n      - run: echo tag=1 >> $GITHUB_OUTPUT\n      - run: echo tag=2 >> $GITHUB_OUTPUT\n      - run: echo ${{ steps.meta.outputs.tag }}\n";
+        assert_eq!(fix_of(two), None);
+        // A step after the one reading it does not count.
+        let after = "on: push\njobs:\n  b:\n    runs-on: x\n    steps:\n      - run: echo ${{ steps.meta.outputs.tag }}\n      - run: echo tag=1 >> $GITHUB_OUTPUT\n";
+        assert_eq!(fix_of(after), None);
     }
 
     const FARGATE: &str = "{\n  \"family\": \"web\",\n  \"requiresCompatibilities\": [\"FARGATE\"],\n  \"networkMode\": \"awsvpc\",\n  \"cpu\": \"CPU\",\n  \"memory\": MEMORY,\n  \"containerDefinitions\": [{\"name\": \"web\", \"image\": \"nginx:1\", \"essential\": true}]\n}\n";

@@ -92,6 +92,27 @@ test('the retired version\'s quick fix, in the tooltip over its mark, raises it 
   assert.equal(await editorText(), RETIRED.join('\n').replace('actions/checkout@v2', 'actions/checkout@v4'));
 });
 
+test('the quick fix of a step id nobody gave names the one earlier step that sets the output', async () => {
+  const text = [
+    'on: push',
+    'jobs:',
+    '  build:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - run: echo "tag=v1" >> "$GITHUB_OUTPUT"',
+    '      - run: echo ${{ steps.meta.outputs.tag }}',
+  ].join('\n');
+  await fill(text);
+  await findings().getByText('[step-ref]').waitFor();
+  await page.locator('.cm-lintRange-error').first().hover();
+  const action = page.locator('.cm-tooltip-lint .cm-diagnosticAction');
+  await action.waitFor();
+  assert.deepEqual(await action.allInnerTexts(), ['Give the step that sets `tag` `id: meta`']);
+  await action.click();
+  await findings().getByText('No problems found.').waitFor();
+  assert.equal(await editorText(), text.replace('      - run: echo "tag', '      - id: meta\n        run: echo "tag'));
+});
+
 test('# hatoba-ignore on the line above removes that finding, and an unknown rule is a warning', async () => {
   await fill([...RETIRED.slice(0, 5), '      # hatoba-ignore: outdated-action', RETIRED[5]].join('\n'));
   await findings().getByText('No problems found.').waitFor();
