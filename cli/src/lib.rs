@@ -9,6 +9,7 @@ pub mod deploy;
 pub mod iam;
 pub mod init;
 pub mod lintconfig;
+pub mod lsp;
 pub mod plan;
 pub mod report;
 pub mod taskdef;

@@ -5,7 +5,7 @@ use std::io;
 use std::process::ExitCode;
 
 use clap::Parser;
-use hatoba_cli::{aws, check, config, deploy, iam, init, plan, taskdef, webhook, workflow};
+use hatoba_cli::{aws, check, config, deploy, iam, init, lsp, plan, taskdef, webhook, workflow};
 
 /// Push-to-deploy for Amazon ECS: Hatoba's checks and tools, for terminals and CI.
 #[derive(Debug, Parser)]
@@ -45,6 +45,11 @@ enum Command {
     /// what would be registered breaks a rule, 2 a usage or configuration error or inputs that
     /// cannot be read.
     Plan(plan::PlanArgs),
+    /// A language server on standard input and output, for editors with an LSP client:
+    /// workflows and task definitions get the checks' findings as diagnostics (with
+    /// `.hatoba.toml`), completion, hover, and the quick fixes as code actions. Exit 0 after
+    /// `shutdown` then `exit`, 1 on `exit` without `shutdown`, 2 when the stream breaks.
+    Lsp,
     /// Least-privilege IAM policies (and Terraform) for a deploy target.
     #[command(subcommand)]
     Iam(iam::IamCommand),
@@ -92,6 +97,7 @@ fn main() -> ExitCode {
         Some(Command::Config(command)) => config::run(command),
         Some(Command::Deploy(args)) => deploy::run(args, deploy::Environment::from_process()),
         Some(Command::Iam(command)) => iam::run(command),
+        Some(Command::Lsp) => lsp::run(),
         Some(Command::Init(args)) => init::run(args),
         Some(Command::Plan(args)) => plan::run(args, deploy::Environment::from_process()),
         Some(Command::Webhook(command)) => webhook::run(command),
