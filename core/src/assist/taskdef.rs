@@ -157,6 +157,9 @@ pub(super) fn hover(c: &Cursor) -> Option<Hover> {
     {
         facts.push(format!("one of: {}", values.join(", ")));
     }
+    if let Some(default) = default_of(structure, member) {
+        facts.push(format!("default: {default}"));
+    }
     if path.len() == 1 && member == "cpu" {
         facts.push(format!(
             "on Fargate: {}",
@@ -178,6 +181,24 @@ pub(super) fn hover(c: &Cursor) -> Option<Hover> {
         facts,
         about: about(member),
         link: Some(link),
+    })
+}
+
+/// What ECS takes when a member is left out, for those whose default people ask about.
+fn default_of(structure: &str, member: &str) -> Option<&'static str> {
+    Some(match (structure, member) {
+        ("ContainerDefinition", "essential") => "true",
+        ("ContainerDefinition", "readonlyRootFilesystem" | "privileged" | "interactive") => "false",
+        ("ContainerDefinition", "pseudoTerminal" | "disableNetworking") => "false",
+        ("ContainerDefinition", "stopTimeout") => "30 seconds",
+        ("ContainerDefinition", "versionConsistency") => "enabled",
+        ("RegisterTaskDefinitionRequest", "networkMode") => "bridge (EC2); Fargate needs awsvpc",
+        ("HealthCheck", "interval") => "30 seconds",
+        ("HealthCheck", "timeout") => "5 seconds",
+        ("HealthCheck", "retries") => "3",
+        ("PortMapping", "protocol") => "tcp",
+        ("EphemeralStorage", "sizeInGiB") => "20 GiB on Fargate (21 to 200 to ask for more)",
+        _ => return None,
     })
 }
 
@@ -303,6 +324,9 @@ mod tests {
         let h = hover(T, text, text.find("containerDefinitions").unwrap() + 3).unwrap();
         assert_eq!(h.title, "containerDefinitions");
         assert_eq!(h.facts, ["list of ContainerDefinition object", "required"]);
+        let essential = r#"{"containerDefinitions": [{"essential": false}]}"#;
+        let e = hover(T, essential, essential.find("essential").unwrap()).unwrap();
+        assert_eq!(e.facts, ["boolean", "default: true"]);
         assert!(h.about.is_some());
         assert_eq!(
             h.link.as_deref(),

@@ -384,6 +384,9 @@ pub(super) fn hover(c: &Cursor) -> Option<Hover> {
     if !values.is_empty() && values.len() <= 40 {
         facts.push(format!("values: {}", values.join(", ")));
     }
+    if let Some(default) = default_of(&key, path.len()) {
+        facts.push(format!("default: {default}"));
+    }
     let contexts: Vec<&str> = place.context_names().collect();
     if !contexts.is_empty() {
         facts.push(format!("expressions may use: {}", contexts.join(", ")));
@@ -430,6 +433,21 @@ fn anchor(path: &[Seg]) -> String {
         }
     }
     out.to_ascii_lowercase()
+}
+
+/// What GitHub takes when a key is left out, for those whose default people ask about; `depth`
+/// is the key's path length (3 for a job's key, 5 for a step's).
+fn default_of(key: &str, depth: usize) -> Option<&'static str> {
+    Some(match (key, depth) {
+        ("timeout-minutes", 3) => "360",
+        ("continue-on-error", _) => "false",
+        ("fail-fast", _) => "true",
+        ("cancel-in-progress", _) => "false",
+        ("max-parallel", _) => "as many jobs as runners allow",
+        ("shell", _) => "bash on Linux and macOS (sh when bash is missing), pwsh on Windows",
+        ("working-directory", _) => "the workspace ($GITHUB_WORKSPACE)",
+        _ => return None,
+    })
 }
 
 /// What the keys people write most are for, in a sentence.
@@ -599,6 +617,9 @@ mod tests {
         let text = "on:\n  push:\n    branches: [main]\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          fetch-depth: 0\n";
         let h = hover(W, text, text.find("runs-on").unwrap()).unwrap();
         assert_eq!(h.title, "runs-on");
+        let timeout = "jobs:\n  b:\n    timeout-minutes: 10\n";
+        let t = hover(W, timeout, timeout.find("timeout").unwrap()).unwrap();
+        assert!(t.facts.contains(&"default: 360".into()), "{t:?}");
         assert!(h.facts.contains(&"required".into()), "{h:?}");
         assert!(
             h.facts
