@@ -449,9 +449,11 @@ mod tests {
     #[test]
     fn positions_count_utf16_both_ways() {
         let text = "a: é𝄞b\nc";
-        let at = offset(text, 0, 5); // after `a: é𝄞` (𝄞 is two units)
+        let at = offset(text, 0, 6); // after `a: é𝄞` (𝄞 is two units)
         assert_eq!(&text[at..], "b\nc");
-        assert_eq!(position(text, at), json!({"line": 0, "character": 5}));
+        assert_eq!(position(text, at), json!({"line": 0, "character": 6}));
+        // Inside 𝄞's pair: the character after it.
+        assert_eq!(offset(text, 0, 5), at);
         assert_eq!(offset(text, 0, 99), text.find('\n').unwrap());
         assert_eq!(offset(text, 7, 0), text.len());
         assert_eq!(

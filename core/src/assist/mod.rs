@@ -7,6 +7,7 @@
 //! Offsets are bytes of the text; both calls take the text as it is, mid-edit.
 
 mod cursor;
+mod defaults;
 mod taskdef;
 mod workflow;
 

@@ -59,10 +59,13 @@ pub(super) fn complete(text: &str, c: &Cursor) -> Option<Completions> {
         {
             for input in a.inputs {
                 if !c.siblings.iter().any(|(k, _)| k == input) {
-                    let detail = match a.required.contains(input) {
+                    let mut detail = match a.required.contains(input) {
                         true => format!("input of {} · required", a.name),
                         false => format!("input of {}", a.name),
                     };
+                    if let Some(default) = super::defaults::default_of(a.name, input) {
+                        detail.push_str(&format!(" · default {default}"));
+                    }
                     options.push(option(input, Kind::Key, detail, format!("{input}: ")));
                 }
             }
@@ -359,7 +362,10 @@ pub(super) fn hover(c: &Cursor) -> Option<Hover> {
             true => "required",
             false => "optional",
         };
-        let facts = vec![format!("input of {}", a.name), need.into()];
+        let mut facts = vec![format!("input of {}", a.name), need.into()];
+        if let Some(default) = super::defaults::default_of(a.name, &key) {
+            facts.push(format!("default: {default}"));
+        }
         return Some(hover_of(
             &key,
             facts,
@@ -563,7 +569,7 @@ mod tests {
         let fetch = c.options.iter().find(|o| o.label == "fetch-depth").unwrap();
         assert_eq!(
             (fetch.detail.as_str(), fetch.apply.as_str()),
-            ("input of actions/checkout", "fetch-depth: ")
+            ("input of actions/checkout · default 1", "fetch-depth: ")
         );
     }
 
@@ -634,7 +640,10 @@ mod tests {
             )
         );
         let h = hover(W, text, text.find("fetch-depth").unwrap() + 2).unwrap();
-        assert_eq!(h.facts, ["input of actions/checkout", "optional"]);
+        assert_eq!(
+            h.facts,
+            ["input of actions/checkout", "optional", "default: 1"]
+        );
         let h = hover(W, text, text.find("checkout").unwrap()).unwrap();
         assert_eq!(h.title, "actions/checkout");
         assert!(h.facts[0].starts_with("inputs: repository, ref"), "{h:?}");
