@@ -59,6 +59,7 @@ pub(crate) const DEFAULTS: &[(&str, &str, &str)] = &[
     ("actions/upload-artifact", "compression-level", "6"),
     ("actions/upload-artifact", "overwrite", "false"),
     ("actions/upload-artifact", "include-hidden-files", "false"),
+    ("actions/upload-artifact", "archive", "true"),
     ("actions/download-artifact", "merge-multiple", "false"),
     (
         "actions/download-artifact",

@@ -95,6 +95,19 @@ mod tests {
     use crate::workflow::rules::findings;
 
     #[test]
+    fn inputs_of_the_current_majors_are_known_and_one_that_never_was_is_not() {
+        let yaml = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: aws-actions/configure-aws-credentials@v6\n        with:\n          aws-region: eu-west-1\n          aws-profile: ci\n          proxy-server: http://proxy\n      - uses: aws-actions/amazon-ecs-deploy-task-definition@v2\n        with:\n          task-definition: t.json\n          max-retries: 3\n      - uses: actions/upload-artifact@v7\n        with:\n          path: out\n          archive: false\n";
+        let found = findings(super::check, yaml);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with(
+                "10:11 jobs.a.steps[0].with.proxy-server: `proxy-server` is not an input"
+            ),
+            "{found:?}"
+        );
+    }
+
+    #[test]
     fn required_misspelled_and_unknown_inputs() {
         let yaml = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: aws-actions/configure-aws-credentials@v4\n        with:\n          role-to-asume: arn:aws:iam::123456789012:role/x\n      - uses: aws-actions/amazon-ecs-render-task-definition@v1\n        with:\n          container-name: web\n          image: x\n          colour: blue\n      - uses: aws-actions/amazon-ecs-deploy-task-definition@v2\n        with:\n          task-definition: t.json\n          wait-for-service-stabilty: true\n      - uses: actions/checkout@v3\n        with: {anything: 1}\n";
         assert_eq!(
