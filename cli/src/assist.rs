@@ -42,6 +42,34 @@ fn parse_place(text: &str) -> Result<Pos, String> {
     }
 }
 
+/// The root of the repository that holds `start` (the nearest directory above it with `.git`),
+/// or `start`'s own directory when there is none.
+pub fn repository_root(start: &Path) -> PathBuf {
+    let absolute = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
+    let from = if absolute.is_dir() {
+        absolute.as_path()
+    } else {
+        absolute.parent().unwrap_or(&absolute)
+    };
+    from.ancestors()
+        .find(|d| d.join(".git").exists())
+        .unwrap_or(from)
+        .to_path_buf()
+}
+
+/// The text of a file of the repository at `root` (a path relative to it, inside it), up to
+/// 1 MB: what completion reads of other files.
+pub fn repository_file(root: &Path, path: &str) -> Option<String> {
+    if path.is_empty() || path.contains("..") || Path::new(path).is_absolute() {
+        return None;
+    }
+    let file = root.join(path);
+    if std::fs::metadata(&file).ok()?.len() > 1_000_000 {
+        return None;
+    }
+    std::fs::read_to_string(file).ok()
+}
+
 fn read(file: &Path) -> std::io::Result<String> {
     if file == Path::new("-") {
         let mut text = String::new();

@@ -267,7 +267,9 @@ impl<W: Write> Server<W> {
         let Some((doc, language, at)) = self.at(uri, params) else {
             return Value::Null;
         };
-        let c = assist::complete(language, &doc.text, at);
+        let root = doc.path.as_deref().map(crate::assist::repository_root);
+        let file = |path: &str| crate::assist::repository_file(root.as_deref()?, path);
+        let c = assist::complete_with(language, &doc.text, at, &file);
         let range = json!({"start": position(&doc.text, c.from), "end": position(&doc.text, c.to)});
         let items: Vec<Value> = c
             .options

@@ -220,3 +220,40 @@ fn a_task_definition_anywhere_is_served_and_other_files_are_left_alone() {
     s.notify("exit", Value::Null);
     assert_eq!(s.child.wait().unwrap().code(), Some(1));
 }
+
+#[test]
+fn a_render_step_completes_the_containers_of_the_task_definition_it_names() {
+    let root = std::env::temp_dir().join(format!("hatoba-lsp-repo-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join(".git")).unwrap();
+    std::fs::create_dir_all(root.join(".github/workflows")).unwrap();
+    std::fs::create_dir_all(root.join("deploy")).unwrap();
+    std::fs::write(
+        root.join("deploy/td.json"),
+        r#"{"family": "shop", "containerDefinitions": [{"name": "web"}, {"name": "log-router"}]}"#,
+    )
+    .unwrap();
+    let uri = format!("file://{}/.github/workflows/deploy.yml", root.display());
+    let text = "on: push\njobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: aws-actions/amazon-ecs-render-task-definition@v1\n        with:\n          task-definition: deploy/td.json\n          container-name: \n          image: x\n";
+    let mut s = Session::start();
+    s.request("initialize", json!({"capabilities": {}}));
+    s.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+    );
+    let c = s.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 8, "character": 26}}),
+    );
+    let labels: Vec<&str> = c["result"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    assert_eq!(labels, ["web", "log-router"]);
+    s.request("shutdown", Value::Null);
+    s.notify("exit", Value::Null);
+    assert!(s.child.wait().unwrap().success());
+    std::fs::remove_dir_all(&root).unwrap();
+}

@@ -79,6 +79,18 @@ pub struct Hover {
 
 /// The completions at byte `at` of `text`: empty options when nothing is known there.
 pub fn complete(language: Language, text: &str, at: usize) -> Completions {
+    complete_with(language, text, at, &|_| None)
+}
+
+/// [`complete`], with the repository's other files at hand: `file` gives the text of a path
+/// relative to the repository's root, when there is one. A render step's `container-name` then
+/// completes with the containers of the task definition its `task-definition` names.
+pub fn complete_with(
+    language: Language,
+    text: &str,
+    at: usize,
+    file: &dyn Fn(&str) -> Option<String>,
+) -> Completions {
     let none = Completions {
         from: at.min(text.len()),
         to: at.min(text.len()),
@@ -93,7 +105,7 @@ pub fn complete(language: Language, text: &str, at: usize) -> Completions {
             to: c.to,
             options: taskdef::complete(&c),
         },
-        Language::Workflow => workflow::complete(text, &c).unwrap_or(none),
+        Language::Workflow => workflow::complete(text, &c, file).unwrap_or(none),
     };
     // What the word written so far leaves, best first: those it starts, then those it is in.
     let end = at.min(text.len()).max(out.from);

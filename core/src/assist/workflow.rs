@@ -46,7 +46,11 @@ fn option(label: &str, kind: Kind, detail: impl Into<String>, apply: String) -> 
     }
 }
 
-pub(super) fn complete(text: &str, c: &Cursor) -> Option<Completions> {
+pub(super) fn complete(
+    text: &str,
+    c: &Cursor,
+    file: &dyn Fn(&str) -> Option<String>,
+) -> Option<Completions> {
     if let Some(out) = expression(text, c) {
         return Some(out);
     }
@@ -108,6 +112,25 @@ pub(super) fn complete(text: &str, c: &Cursor) -> Option<Completions> {
                     let uses = format!("{}@v{major}", a.name);
                     let detail = format!("{} inputs", a.inputs.len());
                     options.push(option(&uses, Kind::Action, detail, uses.clone()));
+                }
+            }
+            Some(Seg::Key(k))
+                if k == "container-name"
+                    && in_step(&c.path, &["with", "container-name"])
+                    && action(&c.parent)
+                        .is_some_and(|a| a.name.ends_with("render-task-definition")) =>
+            {
+                let path = Cursor::value_in(&c.siblings, "task-definition").unwrap_or_default();
+                let td = file(path.trim_start_matches("./")).unwrap_or_default();
+                let loaded = crate::taskdef::load(&td);
+                if let Some(document) = &loaded.document {
+                    let td = crate::taskdef::TaskDefinition::new(document);
+                    for (_, container) in td.containers() {
+                        if let Some(name) = container.get("name").and_then(Node::as_str) {
+                            let detail = format!("container of {path}");
+                            options.push(option(name, Kind::Value, detail, name.to_owned()));
+                        }
+                    }
                 }
             }
             Some(Seg::Key(k)) if k == "needs" && c.path.len() >= 3 => {
@@ -607,6 +630,31 @@ mod tests {
         assert_eq!(labels(W, &text), ["registry"]);
         // Closed before the cursor: no expression.
         assert!(!at_bar("${{ github.sha }} ").contains(&"github".into()));
+    }
+
+    #[test]
+    fn a_render_steps_container_name_offers_the_task_definitions_containers() {
+        let text = "jobs:\n  d:\n    steps:\n      - uses: aws-actions/amazon-ecs-render-task-definition@v1\n        with:\n          task-definition: ./deploy/td.json\n          container-name: |\n          image: x\n";
+        let td =
+            r#"{"family": "f", "containerDefinitions": [{"name": "web"}, {"name": "log-router"}]}"#;
+        let at = text.find('|').unwrap();
+        let text = text.replace('|', "");
+        let files = |path: &str| (path == "deploy/td.json").then(|| td.to_owned());
+        let c = super::super::complete_with(W, &text, at, &files);
+        let got: Vec<_> = c
+            .options
+            .iter()
+            .map(|o| (o.label.as_str(), o.detail.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("web", "container of ./deploy/td.json"),
+                ("log-router", "container of ./deploy/td.json")
+            ]
+        );
+        // Without the file at hand, nothing to offer.
+        assert!(complete(W, &text, at).options.is_empty());
     }
 
     #[test]
