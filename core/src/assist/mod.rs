@@ -147,7 +147,9 @@ pub fn hover(language: Language, text: &str, at: usize) -> Option<Hover> {
     let c = cursor::at(text, end)?;
     let mut hover = match language {
         Language::TaskDefinition => taskdef::hover(&c),
-        Language::Workflow => workflow::hover(&c),
+        Language::Workflow => {
+            workflow::hover_expression(text, start, end, &c).or_else(|| workflow::hover(&c))
+        }
     }?;
     (hover.from, hover.to) = (start, end);
     Some(hover)

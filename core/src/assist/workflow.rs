@@ -436,6 +436,129 @@ pub(super) fn hover(c: &Cursor) -> Option<Hover> {
     Some(hover_of(&key, facts, about(&key), link))
 }
 
+/// What a context reference under the cursor inside `${{ }}` is (`text[start..end]`, e.g.
+/// `steps.build.outputs.image`): where the document declares it, when it does.
+pub(super) fn hover_expression(text: &str, start: usize, end: usize, c: &Cursor) -> Option<Hover> {
+    let line_start = text[..start].rfind('\n').map_or(0, |n| n + 1);
+    let before = &text[line_start..start];
+    let open = before.rfind("${{")?;
+    if before[open..].contains("}}") {
+        return None;
+    }
+    let chain = &text[start..end];
+    let parts: Vec<&str> = chain.split('.').collect();
+    let context = *parts.first()?;
+    if !crate::workflow::shapes::CONTEXTS.contains(&context) {
+        return None;
+    }
+    let job_id = match (c.path.first(), c.path.get(1)) {
+        (Some(Seg::Key(j)), Some(Seg::Key(id))) if j == "jobs" => id.clone(),
+        _ => String::new(),
+    };
+    let mut facts = vec![format!("the {context} context")];
+    with_model(text, start, |root| {
+        let job = root.get("jobs").and_then(|j| j.get(&job_id));
+        let member = |node: Option<&Node>, key: &str| {
+            node.and_then(|n| n.get(key)).map(|v| match v.as_str() {
+                Some(s) => s.to_owned(),
+                None => v.to_json().to_string(),
+            })
+        };
+        match parts.as_slice() {
+            ["steps", id, rest @ ..] => {
+                let steps = job.and_then(|j| j.get("steps")).and_then(Node::items);
+                let step = steps
+                    .unwrap_or_default()
+                    .iter()
+                    .find(|s| s.get("id").and_then(Node::as_str) == Some(id));
+                match step {
+                    Some(step) => {
+                        let what =
+                            member(Some(step), "uses").unwrap_or_else(|| "a run step".into());
+                        facts.push(format!("step `{id}` (line {}): {what}", step.pos.line));
+                        if let ["outputs", name] = rest
+                            && let Some(a) = member(Some(step), "uses").as_deref().and_then(known)
+                        {
+                            let has = if a.has_output(name) {
+                                "an output"
+                            } else {
+                                "not an output"
+                            };
+                            facts.push(format!("`{name}` is {has} of {}", a.name));
+                        }
+                    }
+                    None => facts.push(format!("no step of job `{job_id}` has `id: {id}`")),
+                }
+            }
+            ["needs", other, "outputs", name] => {
+                let outputs = root
+                    .get("jobs")
+                    .and_then(|j| j.get(other))
+                    .and_then(|j| j.get("outputs"));
+                match member(outputs, name) {
+                    Some(value) => facts.push(format!("output of job `{other}`: {value}")),
+                    None => facts.push(format!("job `{other}` declares no output `{name}`")),
+                }
+            }
+            ["matrix", key] => {
+                let matrix = job
+                    .and_then(|j| j.get("strategy"))
+                    .and_then(|s| s.get("matrix"));
+                if let Some(values) = member(matrix, key) {
+                    facts.push(format!("values: {values}"));
+                }
+            }
+            ["inputs", name] => {
+                let on = root.get("on");
+                for event in ["workflow_dispatch", "workflow_call"] {
+                    let input = on
+                        .and_then(|o| o.get(event))
+                        .and_then(|e| e.get("inputs"))
+                        .and_then(|i| i.get(name));
+                    if let Some(input) = input {
+                        let field = |k: &str| member(Some(input), k).map(|v| format!("{k} {v}"));
+                        let described: Vec<String> = ["type", "required", "default"]
+                            .iter()
+                            .filter_map(|k| field(k))
+                            .collect();
+                        facts.push(format!("input of {event}: {}", described.join(", ")));
+                    }
+                }
+            }
+            ["env", name] => {
+                for (scope, node) in [
+                    ("workflow", root.get("env")),
+                    ("job", job.and_then(|j| j.get("env"))),
+                ] {
+                    if let Some(value) = member(node, name) {
+                        facts.push(format!("{scope} env: {value}"));
+                    }
+                }
+            }
+            _ => {}
+        }
+    });
+    let anchor = if CONTEXTS_WITH_PAGES.contains(&context) {
+        context
+    } else {
+        "about"
+    };
+    Some(hover_of(
+        chain,
+        facts,
+        None,
+        format!(
+            "https://docs.github.com/en/actions/reference/workflows-and-actions/contexts#{anchor}-context"
+        ),
+    ))
+}
+
+/// The contexts GitHub's contexts page has a section for (the functions have none).
+const CONTEXTS_WITH_PAGES: [&str; 12] = [
+    "github", "env", "vars", "job", "jobs", "steps", "runner", "secrets", "strategy", "matrix",
+    "needs", "inputs",
+];
+
 fn hover_of(title: &str, facts: Vec<String>, about: Option<&'static str>, link: String) -> Hover {
     Hover {
         from: 0,
@@ -655,6 +778,46 @@ mod tests {
         );
         // Without the file at hand, nothing to offer.
         assert!(complete(W, &text, at).options.is_empty());
+    }
+
+    #[test]
+    fn hover_in_an_expression_says_where_the_document_declares_it() {
+        let text = DEPLOY.replace(
+            "echo |",
+            "echo ${{ needs.build.outputs.image }} ${{ matrix.region }} ${{ inputs.stage }}",
+        );
+        let at = |s: &str| text.find(s).unwrap() + 2;
+        let h = hover(W, &text, at("needs.build")).unwrap();
+        assert_eq!(h.title, "needs.build.outputs.image");
+        assert_eq!(
+            h.facts,
+            [
+                "the needs context",
+                "output of job `build`: ${{ steps.push.outputs.image }}"
+            ]
+        );
+        assert!(h.link.unwrap().ends_with("contexts#needs-context"));
+        assert_eq!(
+            hover(W, &text, at("matrix.region")).unwrap().facts[1],
+            "values: [\"a\",\"b\"]"
+        );
+        assert_eq!(
+            hover(W, &text, at("inputs.stage")).unwrap().facts[1],
+            "input of workflow_dispatch: type string"
+        );
+        let outputs = DEPLOY.replace(
+            "run: echo image=x",
+            "run: echo ${{ steps.login.outputs.registry }}",
+        );
+        let h = hover(W, &outputs, outputs.find("steps.login").unwrap()).unwrap();
+        assert_eq!(
+            h.facts,
+            [
+                "the steps context",
+                "step `login` (line 16): aws-actions/amazon-ecr-login@v2",
+                "`registry` is an output of aws-actions/amazon-ecr-login",
+            ]
+        );
     }
 
     #[test]
