@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use hatoba_core::assist::{self, Language};
-use hatoba_core::source::Pos;
+use hatoba_core::source::{Pos, byte_of, pos_of};
 
 /// Where to ask, and how to print the answer.
 #[derive(Debug, clap::Args)]
@@ -81,31 +81,13 @@ fn read(file: &Path) -> std::io::Result<String> {
 
 /// The byte offset of a place, or why it is not in the text.
 fn offset(text: &str, pos: Pos) -> Result<usize, String> {
-    let mut start = 0;
-    for _ in 1..pos.line {
-        start += text[start..].find('\n').map(|n| n + 1).ok_or_else(|| {
-            format!(
-                "line {} is past the end (the text has fewer lines)",
-                pos.line
-            )
-        })?;
-    }
-    let line = &text[start..text[start..].find('\n').map_or(text.len(), |n| start + n)];
-    let mut chars = line.char_indices().map(|(i, _)| i).chain([line.len()]);
-    chars
-        .nth(pos.column as usize - 1)
-        .map(|i| start + i)
-        .ok_or_else(|| format!("column {} is past the end of line {}", pos.column, pos.line))
-}
-
-/// The line and column of a byte offset.
-fn place(text: &str, at: usize) -> Pos {
-    let before = &text[..at];
-    let line_start = before.rfind('\n').map_or(0, |n| n + 1);
-    Pos {
-        line: before.matches('\n').count() as u32 + 1,
-        column: before[line_start..].chars().count() as u32 + 1,
-    }
+    byte_of(text, pos).ok_or_else(|| match pos.line as usize > text.split('\n').count() {
+        true => format!(
+            "line {} is past the end (the text has fewer lines)",
+            pos.line
+        ),
+        false => format!("column {} is past the end of line {}", pos.column, pos.line),
+    })
 }
 
 /// Runs `complete` (or `hover`) for `language`; `name` is the command, for messages.
@@ -162,8 +144,8 @@ fn print_completions(
         }
         AssistFormat::Json => {
             let json = serde_json::json!({
-                "from": place(text, c.from),
-                "to": place(text, c.to),
+                "from": pos_of(text, c.from),
+                "to": pos_of(text, c.to),
                 "options": c.options,
             });
             writeln!(out, "{json}")
@@ -195,8 +177,8 @@ fn print_hover(
         (AssistFormat::Json, None) => writeln!(out, "null"),
         (AssistFormat::Json, Some(h)) => {
             let json = serde_json::json!({
-                "from": place(text, h.from),
-                "to": place(text, h.to),
+                "from": pos_of(text, h.from),
+                "to": pos_of(text, h.to),
                 "title": h.title,
                 "facts": h.facts,
                 "about": h.about,
@@ -216,7 +198,7 @@ mod tests {
         let text = "ab\néc\n";
         assert_eq!(offset(text, Pos { line: 2, column: 2 }), Ok(5));
         assert_eq!(offset(text, Pos { line: 2, column: 3 }), Ok(6));
-        assert_eq!(place(text, 5), Pos { line: 2, column: 2 });
+        assert_eq!(pos_of(text, 5), Pos { line: 2, column: 2 });
         assert!(
             offset(text, Pos { line: 2, column: 4 })
                 .unwrap_err()

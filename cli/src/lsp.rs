@@ -94,20 +94,9 @@ fn position(text: &str, at: usize) -> Value {
     })
 }
 
-/// The byte offset of a finding's place (line and column from 1, columns in characters).
+/// The byte offset of a finding's or a fix's place, which are in the text they were made from.
 fn byte_of(text: &str, pos: Pos) -> usize {
-    let mut start = 0;
-    for _ in 1..pos.line {
-        match text[start..].find('\n') {
-            Some(n) => start += n + 1,
-            None => return text.len(),
-        }
-    }
-    let end = text[start..].find('\n').map_or(text.len(), |n| start + n);
-    text[start..end]
-        .char_indices()
-        .nth(pos.column.saturating_sub(1) as usize)
-        .map_or(end, |(i, _)| start + i)
+    hatoba_core::source::byte_of(text, pos).unwrap_or(text.len())
 }
 
 /// The range of a finding: its whole value on its line, as the web editor marks it.

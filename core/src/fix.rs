@@ -9,7 +9,7 @@
 //! - `step-ref`: `id: X` given to the one earlier step that sets the output `steps.X` reads.
 
 use crate::finding::Finding;
-use crate::source::{Node, Pos, parse_document, parse_yaml, value_end};
+use crate::source::{Node, Pos, byte_of, parse_document, parse_yaml, pos_of, value_end};
 use crate::taskdef::units::{cpu_units, fargate_memory_for_cpu, memory_mib};
 use crate::workflow::Workflow;
 
@@ -82,22 +82,6 @@ pub fn apply(text: &str, edits: &[Edit]) -> String {
 /// Line `n` (from 1) of `text`, without its `\n`.
 fn line_of(text: &str, n: u32) -> Option<&str> {
     text.split('\n').nth(n.checked_sub(1)? as usize)
-}
-
-/// The byte offset of `pos` in `text`; a column one past the line's end is its end.
-fn byte_of(text: &str, pos: Pos) -> Option<usize> {
-    let index = pos.line.checked_sub(1)? as usize;
-    let start = match index {
-        0 => 0,
-        _ => text.match_indices('\n').nth(index - 1)?.0 + 1,
-    };
-    let line = line_of(&text[start..], 1)?;
-    let column = pos.column.checked_sub(1)? as usize;
-    line.char_indices()
-        .map(|(b, _)| b)
-        .chain([line.len()])
-        .nth(column)
-        .map(|b| start + b)
 }
 
 /// The column just past the last character of line `n`.
@@ -259,16 +243,6 @@ fn drop_member(text: &str, finding: &Finding) -> Option<Fix> {
             insert: String::new(),
         }],
     })
-}
-
-/// The line and column of byte `at` of `text`.
-fn pos_of(text: &str, at: usize) -> Pos {
-    let before = &text[..at];
-    let start = before.rfind('\n').map_or(0, |n| n + 1);
-    Pos {
-        line: before.matches('\n').count() as u32 + 1,
-        column: before[start..].chars().count() as u32 + 1,
-    }
 }
 
 /// The byte just past the JSON value that starts at byte `start`.

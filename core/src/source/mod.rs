@@ -13,6 +13,33 @@ mod yaml_reference;
 pub use extent::value_end;
 pub use yaml::parse_yaml;
 
+/// The byte offset of `pos` in `text`; a column one past the line's end is its end. `None` for
+/// a place the text does not have.
+pub fn byte_of(text: &str, pos: Pos) -> Option<usize> {
+    let index = pos.line.checked_sub(1)? as usize;
+    let start = match index {
+        0 => 0,
+        _ => text.match_indices('\n').nth(index - 1)?.0 + 1,
+    };
+    let line = text[start..].split('\n').next()?;
+    let column = pos.column.checked_sub(1)? as usize;
+    line.char_indices()
+        .map(|(b, _)| b)
+        .chain([line.len()])
+        .nth(column)
+        .map(|b| start + b)
+}
+
+/// The line and column of byte `at` of `text` (a character boundary).
+pub fn pos_of(text: &str, at: usize) -> Pos {
+    let before = &text[..at];
+    let start = before.rfind('\n').map_or(0, |n| n + 1);
+    Pos {
+        line: before.matches('\n').count() as u32 + 1,
+        column: before[start..].chars().count() as u32 + 1,
+    }
+}
+
 /// A place in the source text: 1-based line and column (columns count characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, serde::Serialize)]
 pub struct Pos {
