@@ -28,6 +28,8 @@ struct Document {
     text: String,
     /// Its file, when its URI is a `file:` one (for `.hatoba.toml` and the workflow path).
     path: Option<PathBuf>,
+    /// The findings of `text`, as last published (the code actions' findings).
+    findings: Vec<Finding>,
 }
 
 impl Document {
@@ -41,7 +43,7 @@ impl Document {
     }
 
     /// The findings, as `hatoba taskdef|workflow check` gives them for the file.
-    fn findings(&self, language: Language) -> Vec<Finding> {
+    fn check(&self, language: Language) -> Vec<Finding> {
         let findings = match language {
             Language::Workflow => hatoba_core::workflow::check(&self.text),
             Language::TaskDefinition => hatoba_core::taskdef::check(&self.text),
@@ -141,18 +143,17 @@ impl<W: Write> Server<W> {
         self.out.flush()
     }
 
+    /// Checks the document at `uri` (once a change) and publishes its findings.
     fn publish(&mut self, uri: &str) -> std::io::Result<()> {
-        let Some(doc) = self.documents.get(uri) else {
+        let Some(doc) = self.documents.get_mut(uri) else {
             return Ok(());
         };
-        let diagnostics: Vec<Value> = match doc.language() {
-            Some(language) => doc
-                .findings(language)
-                .iter()
-                .map(|f| diagnostic(&doc.text, f))
-                .collect(),
-            None => Vec::new(),
-        };
+        doc.findings = doc.language().map(|l| doc.check(l)).unwrap_or_default();
+        let diagnostics: Vec<Value> = doc
+            .findings
+            .iter()
+            .map(|f| diagnostic(&doc.text, f))
+            .collect();
         let message = json!({
             "jsonrpc": "2.0",
             "method": "textDocument/publishDiagnostics",
@@ -189,6 +190,7 @@ impl<W: Write> Server<W> {
                 let doc = Document {
                     text: text.to_owned(),
                     path: file_path(&uri),
+                    findings: Vec::new(),
                 };
                 self.documents.insert(uri.clone(), doc);
                 self.publish(&uri)?;
@@ -326,7 +328,7 @@ impl<W: Write> Server<W> {
             Language::TaskDefinition => hatoba_core::fix::taskdef_fixes,
         };
         let actions: Vec<Value> = doc
-            .findings(language)
+            .findings
             .iter()
             .filter(|f| (first..=last).contains(&u64::from(f.pos.line)))
             .filter_map(|f| {
