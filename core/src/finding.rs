@@ -93,7 +93,7 @@ impl Finding {
 /// Sorts findings by position, then rule, path and message: a total order, so the list reads the
 /// same whatever order the rules ran in.
 pub fn sort(findings: &mut [Finding]) {
-    findings.sort_unstable_by(|a, b| {
+    crate::sort_by(findings, |a, b| {
         (a.pos, a.rule, &a.path, &a.message).cmp(&(b.pos, b.rule, &b.path, &b.message))
     });
 }

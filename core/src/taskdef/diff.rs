@@ -153,9 +153,9 @@ fn tidy(value: &mut Value) {
                 tidy(item);
             }
             if let Some(field) = key_field(key) {
-                items.sort_by_key(|item| item_key(item, field));
+                crate::sort_by_key(items, |item| item_key(item, field));
             } else if SET_LISTS.contains(&key.as_str()) {
-                items.sort_by_key(|item| item.to_string());
+                crate::sort_by_key(items, |item| item.to_string());
             }
         } else {
             tidy(child);

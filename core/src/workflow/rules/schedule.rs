@@ -97,7 +97,7 @@ pub(crate) fn problem(cron: &str) -> Option<String> {
             Err(e) => return Some(format!("cron `{cron}`: {e}")),
         }
     }
-    minutes.sort_unstable();
+    crate::sort_by_key(&mut minutes, |&m| m);
     minutes.dedup();
     let mut gaps: Vec<u32> = minutes.windows(2).map(|w| w[1] - w[0]).collect();
     if hours.len() > 1
