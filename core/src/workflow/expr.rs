@@ -295,7 +295,8 @@ impl fmt::Display for TokenKind {
         match self {
             TokenKind::Null => f.write_str("`null`"),
             TokenKind::Bool(b) => write!(f, "`{b}`"),
-            TokenKind::Number(n) => write!(f, "number `{n}`"),
+            // One float printer for all of core (see `Num`).
+            TokenKind::Number(n) => write!(f, "number `{}`", crate::taskdef::units::Num(*n)),
             TokenKind::String(s) => write!(f, "string '{s}'"),
             TokenKind::Ident(s) => write!(f, "`{s}`"),
             TokenKind::Punct(p) => write!(f, "`{p}`"),
