@@ -8,13 +8,14 @@ HATOBA_CACHE="${HATOBA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hatoba}"
 NODE_BIN="$ROOT/node_modules/.bin"
 WORKERD_BIN="$ROOT/node_modules/@cloudflare/workerd-linux-64/bin/workerd"
 ESBUILD_BIN="$ROOT/node_modules/@esbuild/linux-x64/bin/esbuild"
+TERSER_BIN="$ROOT/node_modules/.bin/terser"
 WASM_OPT_BIN="$NODE_BIN/wasm-opt"
 CHROMIUM_BIN="${CHROMIUM_BIN:-/usr/bin/chromium}"
 DIST="$ROOT/dist"
 WORKER_BUILD_DIR="$ROOT/worker/build"
 CHECKS_BUILD_DIR="$ROOT/worker/checks/build"
 WASM_TARGET=wasm32-unknown-unknown
-export HATOBA_CACHE WORKERD_BIN ESBUILD_BIN WASM_OPT_BIN CHROMIUM_BIN
+export HATOBA_CACHE WORKERD_BIN ESBUILD_BIN TERSER_BIN WASM_OPT_BIN CHROMIUM_BIN
 
 # Pinned versions of tools installed with cargo (wasm-bindgen's comes from Cargo.lock).
 WORKER_BUILD_VERSION=0.8.7
