@@ -36,19 +36,6 @@ pub enum Kind {
     Function,
 }
 
-impl Kind {
-    /// Its name, as JSON writes it: `key`, `value`, `action`, `context`, `function`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Key => "key",
-            Kind::Value => "value",
-            Kind::Action => "action",
-            Kind::Context => "context",
-            Kind::Function => "function",
-        }
-    }
-}
-
 /// One completion.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Completion {
