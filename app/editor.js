@@ -5,7 +5,7 @@
 import { Annotation, EditorState } from "@codemirror/state";
 import {
   EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter,
-  highlightSpecialChars, drawSelection,
+  highlightSpecialChars, drawSelection, hoverTooltip,
 } from "@codemirror/view";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import {
@@ -40,8 +40,10 @@ const fromApp = Annotation.define();
  * @param {string} language "json" or "yaml"
  * @param {string} label its accessible name
  * @param {(text: string) => void} changed called with the whole text after each edit
+ * @param {(at: number) => Array | null} hover what is at an offset: from, to, title, facts (a
+ *   line each), a sentence or null, a link or null (null: nothing known)
  */
-export function createEditor(parent, text, language, label, changed) {
+export function createEditor(parent, text, language, label, changed, hover) {
   const view = new EditorView({
     parent,
     state: EditorState.create({
@@ -59,6 +61,7 @@ export function createEditor(parent, text, language, label, changed) {
         highlightActiveLine(),
         highlightSelectionMatches(),
         lintGutter(),
+        hoverTooltip((view, at) => hoverAt(at, hover)),
         // Tab indents; Escape then Tab leaves the editor (CodeMirror's own convention).
         keymap.of([
           ...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap,
@@ -82,6 +85,36 @@ export function createEditor(parent, text, language, label, changed) {
   // The view, for the browser tests and benchmarks to read and set the text as a person would.
   parent.editorView = view;
   return new Editor(view);
+}
+
+/** The tooltip of what is under the pointer: its name, facts, a sentence and its reference page. */
+function hoverAt(at, hover) {
+  const got = hover(at);
+  if (!got) return null;
+  const [from, to, title, facts, about, link] = got;
+  return {
+    pos: from,
+    end: to,
+    above: true,
+    create() {
+      const dom = document.createElement("div");
+      dom.className = "cm-hatoba-hover";
+      const name = dom.appendChild(document.createElement("strong"));
+      name.textContent = title;
+      for (const line of facts ? facts.split("\n") : []) {
+        dom.appendChild(document.createElement("div")).textContent = line;
+      }
+      if (about) dom.appendChild(document.createElement("p")).textContent = about;
+      if (link) {
+        const a = dom.appendChild(document.createElement("a"));
+        a.href = link;
+        a.target = "_blank";
+        a.rel = "noopener";
+        a.textContent = "Reference";
+      }
+      return { dom };
+    },
+  };
 }
 
 /**

@@ -4,6 +4,7 @@
 //! it); opening a file by picker or by dropping it. The text and the findings are Leptos state:
 //! the editor shows them and reports each edit.
 
+use hatoba_core::assist::Language;
 use hatoba_core::finding::{Finding, Severity};
 use hatoba_core::fix::Fix;
 use hatoba_core::source::Pos;
@@ -25,6 +26,7 @@ extern "C" {
         language: &str,
         label: &str,
         changed: &OnChange,
+        hover: &OnHover,
     ) -> Editor;
 
     /// Replaces the text (one undo step).
@@ -51,6 +53,10 @@ extern "C" {
 
 /// What the editor calls with the whole text after each edit of the user's.
 type OnChange = Closure<dyn FnMut(String)>;
+
+/// What the editor calls with a UTF-16 offset to ask what is there: a flat list (see `hover` in
+/// editor.js), or null.
+type OnHover = Closure<dyn FnMut(u32) -> JsValue>;
 
 /// Where lines start in a text, to turn (line, column) into the UTF-16 offsets JavaScript counts.
 pub struct Lines<'t> {
@@ -132,6 +138,41 @@ fn diagnostics(text: &str, findings: &[Finding], fixes: Fixes) -> js_sys::Array 
     list
 }
 
+/// The byte offset of UTF-16 offset `at` of `text` (its end when past it).
+fn byte_of_utf16(text: &str, at: u32) -> usize {
+    let mut units = 0;
+    for (i, c) in text.char_indices() {
+        if units >= at {
+            return i;
+        }
+        units += c.len_utf16() as u32;
+    }
+    text.len()
+}
+
+/// The UTF-16 offset of byte `at` of `text`.
+fn utf16_of(text: &str, at: usize) -> u32 {
+    text.get(..at)
+        .map_or(0, |t| t.encode_utf16().count() as u32)
+}
+
+/// What is under UTF-16 offset `at`: from, to, title, facts (a line each), the sentence on it or
+/// null, its reference page or null; null when nothing is known there.
+fn hovered(language: Language, text: &str, at: u32) -> JsValue {
+    let Some(h) = hatoba_core::assist::hover(language, text, byte_of_utf16(text, at)) else {
+        return JsValue::NULL;
+    };
+    let list = js_sys::Array::of3(
+        &utf16_of(text, h.from).into(),
+        &utf16_of(text, h.to).into(),
+        &h.title.into(),
+    );
+    list.push(&h.facts.join("\n").into());
+    list.push(&h.about.map_or(JsValue::NULL, JsValue::from));
+    list.push(&h.link.map_or(JsValue::NULL, JsValue::from));
+    list.into()
+}
+
 /// The quick fix of a finding on a text: `hatoba_core::fix::taskdef_fixes` or `workflow_fixes`.
 pub type Fixes = fn(&str, &Finding) -> Option<Fix>;
 
@@ -150,13 +191,17 @@ pub fn SourceEditor(
     language: &'static str,
     /// The quick fixes the findings offer.
     fixes: Fixes,
+    /// Which language the hover reads the text as.
+    assist: Language,
 ) -> impl IntoView {
     let host: NodeRef<leptos::html::Div> = NodeRef::new();
     let editor: RwSignal<Option<Editor>, LocalStorage> = RwSignal::new_local(None);
     // The text the editor itself last reported: a change that came from typing is not written
     // back to it.
     let typed: StoredValue<Option<String>, LocalStorage> = StoredValue::new_local(None);
-    let changed: StoredValue<Option<OnChange>, LocalStorage> = StoredValue::new_local(None);
+    // The closures the editor calls, kept as long as it is on the page.
+    let changed: StoredValue<Option<(OnChange, OnHover)>, LocalStorage> =
+        StoredValue::new_local(None);
     Effect::new(move |_| {
         let Some(el) = host.get() else { return };
         if editor.with_untracked(Option::is_some) {
@@ -166,8 +211,11 @@ pub fn SourceEditor(
             typed.set_value(Some(text.clone()));
             source.try_set(text);
         });
-        let created = source.with_untracked(|s| create_editor(&el, s, language, label, &on_change));
-        changed.set_value(Some(on_change));
+        let on_hover =
+            OnHover::new(move |at: u32| source.with_untracked(|s| hovered(assist, s, at)));
+        let created = source
+            .with_untracked(|s| create_editor(&el, s, language, label, &on_change, &on_hover));
+        changed.set_value(Some((on_change, on_hover)));
         editor.set(Some(created));
     });
     on_cleanup(move || {
@@ -398,6 +446,23 @@ mod tests {
         // Past the line's end: its end; past the text's: the text's end.
         assert_eq!(at(1, 9), 3);
         assert_eq!(at(7, 1), 7);
+    }
+
+    #[test]
+    fn hover_offsets_go_between_utf16_units_and_bytes() {
+        use super::{byte_of_utf16, utf16_of};
+        // é is two bytes and one unit, 😀 four bytes and two units.
+        let text = "é😀ab";
+        assert_eq!(byte_of_utf16(text, 0), 0);
+        assert_eq!(byte_of_utf16(text, 1), 2);
+        assert_eq!(byte_of_utf16(text, 3), 6);
+        assert_eq!(byte_of_utf16(text, 4), 7);
+        assert_eq!(byte_of_utf16(text, 99), text.len());
+        for byte in [0, 2, 6, 7, 8] {
+            assert_eq!(byte_of_utf16(text, utf16_of(text, byte)), byte);
+        }
+        // Inside a character: no offset there (the start of the text).
+        assert_eq!(utf16_of(text, 1), 0);
     }
 
     #[test]

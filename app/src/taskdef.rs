@@ -70,7 +70,7 @@ pub fn TaskDefinitionPage() -> impl IntoView {
                 <code>"imagedefinitions.json"</code>"."
             </PageIntro>
             <div class="workspace">
-                <SourceEditor source=source findings=findings label="Task definition source" accept=".json,application/json" language="json" fixes=hatoba_core::fix::taskdef_fixes />
+                <SourceEditor source=source findings=findings label="Task definition source" accept=".json,application/json" language="json" fixes=hatoba_core::fix::taskdef_fixes assist=hatoba_core::assist::Language::TaskDefinition />
                 <div class="side">
                     <TaskForm document=document edit=edit />
                     <RenderPanel document=document />

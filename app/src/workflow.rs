@@ -48,7 +48,7 @@ pub fn WorkflowPage() -> impl IntoView {
                 "that builds your image and deploys it with OIDC instead of stored AWS keys."
             </PageIntro>
             <div class="workspace">
-                <SourceEditor source=source findings=findings label="Workflow source" accept=".yml,.yaml,text/yaml" language="yaml" fixes=hatoba_core::fix::workflow_fixes />
+                <SourceEditor source=source findings=findings label="Workflow source" accept=".yml,.yaml,text/yaml" language="yaml" fixes=hatoba_core::fix::workflow_fixes assist=hatoba_core::assist::Language::Workflow />
                 <div class="side">
                     <Generator source=source />
                 </div>

@@ -102,6 +102,13 @@ test('Workflow: with a finding marked in the editor', async () => {
   await check('Workflow with a finding');
 });
 
+test('Workflow: with the hover over an action', async () => {
+  const editor = editorOf(page, 'Workflow source');
+  const tip = await editor.hover('actions/checkout');
+  assert.match(await tip.innerText(), /^actions\/checkout/);
+  await check('Workflow with a hover');
+});
+
 test('Set up: as it opens, with the files its default answers give', async () => {
   await go('#/setup', 'Set up', () => page.locator('[data-file] pre').first());
   await check('Set up');

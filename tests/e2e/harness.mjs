@@ -168,5 +168,23 @@ export function editorOf(page, name) {
         el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
       }, value);
     },
+    /** Rests the pointer on the middle of `needle`'s first occurrence; the tooltip that shows. */
+    async hover(needle) {
+      const at = await page.evaluate((needle) => {
+        const view = document.querySelector('.editor-body').editorView;
+        const from = view.state.doc.toString().indexOf(needle);
+        if (from < 0) return null;
+        view.dispatch({ effects: view.constructor.scrollIntoView(from, { y: 'center' }) });
+        const box = view.coordsAtPos(from + Math.floor(needle.length / 2));
+        return box && { x: box.left + 1, y: (box.top + box.bottom) / 2 };
+      }, needle);
+      if (!at) throw new Error(`${JSON.stringify(needle)} is not on screen in the editor`);
+      // Off the text first, so resting on it again starts a new hover.
+      await page.mouse.move(0, 0);
+      await page.mouse.move(at.x, at.y);
+      const tip = page.locator('.cm-tooltip-hover .cm-hatoba-hover');
+      await tip.waitFor();
+      return tip;
+    },
   };
 }

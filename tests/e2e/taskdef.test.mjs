@@ -169,6 +169,20 @@ test('the Fargate memory finding offers a quick fix that sets a size the CPU all
   assert.match(await editorText(), /"memory": "4096"/);
 });
 
+test('resting the pointer on a key shows its type, whether it is required, a sentence and its reference', async () => {
+  await fill(BROKEN);
+  const tip = await editor().hover('containerDefinitions');
+  const lines = (await tip.innerText()).split('\n').filter(Boolean);
+  assert.deepEqual(lines.slice(0, 3), ['containerDefinitions', 'list of ContainerDefinition object', 'required']);
+  assert.match(lines[3], /containers the task runs/);
+  const link = tip.getByRole('link', { name: 'Reference' });
+  assert.equal(await link.getAttribute('href'),
+    'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html#ECS-RegisterTaskDefinition-request-containerDefinitions');
+  // An enum's values and its default, on a key in the middle of the file.
+  const mode = await editor().hover('networkMode');
+  assert.match(await mode.innerText(), /^networkMode\nstring \(an enum\)\none of: bridge, host, awsvpc, none\ndefault: bridge/);
+});
+
 test('the work is kept across a reload', async () => {
   await fill(BROKEN.replace('"web"', '"kept-across-reload"'));
   await page.reload();

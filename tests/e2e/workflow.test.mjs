@@ -131,6 +131,34 @@ test('# hatoba-ignore on the line above removes that finding, and an unknown rul
   await findings().getByText('No problems found.').waitFor();
 });
 
+test('resting the pointer on a key, an action or an expression says what it is', async () => {
+  await fill([
+    'on:',
+    '  workflow_dispatch:',
+    '    inputs:',
+    '      environment:',
+    '        type: choice',
+    '        options: [staging, production]',
+    '        default: staging',
+    'jobs:',
+    '  deploy:',
+    '    runs-on: ubuntu-latest',
+    '    timeout-minutes: 15',
+    '    steps:',
+    '      - uses: actions/checkout@v4',
+    '      - run: echo "${{ inputs.environment }}"',
+  ].join('\n'));
+  await findings().getByText('No problems found.').waitFor();
+  // A key: GitHub's schema says what it takes, and the page of the workflow syntax that says more.
+  const key = await editor().hover('timeout-minutes');
+  assert.match(await key.innerText(), /^timeout-minutes\n/);
+  assert.match(await key.getByRole('link', { name: 'Reference' }).getAttribute('href'),
+    /^https:\/\/docs\.github\.com\/.*workflow-syntax.*#jobsjob_idtimeout-minutes$/);
+  // An input of the workflow, read in an expression: where it is declared, its type and default.
+  const input = await editor().hover('environment }}');
+  assert.match(await input.innerText(), /choice[\s\S]*staging/);
+});
+
 test('the preview follows the form, and used in the editor it is clean', async () => {
   await page.locator('input[name=branch]').fill('release');
   await page.locator('input[name=environment]').fill('staging');
