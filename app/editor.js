@@ -2,10 +2,10 @@
 // highlighting, bracket matching, search, undo history, and the findings as lint diagnostics at
 // their ranges and in the gutter. The app (Rust) owns the text and the findings: this module only
 // shows them, and reports each edit back. scripts/build bundles it with its imports.
-import { Annotation, EditorState } from "@codemirror/state";
+import { Annotation, EditorState, StateEffect, StateField } from "@codemirror/state";
 import {
   EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter,
-  highlightSpecialChars, drawSelection, hoverTooltip,
+  highlightSpecialChars, drawSelection, hoverTooltip, showTooltip,
 } from "@codemirror/view";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import {
@@ -62,6 +62,7 @@ export function createEditor(parent, text, language, label, changed, hover) {
         highlightSelectionMatches(),
         lintGutter(),
         hoverTooltip((view, at) => hoverAt(at, hover)),
+        hoverByKey(hover),
         // Tab indents; Escape then Tab leaves the editor (CodeMirror's own convention).
         keymap.of([
           ...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap,
@@ -85,6 +86,34 @@ export function createEditor(parent, text, language, label, changed, hover) {
   // The view, for the browser tests and benchmarks to read and set the text as a person would.
   parent.editorView = view;
   return new Editor(view);
+}
+
+/** Sets or clears the tooltip asked for from the keyboard. */
+const askedHover = StateEffect.define();
+
+/**
+ * The hover from the keyboard, as VS Code binds it: Ctrl-K Ctrl-I (Cmd on a Mac) shows what is at
+ * the cursor; Escape, an edit or a move of the cursor takes it away.
+ */
+function hoverByKey(hover) {
+  const shown = StateField.define({
+    create: () => null,
+    update(tip, tr) {
+      for (const effect of tr.effects) if (effect.is(askedHover)) return effect.value;
+      return tr.docChanged || tr.selection ? null : tip;
+    },
+    provide: (field) => showTooltip.from(field),
+  });
+  const show = (view) => {
+    view.dispatch({ effects: askedHover.of(hoverAt(view.state.selection.main.head, hover)) });
+    return true;
+  };
+  const hide = (view) => {
+    if (!view.state.field(shown)) return false;
+    view.dispatch({ effects: askedHover.of(null) });
+    return true;
+  };
+  return [shown, keymap.of([{ key: "Mod-k Mod-i", run: show }, { key: "Escape", run: hide }])];
 }
 
 /** The tooltip of what is under the pointer: its name, facts, a sentence and its reference page. */

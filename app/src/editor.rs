@@ -273,7 +273,7 @@ pub fn SourceEditor(
                         }
                     />
                 </label>
-                <span class="hint">"or paste, or drop a file on the editor. Ctrl-F searches; Esc then Tab leaves the editor."</span>
+                <span class="hint">"or paste, or drop a file on the editor. Ctrl-F searches; Ctrl-K Ctrl-I tells what is at the cursor; Esc then Tab leaves the editor."</span>
             </div>
             <div
                 class="editor-body"

@@ -181,6 +181,26 @@ test('resting the pointer on a key shows its type, whether it is required, a sen
   // An enum's values and its default, on a key in the middle of the file.
   const mode = await editor().hover('networkMode');
   assert.match(await mode.innerText(), /^networkMode\nstring \(an enum\)\none of: bridge, host, awsvpc, none\ndefault: bridge/);
+  await page.mouse.move(0, 0);
+  await mode.waitFor({ state: 'detached' });
+});
+
+test('the keyboard asks for the same: Ctrl-K Ctrl-I at the cursor, Escape takes it away', async () => {
+  await source().click();
+  await page.evaluate(() => {
+    const view = document.querySelector('.editor-body').editorView;
+    view.dispatch({ selection: { anchor: view.state.doc.toString().indexOf('family') + 2 } });
+  });
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+I');
+  // Shown as a tooltip of its own (the pointer's are sections of CodeMirror's hover tooltip).
+  const tip = page.locator('.cm-tooltip.cm-hatoba-hover');
+  await tip.waitFor();
+  assert.match(await tip.innerText(), /^family\nstring\nrequired/);
+  await page.keyboard.press('Escape');
+  await tip.waitFor({ state: 'detached' });
+  // The text is as it was: the keys typed nothing.
+  assert.match(await editorText(), /^\{\n  "family": "web",/);
 });
 
 test('the work is kept across a reload', async () => {
