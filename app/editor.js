@@ -105,7 +105,9 @@ function hoverByKey(hover) {
     provide: (field) => showTooltip.from(field),
   });
   const show = (view) => {
-    view.dispatch({ effects: askedHover.of(hoverAt(view.state.selection.main.head, hover)) });
+    const tip = hoverAt(view.state.selection.main.head, hover);
+    view.dispatch({ effects: askedHover.of(tip) });
+    announce(view, tip ? tip.said : "Nothing is known at the cursor.");
     return true;
   };
   const hide = (view) => {
@@ -116,12 +118,28 @@ function hoverByKey(hover) {
   return [shown, keymap.of([{ key: "Mod-k Mod-i", run: show }, { key: "Escape", run: hide }])];
 }
 
+/**
+ * Says `text` to a screen reader, through a polite live region beside the editor: a tooltip
+ * asked for from the keyboard is read out, not only drawn.
+ */
+function announce(view, text) {
+  const host = view.dom.parentNode;
+  let live = host.querySelector(":scope > .hover-said");
+  if (!live) {
+    live = host.appendChild(document.createElement("div"));
+    live.className = "visually-hidden hover-said";
+    live.setAttribute("aria-live", "polite");
+  }
+  live.textContent = text;
+}
+
 /** The tooltip of what is under the pointer: its name, facts, a sentence and its reference page. */
 function hoverAt(at, hover) {
   const got = hover(at);
   if (!got) return null;
   const [from, to, title, facts, about, link] = got;
   return {
+    said: [title, facts.replaceAll("\n", ". "), about].filter(Boolean).join(". "),
     pos: from,
     end: to,
     above: true,

@@ -197,6 +197,9 @@ test('the keyboard asks for the same: Ctrl-K Ctrl-I at the cursor, Escape takes 
   const tip = page.locator('.cm-tooltip.cm-hatoba-hover');
   await tip.waitFor();
   assert.match(await tip.innerText(), /^family\nstring\nrequired/);
+  // And read out: a polite live region beside the editor says the same.
+  const said = page.locator('.editor-body > .hover-said[aria-live=polite]');
+  assert.match(await said.textContent(), /^family\. string\. required\. The name every revision of this task definition shares/);
   await page.keyboard.press('Escape');
   await tip.waitFor({ state: 'detached' });
   // The text is as it was: the keys typed nothing.
