@@ -348,11 +348,10 @@ fn step_id(text: &str, finding: &Finding) -> Option<Fix> {
         None => steps.len(),
     };
     let sets = |step: &Node| {
-        let by_action = step
-            .get("uses")
-            .and_then(Node::as_str)
+        let uses = step.get("uses").and_then(Node::as_str);
+        let by_action = uses
             .and_then(crate::workflow::actions::known)
-            .is_some_and(|a| a.has_output(output));
+            .is_some_and(|a| a.has_output(output, uses.and_then(crate::workflow::actions::major)));
         let by_script = step.get("run").and_then(Node::as_str).is_some_and(|run| {
             run.contains("GITHUB_OUTPUT") && run.contains(&format!("{output}="))
         });

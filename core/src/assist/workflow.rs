@@ -5,7 +5,7 @@
 use super::cursor::{Cursor, Role, Seg};
 use super::{Completion, Completions, Hover, Kind};
 use crate::source::{Node, parse_yaml};
-use crate::workflow::actions::{KNOWN_ACTIONS, KnownAction, known};
+use crate::workflow::actions::{KNOWN_ACTIONS, KnownAction, known, major};
 use crate::workflow::expr::FUNCTIONS;
 use crate::workflow::rules::context::{GITHUB, RUNNER, STRATEGY};
 use crate::workflow::rules::outdated_action::minimum_major;
@@ -37,6 +37,21 @@ fn action(members: &[(String, String)]) -> Option<&'static KnownAction> {
     known(Cursor::value_in(members, "uses")?)
 }
 
+/// The major version a step's `uses` pins, when it pins one.
+fn pinned(members: &[(String, String)]) -> Option<u32> {
+    major(Cursor::value_in(members, "uses")?)
+}
+
+/// When only some majors of `a` have input or output `name`: which, as a fact.
+fn majors_of(a: &KnownAction, name: &str) -> Option<String> {
+    let o = a.only(name)?;
+    Some(match o.until {
+        Some(u) if u == o.from => format!("only in v{u}"),
+        Some(u) => format!("only in v{} to v{u}", o.from),
+        None => format!("from v{} on", o.from),
+    })
+}
+
 fn option(label: &str, kind: Kind, detail: impl Into<String>, apply: String) -> Completion {
     Completion {
         label: label.to_owned(),
@@ -61,9 +76,9 @@ pub(super) fn complete(
         if in_step(&c.path, &["with"])
             && let Some(a) = action(&c.parent)
         {
-            for input in a.inputs {
+            for input in a.inputs_in(pinned(&c.parent)) {
                 if !c.siblings.iter().any(|(k, _)| k == input) {
-                    let mut detail = match a.required.contains(input) {
+                    let mut detail = match a.required.contains(&input) {
                         true => format!("input of {} · required", a.name),
                         false => format!("input of {}", a.name),
                     };
@@ -357,12 +372,20 @@ pub(super) fn hover(c: &Cursor) -> Option<Hover> {
                 .iter()
                 .find(|a| a.name.eq_ignore_ascii_case(name))
         })?;
-        let mut facts = vec![format!("inputs: {}", a.inputs.join(", "))];
+        let inputs: Vec<&str> = a.inputs_in(major(&c.prefix)).collect();
+        let mut facts = vec![format!("inputs: {}", inputs.join(", "))];
         if !a.required.is_empty() {
             facts.push(format!("required: {}", a.required.join(", ")));
         }
-        if !a.outputs.is_empty() {
-            facts.push(format!("outputs: {}", a.outputs.join(", ")));
+        let pin = major(&c.prefix);
+        let outputs: Vec<&str> = a
+            .outputs
+            .iter()
+            .copied()
+            .filter(|o| o.ends_with('*') || a.has_output(o, pin))
+            .collect();
+        if !outputs.is_empty() {
+            facts.push(format!("outputs: {}", outputs.join(", ")));
         }
         return Some(hover_of(
             a.name,
@@ -386,6 +409,9 @@ pub(super) fn hover(c: &Cursor) -> Option<Hover> {
             false => "optional",
         };
         let mut facts = vec![format!("input of {}", a.name), need.into()];
+        if let Some(majors) = majors_of(a, &key) {
+            facts.push(majors);
+        }
         if let Some(default) = super::defaults::default_of(a.name, &key) {
             facts.push(format!("default: {default}"));
         }
@@ -476,10 +502,12 @@ pub(super) fn hover_expression(text: &str, start: usize, end: usize, c: &Cursor)
                         let what =
                             member(Some(step), "uses").unwrap_or_else(|| "a run step".into());
                         facts.push(format!("step `{id}` (line {}): {what}", step.pos.line));
+                        let uses = member(Some(step), "uses");
                         if let ["outputs", name] = rest
-                            && let Some(a) = member(Some(step), "uses").as_deref().and_then(known)
+                            && let Some(a) = uses.as_deref().and_then(known)
                         {
-                            let has = if a.has_output(name) {
+                            let major = uses.as_deref().and_then(major);
+                            let has = if a.has_output(name, major) {
                                 "an output"
                             } else {
                                 "not an output"
@@ -716,6 +744,51 @@ mod tests {
         assert_eq!(
             (fetch.detail.as_str(), fetch.apply.as_str()),
             ("input of actions/checkout · default 1", "fetch-depth: ")
+        );
+    }
+
+    #[test]
+    fn inputs_and_outputs_of_the_major_pinned() {
+        let with = |uses: &str| {
+            labels(
+                W,
+                &format!(
+                    "jobs:\n  b:\n    steps:\n      - uses: {uses}\n        with:\n          |\n"
+                ),
+            )
+        };
+        let has = |got: &[String], input: &str| got.iter().any(|g| g == input);
+        assert!(has(&with("actions/setup-node@v4"), "always-auth"));
+        assert!(!has(
+            &with("actions/setup-node@v4"),
+            "package-manager-cache"
+        ));
+        assert!(!has(&with("actions/setup-node@v6"), "always-auth"));
+        assert!(has(&with("actions/setup-node@v6"), "package-manager-cache"));
+        // A commit: any major's.
+        assert!(has(&with("actions/setup-node@1a2b3c4d"), "always-auth"));
+        let text = "jobs:\n  b:\n    steps:\n      - uses: actions/setup-node@v4\n        with:\n          always-auth: true\n";
+        let h = hover(W, text, text.find("always").unwrap()).unwrap();
+        assert_eq!(
+            h.facts,
+            [
+                "input of actions/setup-node",
+                "optional",
+                "only in v4 to v5"
+            ]
+        );
+        let h = hover(W, text, text.find("setup-node").unwrap()).unwrap();
+        assert_eq!(h.facts[1], "outputs: cache-hit, node-version");
+        let h = hover(
+            W,
+            &text.replace("@v4", "@v7"),
+            text.find("setup-node").unwrap(),
+        )
+        .unwrap();
+        assert!(!h.facts[0].contains("always-auth"), "{h:?}");
+        assert_eq!(
+            h.facts[1],
+            "outputs: cache-hit, node-version, cache-matched-key, cache-primary-key"
         );
     }
 

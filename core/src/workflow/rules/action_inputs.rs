@@ -6,7 +6,7 @@
 
 use crate::finding::{Finding, did_you_mean};
 use crate::workflow::Workflow;
-use crate::workflow::actions::known;
+use crate::workflow::actions::{known, major};
 
 pub(crate) const ID: &str = "action-inputs";
 
@@ -19,6 +19,9 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
             let Some(action) = uses.as_str().and_then(known) else {
                 continue;
             };
+            // Inputs some majors have and others not are checked against the major pinned.
+            let major = uses.as_str().and_then(major);
+            let inputs: Vec<&str> = action.inputs_in(major).collect();
             let with = step.get("with");
             let given: Vec<&str> = with
                 .and_then(|w| w.members())
@@ -28,11 +31,32 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                 .collect();
             let has = |input: &str| given.iter().any(|g| g.eq_ignore_ascii_case(input));
             for m in with.and_then(|w| w.members()).unwrap_or_default() {
-                if action.inputs.iter().any(|i| i.eq_ignore_ascii_case(&m.key)) {
+                if inputs.iter().any(|i| i.eq_ignore_ascii_case(&m.key)) {
                     continue;
                 }
                 let at = path.key("with").key(&m.key);
-                match did_you_mean(&m.key, action.inputs.iter().copied()) {
+                if let (Some(only), Some(major)) = (action.only(&m.key), major) {
+                    let (name, key) = (action.name, &m.key);
+                    let (when, way) = match only.until {
+                        Some(until) if major > until => {
+                            (format!("it was one until v{until}"), "drop it")
+                        }
+                        _ => (
+                            format!("it is one from v{} on", only.from),
+                            "raise the version or drop it",
+                        ),
+                    };
+                    out.push(Finding::warning(
+                        ID,
+                        at,
+                        m.key_pos,
+                        format!(
+                            "`{key}` is not an input of {name}@v{major}, which ignores it ({when}): {way}"
+                        ),
+                    ));
+                    continue;
+                }
+                match did_you_mean(&m.key, inputs.iter().copied()) {
                     Some(input) => out.push(Finding::error(
                         ID,
                         at,
@@ -50,7 +74,7 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                             "`{}` is not an input of {}, which ignores it: its inputs are {}",
                             m.key,
                             action.name,
-                            action.inputs.join(", ")
+                            inputs.join(", ")
                         ),
                     )),
                 }
@@ -118,6 +142,19 @@ mod tests {
                 "13:11 jobs.a.steps[1].with.colour: `colour` is not an input of aws-actions/amazon-ecs-render-task-definition, which ignores it: its inputs are task-definition, task-definition-arn, task-definition-family, task-definition-revision, container-name, image, environment-variables, log-configuration-log-driver, log-configuration-options, docker-labels, command, task-role-arn, execution-role-arn, env-files, secrets",
                 "9:15 jobs.a.steps[1].uses: aws-actions/amazon-ecs-render-task-definition needs one of the inputs task-definition, task-definition-arn, task-definition-family: add one under `with:`",
                 "17:11 jobs.a.steps[2].with.wait-for-service-stabilty: `wait-for-service-stabilty` is not an input of aws-actions/amazon-ecs-deploy-task-definition; did you mean `wait-for-service-stability`? As written, the action ignores it",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_input_of_another_major_says_which_majors_have_it() {
+        let yaml = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/setup-node@v6\n        with:\n          always-auth: true\n      - uses: actions/setup-python@v5.6.0\n        with:\n          pip-version: '25'\n      - uses: actions/setup-python@v7\n        with:\n          pip-install: ruff\n          pip-version: '25'\n      - uses: actions/setup-node@v4\n        with:\n          always-auth: true\n      - uses: actions/setup-node@main\n        with:\n          always-auth: true\n          package-manager-cache: false\n";
+        assert_eq!(
+            findings(super::check, yaml),
+            [
+                "8:11 jobs.a.steps[0].with.always-auth: `always-auth` is not an input of actions/setup-node@v6, which ignores it (it was one until v5): drop it",
+                "11:11 jobs.a.steps[1].with.pip-version: `pip-version` is not an input of actions/setup-python@v5, which ignores it (it is one from v6 on): raise the version or drop it",
+                "14:11 jobs.a.steps[2].with.pip-install: `pip-install` is not an input of actions/setup-python@v7, which ignores it (it was one until v6): drop it",
             ]
         );
     }

@@ -86,14 +86,11 @@ pub(crate) fn check(wf: &Workflow<'_>, out: &mut Vec<Finding>) {
                         else {
                             continue;
                         };
-                        let Some(action) = step
-                            .get("uses")
-                            .and_then(Node::as_str)
-                            .and_then(actions::known)
-                        else {
+                        let uses = step.get("uses").and_then(Node::as_str);
+                        let Some(action) = uses.and_then(actions::known) else {
                             continue;
                         };
-                        if action.has_output(output) {
+                        if action.has_output(output, uses.and_then(actions::major)) {
                             continue;
                         }
                         let hint = did_you_mean(output, action.outputs.iter().copied())
