@@ -352,8 +352,8 @@ fn RenderPanel(document: Memo<Option<Value>>) -> impl IntoView {
         result.set(Some(render::render(&td, &spec).map_err(|e| e.to_string())));
     };
     view! {
-        <div class="card render" aria-label="Render">
-            <h2>"Render a new image"</h2>
+        <section class="card render" aria-labelledby="render-heading">
+            <h2 id="render-heading">"Render a new image"</h2>
             <div class="row">
                 <label>
                     "Container"
@@ -391,6 +391,6 @@ fn RenderPanel(document: Memo<Option<Value>>) -> impl IntoView {
                         .into_any()
                 }
             }}
-        </div>
+        </section>
     }
 }

@@ -41,13 +41,17 @@ function describe(v) {
 // through; every other rule holds in the panel as anywhere.
 const ALLOWED = [{ rule: 'nested-interactive', within: '.cm-panel-lint [role=option]' }];
 
+// Rules whose "needs review" results are held to as violations: each was reviewed and fixed
+// (an aria-label on an element of no role, which no assistive technology reads).
+const REVIEWED = ['aria-prohibited-attr'];
+
 /** Runs axe over the whole document as it stands; fails naming every violation. */
 async function check(what) {
   if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE);
-  const violations = await page.evaluate(([values, allowed]) => axe.run(document, { runOnly: { type: 'tag', values }, elementRef: true })
-    .then((r) => r.violations.map(({ id, impact, help, nodes }) => ({ id, impact, help,
+  const violations = await page.evaluate(([values, allowed, reviewed]) => axe.run(document, { runOnly: { type: 'tag', values }, elementRef: true })
+    .then((r) => r.violations.concat(r.incomplete.filter((v) => reviewed.includes(v.id))).map(({ id, impact, help, nodes }) => ({ id, impact, help,
       nodes: nodes.filter((n) => !allowed.some((a) => a.rule === id && n.element?.closest(a.within)))
-        .map(({ target, any, all, none }) => ({ target, any, all, none })) })).filter((v) => v.nodes.length > 0)), [TAGS, ALLOWED]);
+        .map(({ target, any, all, none }) => ({ target, any, all, none })) })).filter((v) => v.nodes.length > 0)), [TAGS, ALLOWED, REVIEWED]);
   assert.equal(violations.length, 0, `${what}: ${violations.length} WCAG A/AA violation(s):\n${violations.map(describe).join('\n')}`);
 }
 
