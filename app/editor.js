@@ -157,7 +157,8 @@ function hoverAt(at, hover) {
         a.href = link;
         a.target = "_blank";
         a.rel = "noopener";
-        a.textContent = "Reference";
+        // Where it goes, said: `Reference: docs.aws.amazon.com`.
+        a.textContent = `Reference: ${new URL(link).host}`;
       }
       return { dom };
     },

@@ -175,7 +175,7 @@ test('resting the pointer on a key shows its type, whether it is required, a sen
   const lines = (await tip.innerText()).split('\n').filter(Boolean);
   assert.deepEqual(lines.slice(0, 3), ['containerDefinitions', 'list of ContainerDefinition object', 'required']);
   assert.match(lines[3], /containers the task runs/);
-  const link = tip.getByRole('link', { name: 'Reference' });
+  const link = tip.getByRole('link', { name: 'Reference: docs.aws.amazon.com', exact: true });
   assert.equal(await link.getAttribute('href'),
     'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html#ECS-RegisterTaskDefinition-request-containerDefinitions');
   // An enum's values and its default, on a key in the middle of the file.

@@ -152,7 +152,7 @@ test('resting the pointer on a key, an action or an expression says what it is',
   // A key: GitHub's schema says what it takes, and the page of the workflow syntax that says more.
   const key = await editor().hover('timeout-minutes');
   assert.match(await key.innerText(), /^timeout-minutes\n/);
-  assert.match(await key.getByRole('link', { name: 'Reference' }).getAttribute('href'),
+  assert.match(await key.getByRole('link', { name: 'Reference: docs.github.com', exact: true }).getAttribute('href'),
     /^https:\/\/docs\.github\.com\/.*workflow-syntax.*#jobsjob_idtimeout-minutes$/);
   // An input of the workflow, read in an expression: where it is declared, its type and default.
   const input = await editor().hover('environment }}');
