@@ -542,7 +542,7 @@ pub fn kit(setup: &Setup, options: &KitOptions) -> Kit {
         "Put the worker's secrets: cd worker && npx wrangler secret put NAME, for each secret listed".to_owned(),
         "Check the target and deploy the worker: hatoba config check && (cd worker && npx wrangler deploy)".to_owned(),
         format!(
-            "Add the webhook on GitHub ({}/settings/hooks): payload URL {}, content type {}, the secret, events {}",
+            "Add the webhook on GitHub ({}/settings/hooks): payload URL {}, content type {}, the secret, events {} (as a GitHub App, which pull request checks need: the App's webhook, with pull_request, check_suite and check_run too)",
             t.repository,
             webhook.payload_url,
             webhook.content_type,
@@ -643,6 +643,14 @@ mod tests {
             ]
         );
         assert_eq!(k.steps.len(), 7);
+        // The webhook step names the target's events, and those a GitHub App adds for pull
+        // request checks.
+        assert!(
+            k.steps[5].contains("events workflow_run (as a GitHub App")
+                && k.steps[5].contains("pull_request, check_suite and check_run"),
+            "{}",
+            k.steps[5]
+        );
     }
 
     #[test]
