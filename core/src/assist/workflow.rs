@@ -372,12 +372,12 @@ pub(super) fn hover(c: &Cursor) -> Option<Hover> {
                 .iter()
                 .find(|a| a.name.eq_ignore_ascii_case(name))
         })?;
-        let inputs: Vec<&str> = a.inputs_in(major(&c.prefix)).collect();
+        let pin = major(&c.prefix);
+        let inputs: Vec<&str> = a.inputs_in(pin).collect();
         let mut facts = vec![format!("inputs: {}", inputs.join(", "))];
         if !a.required.is_empty() {
             facts.push(format!("required: {}", a.required.join(", ")));
         }
-        let pin = major(&c.prefix);
         let outputs: Vec<&str> = a
             .outputs
             .iter()
